@@ -1,0 +1,200 @@
+// Loads the configuration file into a TerminalConfig: parse, validate, fill the
+// defaults that depend on the machine or on other keys, make paths absolute.
+// It never throws: a technician gets lines to act on, the caller decides to stop.
+
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Keymap } from '../core/levels.js';
+import { emptyFileLine, issueLines, notKeysLine, plainErrorMap, unexpectedLine } from './messages.js';
+import { readYamlFile } from './read-yaml-file.js';
+import { type ConfigFile, configFileSchema, SECRET_KEYS } from './schema.js';
+import type { TerminalConfig } from './terminal-config.js';
+import { userDataDir } from './user-data-dir.js';
+
+export type { TerminalConfig } from './terminal-config.js';
+export { describeConfig } from './terminal-config.js';
+
+export type ConfigResult =
+  | { ok: true; config: TerminalConfig; warnings: string[] }
+  | { ok: false; errors: string[] };
+
+export interface ConfigEnvironment {
+  /** Replaces the user-data folder (and HAOCHAPING_DATA_DIR) for default paths. */
+  dataDir?: string;
+}
+
+/** What `serve` runs on without --config: a development terminal. */
+export const BUILT_IN_CONFIG = { terminal: { id: 'DEV-0001', areaCode: '000000' } } as const;
+
+const BUILT_IN_LABEL = 'built-in defaults';
+
+export const DEFAULT_DATABASE_NAME = 'terminal.db';
+export const DEFAULT_KEY_FILE_NAME = 'terminal.key';
+export const DEFAULT_LOG_DIR_NAME = 'logs';
+
+/** Values copied from samples and templates; a live terminal must not sign with them. */
+const SAMPLE_SECRETS = new Set([
+  '…',
+  '...',
+  'change-me',
+  'changeme',
+  'change_me',
+  'replace-me',
+  'secret',
+  'token',
+  'password',
+  'xxx',
+  'todo',
+]);
+
+const SECRET_ADVICE: Record<string, string> = {
+  'platform.secret': 'set the secret the platform issued for this terminal',
+  'api.token': 'set a long random token and give it to the business system',
+  'qr.secret': 'set the secret shared with the rating page',
+};
+
+function isSample(secret: string | null | undefined): boolean {
+  return typeof secret === 'string' && SAMPLE_SECRETS.has(secret.trim().toLowerCase());
+}
+
+function sampleSecretWarnings(label: string, file: ConfigFile): string[] {
+  const secrets: Record<string, string | null | undefined> = {
+    'platform.secret': file.platform?.secret,
+    'api.token': file.api.token,
+    'qr.secret': file.qr?.secret,
+  };
+  return Object.entries(secrets)
+    .filter(([, value]) => isSample(value))
+    .map(
+      ([key]) => `${label}: ${key} is still a sample value; ${SECRET_ADVICE[key] ?? 'set the real secret'}`,
+    );
+}
+
+/** Relative to the configuration file's folder; "~/" means the home folder, as in a shell. */
+function resolvePath(baseDir: string, written: string): string {
+  if (written === '~') return homedir();
+  if (written.startsWith('~/') || written.startsWith('~\\')) return join(homedir(), written.slice(2));
+  return isAbsolute(written) ? resolve(written) : resolve(baseDir, written);
+}
+
+// The schema has already checked that the five entries are 1..5, each once.
+function asKeymap(values: readonly number[]): Keymap {
+  return [...values] as unknown as Keymap;
+}
+
+function resolveConfig(
+  file: ConfigFile,
+  baseDir: string,
+  dataDir: string,
+  source: string | null,
+): TerminalConfig {
+  const storePath =
+    file.store.path === null ? join(dataDir, DEFAULT_DATABASE_NAME) : resolvePath(baseDir, file.store.path);
+  const besideStore = dirname(storePath);
+  const { terminal, keypad, api, prompt, ui } = file;
+  return {
+    terminal: { ...terminal },
+    keypad: {
+      driver: keypad.driver,
+      path: keypad.path,
+      autoIds: keypad.autoIds.map((id) => id.toLowerCase()),
+      baudRate: keypad.baudRate,
+      keymap: asKeymap(keypad.keymap),
+      hidKeys: keypad.hidKeys.map((keys) => [...keys]),
+      debounceMs: keypad.debounceMs,
+    },
+    store: {
+      path: storePath,
+      keyFile:
+        file.store.keyFile === null
+          ? join(besideStore, DEFAULT_KEY_FILE_NAME)
+          : resolvePath(baseDir, file.store.keyFile),
+      retentionDays: file.store.retentionDays,
+    },
+    log: {
+      dir:
+        file.log.dir === null ? join(besideStore, DEFAULT_LOG_DIR_NAME) : resolvePath(baseDir, file.log.dir),
+    },
+    platform:
+      file.platform === null
+        ? null
+        : {
+            url: file.platform.url,
+            profile: file.platform.profile,
+            appMark: file.platform.appMark,
+            secret: file.platform.secret,
+            // The platform counts a kiosk as "other hall terminal" (5), a counter evaluator as 4.
+            channel: file.platform.channel ?? (terminal.mode === 'kiosk' ? 5 : 4),
+            timeoutSeconds: file.platform.timeoutSeconds,
+          },
+    api: { ...api, corsOrigins: [...api.corsOrigins] },
+    qr: file.qr === null ? null : { ...file.qr },
+    prompt: {
+      timeoutSeconds: prompt.timeoutSeconds,
+      reasonsTimeoutSeconds: prompt.reasonsTimeoutSeconds,
+      invite: { enabled: prompt.invite.enabled, service: { ...prompt.invite.service } },
+    },
+    reasons: file.reasons === null ? null : resolvePath(baseDir, file.reasons),
+    ui: { ...ui },
+    diagnostics: { pin: file.diagnostics.pin },
+    source: { file: source },
+  };
+}
+
+function isKeyValueDocument(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function load(file: string | null, env: ConfigEnvironment): ConfigResult {
+  const dataDir = userDataDir(env.dataDir);
+  const label = file ?? BUILT_IN_LABEL;
+  let raw: unknown = structuredClone(BUILT_IN_CONFIG);
+  let source: string | null = null;
+  let warnings: string[] = [];
+
+  if (file !== null) {
+    source = resolve(file);
+    const read = readYamlFile(source, file, 'check the --config path');
+    if (!read.ok) return read;
+    if (read.value === undefined) {
+      return { ok: false, errors: [emptyFileLine(file, 'terminal.id and terminal.areaCode are required')] };
+    }
+    if (!isKeyValueDocument(read.value)) {
+      return { ok: false, errors: [notKeysLine(file, read.value, 'terminal: and keypad:')] };
+    }
+    raw = read.value;
+    warnings = read.warnings;
+  }
+
+  const parsed = configFileSchema.safeParse(raw, { error: plainErrorMap });
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: issueLines(parsed.error.issues, {
+        file: label,
+        input: raw,
+        schema: configFileSchema,
+        secretKeys: SECRET_KEYS,
+      }),
+    };
+  }
+  const baseDir = source === null ? process.cwd() : dirname(source);
+  return {
+    ok: true,
+    config: resolveConfig(parsed.data, baseDir, dataDir, source),
+    warnings: [...warnings, ...sampleSecretWarnings(label, parsed.data)],
+  };
+}
+
+/**
+ * Reads and checks a configuration file; `file === null` gives the built-in
+ * defaults (terminal DEV-0001, area 000000, counter, hid keypad, no platform, no QR,
+ * API on loopback without a token). Never throws.
+ */
+export function loadConfig(file: string | null, env: ConfigEnvironment = {}): ConfigResult {
+  try {
+    return load(file, env);
+  } catch (error) {
+    return { ok: false, errors: [unexpectedLine(file ?? BUILT_IN_LABEL, error)] };
+  }
+}

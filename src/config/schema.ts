@@ -1,0 +1,344 @@
+// The configuration file's schema (see contracts/config-and-cli.md). Every check
+// carries its own "expected …" phrase, because a technician reads that phrase as the
+// fix: src/config/messages.ts only adds the key and what was found.
+// Defaults that depend on other keys or on the machine (paths, platform.channel)
+// are filled in by src/config/load.ts.
+
+import { z } from 'zod';
+import { canonicalOrigin, isBindableHost, isHttpUrl, isLoopbackHost } from './hosts.js';
+
+/** Keys whose values are never printed, in messages or in logs. */
+export const SECRET_KEYS: readonly string[] = [
+  'platform.secret',
+  'api.token',
+  'qr.secret',
+  'diagnostics.pin',
+];
+
+export const DEFAULT_AUTO_IDS: readonly string[] = ['1a86:7523', '10c4:ea60', '0403:6001'];
+export const DEFAULT_HID_KEYS: readonly (readonly string[])[] = [
+  ['F1', 'Numpad1'],
+  ['F2', 'Numpad2'],
+  ['F3', 'Numpad3'],
+  ['F4', 'Numpad4'],
+  ['F5', 'Numpad5'],
+];
+export const DEFAULT_INVITE_SERVICE = { code: '', name: '窗口服务' } as const;
+
+/** A custom issue with these params reads "KEY is missing; MESSAGE". */
+export const MISSING_PARAMS = { missing: true } as const;
+
+type Expected = string | ((input: unknown) => string);
+
+// One phrase for every way a key can be wrong keeps the messages consistent.
+function says(expected: Expected): { error: (issue: { input?: unknown }) => string } {
+  return { error: (issue) => (typeof expected === 'string' ? expected : expected(issue.input)) };
+}
+
+// YAML reads 350521 or 0001 as a number (dropping leading zeros), so digit strings
+// need quotes; say so when a number arrives.
+function quoted(expected: string): Expected {
+  return (input) =>
+    typeof input === 'number' ? `${expected}; write it in quotes so it stays text` : expected;
+}
+
+function wholeNumber(min: number, max: number, expected: string) {
+  const e = says(expected);
+  return z.number(e).int(e).min(min, e).max(max, e);
+}
+
+function text(expected: Expected, min = 0, max = 1000) {
+  const e = says(expected);
+  return z.string(e).min(min, e).max(max, e);
+}
+
+function matching(pattern: RegExp, expected: Expected) {
+  const e = says(expected);
+  return z.string(e).regex(pattern, e);
+}
+
+function bool(expected: string) {
+  return z.boolean(says(expected));
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, expected: string) {
+  return z.enum(values, says(expected));
+}
+
+function httpUrl(expected: string) {
+  const e = says(expected);
+  return z.string(e).refine(isHttpUrl, e);
+}
+
+function host(expected: string) {
+  const e = says(expected);
+  return z.string(e).refine(isBindableHost, e);
+}
+
+function port(example: number) {
+  return wholeNumber(1, 65535, `a port number from 1 to 65535, such as ${example}`);
+}
+
+function filePath(expected: string) {
+  return text(expected, 1);
+}
+
+function emptyAsAbsent(value: unknown): unknown {
+  return value === null ? undefined : value;
+}
+
+/**
+ * A section that may be left out or left empty (`keypad:` with nothing under it):
+ * either way every key in it takes its default, and required keys inside are
+ * reported by their own names rather than as a missing section.
+ */
+function section<T extends z.ZodType<object>>(schema: T) {
+  return z.preprocess(emptyAsAbsent, schema.prefault({} as z.input<T>));
+}
+
+// Cross-key checks run even when a sibling key is wrong (so a technician sees every
+// problem at once); they therefore read the section as untrusted data.
+const evenWithOtherIssues = {
+  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
+};
+
+function field(value: object, key: string): unknown {
+  return (value as Record<string, unknown>)[key];
+}
+
+const TERMINAL_ID = "the terminal's number, e.g. HA-0001 (1-64 characters, no spaces)";
+
+const terminalSchema = z.strictObject({
+  id: text(quoted(TERMINAL_ID), 1, 64).regex(/^\S+$/, says(TERMINAL_ID)),
+  mode: oneOf(['counter', 'kiosk'], 'counter (clerk + keypad) or kiosk (touch, no clerk)').default('counter'),
+  windowNo: text(quoted('the window number as text, e.g. "12" (at most 32 characters)'), 0, 32).default(''),
+  hallName: text(
+    'the hall\'s name as text, e.g. "惠安县行政服务中心" (at most 100 characters)',
+    0,
+    100,
+  ).default(''),
+  areaCode: matching(
+    /^(?:\d{6}|\d{12})$/,
+    quoted('the 行政区划代码: 6 or 12 digits in quotes, e.g. areaCode: "350521"'),
+  ),
+});
+
+const KEYPAD_PATH = 'a serial device such as /dev/ttyUSB0 or COM3, or "auto"';
+const KEY_CODE = 'a key name as browsers spell it (KeyboardEvent.code), such as "F1", "Numpad1" or "Digit1"';
+const KEYMAP =
+  'the satisfaction codes of keypad positions 1 to 5: the numbers 1 to 5, each exactly once, e.g. [5, 4, 3, 2, 1]';
+const HID_KEYS =
+  'a list of 5 lists of key names, one per keypad position, e.g. [["F1", "Numpad1"], ["F2", "Numpad2"], …]';
+
+const keymapSchema = z
+  .array(wholeNumber(1, 5, KEYMAP), says(KEYMAP))
+  .length(5, says(KEYMAP))
+  .superRefine((keymap, ctx) => {
+    if (new Set(keymap).size !== keymap.length) ctx.addIssue({ code: 'custom', message: KEYMAP });
+  });
+
+const hidKeysSchema = z
+  .array(
+    z
+      .array(matching(/^[A-Z][A-Za-z0-9]{0,31}$/, KEY_CODE), says(HID_KEYS))
+      .min(1, says('at least one key name')),
+    says(HID_KEYS),
+  )
+  .length(5, says(HID_KEYS))
+  .superRefine((positions, ctx) => {
+    // One key meaning two positions would make a press ambiguous.
+    const owner = new Map<string, number>();
+    positions.forEach((keys, index) => {
+      keys.forEach((key, keyIndex) => {
+        const first = owner.get(key);
+        if (first === undefined) owner.set(key, index);
+        else if (first !== index)
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, keyIndex],
+            message: `a key no other position uses (it is already a key of position ${first + 1})`,
+          });
+      });
+    });
+  });
+
+const keypadSchema = z
+  .strictObject({
+    driver: oneOf(
+      ['frame', 'ascii', 'hid', 'none'],
+      'one of frame (KP/1 serial keypad), ascii (single-byte serial keypad), hid (keyboard keys) or none',
+    ).default('hid'),
+    path: filePath(KEYPAD_PATH).nullable().default(null),
+    autoIds: z
+      .array(
+        matching(/^[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}$/, 'a USB id written VID:PID in hex, such as "1a86:7523"'),
+        says('a list of USB ids written VID:PID, such as ["1a86:7523", "10c4:ea60"]'),
+      )
+      .default(() => [...DEFAULT_AUTO_IDS]),
+    baudRate: wholeNumber(1, 10_000_000, 'a whole number such as 9600').default(9600),
+    keymap: keymapSchema.default(() => [5, 4, 3, 2, 1]),
+    hidKeys: hidKeysSchema.default(() => DEFAULT_HID_KEYS.map((keys) => [...keys])),
+    debounceMs: wholeNumber(0, 10_000, 'a whole number of milliseconds from 0 to 10000, such as 300').default(
+      300,
+    ),
+  })
+  .superRefine((keypad, ctx) => {
+    const driver = field(keypad, 'driver');
+    if (driver !== 'frame' && driver !== 'ascii') return;
+    const path = field(keypad, 'path');
+    if (path === null || path === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['path'],
+        params: MISSING_PARAMS,
+        message: `it is required when keypad.driver is ${driver} (${KEYPAD_PATH})`,
+      });
+    }
+    const autoIds = field(keypad, 'autoIds');
+    if (path === 'auto' && Array.isArray(autoIds) && autoIds.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['autoIds'],
+        message: 'at least one USB id such as "1a86:7523", because keypad.path is "auto"',
+      });
+    }
+  }, evenWithOtherIssues);
+
+const storeSchema = z.strictObject({
+  path: filePath('a file path such as ./data/terminal.db, or null for the user-data folder')
+    .nullable()
+    .default(null),
+  keyFile: filePath('a file path such as ./data/terminal.key, or null for one beside the database')
+    .nullable()
+    .default(null),
+  retentionDays: wholeNumber(1, 36_500, 'a whole number of days, at least 1, such as 90').default(90),
+});
+
+const logSchema = z.strictObject({
+  dir: filePath('a folder path such as ./logs, or null for a logs folder beside the database')
+    .nullable()
+    .default(null),
+});
+
+const platformSchema = z.strictObject({
+  url: httpUrl(
+    "the platform's upload address, an http:// or https:// URL such as https://hcp.example.gov.cn/api",
+  ),
+  profile: oneOf(['reference'], 'reference (the only upload profile this build has)').default('reference'),
+  appMark: text("the terminal's application id at the platform, e.g. HA-APP", 1, 128),
+  secret: text('the signing secret the platform issued, as text', 1),
+  channel: wholeNumber(
+    1,
+    7,
+    "the record's pf code, a whole number from 1 to 7 (4 hall tablet, 5 self-service kiosk)",
+  ).optional(),
+  timeoutSeconds: wholeNumber(1, 300, 'a whole number of seconds from 1 to 300, such as 10').default(10),
+});
+
+const apiSchema = z
+  .strictObject({
+    host: host('an address to listen on, such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+    port: port(7480).default(7480),
+    token: text('a long random text that the business system sends as a Bearer token', 1)
+      .nullable()
+      .default(null),
+    revealRatings: bool('true or false').default(false),
+    corsOrigins: z
+      .array(
+        z
+          .string(says('a browser origin such as http://192.168.1.20:8080 (scheme, host and port, no path)'))
+          .refine(
+            (origin) => canonicalOrigin(origin) !== null,
+            says('a browser origin such as http://192.168.1.20:8080 (scheme, host and port, no path)'),
+          )
+          .transform((origin) => canonicalOrigin(origin) ?? origin),
+        says('a list of browser origins such as ["http://192.168.1.20:8080"], or []'),
+      )
+      .default(() => []),
+  })
+  .superRefine((api, ctx) => {
+    const apiHost = field(api, 'host');
+    const token = field(api, 'token');
+    if (typeof apiHost !== 'string' || !isBindableHost(apiHost) || isLoopbackHost(apiHost)) return;
+    if (token === null || token === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token'],
+        params: MISSING_PARAMS,
+        message:
+          `it is required because api.host ${apiHost} is not a loopback address ` +
+          '(set a long random token for the business system, or use api.host: 127.0.0.1)',
+      });
+    }
+  }, evenWithOtherIssues);
+
+const qrSchema = z.strictObject({
+  baseUrl: httpUrl(
+    'the rating page address, an http:// or https:// URL such as https://hcp.example.gov.cn/m/rate',
+  ),
+  secret: text('the secret shared with the rating page, as text', 1),
+  ttlSeconds: wholeNumber(
+    1,
+    31_536_000,
+    'a whole number of seconds, at least 1, such as 259200 (three days)',
+  ).default(259_200),
+  staticUrl: httpUrl("the hall's static QR address, an http:// or https:// URL, or null")
+    .nullable()
+    .default(null),
+});
+
+// Timers above a day are refused: Node fires a setTimeout beyond ~24.8 days at once.
+const promptSchema = z.strictObject({
+  timeoutSeconds: wholeNumber(1, 86_400, 'a whole number of seconds from 1 to 86400, such as 60').default(60),
+  reasonsTimeoutSeconds: wholeNumber(
+    1,
+    86_400,
+    'a whole number of seconds from 1 to 86400, such as 30',
+  ).default(30),
+  invite: section(
+    z.strictObject({
+      enabled: bool('true or false').default(true),
+      service: section(
+        z.strictObject({
+          code: text(quoted('the 事项编码 as text, or "" (at most 64 characters)'), 0, 64).default(
+            DEFAULT_INVITE_SERVICE.code,
+          ),
+          name: text('the 事项名称 as text, e.g. 窗口服务 (1-100 characters)', 1, 100).default(
+            DEFAULT_INVITE_SERVICE.name,
+          ),
+        }),
+      ),
+    }),
+  ),
+});
+
+const uiSchema = z.strictObject({
+  host: host('an address to listen on, such as 127.0.0.1').default('127.0.0.1'),
+  port: port(7481).default(7481),
+  volume: wholeNumber(0, 100, 'a whole number from 0 to 100, such as 80').default(80),
+});
+
+const diagnosticsSchema = z.strictObject({
+  pin: matching(/^\d{4,12}$/, quoted('4 to 12 digits in quotes, e.g. "2580", or null to disable the screen'))
+    .nullable()
+    .default(null),
+});
+
+export const configFileSchema = z.strictObject({
+  terminal: section(terminalSchema),
+  keypad: section(keypadSchema),
+  store: section(storeSchema),
+  log: section(logSchema),
+  platform: platformSchema.nullable().default(null),
+  api: section(apiSchema),
+  qr: qrSchema.nullable().default(null),
+  prompt: section(promptSchema),
+  reasons: filePath('a path to a reasons catalogue file, or null for the built-in one')
+    .nullable()
+    .default(null),
+  ui: section(uiSchema),
+  diagnostics: section(diagnosticsSchema),
+});
+
+/** The file as parsed: static defaults filled, paths still as written. */
+export type ConfigFile = z.output<typeof configFileSchema>;

@@ -1,0 +1,124 @@
+// The resolved configuration the rest of the terminal runs on: plain data, every
+// default filled in, every path absolute. Only src/config/load.ts builds one.
+
+import type { Keymap } from '../core/levels.js';
+
+export type TerminalMode = 'counter' | 'kiosk';
+export type KeypadDriver = 'frame' | 'ascii' | 'hid' | 'none';
+export type PlatformProfile = 'reference';
+
+export interface TerminalSection {
+  id: string;
+  mode: TerminalMode;
+  windowNo: string;
+  hallName: string;
+  /** 行政区划代码, 6 or 12 digits. */
+  areaCode: string;
+}
+
+export interface KeypadSection {
+  driver: KeypadDriver;
+  /** A serial device name as written (COM3, /dev/ttyUSB0) or "auto"; null when not set. */
+  path: string | null;
+  /** Lower-case "vid:pid" pairs that "auto" may probe. */
+  autoIds: string[];
+  baudRate: number;
+  /** keymap[i] is the satisfaction code of position i + 1. */
+  keymap: Keymap;
+  /** hidKeys[i] lists the KeyboardEvent.code names of position i + 1. */
+  hidKeys: string[][];
+  debounceMs: number;
+}
+
+export interface StoreSection {
+  path: string;
+  keyFile: string;
+  retentionDays: number;
+}
+
+export interface LogSection {
+  dir: string;
+}
+
+export interface PlatformSection {
+  url: string;
+  profile: PlatformProfile;
+  appMark: string;
+  secret: string;
+  /** The record's pf code: 4 on a counter, 5 on a kiosk unless configured. */
+  channel: number;
+  timeoutSeconds: number;
+}
+
+export interface ApiSection {
+  host: string;
+  port: number;
+  /** null means no auth, which the schema allows only on a loopback host. */
+  token: string | null;
+  revealRatings: boolean;
+  /** Canonical origins (scheme://host[:port]), compared as exact strings. */
+  corsOrigins: string[];
+}
+
+export interface QrSection {
+  baseUrl: string;
+  secret: string;
+  ttlSeconds: number;
+  staticUrl: string | null;
+}
+
+export interface InviteSection {
+  enabled: boolean;
+  service: { code: string; name: string };
+}
+
+export interface PromptSection {
+  timeoutSeconds: number;
+  reasonsTimeoutSeconds: number;
+  invite: InviteSection;
+}
+
+export interface UiSection {
+  host: string;
+  port: number;
+  volume: number;
+}
+
+export interface DiagnosticsSection {
+  /** null disables the technicians' screen. */
+  pin: string | null;
+}
+
+export interface TerminalConfig {
+  terminal: TerminalSection;
+  keypad: KeypadSection;
+  store: StoreSection;
+  log: LogSection;
+  platform: PlatformSection | null;
+  api: ApiSection;
+  qr: QrSection | null;
+  prompt: PromptSection;
+  /** Absolute path of a reasons catalogue; null = the built-in one. */
+  reasons: string | null;
+  ui: UiSection;
+  diagnostics: DiagnosticsSection;
+  /** The file this was read from (absolute), or null for the built-in defaults. */
+  source: { file: string | null };
+}
+
+/** What stands in for a secret wherever a configuration is shown. */
+export const REDACTED = '***';
+
+/**
+ * A copy that is safe to log or show: secrets (platform.secret, api.token, qr.secret,
+ * and the diagnostics PIN, which guards a screen) are replaced by "***". An unset
+ * secret stays null so the copy still tells whether one is configured.
+ */
+export function describeConfig(config: TerminalConfig): TerminalConfig {
+  const copy = structuredClone(config);
+  if (copy.platform !== null) copy.platform.secret = REDACTED;
+  if (copy.api.token !== null) copy.api.token = REDACTED;
+  if (copy.qr !== null) copy.qr.secret = REDACTED;
+  if (copy.diagnostics.pin !== null) copy.diagnostics.pin = REDACTED;
+  return copy;
+}

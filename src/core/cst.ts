@@ -1,0 +1,29 @@
+// China Standard Time (UTC+8, no daylight saving) without a time-zone database:
+// halls run on CST whatever the machine's zone is set to.
+
+const CST_OFFSET_MS = 8 * 3600_000;
+
+function parts(epochMs: number) {
+  const d = new Date(epochMs + CST_OFFSET_MS);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return {
+    y: p(d.getUTCFullYear(), 4),
+    mo: p(d.getUTCMonth() + 1),
+    d: p(d.getUTCDate()),
+    h: p(d.getUTCHours()),
+    mi: p(d.getUTCMinutes()),
+    s: p(d.getUTCSeconds()),
+  };
+}
+
+/** `yyyy-MM-dd HH:mm:ss` in CST, as the platform's `assessTime`. */
+export function cstDateTime(epochMs: number): string {
+  const t = parts(epochMs);
+  return `${t.y}-${t.mo}-${t.d} ${t.h}:${t.mi}:${t.s}`;
+}
+
+/** `yyyyMMdd` in CST. */
+export function cstDate(epochMs: number): string {
+  const t = parts(epochMs);
+  return `${t.y}${t.mo}${t.d}`;
+}

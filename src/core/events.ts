@@ -1,0 +1,69 @@
+// What happened, as the core hears it. Ids and facts the rules cannot compute
+// themselves (was this transaction rated before? the QR code) come in with the event.
+
+import type { Level } from './levels.js';
+import type {
+  Citizen,
+  Clerk,
+  ClerkState,
+  CoreConfig,
+  Department,
+  KeypadFault,
+  KeypadState,
+  PlatformState,
+  PromptMode,
+  PromptRecord,
+  QrCode,
+  RatingRecord,
+  Service,
+} from './model.js';
+
+export interface PromptRequest {
+  transactionId: string;
+  service: Service;
+  departments: Department[];
+  mode: PromptMode;
+  citizen: Citizen | null;
+}
+
+/** What the citizen touched (or pressed, on a keyboard-wedge keypad). */
+export type Intent =
+  | { type: 'rate'; level: Level }
+  | { type: 'choose_scope'; scope: 'overall' | 'department' }
+  | { type: 'toggle_reason'; code: string }
+  | { type: 'submit_reasons' }
+  | { type: 'change_level' }
+  | { type: 'back_to_reasons' }
+  | { type: 'decline' }
+  | { type: 'real_name'; on: boolean };
+
+export type IntentSource = 'touch' | 'keypad';
+
+export type CoreEvent =
+  | { type: 'clerk_sign_in'; clerk: Clerk }
+  | { type: 'clerk_sign_out' }
+  | { type: 'clerk_status'; status: 'serving' | 'paused' }
+  | { type: 'open_prompt'; promptId: string; request: PromptRequest; alreadyRated: boolean; replace: boolean; qr: QrCode | null }
+  | { type: 'cancel_prompt'; promptId: string }
+  | { type: 'intent'; intent: Intent; source: IntentSource }
+  /** A rating-key position (1–5) from a keypad; its meaning depends on the screen. */
+  | { type: 'key'; position: number }
+  | { type: 'invite_key'; promptId: string; qr: QrCode | null }
+  | { type: 'pause_key' }
+  | { type: 'tick' }
+  | { type: 'keypad_status'; state: KeypadState; fault: KeypadFault }
+  | { type: 'platform_status'; state: PlatformState; pending: number; rejected: number }
+  | { type: 'store_failed'; message: string }
+  | { type: 'store_recovered' }
+  | { type: 'config'; config: CoreConfig }
+  | {
+      type: 'recover';
+      clerk: ClerkState | null;
+      inviteSeq: number;
+      drafts: RatingRecord[];
+      unfinished: PromptRecord[];
+      qr: QrCode | null;
+    };
+
+/** Fresh UUIDs the engine hands to every step; the core never makes randomness. */
+export type FreshIds = readonly string[];

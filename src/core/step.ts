@@ -1,0 +1,640 @@
+// The rules: step(state, event, now, ids) → { state, effects, reply }. Pure: no I/O, no
+// clock, no randomness. The engine runs the effects in order — persist first, so the
+// citizen is thanked only for what is on disk.
+
+import { cstDate } from './cst.js';
+import type { Effect, KeypadCommand, Reply, ReplyError, SoundName, StoreOp } from './effects.js';
+import type { CoreEvent, FreshIds, Intent, IntentSource, PromptRequest } from './events.js';
+import { anomalyFlags } from './flags.js';
+import { isBad, type Level, levelAtPosition } from './levels.js';
+import type { ClerkState, PromptStatus, QrCode, RatingRecord, Scope } from './model.js';
+import { NO_REASON_NOTE, reasonsFor } from './reasons.js';
+import type { CoreState, GivenRating, Phase, Session } from './state.js';
+
+export interface StepResult {
+  state: CoreState;
+  effects: Effect[];
+  reply?: Reply;
+}
+
+/** The keypad positions on the reasons screen, shown to the citizen as hints. */
+export const REASON_KEYS = { previous: 1, next: 2, toggle: 3, change: 4, submit: 5 } as const;
+
+/** On the 并联审批 choice screen. */
+export const SCOPE_KEYS = { overall: 1, department: 2 } as const;
+
+const ALL_KEYS = 0b11111;
+
+/** Collects what one step must do, then lays it out in the one safe order. */
+class Out {
+  readonly ops: StoreOp[] = [];
+  readonly effects: Effect[] = [];
+  readonly notify = new Set<string>();
+  forward = false;
+  render = false;
+  reply: Reply | undefined;
+
+  sound(name: SoundName) {
+    this.effects.push({ type: 'sound', name });
+  }
+  keypad(command: KeypadCommand) {
+    this.effects.push({ type: 'keypad', command });
+  }
+  done(state: CoreState): StepResult {
+    const effects: Effect[] = [];
+    if (this.ops.length > 0) effects.push({ type: 'persist', ops: this.ops });
+    effects.push(...this.effects);
+    for (const promptId of this.notify) effects.push({ type: 'notify_prompt', promptId });
+    if (this.forward) effects.push({ type: 'forward' });
+    if (this.render) effects.push({ type: 'render' });
+    return this.reply ? { state, effects, reply: this.reply } : { state, effects };
+  }
+}
+
+function refuse(code: ReplyError, message: string): Reply {
+  return { ok: false, code, message };
+}
+
+/** Copies the parts a step may change; the configuration is only ever replaced. */
+function copy(state: CoreState): CoreState {
+  const s = state.session;
+  return {
+    ...state,
+    clerk: state.clerk ? { ...state.clerk } : null,
+    keypad: { ...state.keypad },
+    platform: { ...state.platform },
+    session: s
+      ? {
+          ...s,
+          phase: { ...s.phase } as Phase,
+          ratings: s.ratings.map((r) => ({ ...r, reasons: [...r.reasons], flags: [...r.flags] })),
+        }
+      : null,
+  };
+}
+
+export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshIds = []): StepResult {
+  const state = copy(prev);
+  const out = new Out();
+  switch (event.type) {
+    case 'clerk_sign_in': {
+      if (state.config.mode === 'kiosk') {
+        out.reply = refuse('kiosk_has_no_clerk', 'A self-service kiosk has no clerk.');
+        break;
+      }
+      state.clerk = { ...event.clerk, status: 'serving', pauseWhenDone: false };
+      out.ops.push({ op: 'clerk', clerk: state.clerk });
+      if (!state.session) out.sound('welcome');
+      out.render = true;
+      out.reply = { ok: true };
+      break;
+    }
+    case 'clerk_sign_out': {
+      if (state.config.mode === 'kiosk') {
+        out.reply = refuse('kiosk_has_no_clerk', 'A self-service kiosk has no clerk.');
+        break;
+      }
+      if (state.session) endSession(state, out, now, 'withdrawn');
+      if (state.clerk) out.ops.push({ op: 'clerk', clerk: null });
+      state.clerk = null;
+      out.render = true;
+      out.reply = { ok: true };
+      break;
+    }
+    case 'clerk_status': {
+      if (state.config.mode === 'kiosk') {
+        out.reply = refuse('kiosk_has_no_clerk', 'A self-service kiosk has no clerk.');
+        break;
+      }
+      if (!state.clerk) {
+        out.reply = refuse('clerk_absent', 'No clerk is signed in.');
+        break;
+      }
+      setClerkStatus(state, out, event.status);
+      out.reply = { ok: true };
+      break;
+    }
+    case 'pause_key': {
+      if (!state.clerk) break;
+      const pausing = state.session ? !state.clerk.pauseWhenDone : state.clerk.status === 'serving';
+      setClerkStatus(state, out, pausing ? 'paused' : 'serving');
+      break;
+    }
+    case 'open_prompt': {
+      out.reply = openPrompt(state, out, now, event.promptId, event.request, event.qr, {
+        alreadyRated: event.alreadyRated,
+        replace: event.replace,
+      });
+      break;
+    }
+    case 'invite_key': {
+      const request = inviteRequest(state, now);
+      if (!request) break;
+      const reply = openPrompt(state, out, now, event.promptId, request, event.qr, {
+        alreadyRated: false,
+        replace: false,
+      });
+      if (reply.ok) {
+        state.inviteSeq += 1;
+        out.ops.push({ op: 'invite_seq', value: state.inviteSeq });
+      }
+      break;
+    }
+    case 'cancel_prompt': {
+      const s = state.session;
+      if (!s || s.id !== event.promptId || s.status !== 'open') {
+        out.reply = refuse('not_open', 'The prompt has already ended.');
+        break;
+      }
+      endSession(state, out, now, 'withdrawn');
+      out.reply = { ok: true };
+      break;
+    }
+    case 'intent': {
+      if (!state.storeOk || !state.session) break;
+      onIntent(state, out, now, ids, event.intent, event.source);
+      break;
+    }
+    case 'key': {
+      if (!state.storeOk || !state.session) break;
+      const intent = keyIntent(state, event.position);
+      if (intent) onIntent(state, out, now, ids, intent, 'keypad');
+      else if (state.session.phase.kind === 'reasons') moveCursor(state, out, now, event.position);
+      break;
+    }
+    case 'tick': {
+      if (state.thanksUntil !== null && state.thanksUntil <= now) {
+        state.thanksUntil = null;
+        out.render = true;
+      }
+      const s = state.session;
+      if (s && s.deadline <= now) onTimeout(state, out, now);
+      break;
+    }
+    case 'keypad_status': {
+      state.keypad = { state: event.state, fault: event.fault };
+      out.render = true;
+      break;
+    }
+    case 'platform_status': {
+      state.platform = { state: event.state, pending: event.pending, rejected: event.rejected };
+      break;
+    }
+    case 'store_failed': {
+      state.storeOk = false;
+      state.storeMessage = event.message;
+      out.render = true;
+      break;
+    }
+    case 'store_recovered': {
+      state.storeOk = true;
+      state.storeMessage = null;
+      out.render = true;
+      break;
+    }
+    case 'config': {
+      state.config = event.config;
+      out.render = true;
+      break;
+    }
+    case 'recover': {
+      recover(state, out, now, event);
+      break;
+    }
+  }
+  return out.done(state);
+}
+
+/**
+ * The prompt the clerk's INVITE key opens, or null when the key does nothing now:
+ * only while serving with nothing on screen, and only where the hall allows it.
+ */
+export function inviteRequest(state: CoreState, now: number): PromptRequest | null {
+  const clerk = state.clerk;
+  if (state.config.mode === 'kiosk' || !state.config.invite.enabled) return null;
+  if (!clerk || clerk.status !== 'serving' || clerk.pauseWhenDone || state.session) return null;
+  const seq = state.inviteSeq + 1;
+  return {
+    // Unique on this terminal whatever the clock does: the counter never resets.
+    transactionId: `${state.config.terminalId}-${cstDate(now)}-${String(seq).padStart(4, '0')}`,
+    service: state.config.invite.service,
+    departments: [clerk.department],
+    mode: 'single',
+    citizen: null,
+  };
+}
+
+function setClerkStatus(state: CoreState, out: Out, status: 'serving' | 'paused') {
+  const clerk = state.clerk as ClerkState;
+  if (status === 'paused' && state.session) {
+    clerk.pauseWhenDone = true;
+  } else {
+    if (status === 'serving' && clerk.status === 'paused' && !state.session) out.sound('welcome');
+    clerk.status = status;
+    clerk.pauseWhenDone = false;
+  }
+  out.ops.push({ op: 'clerk', clerk: { ...clerk } });
+  out.render = true;
+}
+
+function openPrompt(
+  state: CoreState,
+  out: Out,
+  now: number,
+  promptId: string,
+  request: PromptRequest,
+  qr: QrCode | null,
+  opts: { alreadyRated: boolean; replace: boolean },
+): Reply {
+  if (!state.storeOk) return refuse('store_unavailable', 'The terminal cannot store ratings right now.');
+  if (state.config.mode === 'counter') {
+    if (!state.clerk) return refuse('clerk_absent', 'No clerk is signed in.');
+    if (state.clerk.status === 'paused') return refuse('clerk_paused', 'The window is paused (暂停服务).');
+  }
+  if (state.session && !opts.replace) return refuse('prompt_open', 'A rating prompt is already open.');
+  if (opts.alreadyRated) return refuse('already_rated', 'This transaction was already rated on this terminal.');
+  if (state.session) endSession(state, out, now, 'withdrawn');
+
+  const expiresAt = now + state.config.promptTimeoutMs;
+  const clerk = state.config.mode === 'counter' && state.clerk ? { id: state.clerk.id, name: state.clerk.name } : null;
+  const session: Session = {
+    id: promptId,
+    transactionId: request.transactionId,
+    service: request.service,
+    departments: request.departments,
+    mode: request.mode,
+    citizen: request.citizen,
+    clerk,
+    qr,
+    openedAt: now,
+    expiresAt,
+    status: 'open',
+    realName: false,
+    phase: request.mode === 'parallel' ? { kind: 'choose_scope' } : { kind: 'rate', target: 'all' },
+    deadline: expiresAt,
+    shownAt: now,
+    ratings: [],
+  };
+  state.session = session;
+  state.thanksUntil = null;
+  out.ops.push({
+    op: 'prompt_open',
+    prompt: {
+      id: session.id,
+      transactionId: session.transactionId,
+      service: session.service,
+      departments: session.departments,
+      mode: session.mode,
+      citizen: session.citizen,
+      clerk,
+      status: 'open',
+      openedAt: now,
+      expiresAt,
+      endedAt: null,
+    },
+  });
+  out.keypad({ kind: 'arm', on: true });
+  out.keypad({ kind: 'leds', mask: ledsFor(session.phase), blink: false });
+  out.sound('please_rate');
+  out.notify.add(session.id);
+  out.render = true;
+  return { ok: true };
+}
+
+function ledsFor(phase: Phase): number {
+  if (phase.kind === 'choose_scope') return (1 << (SCOPE_KEYS.overall - 1)) | (1 << (SCOPE_KEYS.department - 1));
+  return ALL_KEYS;
+}
+
+/** What a keypad position means on the current screen, if it maps to an intent. */
+function keyIntent(state: CoreState, position: number): Intent | null {
+  const phase = (state.session as Session).phase;
+  switch (phase.kind) {
+    case 'choose_scope':
+      if (position === SCOPE_KEYS.overall) return { type: 'choose_scope', scope: 'overall' };
+      if (position === SCOPE_KEYS.department) return { type: 'choose_scope', scope: 'department' };
+      return null;
+    case 'rate':
+    case 'change': {
+      const level = levelAtPosition(state.config.keymap, position);
+      return level ? { type: 'rate', level } : null;
+    }
+    case 'reasons': {
+      if (position === REASON_KEYS.submit) return { type: 'submit_reasons' };
+      if (position === REASON_KEYS.change) return { type: 'change_level' };
+      if (position === REASON_KEYS.toggle) {
+        const rating = (state.session as Session).ratings[phase.rating] as GivenRating;
+        const reason = reasonsFor(state.config.catalogue, rating.level)[phase.cursor];
+        return reason ? { type: 'toggle_reason', code: reason.code } : null;
+      }
+      return null;
+    }
+  }
+}
+
+function moveCursor(state: CoreState, out: Out, now: number, position: number) {
+  const s = state.session as Session;
+  if (s.phase.kind !== 'reasons') return;
+  const rating = s.ratings[s.phase.rating] as GivenRating;
+  const count = reasonsFor(state.config.catalogue, rating.level).length;
+  if (count === 0) return;
+  if (position === REASON_KEYS.previous) s.phase.cursor = (s.phase.cursor + count - 1) % count;
+  else if (position === REASON_KEYS.next) s.phase.cursor = (s.phase.cursor + 1) % count;
+  else return;
+  s.deadline = now + state.config.reasonsTimeoutMs;
+  out.render = true;
+}
+
+function onIntent(state: CoreState, out: Out, now: number, ids: FreshIds, intent: Intent, source: IntentSource) {
+  const s = state.session as Session;
+  const phase = s.phase;
+  switch (intent.type) {
+    case 'rate': {
+      if (phase.kind === 'rate') giveRating(state, out, now, ids, phase.target, intent.level, source);
+      else if (phase.kind === 'change') changeLevel(state, out, now, phase.rating, intent.level, source);
+      return;
+    }
+    case 'choose_scope': {
+      if (phase.kind !== 'choose_scope') return;
+      s.phase = { kind: 'rate', target: intent.scope === 'overall' ? 'all' : 0 };
+      s.shownAt = now;
+      out.keypad({ kind: 'leds', mask: ALL_KEYS, blink: false });
+      out.render = true;
+      return;
+    }
+    case 'toggle_reason': {
+      if (phase.kind !== 'reasons') return;
+      const rating = s.ratings[phase.rating] as GivenRating;
+      const offered = reasonsFor(state.config.catalogue, rating.level);
+      const index = offered.findIndex((r) => r.code === intent.code);
+      if (index < 0) return;
+      rating.reasons = rating.reasons.includes(intent.code)
+        ? rating.reasons.filter((c) => c !== intent.code)
+        : offered.map((r) => r.code).filter((c) => c === intent.code || rating.reasons.includes(c));
+      phase.cursor = index;
+      s.deadline = now + state.config.reasonsTimeoutMs;
+      // Kept on disk as chosen, so a power cut finalises the 差评 with them.
+      out.ops.push({ op: 'records_put', records: recordsOf(state, s, rating) });
+      out.render = true;
+      return;
+    }
+    case 'submit_reasons': {
+      if (phase.kind !== 'reasons') return;
+      finalise(state, out, s.ratings[phase.rating] as GivenRating);
+      advance(state, out, now);
+      return;
+    }
+    case 'change_level': {
+      if (phase.kind !== 'reasons') return;
+      s.phase = { kind: 'change', rating: phase.rating };
+      s.deadline = now + state.config.reasonsTimeoutMs;
+      s.shownAt = now;
+      out.keypad({ kind: 'leds', mask: ALL_KEYS, blink: false });
+      out.render = true;
+      return;
+    }
+    case 'back_to_reasons': {
+      if (phase.kind !== 'change') return;
+      s.phase = { kind: 'reasons', rating: phase.rating, cursor: 0 };
+      s.deadline = now + state.config.reasonsTimeoutMs;
+      out.render = true;
+      return;
+    }
+    case 'decline': {
+      // Rating is voluntary. After some departments were rated, declining the rest
+      // leaves the prompt rated with what was given.
+      if (phase.kind !== 'rate' && phase.kind !== 'choose_scope') return;
+      endSession(state, out, now, s.ratings.length > 0 ? 'rated' : 'declined');
+      return;
+    }
+    case 'real_name': {
+      if (!s.citizen || phase.kind === 'reasons') return;
+      s.realName = intent.on;
+      out.render = true;
+      return;
+    }
+  }
+}
+
+function giveRating(
+  state: CoreState,
+  out: Out,
+  now: number,
+  ids: FreshIds,
+  target: 'all' | number,
+  level: Level,
+  source: IntentSource,
+) {
+  const s = state.session as Session;
+  let departments: number[];
+  let scope: Scope;
+  if (target !== 'all') {
+    departments = [target];
+    scope = 'department';
+  } else if (s.mode === 'parallel') {
+    departments = s.departments.map((_, i) => i);
+    scope = 'overall';
+  } else {
+    // 一件事 is one record for the lead department; a single prompt has one department.
+    departments = [0];
+    scope = s.mode === 'package' ? 'package' : 'single';
+  }
+  if (ids.length < departments.length) throw new Error('step: not enough fresh ids for the records');
+  const rating: GivenRating = {
+    recordIds: ids.slice(0, departments.length),
+    departments,
+    scope,
+    level,
+    reasons: [],
+    ratedAt: now,
+    flags: flagsFor(state, now, source),
+    realName: s.realName && s.citizen !== null,
+    final: !isBad(level),
+  };
+  s.ratings.push(rating);
+  if (s.status === 'open') {
+    s.status = 'rated';
+    out.ops.push({ op: 'prompt_status', id: s.id, status: 'rated' });
+    out.notify.add(s.id);
+  }
+  out.ops.push({ op: 'records_put', records: recordsOf(state, s, rating) });
+  if (rating.final) {
+    out.forward = true;
+    advance(state, out, now);
+  } else {
+    toReasons(state, out, now, s.ratings.length - 1);
+  }
+}
+
+function changeLevel(state: CoreState, out: Out, now: number, index: number, level: Level, source: IntentSource) {
+  const s = state.session as Session;
+  const rating = s.ratings[index] as GivenRating;
+  rating.level = level;
+  rating.ratedAt = now;
+  rating.flags = flagsFor(state, now, source);
+  rating.realName = s.realName && s.citizen !== null;
+  if (isBad(level)) {
+    const offered = new Set(reasonsFor(state.config.catalogue, level).map((r) => r.code));
+    rating.reasons = rating.reasons.filter((c) => offered.has(c));
+    out.ops.push({ op: 'records_put', records: recordsOf(state, s, rating) });
+    toReasons(state, out, now, index);
+  } else {
+    rating.reasons = [];
+    finalise(state, out, rating);
+    advance(state, out, now);
+  }
+}
+
+function toReasons(state: CoreState, out: Out, now: number, rating: number) {
+  const s = state.session as Session;
+  s.phase = { kind: 'reasons', rating, cursor: 0 };
+  s.deadline = now + state.config.reasonsTimeoutMs;
+  s.shownAt = now;
+  out.keypad({ kind: 'leds', mask: ALL_KEYS, blink: false });
+  out.sound('choose_reasons');
+  out.render = true;
+}
+
+function flagsFor(state: CoreState, now: number, source: IntentSource): string[] {
+  const s = state.session as Session;
+  return anomalyFlags({
+    now,
+    shownAt: s.shownAt,
+    source,
+    keypadStuck: state.keypad.fault === 'stuck_key',
+    lastRatingAt: state.lastRatingAt,
+  });
+}
+
+function finalise(state: CoreState, out: Out, rating: GivenRating) {
+  if (rating.final) return;
+  rating.final = true;
+  out.ops.push({ op: 'records_put', records: recordsOf(state, state.session as Session, rating) });
+  out.forward = true;
+}
+
+/** After a final rating: the next department of a per-department sequence, or the end. */
+function advance(state: CoreState, out: Out, now: number) {
+  const s = state.session as Session;
+  const last = s.ratings[s.ratings.length - 1];
+  const next = last && last.scope === 'department' ? (last.departments[0] as number) + 1 : s.departments.length;
+  if (next < s.departments.length) {
+    s.phase = { kind: 'rate', target: next };
+    s.deadline = now + state.config.promptTimeoutMs;
+    s.shownAt = now;
+    out.keypad({ kind: 'leds', mask: ALL_KEYS, blink: false });
+    out.render = true;
+    return;
+  }
+  endSession(state, out, now, 'rated');
+}
+
+function onTimeout(state: CoreState, out: Out, now: number) {
+  const s = state.session as Session;
+  // A 差评 left alone is final with what was chosen; walking away never loses it.
+  endSession(state, out, now, s.ratings.length > 0 ? 'rated' : 'expired');
+}
+
+/**
+ * Takes the prompt off the screen. Any 差评 still waiting for reasons is finalised
+ * first. `withdrawn` is the clerk's side (cancel, sign-out, replace): it cancels a
+ * prompt nobody rated, and leaves a rated one rated.
+ */
+function endSession(state: CoreState, out: Out, now: number, how: PromptStatus | 'withdrawn') {
+  const s = state.session as Session;
+  for (const rating of s.ratings) finalise(state, out, rating);
+  const status: PromptStatus = s.ratings.length > 0 ? 'rated' : how === 'withdrawn' ? 'cancelled' : how;
+  s.status = status;
+  out.ops.push({ op: 'prompt_end', id: s.id, status, at: now });
+  out.keypad({ kind: 'arm', on: false });
+  out.keypad({ kind: 'leds', mask: 0, blink: false });
+  out.notify.add(s.id);
+  if (status === 'rated') {
+    state.lastRatingAt = Math.max(...s.ratings.map((r) => r.ratedAt));
+    if (how !== 'withdrawn') {
+      state.thanksUntil = now + state.config.thanksMs;
+      out.sound('thanks');
+    }
+  }
+  state.session = null;
+  if (state.clerk?.pauseWhenDone) {
+    state.clerk.status = 'paused';
+    state.clerk.pauseWhenDone = false;
+    out.ops.push({ op: 'clerk', clerk: { ...state.clerk } });
+  }
+  out.render = true;
+}
+
+/** The records a given rating stands for, as the store and the platform see them. */
+export function recordsOf(state: CoreState, s: Session, rating: GivenRating): RatingRecord[] {
+  const cfg = state.config;
+  const noReasons = isBad(rating.level) && rating.final && rating.reasons.length === 0;
+  return rating.recordIds.map((id, i) => ({
+    id,
+    promptId: s.id,
+    transactionId: s.transactionId,
+    assessNumber: 1,
+    channel: cfg.channel,
+    level: rating.level,
+    reasons: [...rating.reasons],
+    comment: noReasons ? NO_REASON_NOTE : '',
+    ratedAt: rating.ratedAt,
+    areaCode: cfg.areaCode,
+    service: s.service,
+    department: s.departments[rating.departments[i] as number] as Session['departments'][number],
+    clerk: s.clerk,
+    scope: rating.scope,
+    terminalId: cfg.terminalId,
+    windowNo: cfg.windowNo,
+    citizen: rating.realName ? s.citizen : null,
+    flags: [...rating.flags],
+    catalogueVersion: cfg.catalogue.version,
+    final: rating.final,
+  }));
+}
+
+function recover(state: CoreState, out: Out, now: number, event: Extract<CoreEvent, { type: 'recover' }>) {
+  state.clerk = event.clerk && state.config.mode === 'counter' ? { ...event.clerk } : null;
+  state.inviteSeq = event.inviteSeq;
+  // A 差评 cut off on its reasons screen (power cut, crash) is final as it stood.
+  const finals = event.drafts.map((r) => ({
+    ...r,
+    final: true,
+    comment: r.reasons.length === 0 && r.comment === '' ? NO_REASON_NOTE : r.comment,
+  }));
+  if (finals.length > 0) {
+    out.ops.push({ op: 'records_put', records: finals });
+    out.forward = true;
+  }
+  for (const p of event.unfinished) {
+    // An unanswered prompt that is still in time comes back on screen: the citizen
+    // may still be standing there after a power blip.
+    if (p.status === 'open' && now < p.expiresAt && !state.session) {
+      state.session = {
+        id: p.id,
+        transactionId: p.transactionId,
+        service: p.service,
+        departments: p.departments,
+        mode: p.mode,
+        citizen: p.citizen,
+        clerk: p.clerk,
+        qr: event.qr,
+        openedAt: p.openedAt,
+        expiresAt: p.expiresAt,
+        status: 'open',
+        realName: false,
+        phase: p.mode === 'parallel' ? { kind: 'choose_scope' } : { kind: 'rate', target: 'all' },
+        deadline: p.expiresAt,
+        shownAt: now,
+        ratings: [],
+      };
+      out.keypad({ kind: 'arm', on: true });
+      out.keypad({ kind: 'leds', mask: ledsFor(state.session.phase), blink: false });
+      continue;
+    }
+    const status: PromptStatus = p.status === 'open' ? 'expired' : p.status;
+    out.ops.push({ op: 'prompt_end', id: p.id, status, at: now });
+    out.notify.add(p.id);
+  }
+  out.render = true;
+}

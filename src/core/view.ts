@@ -1,0 +1,203 @@
+// The view model: what each screen shows, as data. The renderer is a pure function of
+// this; it never decides what happens next.
+
+import { type Level, LEVELS, levelInfo, positionOfLevel } from './levels.js';
+import { maskName } from './mask.js';
+import type { Department, Scope } from './model.js';
+import { reasonsFor } from './reasons.js';
+import type { CoreState, GivenRating, Session } from './state.js';
+import { REASON_KEYS, SCOPE_KEYS } from './step.js';
+
+export interface ClerkCard {
+  id: string;
+  name: string;
+  department: string;
+  photo: string | null;
+  stars: number | null;
+}
+
+export interface LevelButton {
+  level: Level;
+  label: string;
+  verdict: 'good' | 'bad';
+  /** The keypad key that gives this level (1 = leftmost). */
+  position: number;
+}
+
+export interface KeyHint {
+  position: number;
+  label: string;
+}
+
+export type Screen =
+  | {
+      kind: 'idle';
+      clerk: ClerkCard | null;
+      /** `kiosk`: no clerk at a self-service kiosk. */
+      clerkStatus: 'serving' | 'paused' | 'absent' | 'kiosk';
+      staticQrUrl: string | null;
+    }
+  | {
+      kind: 'choose_scope';
+      promptId: string;
+      service: string;
+      departments: string[];
+      options: { scope: 'overall' | 'department'; label: string; position: number }[];
+      deadline: number;
+    }
+  | {
+      kind: 'rate';
+      promptId: string;
+      service: string;
+      /** Whom this rating is about: one department, all of them (总体), or the package's lead. */
+      subject: { scope: Scope; departments: string[]; step: { index: number; total: number } | null };
+      /** In the keypad's order, leftmost first. */
+      buttons: LevelButton[];
+      /** Changing a 差评's level: this is the level given before. */
+      changingFrom: Level | null;
+      canDecline: boolean;
+      realName: { on: boolean; maskedName: string } | null;
+      qr: { url: string; svg: string } | null;
+      deadline: number;
+    }
+  | {
+      kind: 'reasons';
+      promptId: string;
+      level: Level;
+      levelLabel: string;
+      subject: string[];
+      reasons: { code: string; label: string; selected: boolean }[];
+      /** The reason the keypad's cursor is on. */
+      cursor: number;
+      keyHints: KeyHint[];
+      deadline: number;
+    }
+  | { kind: 'thanks' }
+  | { kind: 'fault'; message: string };
+
+export interface ViewState {
+  now: number;
+  hallName: string;
+  windowNo: string;
+  /** A citizen-facing note that the keypad is not working; touch still works. */
+  keypadBanner: string | null;
+  screen: Screen;
+}
+
+export const FAULT_MESSAGE = '设备故障，请联系工作人员';
+export const KEYPAD_OFFLINE_BANNER = '评价器按键暂不可用，请直接点击屏幕评价';
+
+export function view(state: CoreState, now: number): ViewState {
+  const cfg = state.config;
+  const keypadDown = state.keypad.state === 'offline';
+  return {
+    now,
+    hallName: cfg.hallName,
+    windowNo: cfg.windowNo,
+    keypadBanner: keypadDown ? KEYPAD_OFFLINE_BANNER : null,
+    screen: screenOf(state),
+  };
+}
+
+function screenOf(state: CoreState): Screen {
+  const cfg = state.config;
+  if (!state.storeOk) return { kind: 'fault', message: FAULT_MESSAGE };
+  const s = state.session;
+  if (s) return promptScreen(state, s);
+  if (state.thanksUntil !== null) return { kind: 'thanks' };
+  const clerk = state.clerk;
+  return {
+    kind: 'idle',
+    clerk: clerk
+      ? {
+          id: clerk.id,
+          name: clerk.name,
+          department: clerk.department.name,
+          photo: clerk.photo,
+          stars: clerk.stars,
+        }
+      : null,
+    clerkStatus: cfg.mode === 'kiosk' ? 'kiosk' : clerk ? clerk.status : 'absent',
+    staticQrUrl: cfg.staticQrUrl,
+  };
+}
+
+function names(s: Session, indexes: number[]): string[] {
+  return indexes.map((i) => (s.departments[i] as Department).name);
+}
+
+function promptScreen(state: CoreState, s: Session): Screen {
+  const cfg = state.config;
+  const phase = s.phase;
+  switch (phase.kind) {
+    case 'choose_scope':
+      return {
+        kind: 'choose_scope',
+        promptId: s.id,
+        service: s.service.name,
+        departments: s.departments.map((d) => d.name),
+        options: [
+          { scope: 'overall', label: '总体评价', position: SCOPE_KEYS.overall },
+          { scope: 'department', label: '分部门评价', position: SCOPE_KEYS.department },
+        ],
+        deadline: s.deadline,
+      };
+    case 'rate':
+    case 'change': {
+      const changing = phase.kind === 'change' ? (s.ratings[phase.rating] as GivenRating) : null;
+      let subject: Extract<Screen, { kind: 'rate' }>['subject'];
+      if (changing) {
+        subject = { scope: changing.scope, departments: names(s, changing.departments), step: null };
+      } else if (phase.kind === 'rate' && phase.target !== 'all') {
+        subject = {
+          scope: 'department',
+          departments: names(s, [phase.target]),
+          step: { index: phase.target + 1, total: s.departments.length },
+        };
+      } else {
+        const scope: Scope = s.mode === 'parallel' ? 'overall' : s.mode === 'package' ? 'package' : 'single';
+        subject = { scope, departments: s.departments.map((d) => d.name), step: null };
+      }
+      return {
+        kind: 'rate',
+        promptId: s.id,
+        service: s.service.name,
+        subject,
+        buttons: [...LEVELS]
+          .map((level) => ({ ...levelInfo(level), position: positionOfLevel(cfg.keymap, level) }))
+          .sort((a, b) => a.position - b.position)
+          .map(({ level, label, verdict, position }) => ({ level, label, verdict, position })),
+        changingFrom: changing ? changing.level : null,
+        canDecline: !changing,
+        realName: s.citizen && !changing ? { on: s.realName, maskedName: maskName(s.citizen.name) } : null,
+        // The QR code is for rating instead of here: never shown once a rating is given.
+        qr: s.ratings.length === 0 ? s.qr : null,
+        deadline: s.deadline,
+      };
+    }
+    case 'reasons': {
+      const rating = s.ratings[phase.rating] as GivenRating;
+      return {
+        kind: 'reasons',
+        promptId: s.id,
+        level: rating.level,
+        levelLabel: levelInfo(rating.level).label,
+        subject: names(s, rating.departments),
+        reasons: reasonsFor(cfg.catalogue, rating.level).map((r) => ({
+          code: r.code,
+          label: r.label,
+          selected: rating.reasons.includes(r.code),
+        })),
+        cursor: phase.cursor,
+        keyHints: [
+          { position: REASON_KEYS.previous, label: '上一项' },
+          { position: REASON_KEYS.next, label: '下一项' },
+          { position: REASON_KEYS.toggle, label: '选择' },
+          { position: REASON_KEYS.change, label: '返回修改' },
+          { position: REASON_KEYS.submit, label: '提交' },
+        ],
+        deadline: s.deadline,
+      };
+    }
+  }
+}

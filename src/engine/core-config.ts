@@ -1,0 +1,26 @@
+// The part of the technician's configuration that the rules read.
+import type { CoreConfig } from '../core/model.js';
+import type { ReasonsCatalogue } from '../core/reasons.js';
+import type { TerminalConfig } from '../config/terminal-config.js';
+
+/** How long the thank-you screen stays before the idle screen returns. */
+export const THANKS_MS = 3_000;
+
+export function coreConfigOf(config: TerminalConfig, catalogue: ReasonsCatalogue): CoreConfig {
+  const mode = config.terminal.mode;
+  return {
+    terminalId: config.terminal.id,
+    mode,
+    windowNo: config.terminal.windowNo,
+    hallName: config.terminal.hallName,
+    areaCode: config.terminal.areaCode,
+    channel: config.platform?.channel ?? (mode === 'kiosk' ? 5 : 4),
+    keymap: config.keypad.keymap,
+    promptTimeoutMs: config.prompt.timeoutSeconds * 1000,
+    reasonsTimeoutMs: config.prompt.reasonsTimeoutSeconds * 1000,
+    thanksMs: THANKS_MS,
+    invite: config.prompt.invite,
+    catalogue,
+    staticQrUrl: config.qr?.staticUrl ?? null,
+  };
+}

@@ -1,0 +1,349 @@
+// The Terminal: one engine that wires the rules to the store, the clock and whoever
+// listens (screens, keypad driver, business system). It runs the core's effects in
+// order and stops at a failed persist: persist, then thank.
+
+import type { Effect, KeypadCommand, Reply, SoundName } from '../core/effects.js';
+import type { CoreEvent, Intent, IntentSource, PromptRequest } from '../core/events.js';
+import type { Clerk, CoreConfig, KeypadFault, KeypadState, PlatformState, QrCode } from '../core/model.js';
+import { type CoreState, initialState, nextDeadline } from '../core/state.js';
+import { inviteRequest, step } from '../core/step.js';
+import { type ViewState, view } from '../core/view.js';
+import { describeIoError } from '../store/open.js';
+import type { PromptSummary, QueueCounts, RatingStore } from '../store/store.js';
+import { type Clock, newUuid, systemClock } from './clock.js';
+import { type Logger, silentLogger } from './log.js';
+
+/** How often a failed store is tried again. */
+export const STORE_PROBE_MS = 2_000;
+
+export interface TerminalDeps {
+  config: CoreConfig;
+  /** Opens the store; called again after a failure until it works. */
+  openStore: () => RatingStore;
+  clock?: Clock;
+  newId?: () => string;
+  log?: Logger;
+  /** Makes the QR code of a prompt; null when no QR is configured. */
+  qrFor?: (promptId: string, request: PromptRequest) => QrCode | null;
+}
+
+export interface TerminalListeners {
+  view?: (view: ViewState) => void;
+  sound?: (name: SoundName) => void;
+  keypad?: (command: KeypadCommand) => void;
+  prompt?: (promptId: string) => void;
+  forward?: () => void;
+}
+
+export type OpenPromptReply = Reply & { promptId?: string; expiresAt?: number; qr?: QrCode | null };
+
+export interface Health {
+  store: 'ok' | 'unavailable';
+  storeMessage: string | null;
+  keypad: KeypadState;
+  keypadFault: KeypadFault;
+  platform: PlatformState;
+  queue: QueueCounts | null;
+}
+
+export class Terminal {
+  private state: CoreState;
+  private store: RatingStore | null = null;
+  private readonly clock: Clock;
+  private readonly newId: () => string;
+  private readonly log: Logger;
+  private readonly listeners: TerminalListeners[] = [];
+  private timer: unknown = null;
+  private probeTimer: unknown = null;
+  private stopped = false;
+
+  constructor(private readonly deps: TerminalDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.newId = deps.newId ?? newUuid;
+    this.log = deps.log ?? silentLogger;
+    this.state = initialState(deps.config);
+  }
+
+  /** Opens the store and picks up what a previous run left unfinished. */
+  start(): void {
+    const failure = this.tryOpenStore();
+    if (failure === null) this.recover();
+    else this.storeFailed(failure);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    if (this.probeTimer !== null) this.clock.clearTimeout(this.probeTimer);
+    this.timer = this.probeTimer = null;
+    this.store?.close();
+    this.store = null;
+  }
+
+  subscribe(listener: TerminalListeners): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  view(): ViewState {
+    return view(this.state, this.clock.now());
+  }
+
+  get config(): CoreConfig {
+    return this.state.config;
+  }
+
+  health(): Health {
+    return {
+      store: this.state.storeOk && this.store ? 'ok' : 'unavailable',
+      storeMessage: this.state.storeMessage,
+      keypad: this.state.keypad.state,
+      keypadFault: this.state.keypad.fault,
+      platform: this.state.platform.state,
+      queue: this.readStore((s) => s.counts()),
+    };
+  }
+
+  // --- operations (the local API and tests call these) ---
+
+  signIn(clerk: Clerk): Reply {
+    return this.dispatch({ type: 'clerk_sign_in', clerk });
+  }
+
+  signOut(): Reply {
+    return this.dispatch({ type: 'clerk_sign_out' });
+  }
+
+  setClerkStatus(status: 'serving' | 'paused'): Reply {
+    return this.dispatch({ type: 'clerk_status', status });
+  }
+
+  openPrompt(request: PromptRequest, options: { replace?: boolean } = {}): OpenPromptReply {
+    const promptId = this.newId();
+    const alreadyRated = this.readStore((s) => s.isTransactionRated(request.transactionId));
+    if (alreadyRated === null) {
+      return { ok: false, code: 'store_unavailable', message: 'The terminal cannot store ratings right now.' };
+    }
+    const qr = this.deps.qrFor?.(promptId, request) ?? null;
+    const reply = this.dispatch({
+      type: 'open_prompt',
+      promptId,
+      request,
+      alreadyRated,
+      replace: options.replace ?? false,
+      qr,
+    });
+    if (!reply.ok) return reply;
+    return { ok: true, promptId, expiresAt: this.state.session?.expiresAt as number, qr };
+  }
+
+  cancelPrompt(promptId: string): Reply {
+    if (this.state.session?.id !== promptId && !this.readStore((s) => s.getPrompt(promptId))) {
+      return { ok: false, code: 'not_found', message: 'No prompt has this id.' };
+    }
+    return this.dispatch({ type: 'cancel_prompt', promptId });
+  }
+
+  getPrompt(promptId: string): PromptSummary | null {
+    return this.readStore((s) => s.getPrompt(promptId));
+  }
+
+  intent(intent: Intent, source: IntentSource = 'touch'): void {
+    this.dispatch({ type: 'intent', intent, source });
+  }
+
+  /** A rating-key position (1–5) from any keypad driver. */
+  key(position: number): void {
+    this.dispatch({ type: 'key', position });
+  }
+
+  inviteKey(): void {
+    const now = this.clock.now();
+    const request = inviteRequest(this.state, now);
+    const promptId = this.newId();
+    const qr = request ? (this.deps.qrFor?.(promptId, request) ?? null) : null;
+    this.dispatch({ type: 'invite_key', promptId, qr }, now);
+  }
+
+  pauseKey(): void {
+    this.dispatch({ type: 'pause_key' });
+  }
+
+  keypadStatus(state: KeypadState, fault: KeypadFault): void {
+    this.dispatch({ type: 'keypad_status', state, fault });
+  }
+
+  platformStatus(state: PlatformState, pending: number, rejected: number): void {
+    this.dispatch({ type: 'platform_status', state, pending, rejected });
+  }
+
+  reconfigure(config: CoreConfig): void {
+    this.dispatch({ type: 'config', config });
+  }
+
+  // --- the loop ---
+
+  /** Runs one event through the rules and its effects; returns the rules' reply. */
+  dispatch(event: CoreEvent, now: number = this.clock.now()): Reply {
+    if (this.stopped) return { ok: false, code: 'store_unavailable', message: 'The terminal is stopping.' };
+    // Enough fresh ids for one record per department of whatever prompt is involved.
+    const departments =
+      event.type === 'open_prompt' ? event.request.departments.length : (this.state.session?.departments.length ?? 0);
+    const ids = Array.from({ length: departments + 1 }, () => this.newId());
+    const result = step(this.state, event, now, ids);
+
+    const persist = result.effects.find((e) => e.type === 'persist');
+    if (persist && persist.type === 'persist') {
+      const failure = this.persist(persist.ops);
+      if (failure !== null) {
+        // The new state is dropped with its effects: nothing is shown for data that is not kept.
+        this.storeFailed(failure);
+        return { ok: false, code: 'store_unavailable', message: 'The terminal cannot store ratings right now.' };
+      }
+    }
+    this.state = result.state;
+    for (const effect of result.effects) this.run(effect);
+    this.schedule();
+    return result.reply ?? { ok: true };
+  }
+
+  private persist(ops: Extract<Effect, { type: 'persist' }>['ops']): string | null {
+    if (!this.store) return 'the store is not open';
+    try {
+      this.store.apply(ops);
+      return null;
+    } catch (err) {
+      return describeIoError(err);
+    }
+  }
+
+  private run(effect: Effect): void {
+    switch (effect.type) {
+      case 'persist':
+        return;
+      case 'render': {
+        const v = this.view();
+        this.emit((l) => l.view?.(v));
+        return;
+      }
+      case 'sound':
+        this.emit((l) => l.sound?.(effect.name));
+        return;
+      case 'keypad':
+        this.emit((l) => l.keypad?.(effect.command));
+        return;
+      case 'notify_prompt':
+        this.emit((l) => l.prompt?.(effect.promptId));
+        return;
+      case 'forward':
+        this.emit((l) => l.forward?.());
+        return;
+    }
+  }
+
+  private emit(call: (l: TerminalListeners) => void): void {
+    for (const l of [...this.listeners]) {
+      try {
+        call(l);
+      } catch (err) {
+        // A listener's fault (a closed socket, a driver) must not stop the rules.
+        this.log.log('error', 'listener_failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    const at = nextDeadline(this.state);
+    if (at === null || this.stopped) return;
+    this.timer = this.clock.setTimeout(
+      () => {
+        this.timer = null;
+        this.dispatch({ type: 'tick' });
+      },
+      Math.max(0, at - this.clock.now()),
+    );
+  }
+
+  private readStore<T>(read: (s: RatingStore) => T): T | null {
+    if (!this.store) return null;
+    try {
+      return read(this.store);
+    } catch (err) {
+      this.storeFailed(describeIoError(err));
+      return null;
+    }
+  }
+
+  /** null when the store is open, else what is wrong. */
+  private tryOpenStore(): string | null {
+    try {
+      this.store = this.deps.openStore();
+      if (this.store.movedAside) {
+        this.log.log('warn', 'store_moved_aside', {
+          message: `the database was damaged; it was moved to ${this.store.movedAside} and a fresh one started`,
+        });
+      }
+      return null;
+    } catch (err) {
+      this.store = null;
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.log('error', 'store_open_failed', { message });
+      return message;
+    }
+  }
+
+  private recover(): void {
+    const facts = this.readStore((s) => s.recovery());
+    if (!facts) return;
+    const resumable = facts.unfinished.find((p) => p.status === 'open');
+    const qr = resumable
+      ? (this.deps.qrFor?.(resumable.id, {
+          transactionId: resumable.transactionId,
+          service: resumable.service,
+          departments: resumable.departments,
+          mode: resumable.mode,
+          citizen: resumable.citizen,
+        }) ?? null)
+      : null;
+    this.dispatch({ type: 'recover', ...facts, qr });
+    if (facts.drafts.length > 0) this.log.log('info', 'drafts_finalised', { count: facts.drafts.length });
+  }
+
+  private storeFailed(message: string): void {
+    this.log.log('error', 'store_failed', { message });
+    if (this.state.storeOk) {
+      const result = step(this.state, { type: 'store_failed', message }, this.clock.now());
+      this.state = result.state;
+      for (const effect of result.effects) this.run(effect);
+    }
+    this.scheduleProbe();
+  }
+
+  private scheduleProbe(): void {
+    if (this.probeTimer !== null || this.stopped) return;
+    this.probeTimer = this.clock.setTimeout(() => {
+      this.probeTimer = null;
+      this.probeStore();
+    }, STORE_PROBE_MS);
+  }
+
+  private probeStore(): void {
+    if (this.stopped) return;
+    const reopened = !this.store;
+    if (reopened && this.tryOpenStore() !== null) return this.scheduleProbe();
+    try {
+      this.store?.probe(this.clock.now());
+    } catch (err) {
+      this.log.log('warn', 'store_still_failing', { message: describeIoError(err) });
+      return this.scheduleProbe();
+    }
+    this.log.log('info', 'store_recovered');
+    this.dispatch({ type: 'store_recovered' });
+    if (reopened) this.recover();
+  }
+}

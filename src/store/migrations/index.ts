@@ -1,0 +1,34 @@
+// Numbered migrations on PRAGMA user_version. Append only: a migration that has
+// shipped is never edited, because terminals in halls have already run it.
+import type { Database } from 'better-sqlite3';
+import { initial } from './001-initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+export const LATEST_VERSION = MIGRATIONS.length;
+
+export class NewerSchemaError extends Error {}
+
+/** Brings the database to `target` (default: the latest), each step in its own transaction. */
+export function migrate(db: Database, target: number = LATEST_VERSION): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > LATEST_VERSION) {
+    throw new NewerSchemaError(
+      `the database was written by a newer version of this program (schema ${current}, this one knows ${LATEST_VERSION}); install that version again`,
+    );
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > target) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,91 @@
+// Opening the database: pragmas that make a commit survive a power cut, an integrity
+// check, migrations, and — for a damaged file — moving it aside (never deleting it)
+// and starting afresh, so the hall can keep rating while the old file is examined.
+
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrations/index.js';
+
+export class StoreUnavailableError extends Error {}
+
+export interface OpenedDatabase {
+  db: Database.Database;
+  /** Where a damaged database was moved, when it was. */
+  movedAside: string | null;
+}
+
+const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_VTAB']);
+
+class DamagedDatabase extends Error {}
+
+export function openDatabase(path: string): OpenedDatabase {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw new StoreUnavailableError(`cannot create the folder for the database ${path}: ${describeIoError(err)}`);
+  }
+  try {
+    return { db: openChecked(path), movedAside: null };
+  } catch (err) {
+    if (!(err instanceof DamagedDatabase) && !CORRUPT_CODES.has(sqliteCode(err))) {
+      throw new StoreUnavailableError(`cannot open the database ${path}: ${describeIoError(err)}`);
+    }
+  }
+  const aside = moveAside(path);
+  try {
+    return { db: openChecked(path), movedAside: aside };
+  } catch (err) {
+    throw new StoreUnavailableError(`cannot start a fresh database at ${path}: ${describeIoError(err)}`);
+  }
+}
+
+function openChecked(path: string): Database.Database {
+  const db = new Database(path);
+  try {
+    // WAL + FULL: each commit is fsynced to the log before it returns.
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new StoreUnavailableError(`the database ${path} cannot use WAL journaling (${mode})`);
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new DamagedDatabase(String(check));
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+}
+
+function moveAside(path: string): string {
+  const aside = `${path}.damaged-${stamp()}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+  }
+  return aside;
+}
+
+export function sqliteCode(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+}
+
+/** An I/O failure in words a technician can act on. */
+export function describeIoError(err: unknown): string {
+  const code = sqliteCode(err);
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'the disk is full; free some space';
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS')
+    return 'the disk is read-only; check the mount or the disk';
+  if (code === 'EACCES' || code === 'EPERM' || code.startsWith('SQLITE_CANTOPEN'))
+    return 'no permission, or the path is not usable; check the folder and its owner';
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return 'the disk reported an I/O error; check the disk';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    return 'another program holds the database; is a second terminal running?';
+  const message = err instanceof Error ? err.message : String(err);
+  return code ? `${message} (${code})` : message;
+}

@@ -1,0 +1,237 @@
+// The only code that reads and writes the rating database. The core describes what to
+// keep (StoreOp); this turns each step's ops into one transaction.
+
+import type Database from 'better-sqlite3';
+import type { StoreOp } from '../core/effects.js';
+import type { Citizen, ClerkState, PromptRecord, PromptStatus, RatingRecord } from '../core/model.js';
+import { openDatabase } from './open.js';
+import { createSealer, loadOrCreateKey, type Sealer } from './seal.js';
+
+export interface StoreOptions {
+  path: string;
+  keyFile: string;
+}
+
+export interface PromptSummary {
+  id: string;
+  transactionId: string;
+  status: PromptStatus;
+  openedAt: number;
+  expiresAt: number;
+  endedAt: number | null;
+  /** Final and draft records of this prompt, without personal data. */
+  records: RatingRecord[];
+}
+
+export interface RecoveryFacts {
+  clerk: ClerkState | null;
+  inviteSeq: number;
+  drafts: RatingRecord[];
+  unfinished: PromptRecord[];
+}
+
+export interface QueueCounts {
+  draft: number;
+  pending: number;
+  delivered: number;
+  rejected: number;
+}
+
+type RecordBody = Omit<RatingRecord, 'citizen' | 'final'>;
+
+interface RecordRow {
+  body: string;
+  state: string;
+  personal_sealed: Buffer | null;
+}
+
+interface PromptRow {
+  id: string;
+  transaction_id: string;
+  mode: string;
+  service: string;
+  departments: string;
+  clerk: string | null;
+  citizen_sealed: Buffer | null;
+  status: string;
+  opened_at: number;
+  expires_at: number;
+  ended_at: number | null;
+}
+
+export class RatingStore {
+  readonly movedAside: string | null;
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly sealer: Sealer;
+  private readonly stmt;
+
+  private constructor(path: string, db: Database.Database, movedAside: string | null, sealer: Sealer) {
+    this.path = path;
+    this.db = db;
+    this.movedAside = movedAside;
+    this.sealer = sealer;
+    this.stmt = {
+      promptInsert: db.prepare(
+        `INSERT INTO prompts (id, transaction_id, mode, service, departments, clerk, citizen_sealed, status, opened_at, expires_at)
+         VALUES (@id, @transaction_id, @mode, @service, @departments, @clerk, @citizen_sealed, @status, @opened_at, @expires_at)`,
+      ),
+      promptStatus: db.prepare('UPDATE prompts SET status = ? WHERE id = ?'),
+      // Once the prompt has left the screen its real-name data is of no more use.
+      promptEnd: db.prepare('UPDATE prompts SET status = ?, ended_at = ?, citizen_sealed = NULL WHERE id = ?'),
+      // Only a draft may change: a final record may already be on its way to the platform.
+      recordPut: db.prepare(
+        `INSERT INTO records (id, prompt_id, state, body, personal_sealed, rated_at, final_at)
+         VALUES (@id, @prompt_id, @state, @body, @personal_sealed, @rated_at, @final_at)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body,
+           personal_sealed = excluded.personal_sealed, rated_at = excluded.rated_at, final_at = excluded.final_at
+         WHERE records.state = 'draft'`,
+      ),
+      settingPut: db.prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+      settingDelete: db.prepare('DELETE FROM settings WHERE key = ?'),
+      settingGet: db.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
+      rated: db.prepare(`SELECT 1 FROM prompts WHERE transaction_id = ? AND status = 'rated' LIMIT 1`).pluck(),
+      promptGet: db.prepare('SELECT * FROM prompts WHERE id = ?'),
+      recordsOfPrompt: db.prepare('SELECT body, state, personal_sealed FROM records WHERE prompt_id = ? ORDER BY seq'),
+      drafts: db.prepare(`SELECT body, state, personal_sealed FROM records WHERE state = 'draft' ORDER BY seq`),
+      unfinished: db.prepare('SELECT * FROM prompts WHERE ended_at IS NULL ORDER BY opened_at'),
+      counts: db.prepare('SELECT state, COUNT(*) AS n FROM records GROUP BY state'),
+    };
+  }
+
+  static open(options: StoreOptions): RatingStore {
+    const sealer = createSealer(loadOrCreateKey(options.keyFile));
+    const { db, movedAside } = openDatabase(options.path);
+    return new RatingStore(options.path, db, movedAside, sealer);
+  }
+
+  /** Applies one step's ops in one transaction: all of them are on disk, or none. */
+  apply(ops: readonly StoreOp[]): void {
+    this.db.transaction(() => {
+      for (const op of ops) this.applyOne(op);
+    })();
+  }
+
+  private applyOne(op: StoreOp): void {
+    switch (op.op) {
+      case 'prompt_open': {
+        const p = op.prompt;
+        this.stmt.promptInsert.run({
+          id: p.id,
+          transaction_id: p.transactionId,
+          mode: p.mode,
+          service: JSON.stringify(p.service),
+          departments: JSON.stringify(p.departments),
+          clerk: p.clerk ? JSON.stringify(p.clerk) : null,
+          citizen_sealed: p.citizen ? this.sealer.seal(JSON.stringify(p.citizen)) : null,
+          status: p.status,
+          opened_at: p.openedAt,
+          expires_at: p.expiresAt,
+        });
+        return;
+      }
+      case 'prompt_status':
+        this.stmt.promptStatus.run(op.status, op.id);
+        return;
+      case 'prompt_end':
+        this.stmt.promptEnd.run(op.status, op.at, op.id);
+        return;
+      case 'records_put':
+        for (const r of op.records) {
+          const { citizen, final, ...body } = r;
+          this.stmt.recordPut.run({
+            id: r.id,
+            prompt_id: r.promptId,
+            state: final ? 'pending' : 'draft',
+            body: JSON.stringify(body),
+            personal_sealed: citizen ? this.sealer.seal(JSON.stringify(citizen)) : null,
+            rated_at: r.ratedAt,
+            final_at: final ? r.ratedAt : null,
+          });
+        }
+        return;
+      case 'clerk':
+        if (op.clerk) this.stmt.settingPut.run('clerk', JSON.stringify(op.clerk));
+        else this.stmt.settingDelete.run('clerk');
+        return;
+      case 'invite_seq':
+        this.stmt.settingPut.run('invite_seq', String(op.value));
+        return;
+    }
+  }
+
+  isTransactionRated(transactionId: string): boolean {
+    return this.stmt.rated.get(transactionId) !== undefined;
+  }
+
+  getPrompt(id: string): PromptSummary | null {
+    const row = this.stmt.promptGet.get(id) as PromptRow | undefined;
+    if (!row) return null;
+    const records = (this.stmt.recordsOfPrompt.all(id) as RecordRow[]).map((r) => this.toRecord(r, false));
+    return {
+      id: row.id,
+      transactionId: row.transaction_id,
+      status: row.status as PromptStatus,
+      openedAt: row.opened_at,
+      expiresAt: row.expires_at,
+      endedAt: row.ended_at,
+      records,
+    };
+  }
+
+  /** What a restart must pick up: the clerk, unfinished 差评 and prompts left on screen. */
+  recovery(): RecoveryFacts {
+    const clerk = this.stmt.settingGet.get('clerk') as string | undefined;
+    const seq = this.stmt.settingGet.get('invite_seq') as string | undefined;
+    return {
+      clerk: clerk ? (JSON.parse(clerk) as ClerkState) : null,
+      inviteSeq: seq ? Number(seq) : 0,
+      drafts: (this.stmt.drafts.all() as RecordRow[]).map((r) => this.toRecord(r, true)),
+      unfinished: (this.stmt.unfinished.all() as PromptRow[]).map((p) => this.toPrompt(p)),
+    };
+  }
+
+  counts(): QueueCounts {
+    const counts: QueueCounts = { draft: 0, pending: 0, delivered: 0, rejected: 0 };
+    for (const row of this.stmt.counts.all() as { state: keyof QueueCounts; n: number }[]) counts[row.state] = row.n;
+    return counts;
+  }
+
+  /** A real write, to learn whether the disk takes data again after a fault. */
+  probe(now: number): void {
+    this.stmt.settingPut.run('probe', String(now));
+  }
+
+  integrityCheck(): string {
+    return String(this.db.pragma('integrity_check', { simple: true }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private toRecord(row: RecordRow, withCitizen: boolean): RatingRecord {
+    const body = JSON.parse(row.body) as RecordBody;
+    const citizen =
+      withCitizen && row.personal_sealed ? (JSON.parse(this.sealer.open(row.personal_sealed)) as Citizen) : null;
+    return { ...body, citizen, final: row.state !== 'draft' };
+  }
+
+  private toPrompt(row: PromptRow): PromptRecord {
+    return {
+      id: row.id,
+      transactionId: row.transaction_id,
+      service: JSON.parse(row.service),
+      departments: JSON.parse(row.departments),
+      mode: row.mode as PromptRecord['mode'],
+      citizen: row.citizen_sealed ? (JSON.parse(this.sealer.open(row.citizen_sealed)) as Citizen) : null,
+      clerk: row.clerk ? JSON.parse(row.clerk) : null,
+      status: row.status as PromptStatus,
+      openedAt: row.opened_at,
+      expiresAt: row.expires_at,
+      endedAt: row.ended_at,
+    };
+  }
+}
