@@ -222,7 +222,17 @@ function issueText(issue: z.core.$ZodIssue, source: IssueSource): string[] {
     return [`${key} is missing; it is required (${issue.message})`];
   const secret = source.secretKeys.includes(keyOf(issue.path));
   const subject = issue.path.length === 0 ? 'the file holds' : `${key}: found`;
-  return [`${subject} ${describeFound(found.value, secret)}, expected ${issue.message}`];
+  return [
+    `${subject} ${describeFound(found.value, secret)}, expected ${issue.message}${sectionHint(issue, source)}`,
+  ];
+}
+
+/** A section given a lone value: show the keys that belong under it. */
+function sectionHint(issue: z.core.$ZodIssue, source: IssueSource): string {
+  if (issue.code !== 'invalid_type' || issue.expected !== 'object' || issue.path.length === 0) return '';
+  const shape = shapeAt(source.schema, issue.path);
+  if (shape === null) return '';
+  return ` (${Object.keys(shape).join(', ')}), each on its own indented line under ${formatPath(issue.path)}:`;
 }
 
 /** One line per problem, each starting with the file name. */

@@ -39,7 +39,9 @@ function says(expected: Expected): { error: (issue: { input?: unknown }) => stri
 // need quotes; say so when a number arrives.
 function quoted(expected: string): Expected {
   return (input) =>
-    typeof input === 'number' ? `${expected}; write it in quotes so it stays text` : expected;
+    typeof input === 'number'
+      ? `${expected}; put it in quotes (a bare number is read as a number and loses leading zeros)`
+      : expected;
 }
 
 function wholeNumber(min: number, max: number, expected: string) {
@@ -106,7 +108,7 @@ function field(value: object, key: string): unknown {
   return (value as Record<string, unknown>)[key];
 }
 
-const TERMINAL_ID = "the terminal's number, e.g. HA-0001 (1-64 characters, no spaces)";
+const TERMINAL_ID = "the terminal's number, e.g. HA-0001: 1-64 characters, no spaces";
 
 const terminalSchema = z.strictObject({
   id: text(quoted(TERMINAL_ID), 1, 64).regex(/^\S+$/, says(TERMINAL_ID)),
@@ -119,7 +121,7 @@ const terminalSchema = z.strictObject({
   ).default(''),
   areaCode: matching(
     /^(?:\d{6}|\d{12})$/,
-    quoted('the 行政区划代码: 6 or 12 digits in quotes, e.g. areaCode: "350521"'),
+    quoted('the 行政区划代码 as text: 6 or 12 digits, e.g. areaCode: "350521"'),
   ),
 });
 
@@ -129,6 +131,8 @@ const KEYMAP =
   'the satisfaction codes of keypad positions 1 to 5: the numbers 1 to 5, each exactly once, e.g. [5, 4, 3, 2, 1]';
 const HID_KEYS =
   'a list of 5 lists of key names, one per keypad position, e.g. [["F1", "Numpad1"], ["F2", "Numpad2"], …]';
+
+const HID_KEYS_OF_POSITION = 'a list of at least one key name for this position, e.g. ["F1", "Numpad1"]';
 
 const keymapSchema = z
   .array(wholeNumber(1, 5, KEYMAP), says(KEYMAP))
@@ -140,8 +144,8 @@ const keymapSchema = z
 const hidKeysSchema = z
   .array(
     z
-      .array(matching(/^[A-Z][A-Za-z0-9]{0,31}$/, KEY_CODE), says(HID_KEYS))
-      .min(1, says('at least one key name')),
+      .array(matching(/^[A-Z][A-Za-z0-9]{0,31}$/, KEY_CODE), says(HID_KEYS_OF_POSITION))
+      .min(1, says(HID_KEYS_OF_POSITION)),
     says(HID_KEYS),
   )
   .length(5, says(HID_KEYS))
@@ -231,7 +235,7 @@ const platformSchema = z.strictObject({
     1,
     7,
     "the record's pf code, a whole number from 1 to 7 (4 hall tablet, 5 self-service kiosk)",
-  ).optional(),
+  ).nullish(),
   timeoutSeconds: wholeNumber(1, 300, 'a whole number of seconds from 1 to 300, such as 10').default(10),
 });
 
@@ -319,7 +323,10 @@ const uiSchema = z.strictObject({
 });
 
 const diagnosticsSchema = z.strictObject({
-  pin: matching(/^\d{4,12}$/, quoted('4 to 12 digits in quotes, e.g. "2580", or null to disable the screen'))
+  pin: matching(
+    /^\d{4,12}$/,
+    quoted('4 to 12 digits as text, e.g. pin: "2580", or null to disable the screen'),
+  )
     .nullable()
     .default(null),
 });

@@ -2,7 +2,7 @@
 // check, migrations, and — for a damaged file — moving it aside (never deleting it)
 // and starting afresh, so the hall can keep rating while the old file is examined.
 
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations/index.js';
@@ -29,7 +29,7 @@ export function openDatabase(path: string): OpenedDatabase {
     return { db: openChecked(path), movedAside: null };
   } catch (err) {
     if (!(err instanceof DamagedDatabase) && !CORRUPT_CODES.has(sqliteCode(err))) {
-      throw new StoreUnavailableError(`cannot open the database ${path}: ${describeIoError(err)}`);
+      throw new StoreUnavailableError(`cannot open the database ${path}: ${describeIoError(whyNotWritable(path) ?? err)}`);
     }
   }
   const aside = moveAside(path);
@@ -56,6 +56,17 @@ function openChecked(path: string): Database.Database {
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+/** SQLite says only "cannot open"; the folder's own error says why (read-only, permission). */
+function whyNotWritable(path: string): unknown {
+  try {
+    accessSync(dirname(path), constants.W_OK);
+    if (existsSync(path)) accessSync(path, constants.W_OK);
+    return null;
+  } catch (err) {
+    return err;
   }
 }
 

@@ -36,11 +36,17 @@ export function loadOrCreateKey(path: string): Buffer {
     }
     return key;
   }
-  mkdirSync(dirname(path), { recursive: true });
   const key = randomBytes(KEY_BYTES);
-  // `wx`: never overwrite a key another process just made.
-  writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(path, 0o600);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    // `wx`: never overwrite a key another process just made.
+    writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    chmodSync(path, 0o600);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return loadOrCreateKey(path);
+    throw new KeyFileError(`cannot create the key file ${path} (${code}); check that its folder is writable`);
+  }
   return key;
 }
 

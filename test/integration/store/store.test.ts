@@ -1,0 +1,128 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KeyFileError, loadOrCreateKey } from '../../../src/store/seal.js';
+import { RatingStore } from '../../../src/store/store.js';
+import { citizen, promptRecord, ratingRecord } from '../../helpers/records.js';
+import { tempDir } from '../../helpers/temp.js';
+
+function openStore(dir = tempDir()) {
+  return RatingStore.open({ path: join(dir, 'data', 'terminal.db'), keyFile: join(dir, 'data', 'terminal.key') });
+}
+
+describe('the rating store', () => {
+  it('creates its folder, a WAL database with FULL sync, and a 0600 key file', () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    expect(store.movedAside).toBeNull();
+    expect(statSync(join(dir, 'data', 'terminal.key')).mode & 0o777).toBe(0o600);
+    expect(store.integrityCheck()).toBe('ok');
+    store.close();
+    const again = openStore(dir);
+    expect(again.counts()).toEqual({ draft: 0, pending: 0, delivered: 0, rejected: 0 });
+    again.close();
+  });
+
+  it('keeps a prompt and its records, drafts updatable, finals not', () => {
+    const store = openStore();
+    store.apply([{ op: 'prompt_open', prompt: promptRecord() }]);
+    store.apply([
+      { op: 'prompt_status', id: 'p-1', status: 'rated' },
+      { op: 'records_put', records: [ratingRecord({ level: 2, final: false })] },
+    ]);
+    expect(store.counts().draft).toBe(1);
+    store.apply([{ op: 'records_put', records: [ratingRecord({ level: 2, reasons: ['D01'], final: true })] }]);
+    // A final record may be on its way to the platform: a later put must not change it.
+    store.apply([{ op: 'records_put', records: [ratingRecord({ level: 5, final: true })] }]);
+    store.apply([{ op: 'prompt_end', id: 'p-1', status: 'rated', at: 5_000 }]);
+    const p = store.getPrompt('p-1');
+    expect(p).toMatchObject({ status: 'rated', endedAt: 5_000, transactionId: 'TX-1' });
+    expect(p?.records).toEqual([ratingRecord({ level: 2, reasons: ['D01'], final: true })]);
+    expect(store.counts()).toMatchObject({ draft: 0, pending: 1 });
+    expect(store.isTransactionRated('TX-1')).toBe(true);
+    expect(store.isTransactionRated('TX-2')).toBe(false);
+    expect(store.getPrompt('nope')).toBeNull();
+    store.close();
+  });
+
+  it('applies one step’s ops all or nothing', () => {
+    const store = openStore();
+    store.apply([{ op: 'prompt_open', prompt: promptRecord() }]);
+    expect(() =>
+      store.apply([
+        { op: 'records_put', records: [ratingRecord({ id: 'r-ok' })] },
+        { op: 'prompt_open', prompt: promptRecord() }, // duplicate id: fails
+      ]),
+    ).toThrow();
+    expect(store.counts().pending).toBe(0);
+    store.close();
+  });
+
+  it('seals personal data: nothing readable in the database file', () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    store.apply([{ op: 'prompt_open', prompt: promptRecord({ citizen }) }]);
+    store.apply([{ op: 'records_put', records: [ratingRecord({ citizen })] }]);
+    const facts = store.recovery();
+    expect(facts.unfinished[0]?.citizen).toEqual(citizen);
+    store.close();
+    const bytes = Buffer.concat(
+      ['terminal.db', 'terminal.db-wal']
+        .map((f) => join(dir, 'data', f))
+        .map((f) => {
+          try {
+            return readFileSync(f);
+          } catch {
+            return Buffer.alloc(0);
+          }
+        }),
+    );
+    for (const secret of [citizen.name, citizen.idNumber, citizen.phone]) {
+      expect(bytes.includes(Buffer.from(secret, 'utf8'))).toBe(false);
+    }
+    expect(bytes.includes(Buffer.from('个体工商户登记', 'utf8'))).toBe(true);
+  });
+
+  it('drops the prompt’s citizen data when the prompt ends', () => {
+    const store = openStore();
+    store.apply([{ op: 'prompt_open', prompt: promptRecord({ citizen }) }]);
+    store.apply([{ op: 'prompt_end', id: 'p-1', status: 'declined', at: 3_000 }]);
+    expect(store.recovery().unfinished).toEqual([]);
+    store.close();
+  });
+
+  it('hands a restart what it must pick up', () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    const clerk = {
+      id: '0107',
+      name: '林晓',
+      department: { code: 'D', name: '县税务局' },
+      photo: null,
+      stars: 4,
+      status: 'serving' as const,
+      pauseWhenDone: false,
+    };
+    store.apply([{ op: 'clerk', clerk }, { op: 'invite_seq', value: 7 }]);
+    store.apply([{ op: 'prompt_open', prompt: promptRecord() }]);
+    store.apply([{ op: 'records_put', records: [ratingRecord({ level: 1, final: false, citizen })] }]);
+    store.close();
+    const reopened = openStore(dir);
+    const facts = reopened.recovery();
+    expect(facts.clerk).toEqual(clerk);
+    expect(facts.inviteSeq).toBe(7);
+    expect(facts.drafts).toEqual([ratingRecord({ level: 1, final: false, citizen })]);
+    expect(facts.unfinished.map((p) => p.id)).toEqual(['p-1']);
+    reopened.apply([{ op: 'clerk', clerk: null }]);
+    expect(reopened.recovery().clerk).toBeNull();
+    reopened.close();
+  });
+
+  it('refuses a damaged key file rather than making a new key', () => {
+    const dir = tempDir();
+    const key = join(dir, 'terminal.key');
+    writeFileSync(key, 'short');
+    expect(() => loadOrCreateKey(key)).toThrow(KeyFileError);
+    expect(() => loadOrCreateKey(key)).toThrow(/damaged/);
+  });
+});

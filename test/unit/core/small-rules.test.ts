@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { parseUpMessage } from '../../../src/core/bridge.js';
+import { cstDate, cstDateTime } from '../../../src/core/cst.js';
+import { anomalyFlags } from '../../../src/core/flags.js';
+import { DEFAULT_KEYMAP, isBad, LEVELS, levelAtPosition, levelInfo, positionOfLevel } from '../../../src/core/levels.js';
+import { maskIdNumber, maskName, maskPhone } from '../../../src/core/mask.js';
+
+describe('levels', () => {
+  it('names the five levels with the platform codes, 差评 being 1 and 2', () => {
+    expect(LEVELS.map((l) => [l, levelInfo(l).label, isBad(l)])).toEqual([
+      [5, '非常满意', false],
+      [4, '满意', false],
+      [3, '基本满意', false],
+      [2, '不满意', true],
+      [1, '非常不满意', true],
+    ]);
+  });
+
+  it('maps positions through the keymap and refuses positions outside 1–5', () => {
+    expect([1, 2, 3, 4, 5].map((p) => levelAtPosition(DEFAULT_KEYMAP, p))).toEqual([5, 4, 3, 2, 1]);
+    expect(levelAtPosition(DEFAULT_KEYMAP, 0)).toBeNull();
+    expect(levelAtPosition(DEFAULT_KEYMAP, 6)).toBeNull();
+    expect(levelAtPosition(DEFAULT_KEYMAP, 1.5)).toBeNull();
+    expect(positionOfLevel([1, 2, 3, 4, 5], 5)).toBe(5);
+  });
+});
+
+describe('masking', () => {
+  it('masks names, id numbers and phones for the screen', () => {
+    expect(maskName('陈美英')).toBe('陈*英');
+    expect(maskName('欧阳小芳')).toBe('欧**芳');
+    expect(maskName('林晓')).toBe('林*');
+    expect(maskName('王')).toBe('王');
+    expect(maskIdNumber('350521199001011234')).toBe('3505**********1234');
+    expect(maskIdNumber('1234')).toBe('****');
+    expect(maskPhone('13800001234')).toBe('138****1234');
+  });
+});
+
+describe('China Standard Time', () => {
+  it('formats in UTC+8 whatever the machine zone', () => {
+    const t = Date.UTC(2026, 10, 27, 16, 30, 5);
+    expect(cstDateTime(t)).toBe('2026-11-28 00:30:05');
+    expect(cstDate(t)).toBe('20261128');
+  });
+});
+
+describe('anomaly flags', () => {
+  it('combines fast, stuck_key and burst', () => {
+    expect(anomalyFlags({ now: 1000, shownAt: 900, source: 'keypad', keypadStuck: true, lastRatingAt: 0 })).toEqual([
+      'fast',
+      'stuck_key',
+      'burst',
+    ]);
+    expect(anomalyFlags({ now: 10_000, shownAt: 0, source: 'touch', keypadStuck: true, lastRatingAt: 4_000 })).toEqual(
+      [],
+    );
+  });
+});
+
+describe('bridge messages from the screens', () => {
+  it('accepts only the intents the contract knows', () => {
+    expect(parseUpMessage('{"type":"intent","intent":{"type":"rate","level":5}}')).toEqual({
+      type: 'intent',
+      intent: { type: 'rate', level: 5 },
+    });
+    expect(parseUpMessage({ type: 'hid_key', code: 'F1' })).toEqual({ type: 'hid_key', code: 'F1' });
+    for (const bad of [
+      'not json',
+      '[]',
+      'null',
+      { type: 'intent', intent: { type: 'rate', level: 6 } },
+      { type: 'intent', intent: { type: 'rate', level: '5' } },
+      { type: 'intent', intent: { type: 'submit_rating' } },
+      { type: 'intent', intent: { type: 'real_name', on: 'yes' } },
+      { type: 'intent', intent: { type: 'toggle_reason', code: 'x'.repeat(65) } },
+      { type: 'persist' },
+      'x'.repeat(5000),
+    ]) {
+      expect(parseUpMessage(bad)).toBeNull();
+    }
+  });
+});
