@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const cli = new URL('../dist/cli.js', import.meta.url);
+const cli = new URL('../dist/src/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {
   console.error('haochaping-terminal: the program is not built yet. Run `npm install` (or `npm run build`) in its folder first.');
   process.exit(2);

@@ -161,6 +161,8 @@ function editDistance(a: string, b: string): number {
 }
 
 function closest(key: string, known: readonly string[]): string | null {
+  // Any one-letter key is one edit from any other: no useful guess there.
+  if (key.length < 3) return null;
   let best: string | null = null;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {

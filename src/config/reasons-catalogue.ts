@@ -2,14 +2,14 @@
 // named by `reasons:`), checked so that what reaches the screen fits it and what
 // reaches the platform as evalDetail is a clean code.
 
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { MAX_REASONS_PER_LEVEL, type Reason, type ReasonsCatalogue } from '../core/reasons.js';
 import { emptyFileLine, issueLines, notKeysLine, plainErrorMap, unexpectedLine } from './messages.js';
+import { PACKAGE_ROOT } from './package-root.js';
 import { readYamlFile } from './read-yaml-file.js';
 
-/** Source and build both sit two levels below the package root (src/config, dist/config). */
-export const BUILT_IN_REASONS_FILE = fileURLToPath(new URL('../../assets/reasons.json', import.meta.url));
+export const BUILT_IN_REASONS_FILE = join(PACKAGE_ROOT, 'assets', 'reasons.json');
 
 export const REASON_LABEL_MAX = 12;
 

@@ -7,7 +7,10 @@
 import { z } from 'zod';
 import { canonicalOrigin, isBindableHost, isHttpUrl, isLoopbackHost } from './hosts.js';
 
-/** Keys whose values are never printed, in messages or in logs. */
+/**
+ * Keys whose values are never printed, in messages or in logs: the contract's three
+ * secrets, and the diagnostics PIN, which guards the technicians' screen.
+ */
 export const SECRET_KEYS: readonly string[] = [
   'platform.secret',
   'api.token',
@@ -49,9 +52,11 @@ function wholeNumber(min: number, max: number, expected: string) {
   return z.number(e).int(e).min(min, e).max(max, e);
 }
 
-function text(expected: Expected, min = 0, max = 1000) {
+// No upper bound unless asked: secrets, for one, may be of any length.
+function text(expected: Expected, min = 0, max?: number) {
   const e = says(expected);
-  return z.string(e).min(min, e).max(max, e);
+  const atLeast = z.string(e).min(min, e);
+  return max === undefined ? atLeast : atLeast.max(max, e);
 }
 
 function matching(pattern: RegExp, expected: Expected) {

@@ -8,6 +8,7 @@ import type { Clerk, CoreConfig, KeypadFault, KeypadState, PlatformState, QrCode
 import { type CoreState, initialState, nextDeadline } from '../core/state.js';
 import { inviteRequest, step } from '../core/step.js';
 import { type ViewState, view } from '../core/view.js';
+import { hidPosition } from '../../drivers/keypad/hid.js';
 import { describeIoError } from '../store/open.js';
 import type { PromptSummary, QueueCounts, RatingStore } from '../store/store.js';
 import { type Clock, newUuid, systemClock } from './clock.js';
@@ -23,6 +24,8 @@ export interface TerminalDeps {
   clock?: Clock;
   newId?: () => string;
   log?: Logger;
+  /** Key codes of a keyboard-wedge keypad (driver hid), position 1 first; empty for other drivers. */
+  hidKeys?: string[][];
   /** Makes the QR code of a prompt; null when no QR is configured. */
   qrFor?: (promptId: string, request: PromptRequest) => QrCode | null;
 }
@@ -158,6 +161,12 @@ export class Terminal {
   /** A rating-key position (1–5) from any keypad driver. */
   key(position: number): void {
     this.dispatch({ type: 'key', position });
+  }
+
+  /** A key event from the screens: a keyboard-wedge keypad's press, if it is one of its keys. */
+  hidKey(code: string): void {
+    const position = hidPosition(this.deps.hidKeys ?? [], code);
+    if (position !== null) this.key(position);
   }
 
   inviteKey(): void {

@@ -1,0 +1,221 @@
+// haochaping-terminal serve | --help | --version. Every failure a technician can meet
+// is one plain line with what to do; never a stack trace.
+
+import { join } from 'node:path';
+import { loadConfig, type TerminalConfig } from './config/load.js';
+import { PACKAGE_ROOT, packageVersion } from './config/package-root.js';
+import { loadReasonsCatalogue } from './config/reasons-catalogue.js';
+import { coreConfigOf } from './engine/core-config.js';
+import { fileLogger } from './engine/file-logger.js';
+import { Terminal } from './engine/terminal.js';
+import { startServeShell } from './shells/serve/server.js';
+import { RatingStore } from './store/store.js';
+
+const USAGE = `Usage:
+  haochaping-terminal serve [--config FILE]   run the terminal; screens at http://{ui.host}:{ui.port}/
+  haochaping-terminal --version
+  haochaping-terminal --help
+
+Without --config, serve runs on built-in defaults (terminal DEV-0001, touch and keyboard,
+no platform). The configuration file is described in README.md.`;
+
+type Out = (line: string) => void;
+
+interface Io {
+  out: Out;
+  err: Out;
+}
+
+const stdio: Io = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+};
+
+interface ParsedArgs {
+  command: string | null;
+  config: string | null;
+  problem: string | null;
+}
+
+function parseArgs(argv: string[]): ParsedArgs {
+  const parsed: ParsedArgs = { command: null, config: null, problem: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--config' || a === '-c') {
+      const v = argv[++i];
+      if (!v) parsed.problem = '--config needs a file name';
+      else parsed.config = v;
+    } else if (a.startsWith('--config=')) {
+      parsed.config = a.slice('--config='.length);
+    } else if (a === '--help' || a === '-h' || a === '--version' || a === '-v') {
+      parsed.command ??= a.replace(/^-+/, '').replace(/^h$/, 'help').replace(/^v$/, 'version');
+    } else if (!a.startsWith('-') && parsed.command === null) {
+      parsed.command = a;
+    } else {
+      parsed.problem = `unknown argument "${a}"`;
+    }
+  }
+  return parsed;
+}
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.problem) {
+    io.err(`haochaping-terminal: ${args.problem}\n\n${USAGE}`);
+    return 2;
+  }
+  switch (args.command) {
+    case 'serve':
+      return serve(args.config, io);
+    case 'version':
+      io.out(packageVersion());
+      return 0;
+    case 'help':
+    case null:
+      io.out(USAGE);
+      return args.command === null ? 2 : 0;
+    default:
+      io.err(`haochaping-terminal: unknown command "${args.command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+/** Loads configuration and reasons, or prints why not. */
+export function loadAll(file: string | null, io: Io) {
+  const loaded = loadConfig(file);
+  if (!loaded.ok) {
+    for (const line of loaded.errors) io.err(line);
+    io.err('The terminal did not start: fix the configuration above and start it again.');
+    return null;
+  }
+  for (const line of loaded.warnings) io.err(`warning: ${line}`);
+  const reasons = loadReasonsCatalogue(loaded.config.reasons);
+  if (!reasons.ok) {
+    for (const line of reasons.errors) io.err(line);
+    io.err('The terminal did not start: fix the reasons catalogue above and start it again.');
+    return null;
+  }
+  return { config: loaded.config, catalogue: reasons.catalogue };
+}
+
+function describeStart(config: TerminalConfig, url: string, logFile: string): string[] {
+  const lines = [
+    `haochaping-terminal ${packageVersion()}: terminal ${config.terminal.id} (${config.terminal.mode}), keypad ${config.keypad.driver}`,
+  ];
+  if (config.source.file === null) {
+    lines.push(
+      'Running on the built-in defaults (no --config): terminal DEV-0001, area 000000, counter mode,',
+      'touch or F1–F5 / numpad 1–5 on a keyboard, no platform (ratings are only stored), no QR code.',
+    );
+  } else {
+    lines.push(`Configuration: ${config.source.file}`);
+  }
+  lines.push(`Store: ${config.store.path}`, `Log: ${logFile}`, `Screens: ${url}  (open in Chromium: --kiosk --app=${url})`);
+  if (!config.platform) lines.push('Platform: not configured — ratings are kept on this terminal only.');
+  return lines;
+}
+
+async function serve(file: string | null, io: Io): Promise<number> {
+  const all = loadAll(file, io);
+  if (!all) return 2;
+  let { config } = all;
+  const { logger, file: logFile } = fileLogger(config.log.dir);
+  const terminal = new Terminal({
+    config: coreConfigOf(config, all.catalogue),
+    openStore: () => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile }),
+    log: logger,
+    hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
+  });
+  terminal.start();
+  const health = terminal.health();
+  if (health.store !== 'ok') {
+    io.err(`warning: the store is unavailable (${health.storeMessage ?? 'see the log'}); the screen shows a fault and`);
+    io.err('no prompt can be opened until it is fixed. The terminal keeps trying every 2 s.');
+  }
+
+  let shell: Awaited<ReturnType<typeof startServeShell>>;
+  try {
+    shell = await startServeShell({
+      terminal,
+      host: config.ui.host,
+      port: config.ui.port,
+      webRoot: join(PACKAGE_ROOT, 'dist', 'web'),
+      soundsRoot: join(PACKAGE_ROOT, 'assets', 'sounds'),
+      volume: () => config.ui.volume,
+      hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
+      log: logger,
+    });
+  } catch (err) {
+    terminal.stop();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      io.err(
+        `Port ${config.ui.port} on ${config.ui.host} is already in use: is another terminal running? Stop it, or set ui.port.`,
+      );
+    } else if (code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      io.err(`Cannot listen on ${config.ui.host}:${config.ui.port} (${code}): check ui.host and ui.port.`);
+    } else {
+      io.err(`Cannot start the screens' server: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return 1;
+  }
+  for (const line of describeStart(config, shell.url, logFile)) io.out(line);
+  logger.log('info', 'started', { terminalId: config.terminal.id, url: shell.url });
+
+  return new Promise<number>((resolve) => {
+    const stop = async (signal: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onHup);
+      logger.log('info', 'stopping', { signal });
+      await shell.close();
+      terminal.stop();
+      io.out(`Stopped (${signal}); the store was closed cleanly.`);
+      resolve(0);
+    };
+    const onInt = () => void stop('SIGINT');
+    const onTerm = () => void stop('SIGTERM');
+    const onHup = () => {
+      const next = loadAll(file, io);
+      if (!next) {
+        io.err('The configuration was not reloaded; the terminal keeps running on the previous one.');
+        return;
+      }
+      for (const line of restartNeeded(config, next.config)) io.err(line);
+      // Only what the contract lets change at run time changes; the rest waits for a restart.
+      config = {
+        ...next.config,
+        terminal: config.terminal,
+        keypad: config.keypad,
+        store: config.store,
+        log: config.log,
+        api: { ...next.config.api, host: config.api.host, port: config.api.port },
+        ui: { ...config.ui, volume: next.config.ui.volume },
+      };
+      terminal.reconfigure(coreConfigOf(config, next.catalogue));
+      io.out('Configuration reloaded.');
+      logger.log('info', 'config_reloaded');
+    };
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    process.on('SIGHUP', onHup);
+  });
+}
+
+/** What SIGHUP cannot change while running, named so the technician restarts. */
+function restartNeeded(before: TerminalConfig, after: TerminalConfig): string[] {
+  const lines: string[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const checks: [string, unknown, unknown][] = [
+    ['terminal', before.terminal, after.terminal],
+    ['keypad', before.keypad, after.keypad],
+    ['store', before.store, after.store],
+    ['api.host/api.port', [before.api.host, before.api.port], [after.api.host, after.api.port]],
+    ['ui.host/ui.port', [before.ui.host, before.ui.port], [after.ui.host, after.ui.port]],
+    ['log.dir', before.log.dir, after.log.dir],
+  ];
+  for (const [key, a, b] of checks) {
+    if (!same(a, b)) lines.push(`warning: ${key} changed; it takes effect only after a restart.`);
+  }
+  return lines;
+}

@@ -1,0 +1,49 @@
+// The screens' entry: connects to the engine, draws each view, reports touches and
+// keyboard-wedge keypad keys, and ticks the visible countdowns.
+import type { DownMessage } from '../core/bridge.js';
+import { render } from './render.js';
+import { connect } from './transport.js';
+
+const root = document.getElementById('app') as HTMLElement;
+const banner = document.getElementById('banner') as HTMLElement;
+let clockOffset = 0;
+let hidCodes = new Set<string>();
+
+const transport = connect(onMessage, (connected) => {
+  document.body.dataset.connected = String(connected);
+});
+
+function onMessage(m: DownMessage) {
+  switch (m.type) {
+    case 'view':
+      // Deadlines are in the engine's time; the screen counts down in its own.
+      clockOffset = m.view.now - Date.now();
+      render(m.view, root, banner, (intent) => transport.send({ type: 'intent', intent }));
+      tick();
+      return;
+    case 'hid_keys':
+      hidCodes = new Set(m.keys.flat());
+      return;
+    case 'sound': {
+      const audio = new Audio(`/sounds/${m.name}.wav`);
+      audio.volume = Math.max(0, Math.min(1, m.volume / 100));
+      void audio.play().catch(() => undefined);
+      return;
+    }
+  }
+}
+
+function tick() {
+  const now = Date.now() + clockOffset;
+  for (const node of root.querySelectorAll<HTMLElement>('[data-deadline]')) {
+    const left = Math.max(0, Math.ceil((Number(node.dataset.deadline) - now) / 1000));
+    node.textContent = `${left} 秒`;
+  }
+}
+setInterval(tick, 250);
+
+document.addEventListener('keydown', (e) => {
+  if (!hidCodes.has(e.code) || e.repeat) return;
+  e.preventDefault();
+  transport.send({ type: 'hid_key', code: e.code });
+});

@@ -1,0 +1,39 @@
+// Carries bridge messages between these screens and the engine: the Electron preload's
+// channel map when present, else the serve shell's WebSocket, reconnecting on loss.
+import type { DownMessage, UpMessage } from '../core/bridge.js';
+
+export interface Transport {
+  send(message: UpMessage): void;
+}
+
+export function connect(onMessage: (m: DownMessage) => void, onState: (connected: boolean) => void): Transport {
+  let socket: WebSocket | null = null;
+  let delay = 250;
+  const open = () => {
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge`);
+    socket = ws;
+    ws.onopen = () => {
+      delay = 250;
+      onState(true);
+    };
+    ws.onmessage = (e) => {
+      try {
+        onMessage(JSON.parse(String(e.data)) as DownMessage);
+      } catch {
+        // A message this screen cannot read changes nothing on it.
+      }
+    };
+    ws.onclose = () => {
+      onState(false);
+      socket = null;
+      setTimeout(open, delay);
+      delay = Math.min(delay * 2, 3_000);
+    };
+  };
+  open();
+  return {
+    send(message) {
+      if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+    },
+  };
+}
