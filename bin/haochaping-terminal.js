@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const cli = new URL('../dist/src/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {
-  console.error('haochaping-terminal: the program is not built yet. Run `npm install` (or `npm run build`) in its folder first.');
+  console.error(
+    'haochaping-terminal: the program is not built yet. Run `npm install` (or `npm run build`) in its folder first.',
+  );
   process.exit(2);
 }
 const { main } = await import(cli.href);

@@ -110,7 +110,11 @@ function describeStart(config: TerminalConfig, url: string, logFile: string): st
   } else {
     lines.push(`Configuration: ${config.source.file}`);
   }
-  lines.push(`Store: ${config.store.path}`, `Log: ${logFile}`, `Screens: ${url}  (open in Chromium: --kiosk --app=${url})`);
+  lines.push(
+    `Store: ${config.store.path}`,
+    `Log: ${logFile}`,
+    `Screens: ${url}  (open in Chromium: --kiosk --app=${url})`,
+  );
   if (!config.platform) lines.push('Platform: not configured — ratings are kept on this terminal only.');
   return lines;
 }
@@ -129,7 +133,9 @@ async function serve(file: string | null, io: Io): Promise<number> {
   terminal.start();
   const health = terminal.health();
   if (health.store !== 'ok') {
-    io.err(`warning: the store is unavailable (${health.storeMessage ?? 'see the log'}); the screen shows a fault and`);
+    io.err(
+      `warning: the store is unavailable (${health.storeMessage ?? 'see the log'}); the screen shows a fault and`,
+    );
     io.err('no prompt can be opened until it is fixed. The terminal keeps trying every 2 s.');
   }
 

@@ -27,9 +27,13 @@ function parseIntent(v: unknown): Intent | null {
     case 'rate':
       return isLevel(v.level) ? { type: 'rate', level: v.level } : null;
     case 'choose_scope':
-      return v.scope === 'overall' || v.scope === 'department' ? { type: 'choose_scope', scope: v.scope } : null;
+      return v.scope === 'overall' || v.scope === 'department'
+        ? { type: 'choose_scope', scope: v.scope }
+        : null;
     case 'toggle_reason':
-      return typeof v.code === 'string' && v.code.length <= MAX_CODE ? { type: 'toggle_reason', code: v.code } : null;
+      return typeof v.code === 'string' && v.code.length <= MAX_CODE
+        ? { type: 'toggle_reason', code: v.code }
+        : null;
     case 'submit_reasons':
     case 'change_level':
     case 'back_to_reasons':

@@ -43,7 +43,14 @@ export type CoreEvent =
   | { type: 'clerk_sign_in'; clerk: Clerk }
   | { type: 'clerk_sign_out' }
   | { type: 'clerk_status'; status: 'serving' | 'paused' }
-  | { type: 'open_prompt'; promptId: string; request: PromptRequest; alreadyRated: boolean; replace: boolean; qr: QrCode | null }
+  | {
+      type: 'open_prompt';
+      promptId: string;
+      request: PromptRequest;
+      alreadyRated: boolean;
+      replace: boolean;
+      qr: QrCode | null;
+    }
   | { type: 'cancel_prompt'; promptId: string }
   | { type: 'intent'; intent: Intent; source: IntentSource }
   /** A rating-key position (1–5) from a keypad; its meaning depends on the screen. */

@@ -6,7 +6,12 @@ export type Level = 1 | 2 | 3 | 4 | 5;
 
 export const LEVELS: readonly Level[] = [5, 4, 3, 2, 1];
 
-export type LevelName = 'very_satisfied' | 'satisfied' | 'basically_satisfied' | 'dissatisfied' | 'very_dissatisfied';
+export type LevelName =
+  | 'very_satisfied'
+  | 'satisfied'
+  | 'basically_satisfied'
+  | 'dissatisfied'
+  | 'very_dissatisfied';
 
 export interface LevelInfo {
   level: Level;

@@ -42,7 +42,10 @@ class Out {
   }
   done(state: CoreState): StepResult {
     const effects: Effect[] = [];
-    if (this.ops.length > 0) effects.push({ type: 'persist', ops: this.ops });
+    // A prompt rated and ended in the same step needs only its end written.
+    const ended = new Set(this.ops.flatMap((o) => (o.op === 'prompt_end' ? [o.id] : [])));
+    const ops = this.ops.filter((o) => !(o.op === 'prompt_status' && ended.has(o.id)));
+    if (ops.length > 0) effects.push({ type: 'persist', ops });
     effects.push(...this.effects);
     for (const promptId of this.notify) effects.push({ type: 'notify_prompt', promptId });
     if (this.forward) effects.push({ type: 'forward' });
@@ -212,7 +215,7 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
 export function inviteRequest(state: CoreState, now: number): PromptRequest | null {
   const clerk = state.clerk;
   if (state.config.mode === 'kiosk' || !state.config.invite.enabled) return null;
-  if (!clerk || clerk.status !== 'serving' || clerk.pauseWhenDone || state.session) return null;
+  if (clerk?.status !== 'serving' || clerk.pauseWhenDone || state.session) return null;
   const seq = state.inviteSeq + 1;
   return {
     // Unique on this terminal whatever the clock does: the counter never resets.
@@ -252,11 +255,13 @@ function openPrompt(
     if (state.clerk.status === 'paused') return refuse('clerk_paused', 'The window is paused (暂停服务).');
   }
   if (state.session && !opts.replace) return refuse('prompt_open', 'A rating prompt is already open.');
-  if (opts.alreadyRated) return refuse('already_rated', 'This transaction was already rated on this terminal.');
+  if (opts.alreadyRated)
+    return refuse('already_rated', 'This transaction was already rated on this terminal.');
   if (state.session) endSession(state, out, now, 'withdrawn');
 
   const expiresAt = now + state.config.promptTimeoutMs;
-  const clerk = state.config.mode === 'counter' && state.clerk ? { id: state.clerk.id, name: state.clerk.name } : null;
+  const clerk =
+    state.config.mode === 'counter' && state.clerk ? { id: state.clerk.id, name: state.clerk.name } : null;
   const session: Session = {
     id: promptId,
     transactionId: request.transactionId,
@@ -302,7 +307,8 @@ function openPrompt(
 }
 
 function ledsFor(phase: Phase): number {
-  if (phase.kind === 'choose_scope') return (1 << (SCOPE_KEYS.overall - 1)) | (1 << (SCOPE_KEYS.department - 1));
+  if (phase.kind === 'choose_scope')
+    return (1 << (SCOPE_KEYS.overall - 1)) | (1 << (SCOPE_KEYS.department - 1));
   return ALL_KEYS;
 }
 
@@ -345,7 +351,14 @@ function moveCursor(state: CoreState, out: Out, now: number, position: number) {
   out.render = true;
 }
 
-function onIntent(state: CoreState, out: Out, now: number, ids: FreshIds, intent: Intent, source: IntentSource) {
+function onIntent(
+  state: CoreState,
+  out: Out,
+  now: number,
+  ids: FreshIds,
+  intent: Intent,
+  source: IntentSource,
+) {
   const s = state.session as Session;
   const phase = s.phase;
   switch (intent.type) {
@@ -466,7 +479,14 @@ function giveRating(
   }
 }
 
-function changeLevel(state: CoreState, out: Out, now: number, index: number, level: Level, source: IntentSource) {
+function changeLevel(
+  state: CoreState,
+  out: Out,
+  now: number,
+  index: number,
+  level: Level,
+  source: IntentSource,
+) {
   const s = state.session as Session;
   const rating = s.ratings[index] as GivenRating;
   rating.level = level;
@@ -517,7 +537,8 @@ function finalise(state: CoreState, out: Out, rating: GivenRating) {
 function advance(state: CoreState, out: Out, now: number) {
   const s = state.session as Session;
   const last = s.ratings[s.ratings.length - 1];
-  const next = last && last.scope === 'department' ? (last.departments[0] as number) + 1 : s.departments.length;
+  const next =
+    last && last.scope === 'department' ? (last.departments[0] as number) + 1 : s.departments.length;
   if (next < s.departments.length) {
     s.phase = { kind: 'rate', target: next };
     s.deadline = now + state.config.promptTimeoutMs;

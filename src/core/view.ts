@@ -1,7 +1,7 @@
 // The view model: what each screen shows, as data. The renderer is a pure function of
 // this; it never decides what happens next.
 
-import { type Level, LEVELS, levelInfo, positionOfLevel } from './levels.js';
+import { LEVELS, type Level, levelInfo, positionOfLevel } from './levels.js';
 import { maskName } from './mask.js';
 import type { Department, Scope } from './model.js';
 import { reasonsFor } from './reasons.js';

@@ -1,7 +1,8 @@
 // The part of the technician's configuration that the rules read.
+
+import type { TerminalConfig } from '../config/terminal-config.js';
 import type { CoreConfig } from '../core/model.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
-import type { TerminalConfig } from '../config/terminal-config.js';
 
 /** How long the thank-you screen stays before the idle screen returns. */
 export const THANKS_MS = 3_000;

@@ -2,13 +2,13 @@
 // listens (screens, keypad driver, business system). It runs the core's effects in
 // order and stops at a failed persist: persist, then thank.
 
+import { hidPosition } from '../../drivers/keypad/hid.js';
 import type { Effect, KeypadCommand, Reply, SoundName } from '../core/effects.js';
 import type { CoreEvent, Intent, IntentSource, PromptRequest } from '../core/events.js';
 import type { Clerk, CoreConfig, KeypadFault, KeypadState, PlatformState, QrCode } from '../core/model.js';
 import { type CoreState, initialState, nextDeadline } from '../core/state.js';
 import { inviteRequest, step } from '../core/step.js';
 import { type ViewState, view } from '../core/view.js';
-import { hidPosition } from '../../drivers/keypad/hid.js';
 import { describeIoError } from '../store/open.js';
 import type { PromptSummary, QueueCounts, RatingStore } from '../store/store.js';
 import { type Clock, newUuid, systemClock } from './clock.js';
@@ -58,6 +58,7 @@ export class Terminal {
   private readonly listeners: TerminalListeners[] = [];
   private timer: unknown = null;
   private probeTimer: unknown = null;
+  private idleTimer: unknown = null;
   private stopped = false;
 
   constructor(private readonly deps: TerminalDeps) {
@@ -78,7 +79,8 @@ export class Terminal {
     this.stopped = true;
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     if (this.probeTimer !== null) this.clock.clearTimeout(this.probeTimer);
-    this.timer = this.probeTimer = null;
+    if (this.idleTimer !== null) this.clock.clearTimeout(this.idleTimer);
+    this.timer = this.probeTimer = this.idleTimer = null;
     this.store?.close();
     this.store = null;
   }
@@ -128,7 +130,11 @@ export class Terminal {
     const promptId = this.newId();
     const alreadyRated = this.readStore((s) => s.isTransactionRated(request.transactionId));
     if (alreadyRated === null) {
-      return { ok: false, code: 'store_unavailable', message: 'The terminal cannot store ratings right now.' };
+      return {
+        ok: false,
+        code: 'store_unavailable',
+        message: 'The terminal cannot store ratings right now.',
+      };
     }
     const qr = this.deps.qrFor?.(promptId, request) ?? null;
     const reply = this.dispatch({
@@ -200,7 +206,9 @@ export class Terminal {
     if (this.stopped) return { ok: false, code: 'store_unavailable', message: 'The terminal is stopping.' };
     // Enough fresh ids for one record per department of whatever prompt is involved.
     const departments =
-      event.type === 'open_prompt' ? event.request.departments.length : (this.state.session?.departments.length ?? 0);
+      event.type === 'open_prompt'
+        ? event.request.departments.length
+        : (this.state.session?.departments.length ?? 0);
     const ids = Array.from({ length: departments + 1 }, () => this.newId());
     const result = step(this.state, event, now, ids);
 
@@ -210,12 +218,17 @@ export class Terminal {
       if (failure !== null) {
         // The new state is dropped with its effects: nothing is shown for data that is not kept.
         this.storeFailed(failure);
-        return { ok: false, code: 'store_unavailable', message: 'The terminal cannot store ratings right now.' };
+        return {
+          ok: false,
+          code: 'store_unavailable',
+          message: 'The terminal cannot store ratings right now.',
+        };
       }
     }
     this.state = result.state;
     for (const effect of result.effects) this.run(effect);
     this.schedule();
+    if (persist) this.scheduleIdleWork();
     return result.reply ?? { ok: true };
   }
 
@@ -276,6 +289,15 @@ export class Terminal {
       },
       Math.max(0, at - this.clock.now()),
     );
+  }
+
+  /** Store upkeep, after the current step's effects (the thank-you) have gone out. */
+  private scheduleIdleWork(): void {
+    if (this.idleTimer !== null || this.stopped) return;
+    this.idleTimer = this.clock.setTimeout(() => {
+      this.idleTimer = null;
+      this.readStore((s) => s.checkpointIfDue());
+    }, 0);
   }
 
   private readStore<T>(read: (s: RatingStore) => T): T | null {
@@ -344,12 +366,16 @@ export class Terminal {
   private probeStore(): void {
     if (this.stopped) return;
     const reopened = !this.store;
-    if (reopened && this.tryOpenStore() !== null) return this.scheduleProbe();
+    if (reopened && this.tryOpenStore() !== null) {
+      this.scheduleProbe();
+      return;
+    }
     try {
       this.store?.probe(this.clock.now());
     } catch (err) {
       this.log.log('warn', 'store_still_failing', { message: describeIoError(err) });
-      return this.scheduleProbe();
+      this.scheduleProbe();
+      return;
     }
     this.log.log('info', 'store_recovered');
     this.dispatch({ type: 'store_recovered' });

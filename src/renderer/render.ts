@@ -21,7 +21,8 @@ function el<K extends keyof HTMLElementTagNameMap>(
 function button(label: string, onClick: () => void, className = '', keyHint?: number): HTMLButtonElement {
   const b = el('button', { className, attrs: { type: 'button', 'aria-label': label } });
   b.append(el('span', { text: label }));
-  if (keyHint !== undefined) b.append(el('span', { className: 'key', text: `按键 ${keyHint}`, attrs: { 'aria-hidden': 'true' } }));
+  if (keyHint !== undefined)
+    b.append(el('span', { className: 'key', text: `按键 ${keyHint}`, attrs: { 'aria-hidden': 'true' } }));
   b.addEventListener('click', onClick);
   return b;
 }
@@ -47,7 +48,10 @@ export function renderScreen(screen: Screen, send: Send): HTMLElement[] {
             el('div', { text: `${screen.clerk.name}  工号 ${screen.clerk.id}` }),
             el('div', { className: 'muted', text: screen.clerk.department }),
             screen.clerk.stars !== null
-              ? el('div', { text: '★'.repeat(screen.clerk.stars), attrs: { 'aria-label': `${screen.clerk.stars} 星` } })
+              ? el('div', {
+                  text: '★'.repeat(screen.clerk.stars),
+                  attrs: { 'aria-label': `${screen.clerk.stars} 星` },
+                })
               : null,
           )
         : null;
@@ -79,7 +83,12 @@ export function renderScreen(screen: Screen, send: Send): HTMLElement[] {
           'div',
           { className: 'row' },
           ...screen.buttons.map((b) => {
-            const node = button(b.label, () => send({ type: 'rate', level: b.level }), `level ${b.verdict}`, b.position);
+            const node = button(
+              b.label,
+              () => send({ type: 'rate', level: b.level }),
+              `level ${b.verdict}`,
+              b.position,
+            );
             node.dataset.level = String(b.level);
             return node;
           }),
@@ -90,11 +99,19 @@ export function renderScreen(screen: Screen, send: Send): HTMLElement[] {
         input.checked = screen.realName.on;
         const realName = screen.realName;
         input.addEventListener('change', () => send({ type: 'real_name', on: !realName.on }));
-        nodes.push(el('label', { className: 'switch' }, input, el('span', { text: `实名评价（${realName.maskedName}）` })));
+        nodes.push(
+          el(
+            'label',
+            { className: 'switch' },
+            input,
+            el('span', { text: `实名评价（${realName.maskedName}）` }),
+          ),
+        );
       }
       const row = el('div', { className: 'row' });
       if (screen.canDecline) row.append(button('不评价', () => send({ type: 'decline' }), 'secondary'));
-      if (screen.changingFrom !== null) row.append(button('返回', () => send({ type: 'back_to_reasons' }), 'secondary'));
+      if (screen.changingFrom !== null)
+        row.append(button('返回', () => send({ type: 'back_to_reasons' }), 'secondary'));
       nodes.push(row, countdown(screen.deadline));
       return nodes;
     }
@@ -106,7 +123,11 @@ export function renderScreen(screen: Screen, send: Send): HTMLElement[] {
           'div',
           { className: 'row' },
           ...screen.reasons.map((r, i) => {
-            const b = button(r.label, () => send({ type: 'toggle_reason', code: r.code }), `reason${i === screen.cursor ? ' cursor' : ''}`);
+            const b = button(
+              r.label,
+              () => send({ type: 'toggle_reason', code: r.code }),
+              `reason${i === screen.cursor ? ' cursor' : ''}`,
+            );
             b.setAttribute('aria-pressed', String(r.selected));
             return b;
           }),
@@ -117,7 +138,10 @@ export function renderScreen(screen: Screen, send: Send): HTMLElement[] {
           button('返回修改', () => send({ type: 'change_level' }), 'secondary', 4),
           button('提交', () => send({ type: 'submit_reasons' }), '', 5),
         ),
-        el('p', { className: 'muted', text: screen.keyHints.map((h) => `按键${h.position} ${h.label}`).join('　') }),
+        el('p', {
+          className: 'muted',
+          text: screen.keyHints.map((h) => `按键${h.position} ${h.label}`).join('　'),
+        }),
         countdown(screen.deadline),
       ];
     case 'thanks':

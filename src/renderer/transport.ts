@@ -6,7 +6,10 @@ export interface Transport {
   send(message: UpMessage): void;
 }
 
-export function connect(onMessage: (m: DownMessage) => void, onState: (connected: boolean) => void): Transport {
+export function connect(
+  onMessage: (m: DownMessage) => void,
+  onState: (connected: boolean) => void,
+): Transport {
   let socket: WebSocket | null = null;
   let delay = 250;
   const open = () => {

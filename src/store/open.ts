@@ -19,17 +19,23 @@ const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUP
 
 class DamagedDatabase extends Error {}
 
+const BACKSTOP_CHECKPOINT_PAGES = 4000;
+
 export function openDatabase(path: string): OpenedDatabase {
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (err) {
-    throw new StoreUnavailableError(`cannot create the folder for the database ${path}: ${describeIoError(err)}`);
+    throw new StoreUnavailableError(
+      `cannot create the folder for the database ${path}: ${describeIoError(err)}`,
+    );
   }
   try {
     return { db: openChecked(path), movedAside: null };
   } catch (err) {
     if (!(err instanceof DamagedDatabase) && !CORRUPT_CODES.has(sqliteCode(err))) {
-      throw new StoreUnavailableError(`cannot open the database ${path}: ${describeIoError(whyNotWritable(path) ?? err)}`);
+      throw new StoreUnavailableError(
+        `cannot open the database ${path}: ${describeIoError(whyNotWritable(path) ?? err)}`,
+      );
     }
   }
   const aside = moveAside(path);
@@ -45,8 +51,12 @@ function openChecked(path: string): Database.Database {
   try {
     // WAL + FULL: each commit is fsynced to the log before it returns.
     const mode = db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal') throw new StoreUnavailableError(`the database ${path} cannot use WAL journaling (${mode})`);
+    if (mode !== 'wal')
+      throw new StoreUnavailableError(`the database ${path} cannot use WAL journaling (${mode})`);
     db.pragma('synchronous = FULL');
+    // Checkpoints run when the terminal is idle (RatingStore.checkpointIfDue), not inside a
+    // citizen's commit; this is only the backstop for a terminal that is never idle.
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check', { simple: true });
@@ -83,7 +93,9 @@ function moveAside(path: string): string {
 }
 
 export function sqliteCode(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  return typeof err === 'object' && err !== null && 'code' in err
+    ? String((err as { code: unknown }).code)
+    : '';
 }
 
 /** An I/O failure in words a technician can act on. */
@@ -94,7 +106,8 @@ export function describeIoError(err: unknown): string {
     return 'the disk is read-only; check the mount or the disk';
   if (code === 'EACCES' || code === 'EPERM' || code.startsWith('SQLITE_CANTOPEN'))
     return 'no permission, or the path is not usable; check the folder and its owner';
-  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return 'the disk reported an I/O error; check the disk';
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO')
+    return 'the disk reported an I/O error; check the disk';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
     return 'another program holds the database; is a second terminal running?';
   const message = err instanceof Error ? err.message : String(err);

@@ -37,6 +37,9 @@ export interface QueueCounts {
   rejected: number;
 }
 
+/** About a hundred pages of WAL: a checkpoint is short, and the WAL stays small. */
+const CHECKPOINT_EVERY_COMMITS = 32;
+
 type RecordBody = Omit<RatingRecord, 'citizen' | 'final'>;
 
 interface RecordRow {
@@ -71,6 +74,7 @@ export class RatingStore {
     this.db = db;
     this.movedAside = movedAside;
     this.sealer = sealer;
+    this.applyTx = db.transaction(this.applyAll);
     this.stmt = {
       promptInsert: db.prepare(
         `INSERT INTO prompts (id, transaction_id, mode, service, departments, clerk, citizen_sealed, status, opened_at, expires_at)
@@ -78,12 +82,14 @@ export class RatingStore {
       ),
       promptStatus: db.prepare('UPDATE prompts SET status = ? WHERE id = ?'),
       // Once the prompt has left the screen its real-name data is of no more use.
-      promptEnd: db.prepare('UPDATE prompts SET status = ?, ended_at = ?, citizen_sealed = NULL WHERE id = ?'),
+      promptEnd: db.prepare(
+        'UPDATE prompts SET status = ?, ended_at = ?, citizen_sealed = NULL WHERE id = ?',
+      ),
       // Only a draft may change: a final record may already be on its way to the platform.
       recordPut: db.prepare(
-        `INSERT INTO records (id, prompt_id, state, body, personal_sealed, rated_at, final_at)
-         VALUES (@id, @prompt_id, @state, @body, @personal_sealed, @rated_at, @final_at)
-         ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body,
+        `INSERT INTO records (prompt_id, id, seq, state, body, personal_sealed, rated_at, final_at)
+         VALUES (@prompt_id, @id, @seq, @state, @body, @personal_sealed, @rated_at, @final_at)
+         ON CONFLICT (prompt_id, id) DO UPDATE SET state = excluded.state, body = excluded.body,
            personal_sealed = excluded.personal_sealed, rated_at = excluded.rated_at, final_at = excluded.final_at
          WHERE records.state = 'draft'`,
       ),
@@ -92,26 +98,43 @@ export class RatingStore {
       ),
       settingDelete: db.prepare('DELETE FROM settings WHERE key = ?'),
       settingGet: db.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
-      rated: db.prepare(`SELECT 1 FROM prompts WHERE transaction_id = ? AND status = 'rated' LIMIT 1`).pluck(),
+      rated: db
+        .prepare(`SELECT 1 FROM prompts WHERE transaction_id = ? AND status = 'rated' LIMIT 1`)
+        .pluck(),
       promptGet: db.prepare('SELECT * FROM prompts WHERE id = ?'),
-      recordsOfPrompt: db.prepare('SELECT body, state, personal_sealed FROM records WHERE prompt_id = ? ORDER BY seq'),
-      drafts: db.prepare(`SELECT body, state, personal_sealed FROM records WHERE state = 'draft' ORDER BY seq`),
+      recordsOfPrompt: db.prepare(
+        'SELECT body, state, personal_sealed FROM records WHERE prompt_id = ? ORDER BY seq',
+      ),
+      drafts: db.prepare(
+        `SELECT body, state, personal_sealed FROM records WHERE state = 'draft' ORDER BY seq`,
+      ),
+      // Read once at start-up: a scan costs less than an index every rating must update.
       unfinished: db.prepare('SELECT * FROM prompts WHERE ended_at IS NULL ORDER BY opened_at'),
       counts: db.prepare('SELECT state, COUNT(*) AS n FROM records GROUP BY state'),
+      maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM records').pluck(),
     };
   }
 
   static open(options: StoreOptions): RatingStore {
     const sealer = createSealer(loadOrCreateKey(options.keyFile));
     const { db, movedAside } = openDatabase(options.path);
-    return new RatingStore(options.path, db, movedAside, sealer);
+    const store = new RatingStore(options.path, db, movedAside, sealer);
+    store.seq = store.stmt.maxSeq.get() as number;
+    return store;
   }
+
+  private readonly applyAll = (ops: readonly StoreOp[]) => {
+    for (const op of ops) this.applyOne(op);
+  };
+  private readonly applyTx;
+  /** The last seq given; read once at open (a scan there saves an index on every commit). */
+  private seq = 0;
+  private commitsSinceCheckpoint = 0;
 
   /** Applies one step's ops in one transaction: all of them are on disk, or none. */
   apply(ops: readonly StoreOp[]): void {
-    this.db.transaction(() => {
-      for (const op of ops) this.applyOne(op);
-    })();
+    this.applyTx(ops);
+    this.commitsSinceCheckpoint++;
   }
 
   private applyOne(op: StoreOp): void {
@@ -144,6 +167,8 @@ export class RatingStore {
           this.stmt.recordPut.run({
             id: r.id,
             prompt_id: r.promptId,
+            // Only used when the row is new (an update keeps its place in the queue); gaps are harmless.
+            seq: ++this.seq,
             state: final ? 'pending' : 'draft',
             body: JSON.stringify(body),
             personal_sealed: citizen ? this.sealer.seal(JSON.stringify(citizen)) : null,
@@ -195,8 +220,20 @@ export class RatingStore {
 
   counts(): QueueCounts {
     const counts: QueueCounts = { draft: 0, pending: 0, delivered: 0, rejected: 0 };
-    for (const row of this.stmt.counts.all() as { state: keyof QueueCounts; n: number }[]) counts[row.state] = row.n;
+    for (const row of this.stmt.counts.all() as { state: keyof QueueCounts; n: number }[])
+      counts[row.state] = row.n;
     return counts;
+  }
+
+  /**
+   * Copies the WAL back into the database when enough commits have piled up. Called
+   * when the terminal is idle, so no citizen's press waits for a checkpoint.
+   */
+  checkpointIfDue(): boolean {
+    if (this.commitsSinceCheckpoint < CHECKPOINT_EVERY_COMMITS) return false;
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+    this.commitsSinceCheckpoint = 0;
+    return true;
   }
 
   /** A real write, to learn whether the disk takes data again after a fault. */
@@ -215,7 +252,9 @@ export class RatingStore {
   private toRecord(row: RecordRow, withCitizen: boolean): RatingRecord {
     const body = JSON.parse(row.body) as RecordBody;
     const citizen =
-      withCitizen && row.personal_sealed ? (JSON.parse(this.sealer.open(row.personal_sealed)) as Citizen) : null;
+      withCitizen && row.personal_sealed
+        ? (JSON.parse(this.sealer.open(row.personal_sealed)) as Citizen)
+        : null;
     return { ...body, citizen, final: row.state !== 'draft' };
   }
 

@@ -44,7 +44,10 @@ async function rig(mode: 'counter' | 'kiosk' = 'counter') {
     hidKeys: [['F1'], ['F2'], ['F3'], ['F4'], ['F5']],
     log: { log() {} },
   });
-  cleanup.push(() => terminal.stop(), () => shell.close());
+  cleanup.push(
+    () => terminal.stop(),
+    () => shell.close(),
+  );
   const page = await browser.newPage({ viewport: { width: 1024, height: 600 } });
   cleanup.push(() => page.close());
   await page.goto(shell.url);
@@ -61,7 +64,10 @@ describe('the serve shell in Chromium', () => {
     const { promptId } = terminal.openPrompt(request());
     await page.getByRole('button', { name: '满意', exact: true }).click();
     await expect.poll(() => page.locator('.thanks').textContent()).toBe('谢谢您的评价');
-    expect(terminal.getPrompt(promptId as string)).toMatchObject({ status: 'rated', records: [{ level: 4, final: true }] });
+    expect(terminal.getPrompt(promptId as string)).toMatchObject({
+      status: 'rated',
+      records: [{ level: 4, final: true }],
+    });
   });
 
   it('takes a keyboard-wedge keypad press (F5 = 非常不满意) and a 差评 with reasons', async () => {
@@ -72,7 +78,9 @@ describe('the serve shell in Chromium', () => {
     await page.keyboard.press('F5');
     await expect.poll(() => page.locator('h1').textContent()).toBe('请选择不满意的原因');
     await page.getByRole('button', { name: '服务态度差' }).click();
-    await expect.poll(() => page.getByRole('button', { name: '服务态度差' }).getAttribute('aria-pressed')).toBe('true');
+    await expect
+      .poll(() => page.getByRole('button', { name: '服务态度差' }).getAttribute('aria-pressed'))
+      .toBe('true');
     await page.getByRole('button', { name: '提交' }).click();
     await expect.poll(() => page.locator('main').getAttribute('data-screen')).toBe('thanks');
     expect(terminal.getPrompt(promptId as string)?.records).toEqual([

@@ -7,7 +7,9 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: apt-get install -y chromium fonts-noto-cjk`);
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH}: apt-get install -y chromium fonts-noto-cjk`,
+    );
   }
   // playwright gives every launch a fresh, empty profile of its own (the --user-data-dir).
   const browser = await chromium.launch({

@@ -74,7 +74,10 @@ export class Rig {
     return this.send({ type: 'tick' });
   }
 
-  open(req: Partial<PromptRequest> = {}, extra: { alreadyRated?: boolean; replace?: boolean } = {}): StepResult {
+  open(
+    req: Partial<PromptRequest> = {},
+    extra: { alreadyRated?: boolean; replace?: boolean } = {},
+  ): StepResult {
     return this.send({
       type: 'open_prompt',
       promptId: `p-${++this.idCounter}`,

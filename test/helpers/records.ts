@@ -43,4 +43,9 @@ export function ratingRecord(overrides: Partial<RatingRecord> = {}): RatingRecor
   };
 }
 
-export const citizen = { name: '陈美英', idNumber: '350521199001011234', phone: '13812345678', type: 1 as const };
+export const citizen = {
+  name: '陈美英',
+  idNumber: '350521199001011234',
+  phone: '13812345678',
+  type: 1 as const,
+};

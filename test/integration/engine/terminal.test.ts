@@ -32,7 +32,10 @@ function terminal(dir: string, opts: { clock?: FakeClock; mode?: 'counter' | 'ki
 function recordsInFile(dir: string): { state: string; body: string }[] {
   const db = new Database(join(dir, 'terminal.db'), { readonly: true });
   try {
-    return db.prepare('SELECT state, body FROM records ORDER BY seq').all() as { state: string; body: string }[];
+    return db.prepare('SELECT state, body FROM records ORDER BY seq').all() as {
+      state: string;
+      body: string;
+    }[];
   } finally {
     db.close();
   }
@@ -60,7 +63,10 @@ describe('the engine', () => {
     clock.advance(1_500);
     t.key(2);
     expect(seen.slice(-2)).toEqual(['sound thanks', 'thanks with 1 final']);
-    expect(t.getPrompt(opened.promptId as string)).toMatchObject({ status: 'rated', records: [{ level: 4 }] });
+    expect(t.getPrompt(opened.promptId as string)).toMatchObject({
+      status: 'rated',
+      records: [{ level: 4 }],
+    });
     clock.advance(3_000);
     expect(t.view().screen.kind).toBe('idle');
   });
@@ -120,7 +126,11 @@ describe('the engine', () => {
     const dir = tempDir();
     terminal(dir).signIn(clerk);
     running[0]?.stop();
-    expect(terminal(dir).view().screen).toMatchObject({ kind: 'idle', clerkStatus: 'serving', clerk: { id: '0107' } });
+    expect(terminal(dir).view().screen).toMatchObject({
+      kind: 'idle',
+      clerkStatus: 'serving',
+      clerk: { id: '0107' },
+    });
   });
 });
 
@@ -147,7 +157,10 @@ describe('the engine on a failing disk', () => {
     expect(t.view().screen).toEqual({ kind: 'fault', message: '设备故障，请联系工作人员' });
     expect(views).toContain('fault');
     expect(views.indexOf('thanks')).toBe(-1);
-    expect(t.openPrompt(request({ transactionId: 'TX-new' }))).toMatchObject({ ok: false, code: 'store_unavailable' });
+    expect(t.openPrompt(request({ transactionId: 'TX-new' }))).toMatchObject({
+      ok: false,
+      code: 'store_unavailable',
+    });
     expect(t.getPrompt(promptId as string)).not.toBeNull();
     expect(recordsInFile(dir).some((r) => JSON.parse(r.body).transactionId === 'TX-kept')).toBe(true);
 

@@ -35,7 +35,9 @@ describe('a damaged database', () => {
     const store = RatingStore.open({ path, keyFile: join(dir, 'terminal.key') });
     store.apply([{ op: 'prompt_open', prompt: promptRecord() }]);
     for (let i = 0; i < 200; i++) {
-      store.apply([{ op: 'records_put', records: [ratingRecord({ id: `r-${i}`, comment: 'x'.repeat(500) })] }]);
+      store.apply([
+        { op: 'records_put', records: [ratingRecord({ id: `r-${i}`, comment: 'x'.repeat(500) })] },
+      ]);
     }
     store.close();
     // Scribble over the middle pages, keeping the header valid.
@@ -60,7 +62,9 @@ describe('a full or read-only disk', () => {
     let failure: unknown = null;
     try {
       for (let i = 0; i < 500; i++) {
-        store.apply([{ op: 'records_put', records: [ratingRecord({ id: `r-${i}`, comment: 'y'.repeat(400) })] }]);
+        store.apply([
+          { op: 'records_put', records: [ratingRecord({ id: `r-${i}`, comment: 'y'.repeat(400) })] },
+        ]);
       }
     } catch (err) {
       failure = err;

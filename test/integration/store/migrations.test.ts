@@ -5,9 +5,9 @@ import { LATEST_VERSION, MIGRATIONS, migrate } from '../../../src/store/migratio
 import { tempDir } from '../../helpers/temp.js';
 
 function tables(db: Database.Database): string[] {
-  return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all() as string[]).filter(
-    (n) => !n.startsWith('sqlite_'),
-  );
+  return (
+    db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all() as string[]
+  ).filter((n) => !n.startsWith('sqlite_'));
 }
 
 describe('migrations', () => {
@@ -24,10 +24,16 @@ describe('migrations', () => {
       `INSERT INTO prompts (id, transaction_id, mode, service, departments, status, opened_at, expires_at)
        VALUES ('p', 't', 'single', '{}', '[]', 'open', 1, 2)`,
     ).run();
-    db.prepare(`INSERT INTO records (id, prompt_id, state, body, rated_at) VALUES ('r', 'p', 'draft', '{}', 1)`).run();
+    db.prepare(
+      `INSERT INTO records (id, prompt_id, seq, state, body, rated_at) VALUES ('r', 'p', 1, 'draft', '{}', 1)`,
+    ).run();
     // The schema itself refuses states the code does not know.
     expect(() =>
-      db.prepare(`INSERT INTO records (id, prompt_id, state, body, rated_at) VALUES ('r2', 'p', 'lost', '{}', 1)`).run(),
+      db
+        .prepare(
+          `INSERT INTO records (id, prompt_id, seq, state, body, rated_at) VALUES ('r2', 'p', 2, 'lost', '{}', 1)`,
+        )
+        .run(),
     ).toThrow(/CHECK/);
     db.close();
   });

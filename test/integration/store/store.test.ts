@@ -7,7 +7,10 @@ import { citizen, promptRecord, ratingRecord } from '../../helpers/records.js';
 import { tempDir } from '../../helpers/temp.js';
 
 function openStore(dir = tempDir()) {
-  return RatingStore.open({ path: join(dir, 'data', 'terminal.db'), keyFile: join(dir, 'data', 'terminal.key') });
+  return RatingStore.open({
+    path: join(dir, 'data', 'terminal.db'),
+    keyFile: join(dir, 'data', 'terminal.key'),
+  });
 }
 
 describe('the rating store', () => {
@@ -31,7 +34,9 @@ describe('the rating store', () => {
       { op: 'records_put', records: [ratingRecord({ level: 2, final: false })] },
     ]);
     expect(store.counts().draft).toBe(1);
-    store.apply([{ op: 'records_put', records: [ratingRecord({ level: 2, reasons: ['D01'], final: true })] }]);
+    store.apply([
+      { op: 'records_put', records: [ratingRecord({ level: 2, reasons: ['D01'], final: true })] },
+    ]);
     // A final record may be on its way to the platform: a later put must not change it.
     store.apply([{ op: 'records_put', records: [ratingRecord({ level: 5, final: true })] }]);
     store.apply([{ op: 'prompt_end', id: 'p-1', status: 'rated', at: 5_000 }]);
@@ -103,7 +108,10 @@ describe('the rating store', () => {
       status: 'serving' as const,
       pauseWhenDone: false,
     };
-    store.apply([{ op: 'clerk', clerk }, { op: 'invite_seq', value: 7 }]);
+    store.apply([
+      { op: 'clerk', clerk },
+      { op: 'invite_seq', value: 7 },
+    ]);
     store.apply([{ op: 'prompt_open', prompt: promptRecord() }]);
     store.apply([{ op: 'records_put', records: [ratingRecord({ level: 1, final: false, citizen })] }]);
     store.close();

@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 // Every kind of configuration mistake gives one line that names the file, the key,
 // what was found and what is expected — and never shows a secret.
 
 import { chmodSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
@@ -418,16 +420,27 @@ describe('unreadable files', () => {
     );
   });
 
-  it.skipIf(process.getuid?.() === 0)('one the terminal may not read', () => {
-    const file = writeTemp('config.yaml', MINIMAL_CONFIG);
+  it('one the terminal may not read', () => {
+    const dir = tempFolder();
+    chmodSync(dir, 0o755);
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, MINIMAL_CONFIG);
     chmodSync(file, 0o000);
-    const result = loadConfig(file, { dataDir: tempFolder() });
-    expect(result).toEqual({
-      ok: false,
-      errors: [
-        `${file}: cannot read the file (permission denied); let the user the terminal runs as read it`,
-      ],
+    const expected = `${file}: cannot read the file (permission denied); let the user the terminal runs as read it`;
+    if (process.getuid?.() !== 0) {
+      expect(loadConfig(file, { dataDir: tempFolder() })).toEqual({ ok: false, errors: [expected] });
+      return;
+    }
+    // Root reads anything: ask as the unprivileged user `nobody`, as a real terminal runs.
+    const loader = new URL('../../../src/config/load.ts', import.meta.url).href;
+    const script = `import(${JSON.stringify(loader)}).then((m) => process.stdout.write(JSON.stringify(m.loadConfig(${JSON.stringify(file)}, { dataDir: '/nonexistent' }))))`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      uid: 65534,
+      gid: 65534,
+      cwd: new URL('../../..', import.meta.url).pathname,
+      env: { ...process.env, HOME: tmpdir() },
     });
+    expect(JSON.parse(out.toString())).toEqual({ ok: false, errors: [expected] });
   });
 
   it('explains permission denied (also where the tests run as root)', () => {

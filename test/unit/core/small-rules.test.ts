@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parseUpMessage } from '../../../src/core/bridge.js';
 import { cstDate, cstDateTime } from '../../../src/core/cst.js';
 import { anomalyFlags } from '../../../src/core/flags.js';
-import { DEFAULT_KEYMAP, isBad, LEVELS, levelAtPosition, levelInfo, positionOfLevel } from '../../../src/core/levels.js';
+import {
+  DEFAULT_KEYMAP,
+  isBad,
+  LEVELS,
+  levelAtPosition,
+  levelInfo,
+  positionOfLevel,
+} from '../../../src/core/levels.js';
 import { maskIdNumber, maskName, maskPhone } from '../../../src/core/mask.js';
 
 describe('levels', () => {
@@ -47,14 +54,12 @@ describe('China Standard Time', () => {
 
 describe('anomaly flags', () => {
   it('combines fast, stuck_key and burst', () => {
-    expect(anomalyFlags({ now: 1000, shownAt: 900, source: 'keypad', keypadStuck: true, lastRatingAt: 0 })).toEqual([
-      'fast',
-      'stuck_key',
-      'burst',
-    ]);
-    expect(anomalyFlags({ now: 10_000, shownAt: 0, source: 'touch', keypadStuck: true, lastRatingAt: 4_000 })).toEqual(
-      [],
-    );
+    expect(
+      anomalyFlags({ now: 1000, shownAt: 900, source: 'keypad', keypadStuck: true, lastRatingAt: 0 }),
+    ).toEqual(['fast', 'stuck_key', 'burst']);
+    expect(
+      anomalyFlags({ now: 10_000, shownAt: 0, source: 'touch', keypadStuck: true, lastRatingAt: 4_000 }),
+    ).toEqual([]);
   });
 });
 

@@ -1,0 +1,11 @@
+// npm run bench: every figure, one line each (see format.ts).
+import { captureFigures } from './capture.js';
+import { line } from './format.js';
+
+const groups: [string, () => Promise<unknown> | unknown][] = [['capture', captureFigures]];
+const only = process.argv[2];
+for (const [name, run] of groups) {
+  if (only && only !== name) continue;
+  const figures = (await run()) as Parameters<typeof line>[0][];
+  for (const f of figures) console.log(line(f));
+}
