@@ -50,7 +50,10 @@ describe('haochaping-terminal serve', () => {
 
   it('refuses to start on a broken configuration, with one line per problem and no stack trace', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'config.yaml'), 'terminal:\n  id: HA-1\n  areaCode: 350521\nkeypad:\n  drivr: frame\n');
+    writeFileSync(
+      join(dir, 'config.yaml'),
+      'terminal:\n  id: HA-1\n  areaCode: 350521\nkeypad:\n  drivr: frame\n',
+    );
     const r = start(['serve', '--config', join(dir, 'config.yaml')]);
     expect(await r.exit).toBe(2);
     const lines = r.stderr().trim().split('\n');
