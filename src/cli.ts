@@ -2,14 +2,14 @@
 // is one plain line with what to do; never a stack trace.
 
 import { join } from 'node:path';
+import { startApi } from './api/server.js';
 import { loadConfig, type TerminalConfig } from './config/load.js';
 import { PACKAGE_ROOT, packageVersion } from './config/package-root.js';
 import { loadReasonsCatalogue } from './config/reasons-catalogue.js';
 import { coreConfigOf } from './engine/core-config.js';
+import { createTerminal } from './engine/create-terminal.js';
 import { fileLogger } from './engine/file-logger.js';
-import { Terminal } from './engine/terminal.js';
 import { startServeShell } from './shells/serve/server.js';
-import { RatingStore } from './store/store.js';
 
 const USAGE = `Usage:
   haochaping-terminal serve [--config FILE]   run the terminal; screens at http://{ui.host}:{ui.port}/
@@ -124,12 +124,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
   if (!all) return 2;
   let { config } = all;
   const { logger, file: logFile } = fileLogger(config.log.dir);
-  const terminal = new Terminal({
-    config: coreConfigOf(config, all.catalogue),
-    openStore: () => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile }),
-    log: logger,
-    hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
-  });
+  const terminal = createTerminal(config, all.catalogue, logger);
   terminal.start();
   const health = terminal.health();
   if (health.store !== 'ok') {
@@ -140,6 +135,20 @@ async function serve(file: string | null, io: Io): Promise<number> {
   }
 
   let shell: Awaited<ReturnType<typeof startServeShell>>;
+  let api: Awaited<ReturnType<typeof startApi>>;
+  try {
+    api = await startApi({
+      ops: terminal,
+      settings: config.api,
+      version: packageVersion(),
+      terminalId: config.terminal.id,
+      log: (event, fields) => logger.log('error', event, fields),
+    });
+  } catch (err) {
+    terminal.stop();
+    io.err(listenProblem(err, 'api', config.api.host, config.api.port));
+    return 1;
+  }
   try {
     shell = await startServeShell({
       terminal,
@@ -152,20 +161,13 @@ async function serve(file: string | null, io: Io): Promise<number> {
       log: logger,
     });
   } catch (err) {
+    await api.close();
     terminal.stop();
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
-      io.err(
-        `Port ${config.ui.port} on ${config.ui.host} is already in use: is another terminal running? Stop it, or set ui.port.`,
-      );
-    } else if (code === 'EADDRNOTAVAIL' || code === 'EACCES') {
-      io.err(`Cannot listen on ${config.ui.host}:${config.ui.port} (${code}): check ui.host and ui.port.`);
-    } else {
-      io.err(`Cannot start the screens' server: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    io.err(listenProblem(err, 'ui', config.ui.host, config.ui.port));
     return 1;
   }
   for (const line of describeStart(config, shell.url, logFile)) io.out(line);
+  io.out(`Local API: ${api.url}${config.api.token ? ' (bearer token required)' : ''}`);
   logger.log('info', 'started', { terminalId: config.terminal.id, url: shell.url });
 
   return new Promise<number>((resolve) => {
@@ -175,6 +177,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
       process.off('SIGHUP', onHup);
       logger.log('info', 'stopping', { signal });
       await shell.close();
+      await api.close();
       terminal.stop();
       io.out(`Stopped (${signal}); the store was closed cleanly.`);
       resolve(0);
@@ -197,8 +200,10 @@ async function serve(file: string | null, io: Io): Promise<number> {
         log: config.log,
         api: { ...next.config.api, host: config.api.host, port: config.api.port },
         ui: { ...config.ui, volume: next.config.ui.volume },
+        qr: config.qr,
       };
       terminal.reconfigure(coreConfigOf(config, next.catalogue));
+      api.reload(config.api);
       io.out('Configuration reloaded.');
       logger.log('info', 'config_reloaded');
     };
@@ -206,6 +211,17 @@ async function serve(file: string | null, io: Io): Promise<number> {
     process.on('SIGTERM', onTerm);
     process.on('SIGHUP', onHup);
   });
+}
+
+function listenProblem(err: unknown, section: 'api' | 'ui', host: string, port: number): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return `Port ${port} on ${host} (${section}.port) is already in use: is another terminal running? Stop it, or set ${section}.port.`;
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+    return `Cannot listen on ${host}:${port} (${code}): check ${section}.host and ${section}.port.`;
+  }
+  return `Cannot start the ${section === 'api' ? 'local API' : "screens' server"}: ${err instanceof Error ? err.message : String(err)}`;
 }
 
 /** What SIGHUP cannot change while running, named so the technician restarts. */
@@ -219,6 +235,7 @@ function restartNeeded(before: TerminalConfig, after: TerminalConfig): string[] 
     ['api.host/api.port', [before.api.host, before.api.port], [after.api.host, after.api.port]],
     ['ui.host/ui.port', [before.ui.host, before.ui.port], [after.ui.host, after.ui.port]],
     ['log.dir', before.log.dir, after.log.dir],
+    ['qr', before.qr, after.qr],
   ];
   for (const [key, a, b] of checks) {
     if (!same(a, b)) lines.push(`warning: ${key} changed; it takes effect only after a restart.`);

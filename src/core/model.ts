@@ -110,5 +110,6 @@ export interface CoreConfig {
   thanksMs: number;
   invite: { enabled: boolean; service: Service };
   catalogue: ReasonsCatalogue;
-  staticQrUrl: string | null;
+  /** The hall's static QR code for idle screens, rendered by the engine. */
+  staticQr: QrCode | null;
 }

@@ -35,7 +35,7 @@ export type Screen =
       clerk: ClerkCard | null;
       /** `kiosk`: no clerk at a self-service kiosk. */
       clerkStatus: 'serving' | 'paused' | 'absent' | 'kiosk';
-      staticQrUrl: string | null;
+      staticQr: { url: string; svg: string } | null;
     }
   | {
       kind: 'choose_scope';
@@ -118,7 +118,7 @@ function screenOf(state: CoreState): Screen {
         }
       : null,
     clerkStatus: cfg.mode === 'kiosk' ? 'kiosk' : clerk ? clerk.status : 'absent',
-    staticQrUrl: cfg.staticQrUrl,
+    staticQr: cfg.staticQr,
   };
 }
 

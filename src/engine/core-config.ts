@@ -3,6 +3,7 @@
 import type { TerminalConfig } from '../config/terminal-config.js';
 import type { CoreConfig } from '../core/model.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
+import { staticQrSvg } from '../qr/render.js';
 
 /** How long the thank-you screen stays before the idle screen returns. */
 export const THANKS_MS = 3_000;
@@ -22,6 +23,8 @@ export function coreConfigOf(config: TerminalConfig, catalogue: ReasonsCatalogue
     thanksMs: THANKS_MS,
     invite: config.prompt.invite,
     catalogue,
-    staticQrUrl: config.qr?.staticUrl ?? null,
+    staticQr: config.qr?.staticUrl
+      ? { url: config.qr.staticUrl, svg: staticQrSvg(config.qr.staticUrl) }
+      : null,
   };
 }

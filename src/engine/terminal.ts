@@ -5,7 +5,15 @@
 import { hidPosition } from '../../drivers/keypad/hid.js';
 import type { Effect, KeypadCommand, Reply, SoundName } from '../core/effects.js';
 import type { CoreEvent, Intent, IntentSource, PromptRequest } from '../core/events.js';
-import type { Clerk, CoreConfig, KeypadFault, KeypadState, PlatformState, QrCode } from '../core/model.js';
+import type {
+  Clerk,
+  ClerkState,
+  CoreConfig,
+  KeypadFault,
+  KeypadState,
+  PlatformState,
+  QrCode,
+} from '../core/model.js';
 import { type CoreState, initialState, nextDeadline } from '../core/state.js';
 import { inviteRequest, step } from '../core/step.js';
 import { type ViewState, view } from '../core/view.js';
@@ -27,7 +35,14 @@ export interface TerminalDeps {
   /** Key codes of a keyboard-wedge keypad (driver hid), position 1 first; empty for other drivers. */
   hidKeys?: string[][];
   /** Makes the QR code of a prompt; null when no QR is configured. */
-  qrFor?: (promptId: string, request: PromptRequest) => QrCode | null;
+  qrFor?: (facts: QrFacts) => QrCode | null;
+}
+
+export interface QrFacts {
+  promptId: string;
+  request: PromptRequest;
+  clerkId: string | null;
+  now: number;
 }
 
 export interface TerminalListeners {
@@ -36,6 +51,10 @@ export interface TerminalListeners {
   keypad?: (command: KeypadCommand) => void;
   prompt?: (promptId: string) => void;
   forward?: () => void;
+  /** The keypad's state or fault changed. */
+  keypadState?: (state: KeypadState, fault: KeypadFault) => void;
+  /** The platform link's state or queue changed. */
+  platformState?: (state: PlatformState, pending: number) => void;
 }
 
 export type OpenPromptReply = Reply & { promptId?: string; expiresAt?: number; qr?: QrCode | null };
@@ -101,6 +120,15 @@ export class Terminal {
     return this.state.config;
   }
 
+  get mode(): 'counter' | 'kiosk' {
+    return this.state.config.mode;
+  }
+
+  /** The clerk signed in at this window, with their status, or null. */
+  get clerk(): ClerkState | null {
+    return this.state.clerk ? { ...this.state.clerk } : null;
+  }
+
   health(): Health {
     return {
       store: this.state.storeOk && this.store ? 'ok' : 'unavailable',
@@ -136,7 +164,7 @@ export class Terminal {
         message: 'The terminal cannot store ratings right now.',
       };
     }
-    const qr = this.deps.qrFor?.(promptId, request) ?? null;
+    const qr = this.makeQr(promptId, request);
     const reply = this.dispatch({
       type: 'open_prompt',
       promptId,
@@ -179,7 +207,7 @@ export class Terminal {
     const now = this.clock.now();
     const request = inviteRequest(this.state, now);
     const promptId = this.newId();
-    const qr = request ? (this.deps.qrFor?.(promptId, request) ?? null) : null;
+    const qr = request ? this.makeQr(promptId, request) : null;
     this.dispatch({ type: 'invite_key', promptId, qr }, now);
   }
 
@@ -188,11 +216,17 @@ export class Terminal {
   }
 
   keypadStatus(state: KeypadState, fault: KeypadFault): void {
+    const before = this.state.keypad;
+    if (before.state === state && before.fault === fault) return;
     this.dispatch({ type: 'keypad_status', state, fault });
+    this.emit((l) => l.keypadState?.(state, fault));
   }
 
   platformStatus(state: PlatformState, pending: number, rejected: number): void {
+    const before = this.state.platform;
+    if (before.state === state && before.pending === pending && before.rejected === rejected) return;
     this.dispatch({ type: 'platform_status', state, pending, rejected });
+    this.emit((l) => l.platformState?.(state, pending));
   }
 
   reconfigure(config: CoreConfig): void {
@@ -291,6 +325,18 @@ export class Terminal {
     );
   }
 
+  /** A prompt's QR code; a prompt is never refused because its code could not be made. */
+  private makeQr(promptId: string, request: PromptRequest): QrCode | null {
+    if (!this.deps.qrFor) return null;
+    try {
+      const clerkId = this.state.config.mode === 'counter' ? (this.state.clerk?.id ?? null) : null;
+      return this.deps.qrFor({ promptId, request, clerkId, now: this.clock.now() });
+    } catch (err) {
+      this.log.log('warn', 'qr_failed', { error: err instanceof Error ? err.message : String(err) });
+      return null;
+    }
+  }
+
   /** Store upkeep, after the current step's effects (the thank-you) have gone out. */
   private scheduleIdleWork(): void {
     if (this.idleTimer !== null || this.stopped) return;
@@ -333,13 +379,13 @@ export class Terminal {
     if (!facts) return;
     const resumable = facts.unfinished.find((p) => p.status === 'open');
     const qr = resumable
-      ? (this.deps.qrFor?.(resumable.id, {
+      ? this.makeQr(resumable.id, {
           transactionId: resumable.transactionId,
           service: resumable.service,
           departments: resumable.departments,
           mode: resumable.mode,
           citizen: resumable.citizen,
-        }) ?? null)
+        })
       : null;
     this.dispatch({ type: 'recover', ...facts, qr });
     if (facts.drafts.length > 0) this.log.log('info', 'drafts_finalised', { count: facts.drafts.length });

@@ -27,6 +27,20 @@ function button(label: string, onClick: () => void, className = '', keyHint?: nu
   return b;
 }
 
+/** The engine's QR SVG, parsed as an image document: no markup of it becomes HTML. */
+function qrBlock(qr: { svg: string }, caption: string): HTMLElement {
+  const doc = new DOMParser().parseFromString(qr.svg, 'image/svg+xml');
+  const svg = doc.documentElement;
+  const box = el('figure', { className: 'qr' });
+  if (svg.nodeName === 'svg') {
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', caption);
+    box.append(document.importNode(svg, true));
+  }
+  box.append(el('figcaption', { text: caption }));
+  return box;
+}
+
 function countdown(deadline: number): HTMLElement {
   return el('p', { className: 'countdown', attrs: { 'data-deadline': String(deadline) } });
 }
@@ -55,7 +69,9 @@ export function renderScreen(screen: Screen, send: Send): HTMLElement[] {
               : null,
           )
         : null;
-      return clerk ? [status, clerk] : [status];
+      const nodes: HTMLElement[] = clerk ? [status, clerk] : [status];
+      if (screen.staticQr) nodes.push(qrBlock(screen.staticQr, '扫码评价本大厅'));
+      return nodes;
     }
     case 'choose_scope':
       return [
@@ -108,6 +124,7 @@ export function renderScreen(screen: Screen, send: Send): HTMLElement[] {
           ),
         );
       }
+      if (screen.qr) nodes.push(qrBlock(screen.qr, '扫码评价'));
       const row = el('div', { className: 'row' });
       if (screen.canDecline) row.append(button('不评价', () => send({ type: 'decline' }), 'secondary'));
       if (screen.changingFrom !== null)

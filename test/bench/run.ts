@@ -1,8 +1,12 @@
 // npm run bench: every figure, one line each (see format.ts).
 import { captureFigures } from './capture.js';
 import { line } from './format.js';
+import { qrFigures } from './qr.js';
 
-const groups: [string, () => Promise<unknown> | unknown][] = [['capture', captureFigures]];
+const groups: [string, () => Promise<unknown> | unknown][] = [
+  ['capture', captureFigures],
+  ['qr', qrFigures],
+];
 const only = process.argv[2];
 for (const [name, run] of groups) {
   if (only && only !== name) continue;

@@ -27,7 +27,7 @@ export function coreConfig(overrides: Partial<CoreConfig> = {}): CoreConfig {
     thanksMs: 3_000,
     invite: { enabled: true, service: { code: '', name: '窗口服务' } },
     catalogue,
-    staticQrUrl: null,
+    staticQr: null,
     ...overrides,
   };
 }

@@ -75,7 +75,7 @@ describe('haochaping-terminal serve', () => {
     await waitFor(() => first.stdout().includes('Screens:'), 'the first terminal');
     const second = start(['serve'], { HAOCHAPING_DATA_DIR: tempDir() });
     expect(await second.exit).toBe(1);
-    expect(second.stderr()).toContain('Port 7481 on 127.0.0.1 is already in use');
+    expect(second.stderr()).toContain('Port 7480 on 127.0.0.1 (api.port) is already in use');
   });
 
   it('answers --version and refuses unknown commands', async () => {

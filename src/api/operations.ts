@@ -1,0 +1,35 @@
+// What the API may ask of the engine: an interface, so the API never reaches into it.
+import type { Reply } from '../core/effects.js';
+import type { PromptRequest } from '../core/events.js';
+import type { Clerk, ClerkState, KeypadFault, KeypadState, PlatformState, QrCode } from '../core/model.js';
+import type { PromptSummary, QueueCounts } from '../store/store.js';
+
+export interface HealthFacts {
+  store: 'ok' | 'unavailable';
+  keypad: KeypadState;
+  keypadFault: KeypadFault;
+  platform: PlatformState;
+  queue: QueueCounts | null;
+}
+
+export interface ApiListeners {
+  prompt?: (promptId: string) => void;
+  keypadState?: (state: KeypadState, fault: KeypadFault) => void;
+  platformState?: (state: PlatformState, pending: number) => void;
+}
+
+export interface ApiOperations {
+  health(): HealthFacts;
+  readonly clerk: ClerkState | null;
+  readonly mode: 'counter' | 'kiosk';
+  signIn(clerk: Clerk): Reply;
+  signOut(): Reply;
+  setClerkStatus(status: 'serving' | 'paused'): Reply;
+  openPrompt(
+    request: PromptRequest,
+    options: { replace?: boolean },
+  ): Reply & { promptId?: string; expiresAt?: number; qr?: QrCode | null };
+  getPrompt(promptId: string): PromptSummary | null;
+  cancelPrompt(promptId: string): Reply;
+  subscribe(listeners: ApiListeners): () => void;
+}

@@ -1,0 +1,393 @@
+// The local API for the window's business system, exactly as the contract lays it out:
+// auth, then content checks, then validation, then existence, then the store, then
+// the state. Every error is the contract's error body.
+
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { PromptRequest } from '../core/events.js';
+import type { Citizen, Clerk } from '../core/model.js';
+import type { PromptSummary } from '../store/store.js';
+import { tokenMatches } from './auth.js';
+import { ApiError, errorBody, REPLY_STATUS } from './errors.js';
+import { EventStream } from './events.js';
+import type { ApiOperations } from './operations.js';
+import { checkPhoto } from './photo.js';
+import { clerkBody, clerkStatusBody, promptBody, replaceQuery } from './schemas.js';
+import { detailsOf } from './validation.js';
+
+export const BODY_LIMIT = 64 * 1024;
+
+export interface ApiSettings {
+  host: string;
+  port: number;
+  token: string | null;
+  revealRatings: boolean;
+  corsOrigins: string[];
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  /** What may change while running (SIGHUP): token, revealRatings, corsOrigins. */
+  reload(settings: Pick<ApiSettings, 'token' | 'revealRatings' | 'corsOrigins'>): void;
+  close(): Promise<void>;
+}
+
+export interface ApiOptions {
+  ops: ApiOperations;
+  settings: ApiSettings;
+  version: string;
+  terminalId: string;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|::ffff:127\.\d+\.\d+\.\d+)$/i;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** The prompt as the business system sees it: how the citizen rated only if the hall allows. */
+export function promptView(p: PromptSummary, reveal: boolean) {
+  return {
+    id: p.id,
+    transactionId: p.transactionId,
+    status: p.status,
+    ratings: reveal
+      ? p.records.map((r) => ({
+          department: r.department,
+          level: r.level,
+          reasons: r.reasons,
+          comment: r.comment,
+          scope: r.scope,
+          ratedAt: iso(r.ratedAt),
+        }))
+      : [],
+  };
+}
+
+function refuse(reply: { ok: false; code: string; message: string }): never {
+  throw new ApiError(REPLY_STATUS[reply.code] ?? 409, reply.code, reply.message);
+}
+
+export async function startApi(opts: ApiOptions): Promise<ApiServer> {
+  const settings = { ...opts.settings };
+  if (!settings.token && !LOOPBACK.test(settings.host)) {
+    throw new Error(`api.host ${settings.host} is not a loopback address: set api.token, or bind 127.0.0.1`);
+  }
+  const { ops } = opts;
+  const log = opts.log ?? (() => {});
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    // A client that trickles bytes is cut off: the whole request must arrive in 10 s.
+    requestTimeout: 10_000,
+    connectionTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    // Node checks request and header time-outs only this often (its default is 30 s).
+    serverFactory: (handler) =>
+      createServer(
+        { connectionsCheckingInterval: 500, headersTimeout: 5_000, requestTimeout: 10_000 },
+        handler,
+      ),
+    genReqId: () => randomUUID(),
+    ajv: {
+      customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false },
+    },
+  });
+
+  // Our own JSON parser: strict UTF-8, no prototype tricks, and our error codes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
+    (req, body, done) => {
+      const charset = /charset=([^;]+)/i
+        .exec(String(req.headers['content-type'] ?? ''))?.[1]
+        ?.trim()
+        .toLowerCase();
+      if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+        done(new ApiError(415, 'unsupported_media_type', 'Bodies must be JSON in UTF-8.'), undefined);
+        return;
+      }
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(body as Buffer);
+      } catch {
+        done(new ApiError(400, 'malformed_json', 'The body is not valid UTF-8.'), undefined);
+        return;
+      }
+      try {
+        const value = JSON.parse(text, (key, v) =>
+          key === '__proto__' || key === 'constructor' ? undefined : v,
+        );
+        done(null, value);
+      } catch {
+        done(new ApiError(400, 'malformed_json', 'The body is not valid JSON.'), undefined);
+      }
+    },
+  );
+  app.addContentTypeParser('*', (_req, _payload, done) => {
+    done(
+      new ApiError(415, 'unsupported_media_type', 'Bodies must be JSON (Content-Type: application/json).'),
+      undefined,
+    );
+  });
+
+  const allowedOrigin = (req: FastifyRequest): string | null => {
+    const origin = req.headers.origin;
+    return typeof origin === 'string' && settings.corsOrigins.includes(origin) ? origin : null;
+  };
+
+  app.addHook('onRequest', async (req, reply) => {
+    const origin = allowedOrigin(req);
+    if (origin) {
+      reply.header('Access-Control-Allow-Origin', origin);
+      reply.header('Vary', 'Origin');
+    }
+    if (req.method === 'OPTIONS') {
+      if (!origin) throw new ApiError(403, 'origin_not_allowed', 'This origin may not call the API.');
+      reply
+        .header('Access-Control-Allow-Methods', 'GET, PUT, POST, DELETE')
+        .header('Access-Control-Allow-Headers', 'Authorization, Content-Type')
+        .header('Access-Control-Max-Age', '600')
+        .code(204)
+        .send();
+      return reply;
+    }
+    const path = req.url.split('?')[0];
+    if (settings.token && path !== '/v1/health' && !tokenMatches(req.headers.authorization, settings.token)) {
+      throw new ApiError(401, 'unauthorized', 'A valid Authorization: Bearer token is required.');
+    }
+    // A body-carrying request must say it is JSON, and must fit, before anything is read.
+    if (req.method === 'PUT' || req.method === 'POST') {
+      const type = String(req.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim()
+        .toLowerCase();
+      if (type !== 'application/json') {
+        throw new ApiError(
+          415,
+          'unsupported_media_type',
+          'Bodies must be JSON (Content-Type: application/json).',
+        );
+      }
+      if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) {
+        throw new ApiError(413, 'body_too_large', 'The body must be at most 64 KiB.');
+      }
+    }
+    return undefined;
+  });
+
+  app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
+    if (err instanceof ApiError) {
+      return reply.code(err.status).send(errorBody(err.code, err.message, err.details));
+    }
+    if (err.validation) {
+      return reply
+        .code(400)
+        .send(
+          errorBody('invalid_request', 'Some fields break the rules.', detailsOf(err.validation as never)),
+        );
+    }
+    switch (err.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply.code(413).send(errorBody('body_too_large', 'The body must be at most 64 KiB.'));
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply.code(415).send(errorBody('unsupported_media_type', 'Bodies must be JSON.'));
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return reply.code(400).send(errorBody('malformed_json', 'The body is not valid JSON.'));
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send(errorBody('bad_request', 'The request could not be read.'));
+    }
+    log('api_error', { method: req.method, route: req.routeOptions.url ?? '', error: err.message });
+    return reply
+      .code(500)
+      .send(errorBody('internal_error', 'The terminal could not answer; it keeps running.'));
+  });
+
+  app.setNotFoundHandler((_req, reply) => {
+    reply.code(404).send(errorBody('not_found', 'No such endpoint.'));
+  });
+
+  /** The contract puts 503 before 409: a write the store cannot take is refused as such. */
+  const needStore = () => {
+    if (ops.health().store !== 'ok') {
+      throw new ApiError(503, 'store_unavailable', 'The terminal cannot store ratings right now.');
+    }
+  };
+
+  const clerkView = () => {
+    const c = ops.clerk;
+    return c
+      ? { id: c.id, name: c.name, department: c.department, photo: c.photo, stars: c.stars, status: c.status }
+      : null;
+  };
+
+  app.get('/v1/health', async () => {
+    const h = ops.health();
+    return {
+      status: 'ok',
+      version: opts.version,
+      terminalId: opts.terminalId,
+      keypad: h.keypad,
+      keypadFault: h.keypadFault,
+      platform: h.platform,
+      store: h.store,
+      queue: { pending: h.queue?.pending ?? 0, rejected: h.queue?.rejected ?? 0 },
+    };
+  });
+
+  app.get('/v1/clerk', async () => {
+    const clerk = clerkView();
+    if (!clerk) throw new ApiError(404, 'not_found', 'No clerk is signed in.');
+    return clerk;
+  });
+
+  app.put('/v1/clerk', { schema: { body: clerkBody } }, async (req) => {
+    const body = req.body as {
+      id: string;
+      name: string;
+      department: Clerk['department'];
+      photo?: string;
+      stars?: number;
+    };
+    let photo: string | null = null;
+    if (body.photo !== undefined) {
+      const checked = checkPhoto(body.photo);
+      if (!checked.ok) {
+        throw new ApiError(400, 'invalid_request', 'Some fields break the rules.', [
+          { field: 'photo', problem: checked.problem },
+        ]);
+      }
+      photo = checked.photo;
+    }
+    needStore();
+    const reply = ops.signIn({
+      id: body.id,
+      name: body.name,
+      department: { code: body.department.code, name: body.department.name },
+      photo,
+      stars: body.stars ?? null,
+    });
+    if (!reply.ok) refuse(reply);
+    return clerkView();
+  });
+
+  app.delete('/v1/clerk', async (_req, reply) => {
+    needStore();
+    const r = ops.signOut();
+    if (!r.ok) refuse(r);
+    return reply.code(204).send();
+  });
+
+  app.put('/v1/clerk/status', { schema: { body: clerkStatusBody } }, async (req) => {
+    needStore();
+    const r = ops.setClerkStatus((req.body as { status: 'serving' | 'paused' }).status);
+    if (!r.ok) refuse(r);
+    return clerkView();
+  });
+
+  app.post('/v1/prompts', { schema: { body: promptBody, querystring: replaceQuery } }, async (req, reply) => {
+    const body = req.body as Omit<PromptRequest, 'citizen'> & {
+      citizen?: Partial<Citizen> & { name: string };
+    };
+    const count = body.departments.length;
+    const rule =
+      body.mode === 'single' && count !== 1
+        ? 'must have exactly one department for mode single'
+        : body.mode === 'parallel' && count < 2
+          ? 'must have two or more departments for mode parallel'
+          : null;
+    if (rule) {
+      throw new ApiError(400, 'invalid_request', 'Some fields break the rules.', [
+        { field: 'departments', problem: rule },
+      ]);
+    }
+    const request: PromptRequest = {
+      transactionId: body.transactionId,
+      service: { code: body.service.code, name: body.service.name },
+      departments: body.departments.map((d) => ({ code: d.code, name: d.name })),
+      mode: body.mode,
+      citizen: body.citizen
+        ? {
+            name: body.citizen.name,
+            idNumber: body.citizen.idNumber ?? '',
+            phone: body.citizen.phone ?? '',
+            type: body.citizen.type ?? 1,
+          }
+        : null,
+    };
+    const replace = (req.query as { replace?: string }).replace === 'true';
+    const opened = ops.openPrompt(request, { replace });
+    if (!opened.ok) refuse(opened);
+    return reply.code(201).send({
+      id: opened.promptId,
+      status: 'open',
+      expiresAt: iso(opened.expiresAt as number),
+      qr: opened.qr ?? null,
+    });
+  });
+
+  app.get('/v1/prompts/:id', async (req) => {
+    const p = ops.getPrompt((req.params as { id: string }).id);
+    if (!p) throw new ApiError(404, 'not_found', 'No prompt has this id.');
+    return promptView(p, settings.revealRatings);
+  });
+
+  app.delete('/v1/prompts/:id', async (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    if (!ops.getPrompt(id)) throw new ApiError(404, 'not_found', 'No prompt has this id.');
+    needStore();
+    const r = ops.cancelPrompt(id);
+    if (!r.ok) refuse(r);
+    return reply.code(204).send();
+  });
+
+  const streams = new Set<EventStream>();
+  app.get('/v1/events', (req, reply: FastifyReply) => {
+    reply.hijack();
+    req.raw.socket.setTimeout(0);
+    let unsubscribe = () => {};
+    const stream = new EventStream(reply.raw, () => {
+      unsubscribe();
+      streams.delete(stream);
+    });
+    streams.add(stream);
+    const origin = allowedOrigin(req);
+    if (origin) reply.raw.setHeader('Access-Control-Allow-Origin', origin);
+    unsubscribe = ops.subscribe({
+      prompt: (id) => {
+        const p = ops.getPrompt(id);
+        if (p) stream.send('prompt', promptView(p, settings.revealRatings));
+      },
+      keypadState: (state, fault) => stream.send('keypad', { state, fault }),
+      platformState: (state, pending) => stream.send('platform', { state, pending }),
+    });
+  });
+
+  await app.listen({ host: settings.host, port: settings.port });
+  const port = (app.server.address() as AddressInfo).port;
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+
+  return {
+    url: `http://${host}:${port}/v1`,
+    port,
+    reload(next) {
+      settings.token = next.token;
+      settings.revealRatings = next.revealRatings;
+      settings.corsOrigins = [...next.corsOrigins];
+    },
+    async close() {
+      for (const s of [...streams]) s.close();
+      await app.close();
+    },
+  };
+}

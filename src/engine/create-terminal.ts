@@ -1,0 +1,36 @@
+// Builds the Terminal a configuration describes: the store it opens, the QR codes it
+// makes, the keys a keyboard-wedge keypad sends. Shared by both shells.
+
+import type { TerminalConfig } from '../config/terminal-config.js';
+import type { ReasonsCatalogue } from '../core/reasons.js';
+import { createPromptQrSync } from '../qr/prompt-qr.js';
+import { RatingStore } from '../store/store.js';
+import { coreConfigOf } from './core-config.js';
+import type { Logger } from './log.js';
+import { Terminal } from './terminal.js';
+
+export function createTerminal(config: TerminalConfig, catalogue: ReasonsCatalogue, log: Logger): Terminal {
+  const qr = config.qr;
+  return new Terminal({
+    config: coreConfigOf(config, catalogue),
+    openStore: () => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile }),
+    log,
+    hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
+    ...(qr
+      ? {
+          qrFor: (f) =>
+            createPromptQrSync(
+              { baseUrl: qr.baseUrl, secret: qr.secret, ttlSeconds: qr.ttlSeconds },
+              {
+                terminalId: config.terminal.id,
+                transactionId: f.request.transactionId,
+                serviceCode: f.request.service.code,
+                departmentCodes: f.request.departments.map((d) => d.code),
+                clerkId: f.clerkId,
+                nowMs: f.now,
+              },
+            ),
+        }
+      : {}),
+  });
+}

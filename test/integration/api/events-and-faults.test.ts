@@ -1,0 +1,167 @@
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ApiRig, apiRig, promptJson } from '../../helpers/api-rig.js';
+import { fillDisk, mountSmallDisk, type SmallDisk } from '../../helpers/tmpfs.js';
+
+const rigs: ApiRig[] = [];
+let disk: SmallDisk | null = null;
+afterEach(async () => {
+  for (const r of rigs.splice(0)) await r.close();
+  disk?.unmount();
+  disk = null;
+});
+
+/** Reads an SSE stream into parsed events and comment lines. */
+function listen(url: string, headers: Record<string, string> = {}) {
+  const events: { event: string; data: any }[] = [];
+  const comments: string[] = [];
+  let buffer = '';
+  let status = 0;
+  const req = httpRequest(url, { headers }, (res) => {
+    status = res.statusCode ?? 0;
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end = buffer.indexOf('\n\n');
+      while (end >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (block.startsWith(':')) comments.push(block);
+        else {
+          const event = /^event: (.*)$/m.exec(block)?.[1] ?? '';
+          const data = /^data: (.*)$/m.exec(block)?.[1] ?? 'null';
+          events.push({ event, data: JSON.parse(data) });
+        }
+        end = buffer.indexOf('\n\n');
+      }
+    });
+  });
+  req.end();
+  return { events, comments, status: () => status, close: () => req.destroy() };
+}
+
+async function until(check: () => boolean, ms = 3_000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('GET /v1/events', () => {
+  it('streams prompt, keypad and platform events, and keeps the line open every 15 s', {
+    timeout: 30_000,
+  }, async () => {
+    const r = await apiRig({ mode: 'kiosk', settings: { token: 'tok' } });
+    rigs.push(r);
+    const denied = listen(`${r.url}/v1/events`);
+    await until(() => denied.status() !== 0);
+    expect(denied.status()).toBe(401);
+    const s = listen(`${r.url}/v1/events`, { authorization: 'Bearer tok' });
+    await until(() => s.comments.length > 0);
+    const opened = await r.call('POST', '/v1/prompts', {
+      body: promptJson(),
+      headers: { authorization: 'Bearer tok' },
+    });
+    r.terminal.intent({ type: 'decline' });
+    r.terminal.keypadStatus('offline', null);
+    r.terminal.platformStatus('offline', 3, 0);
+    await until(() => s.events.length >= 4);
+    expect(s.events).toEqual([
+      { event: 'prompt', data: { id: opened.body.id, transactionId: 'TX-1', status: 'open', ratings: [] } },
+      {
+        event: 'prompt',
+        data: { id: opened.body.id, transactionId: 'TX-1', status: 'declined', ratings: [] },
+      },
+      { event: 'keypad', data: { state: 'offline', fault: null } },
+      { event: 'platform', data: { state: 'offline', pending: 3 } },
+    ]);
+    const before = s.comments.length;
+    await new Promise((resolve) => setTimeout(resolve, 15_300));
+    expect(s.comments.length).toBe(before + 1);
+    s.close();
+  });
+
+  it('lets go of a client that vanished', async () => {
+    const r = await apiRig({ mode: 'kiosk' });
+    rigs.push(r);
+    const s = listen(`${r.url}/v1/events`);
+    await until(() => s.comments.length > 0);
+    s.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The terminal goes on; a new prompt's event reaches nobody and harms nothing.
+    expect((await r.call('POST', '/v1/prompts', { body: promptJson() })).status).toBe(201);
+  });
+});
+
+describe('a store that cannot be written', () => {
+  it('answers 503 store_unavailable and opens no prompt', async () => {
+    disk = mountSmallDisk(2048);
+    const r = await apiRig({ mode: 'kiosk', dir: disk.dir });
+    rigs.push(r);
+    fillDisk(disk.dir);
+    let res = await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: 'T-0' }) });
+    for (let i = 1; i < 200 && res.status === 201; i++) {
+      r.terminal.intent({ type: 'rate', level: 5 });
+      res = await r.call('POST', '/v1/prompts', {
+        body: promptJson({ transactionId: `T-${i}`, citizen: { name: '陈美英'.repeat(15) } }),
+      });
+    }
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('store_unavailable');
+    const health = await r.call('GET', '/v1/health');
+    expect(health.body.store).toBe('unavailable');
+    // The 503 comes before the state's 409s.
+    expect((await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: 'T-x' }) })).status).toBe(
+      503,
+    );
+  });
+});
+
+describe('slow clients', () => {
+  it('cuts off a client that trickles its headers', { timeout: 20_000 }, async () => {
+    const r = await apiRig();
+    rigs.push(r);
+    const { port } = new URL(r.url);
+    const started = Date.now();
+    const closedAfter = await new Promise<number>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('GET /v1/health HTTP/1.1\r\nHost: x\r\n');
+        const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 500);
+        socket.on('close', () => {
+          clearInterval(drip);
+          resolve(Date.now() - started);
+        });
+      });
+      socket.on('error', () => undefined);
+    });
+    expect(closedAfter).toBeLessThan(12_000);
+  });
+
+  it('cuts off a client that trickles its body', { timeout: 20_000 }, async () => {
+    const r = await apiRig();
+    rigs.push(r);
+    const { port } = new URL(r.url);
+    const started = Date.now();
+    const answer = await new Promise<{ ms: number; text: string }>((resolve) => {
+      let text = '';
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          'POST /v1/prompts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
+        );
+        const drip = setInterval(() => socket.write(' '), 500);
+        socket.on('data', (d) => {
+          text += d;
+        });
+        socket.on('close', () => {
+          clearInterval(drip);
+          resolve({ ms: Date.now() - started, text });
+        });
+      });
+      socket.on('error', () => undefined);
+    });
+    expect(answer.ms).toBeLessThan(12_000);
+    expect(answer.text === '' || answer.text.startsWith('HTTP/1.1 408')).toBe(true);
+  });
+});
