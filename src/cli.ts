@@ -9,6 +9,7 @@ import { loadReasonsCatalogue } from './config/reasons-catalogue.js';
 import { coreConfigOf } from './engine/core-config.js';
 import { createTerminal } from './engine/create-terminal.js';
 import { fileLogger } from './engine/file-logger.js';
+import { startForwarding } from './engine/forwarding.js';
 import { startServeShell } from './shells/serve/server.js';
 
 const USAGE = `Usage:
@@ -126,6 +127,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
   const { logger, file: logFile } = fileLogger(config.log.dir);
   const terminal = createTerminal(config, all.catalogue, logger);
   terminal.start();
+  const forwarding = startForwarding({ platform: config.platform, store: config.store }, terminal, logger);
   const health = terminal.health();
   if (health.store !== 'ok') {
     io.err(
@@ -145,6 +147,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
       log: (event, fields) => logger.log('error', event, fields),
     });
   } catch (err) {
+    await forwarding.stop();
     terminal.stop();
     io.err(listenProblem(err, 'api', config.api.host, config.api.port));
     return 1;
@@ -162,6 +165,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
     });
   } catch (err) {
     await api.close();
+    await forwarding.stop();
     terminal.stop();
     io.err(listenProblem(err, 'ui', config.ui.host, config.ui.port));
     return 1;
@@ -178,6 +182,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
       logger.log('info', 'stopping', { signal });
       await shell.close();
       await api.close();
+      await forwarding.stop();
       terminal.stop();
       io.out(`Stopped (${signal}); the store was closed cleanly.`);
       resolve(0);
@@ -204,6 +209,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
       };
       terminal.reconfigure(coreConfigOf(config, next.catalogue));
       api.reload(config.api);
+      forwarding.reload(config.platform);
       io.out('Configuration reloaded.');
       logger.log('info', 'config_reloaded');
     };

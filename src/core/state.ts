@@ -67,6 +67,8 @@ export interface CoreState {
   clerk: ClerkState | null;
   session: Session | null;
   thanksUntil: number | null;
+  /** The level last given, lit on the thank-you screen so the citizen sees their choice. */
+  thanksLevel: Level | null;
   storeOk: boolean;
   storeMessage: string | null;
   keypad: { state: KeypadState; fault: KeypadFault };
@@ -82,6 +84,7 @@ export function initialState(config: CoreConfig): CoreState {
     clerk: null,
     session: null,
     thanksUntil: null,
+    thanksLevel: null,
     storeOk: true,
     storeMessage: null,
     keypad: { state: 'none', fault: null },

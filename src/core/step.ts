@@ -574,6 +574,7 @@ function endSession(state: CoreState, out: Out, now: number, how: PromptStatus |
     state.lastRatingAt = Math.max(...s.ratings.map((r) => r.ratedAt));
     if (how !== 'withdrawn') {
       state.thanksUntil = now + state.config.thanksMs;
+      state.thanksLevel = (s.ratings[s.ratings.length - 1] as GivenRating).level;
       out.sound('thanks');
     }
   }

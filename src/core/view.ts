@@ -1,7 +1,7 @@
 // The view model: what each screen shows, as data. The renderer is a pure function of
 // this; it never decides what happens next.
 
-import { LEVELS, type Level, levelInfo, positionOfLevel } from './levels.js';
+import { type Keymap, LEVELS, type Level, levelInfo, positionOfLevel } from './levels.js';
 import { maskName } from './mask.js';
 import type { Department, Scope } from './model.js';
 import { reasonsFor } from './reasons.js';
@@ -72,7 +72,7 @@ export type Screen =
       keyHints: KeyHint[];
       deadline: number;
     }
-  | { kind: 'thanks' }
+  | { kind: 'thanks'; given: LevelButton | null }
   | { kind: 'fault'; message: string };
 
 export interface ViewState {
@@ -104,7 +104,10 @@ function screenOf(state: CoreState): Screen {
   if (!state.storeOk) return { kind: 'fault', message: FAULT_MESSAGE };
   const s = state.session;
   if (s) return promptScreen(state, s);
-  if (state.thanksUntil !== null) return { kind: 'thanks' };
+  if (state.thanksUntil !== null) {
+    const level = state.thanksLevel;
+    return { kind: 'thanks', given: level ? buttonOf(level, cfg.keymap) : null };
+  }
   const clerk = state.clerk;
   return {
     kind: 'idle',
@@ -120,6 +123,11 @@ function screenOf(state: CoreState): Screen {
     clerkStatus: cfg.mode === 'kiosk' ? 'kiosk' : clerk ? clerk.status : 'absent',
     staticQr: cfg.staticQr,
   };
+}
+
+function buttonOf(level: Level, keymap: Keymap): LevelButton {
+  const info = levelInfo(level);
+  return { level, label: info.label, verdict: info.verdict, position: positionOfLevel(keymap, level) };
 }
 
 function names(s: Session, indexes: number[]): string[] {
@@ -163,10 +171,7 @@ function promptScreen(state: CoreState, s: Session): Screen {
         promptId: s.id,
         service: s.service.name,
         subject,
-        buttons: [...LEVELS]
-          .map((level) => ({ ...levelInfo(level), position: positionOfLevel(cfg.keymap, level) }))
-          .sort((a, b) => a.position - b.position)
-          .map(({ level, label, verdict, position }) => ({ level, label, verdict, position })),
+        buttons: LEVELS.map((level) => buttonOf(level, cfg.keymap)).sort((a, b) => a.position - b.position),
         changingFrom: changing ? changing.level : null,
         canDecline: !changing,
         realName: s.citizen && !changing ? { on: s.realName, maskedName: maskName(s.citizen.name) } : null,

@@ -1,9 +1,18 @@
 // Draws a view state. A pure function of the view: it decides nothing, it shows what
-// the engine says and reports what was touched.
+// the engine says and reports what was touched. Every screen fills the same frame
+// (header, main, aside, footer), so nothing jumps when the screen changes.
 import type { Intent } from '../core/events.js';
-import type { Screen, ViewState } from '../core/view.js';
+import type { LevelButton, Screen, ViewState } from '../core/view.js';
+import { face } from './faces.js';
 
 type Send = (intent: Intent) => void;
+
+interface Frame {
+  header: Node[];
+  main: Node[];
+  aside: Node[];
+  footer: Node[];
+}
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -18,16 +27,28 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-function button(label: string, onClick: () => void, className = '', keyHint?: number): HTMLButtonElement {
+function keyHint(position: number): HTMLElement {
+  return el('span', { className: 'key', text: `按键 ${position}`, attrs: { 'aria-hidden': 'true' } });
+}
+
+function button(label: string, onClick: () => void, className: string, position?: number): HTMLButtonElement {
   const b = el('button', { className, attrs: { type: 'button', 'aria-label': label } });
-  b.append(el('span', { text: label }));
-  if (keyHint !== undefined)
-    b.append(el('span', { className: 'key', text: `按键 ${keyHint}`, attrs: { 'aria-hidden': 'true' } }));
+  b.append(el('span', { className: 'label', text: label, attrs: { 'aria-hidden': 'true' } }));
+  if (position !== undefined) b.append(keyHint(position));
+  // Lit at the touch itself, before the engine answers: the press feels instant.
+  b.addEventListener('pointerdown', () => b.classList.add('lit'));
   b.addEventListener('click', onClick);
   return b;
 }
 
-/** The engine's QR SVG, parsed as an image document: no markup of it becomes HTML. */
+function levelButton(b: LevelButton, onClick: (() => void) | null): HTMLButtonElement {
+  const node = button(b.label, onClick ?? (() => undefined), `level ${b.verdict}`, b.position);
+  node.dataset.level = String(b.level);
+  node.prepend(face(b.level));
+  return node;
+}
+
+/** The engine's QR SVG, parsed as an image document: none of it becomes HTML. */
 function qrBlock(qr: { svg: string }, caption: string): HTMLElement {
   const doc = new DOMParser().parseFromString(qr.svg, 'image/svg+xml');
   const svg = doc.documentElement;
@@ -42,135 +63,153 @@ function qrBlock(qr: { svg: string }, caption: string): HTMLElement {
 }
 
 function countdown(deadline: number): HTMLElement {
-  return el('p', { className: 'countdown', attrs: { 'data-deadline': String(deadline) } });
+  return el('p', { className: 'countdown', attrs: { 'data-deadline': String(deadline), 'aria-live': 'off' } });
 }
 
-export function renderScreen(screen: Screen, send: Send): HTMLElement[] {
+function frameOf(screen: Screen, send: Send): Frame {
+  const f: Frame = { header: [], main: [], aside: [], footer: [] };
   switch (screen.kind) {
     case 'idle': {
-      const status =
-        screen.clerkStatus === 'paused'
-          ? el('h1', { text: '暂停服务' })
-          : screen.clerkStatus === 'absent'
-            ? el('h1', { text: '暂无工作人员' })
-            : el('h1', { text: '欢迎光临' });
-      const clerk = screen.clerk
-        ? el(
+      const title =
+        screen.clerkStatus === 'paused' ? '暂停服务' : screen.clerkStatus === 'absent' ? '暂无工作人员' : '欢迎光临';
+      f.header.push(el('h1', { text: title }));
+      if (screen.clerkStatus === 'paused') f.header.push(el('p', { className: 'sub', text: '请稍候，工作人员马上回来' }));
+      if (screen.clerk) {
+        const c = screen.clerk;
+        f.main.push(
+          el(
             'div',
             { className: 'clerk' },
-            screen.clerk.photo ? el('img', { attrs: { src: screen.clerk.photo, alt: '' } }) : null,
-            el('div', { text: `${screen.clerk.name}  工号 ${screen.clerk.id}` }),
-            el('div', { className: 'muted', text: screen.clerk.department }),
-            screen.clerk.stars !== null
-              ? el('div', {
-                  text: '★'.repeat(screen.clerk.stars),
-                  attrs: { 'aria-label': `${screen.clerk.stars} 星` },
-                })
-              : null,
-          )
-        : null;
-      const nodes: HTMLElement[] = clerk ? [status, clerk] : [status];
-      if (screen.staticQr) nodes.push(qrBlock(screen.staticQr, '扫码评价本大厅'));
-      return nodes;
-    }
-    case 'choose_scope':
-      return [
-        el('h1', { text: '请选择评价方式' }),
-        el('h2', { text: `${screen.service}：${screen.departments.join('、')}` }),
-        el(
-          'div',
-          { className: 'row' },
-          ...screen.options.map((o) =>
-            button(o.label, () => send({ type: 'choose_scope', scope: o.scope }), '', o.position),
-          ),
-        ),
-        button('不评价', () => send({ type: 'decline' }), 'secondary'),
-        countdown(screen.deadline),
-      ];
-    case 'rate': {
-      const who =
-        screen.subject.step !== null
-          ? `${screen.subject.departments.join('、')}（第 ${screen.subject.step.index} / ${screen.subject.step.total} 个部门）`
-          : screen.subject.departments.join('、');
-      const nodes: HTMLElement[] = [
-        el('h1', { text: screen.changingFrom !== null ? '请重新选择评价' : '请您对本次服务进行评价' }),
-        el('h2', { text: `${screen.service} · ${who}` }),
-        el(
-          'div',
-          { className: 'row' },
-          ...screen.buttons.map((b) => {
-            const node = button(
-              b.label,
-              () => send({ type: 'rate', level: b.level }),
-              `level ${b.verdict}`,
-              b.position,
-            );
-            node.dataset.level = String(b.level);
-            return node;
-          }),
-        ),
-      ];
-      if (screen.realName) {
-        const input = el('input', { attrs: { type: 'checkbox' } });
-        input.checked = screen.realName.on;
-        const realName = screen.realName;
-        input.addEventListener('change', () => send({ type: 'real_name', on: !realName.on }));
-        nodes.push(
-          el(
-            'label',
-            { className: 'switch' },
-            input,
-            el('span', { text: `实名评价（${realName.maskedName}）` }),
+            c.photo ? el('img', { attrs: { src: c.photo, alt: `${c.name}的照片` } }) : el('div', { className: 'no-photo' }),
+            el(
+              'div',
+              { className: 'clerk-text' },
+              el('p', { className: 'clerk-name', text: c.name }),
+              el('p', { text: `工号 ${c.id}` }),
+              el('p', { className: 'muted', text: c.department }),
+              c.stars !== null
+                ? el('p', {
+                    className: 'stars',
+                    text: '★'.repeat(Math.round(c.stars)) + '☆'.repeat(5 - Math.round(c.stars)),
+                    attrs: { 'aria-label': `服务星级 ${c.stars} 星` },
+                  })
+                : null,
+            ),
           ),
         );
       }
-      if (screen.qr) nodes.push(qrBlock(screen.qr, '扫码评价'));
-      const row = el('div', { className: 'row' });
-      if (screen.canDecline) row.append(button('不评价', () => send({ type: 'decline' }), 'secondary'));
-      if (screen.changingFrom !== null)
-        row.append(button('返回', () => send({ type: 'back_to_reasons' }), 'secondary'));
-      nodes.push(row, countdown(screen.deadline));
-      return nodes;
+      if (screen.staticQr) f.aside.push(qrBlock(screen.staticQr, '扫码评价本大厅'));
+      return f;
     }
-    case 'reasons':
-      return [
-        el('h1', { text: '请选择不满意的原因' }),
-        el('h2', { text: `${screen.levelLabel} · ${screen.subject.join('、')}` }),
+    case 'choose_scope':
+      f.header.push(
+        el('h1', { text: '请选择评价方式' }),
+        el('p', { className: 'sub', text: `${screen.service}：${screen.departments.join('、')}` }),
+      );
+      f.main.push(
         el(
           'div',
-          { className: 'row' },
+          { className: 'choices' },
+          ...screen.options.map((o) =>
+            button(o.label, () => send({ type: 'choose_scope', scope: o.scope }), 'choice', o.position),
+          ),
+        ),
+      );
+      f.footer.push(button('不评价', () => send({ type: 'decline' }), 'secondary'), countdown(screen.deadline));
+      return f;
+    case 'rate': {
+      const who = screen.subject.departments.join('、');
+      const step = screen.subject.step ? `（第 ${screen.subject.step.index} / ${screen.subject.step.total} 个部门）` : '';
+      f.header.push(
+        el('h1', { text: screen.changingFrom !== null ? '请重新选择您的评价' : '请您对本次服务进行评价' }),
+        el('p', { className: 'sub', text: `${screen.service} · ${who}${step}` }),
+      );
+      f.main.push(
+        el(
+          'div',
+          { className: 'levels' },
+          ...screen.buttons.map((b) => levelButton(b, () => send({ type: 'rate', level: b.level }))),
+        ),
+      );
+      if (screen.qr) f.aside.push(qrBlock(screen.qr, '扫码评价'));
+      if (screen.realName) {
+        const on = screen.realName.on;
+        const sw = button(
+          `实名评价（${screen.realName.maskedName}）`,
+          () => send({ type: 'real_name', on: !on }),
+          `switch${on ? ' on' : ''}`,
+        );
+        sw.setAttribute('role', 'switch');
+        sw.setAttribute('aria-checked', String(on));
+        f.footer.push(sw);
+      }
+      if (screen.canDecline) f.footer.push(button('不评价', () => send({ type: 'decline' }), 'secondary'));
+      if (screen.changingFrom !== null) {
+        f.footer.push(button('返回', () => send({ type: 'back_to_reasons' }), 'secondary'));
+      }
+      f.footer.push(countdown(screen.deadline));
+      return f;
+    }
+    case 'reasons':
+      f.header.push(
+        el('h1', { text: '请选择不满意的原因' }),
+        el('p', { className: 'sub', text: `${screen.levelLabel} · ${screen.subject.join('、')}（可多选）` }),
+      );
+      f.main.push(
+        el(
+          'div',
+          { className: 'reasons' },
           ...screen.reasons.map((r, i) => {
             const b = button(
               r.label,
               () => send({ type: 'toggle_reason', code: r.code }),
               `reason${i === screen.cursor ? ' cursor' : ''}`,
             );
+            b.classList.remove('lit');
             b.setAttribute('aria-pressed', String(r.selected));
+            b.addEventListener('pointerdown', () => b.classList.remove('lit'));
             return b;
           }),
         ),
+      );
+      f.aside.push(
         el(
-          'div',
-          { className: 'row' },
-          button('返回修改', () => send({ type: 'change_level' }), 'secondary', 4),
-          button('提交', () => send({ type: 'submit_reasons' }), '', 5),
+          'ul',
+          { className: 'key-hints', attrs: { 'aria-label': '按键说明' } },
+          ...screen.keyHints.map((h) => el('li', { text: `按键 ${h.position}：${h.label}` })),
         ),
-        el('p', {
-          className: 'muted',
-          text: screen.keyHints.map((h) => `按键${h.position} ${h.label}`).join('　'),
-        }),
+      );
+      f.footer.push(
+        button('返回修改', () => send({ type: 'change_level' }), 'secondary', 4),
+        button('提交', () => send({ type: 'submit_reasons' }), 'primary', 5),
         countdown(screen.deadline),
-      ];
+      );
+      return f;
     case 'thanks':
-      return [el('p', { className: 'thanks', text: '谢谢您的评价' })];
+      f.header.push(el('h1', { className: 'thanks', text: '谢谢您的评价' }));
+      if (screen.given) {
+        const lit = levelButton(screen.given, null);
+        lit.classList.add('lit');
+        lit.disabled = true;
+        f.main.push(el('div', { className: 'levels given' }, lit));
+      }
+      return f;
     case 'fault':
-      return [el('p', { className: 'fault', text: screen.message })];
+      f.header.push(el('h1', { className: 'fault', text: screen.message }));
+      return f;
   }
 }
 
 export function render(view: ViewState, root: HTMLElement, banner: HTMLElement, send: Send): void {
   banner.hidden = view.keypadBanner === null;
   banner.textContent = view.keypadBanner ?? '';
+  const hall = [view.hallName, view.windowNo ? `${view.windowNo} 号窗口` : ''].filter(Boolean).join(' · ');
+  const f = frameOf(view.screen, send);
   root.dataset.screen = view.screen.kind;
-  root.replaceChildren(...renderScreen(view.screen, send));
+  root.replaceChildren(
+    el('header', {}, el('p', { className: 'hall', text: hall }), ...f.header),
+    el('section', { className: 'main' }, ...f.main),
+    el('aside', {}, ...f.aside),
+    el('footer', {}, ...f.footer),
+  );
 }

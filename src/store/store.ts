@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import type { StoreOp } from '../core/effects.js';
 import type { Citizen, ClerkState, PromptRecord, PromptStatus, RatingRecord } from '../core/model.js';
 import { openDatabase } from './open.js';
+import { Outbox } from './outbox.js';
 import { createSealer, loadOrCreateKey, type Sealer } from './seal.js';
 
 export interface StoreOptions {
@@ -68,6 +69,7 @@ export class RatingStore {
   private readonly db: Database.Database;
   private readonly sealer: Sealer;
   private readonly stmt;
+  private outboxOps: Outbox | null = null;
 
   private constructor(path: string, db: Database.Database, movedAside: string | null, sealer: Sealer) {
     this.path = path;
@@ -223,6 +225,12 @@ export class RatingStore {
     for (const row of this.stmt.counts.all() as { state: keyof QueueCounts; n: number }[])
       counts[row.state] = row.n;
     return counts;
+  }
+
+  /** The forwarder's operations on the records table, on this connection. */
+  outbox(): Outbox {
+    this.outboxOps ??= new Outbox(this.db, this.sealer);
+    return this.outboxOps;
   }
 
   /**

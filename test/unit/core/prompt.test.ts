@@ -186,7 +186,10 @@ describe('a good rating', () => {
     expect(r.effects).toContainEqual({ type: 'forward' });
     expect(r.effects).toContainEqual({ type: 'sound', name: 'thanks' });
     expect(r.effects).toContainEqual({ type: 'keypad', command: { kind: 'arm', on: false } });
-    expect(rig.screen).toEqual({ kind: 'thanks' });
+    expect(rig.screen).toEqual({
+      kind: 'thanks',
+      given: { level: 5, label: '非常满意', verdict: 'good', position: 1 },
+    });
   });
 
   it('returns to idle after the thank-you screen', () => {

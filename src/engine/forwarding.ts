@@ -1,0 +1,169 @@
+// Wires a Forwarder to a Terminal. The forwarder has its own connection to the rating
+// database (WAL lets it read and write beside the Terminal's), so a slow platform or
+// a long claim never stands between a citizen's press and its commit.
+
+import type { PlatformSection, StoreSection } from '../config/terminal-config.js';
+import type { Outbox, RejectedRecord } from '../store/outbox.js';
+import { RatingStore } from '../store/store.js';
+import { createAdapter } from '../sync/adapters/index.js';
+import { Forwarder, type ForwarderStatus } from '../sync/forwarder.js';
+import type { Transport } from '../sync/http-transport.js';
+import { type Clock, systemClock } from './clock.js';
+import type { Logger } from './log.js';
+import type { Terminal } from './terminal.js';
+
+export interface ForwardingConfig {
+  platform: PlatformSection | null;
+  store: StoreSection;
+}
+
+export interface ForwardingOptions {
+  clock?: Clock;
+  transport?: Transport;
+  random?: () => number;
+  leaseMs?: number;
+  /** Opens the forwarder's own connection; default RatingStore.open on config.store. */
+  openStore?: () => RatingStore;
+}
+
+export interface Forwarding {
+  /** Stops the loop (a request in flight goes back to the queue) and closes the connection. */
+  stop(): Promise<void>;
+  /** New platform settings (SIGHUP): a pause ends at once; null stops forwarding. */
+  reload(platform: PlatformSection | null): void;
+  status(): ForwarderStatus;
+  /** Set-aside records with the platform's reasons, for diagnostics. */
+  rejected(): RejectedRecord[];
+  /** Sends the set-aside records again (after the cause was fixed); returns how many. */
+  requeueRejected(): number;
+}
+
+/** How often delivered records past their retention are pruned. */
+export const PRUNE_EVERY_MS = 6 * 3600_000;
+/** How often a store that would not open is tried again. */
+const REOPEN_MS = 30_000;
+
+export function startForwarding(
+  config: ForwardingConfig,
+  terminal: Terminal,
+  log: Logger,
+  options: ForwardingOptions = {},
+): Forwarding {
+  const clock = options.clock ?? systemClock;
+  const openStore =
+    options.openStore ?? (() => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile }));
+  let platform = config.platform;
+  let store: RatingStore | null = null;
+  let outbox: Outbox | null = null;
+  let forwarder: Forwarder | null = null;
+  let stopped = false;
+  let pruneTimer: unknown = null;
+  let reopenTimer: unknown = null;
+  /** Forwarders retired by a reload, still letting go of their records. */
+  const stopping: Promise<void>[] = [];
+
+  const unconfiguredStatus = (): ForwarderStatus => {
+    let counts = { pending: 0, rejected: 0 };
+    try {
+      if (outbox) counts = outbox.counts();
+    } catch (err) {
+      log.log('error', 'forwarder_store_failed', { message: messageOf(err) });
+    }
+    return { state: 'unconfigured', ...counts, lastDeliveryAt: null, lastError: null, nextAttemptAt: null };
+  };
+
+  const show = (s: ForwarderStatus) => terminal.platformStatus(s.state, s.pending, s.rejected);
+
+  const startForwarder = () => {
+    if (!outbox || !platform || forwarder) return;
+    forwarder = new Forwarder({
+      outbox,
+      adapter: createAdapter(platform),
+      timeoutMs: platform.timeoutSeconds * 1000,
+      ...(options.transport ? { transport: options.transport } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+      clock,
+      log,
+      onStatus: show,
+    });
+    forwarder.start();
+  };
+
+  const prune = () => {
+    pruneTimer = null;
+    if (stopped || !outbox) return;
+    try {
+      const pruned = outbox.prune(clock.now(), config.store.retentionDays);
+      if (pruned.records > 0 || pruned.prompts > 0) log.log('info', 'store_pruned', { ...pruned });
+    } catch (err) {
+      log.log('error', 'store_prune_failed', { message: messageOf(err) });
+    }
+    pruneTimer = clock.setTimeout(prune, PRUNE_EVERY_MS);
+  };
+
+  const open = () => {
+    reopenTimer = null;
+    if (stopped) return;
+    try {
+      store = openStore();
+      outbox = store.outbox();
+    } catch (err) {
+      // The Terminal reports a store it cannot open; here we only keep trying.
+      log.log('error', 'forwarder_store_open_failed', { message: messageOf(err) });
+      reopenTimer = clock.setTimeout(open, REOPEN_MS);
+      return;
+    }
+    prune();
+    if (platform) startForwarder();
+    else show(unconfiguredStatus());
+  };
+
+  const unsubscribe = terminal.subscribe({
+    forward: () => {
+      if (forwarder) forwarder.wake();
+      else if (outbox) show(unconfiguredStatus());
+    },
+  });
+  open();
+
+  return {
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      for (const t of [pruneTimer, reopenTimer]) if (t !== null) clock.clearTimeout(t);
+      await Promise.all([forwarder?.stop(), ...stopping]);
+      forwarder = null;
+      store?.close();
+      store = outbox = null;
+    },
+    reload(next) {
+      if (stopped) return;
+      platform = next;
+      if (!next) {
+        const old = forwarder;
+        forwarder = null;
+        if (old) stopping.push(old.stop());
+        show(unconfiguredStatus());
+        return;
+      }
+      if (forwarder) forwarder.reload(createAdapter(next), next.timeoutSeconds * 1000);
+      else startForwarder();
+    },
+    status() {
+      return forwarder?.status() ?? unconfiguredStatus();
+    },
+    rejected() {
+      return outbox?.rejected() ?? [];
+    },
+    requeueRejected() {
+      const n = outbox?.requeueRejected() ?? 0;
+      if (n > 0) forwarder?.wake();
+      return n;
+    },
+  };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

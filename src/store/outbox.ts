@@ -1,0 +1,246 @@
+// The records table seen as an outbox: what the forwarder claims, and what it learns
+// from the platform. A claim is a lease with an expiry rather than a state, so a
+// forwarder killed mid-send neither loses its records (the lease runs out and they
+// are claimed again) nor wedges them (nothing has to clear a flag).
+//
+// Rows are addressed by their primary key (prompt_id, id): the table has no index on
+// id alone, and a scan per update would grow with the history kept.
+
+import type Database from 'better-sqlite3';
+import type { Citizen, RatingRecord } from '../core/model.js';
+import type { Sealer } from './seal.js';
+
+/** A final record as the forwarder sends it, personal data unsealed when it carries any. */
+export interface OutboxItem {
+  seq: number;
+  attempts: number;
+  record: RatingRecord;
+}
+
+export interface RecordKey {
+  promptId: string;
+  id: string;
+}
+
+export interface RejectedRecord {
+  promptId: string;
+  id: string;
+  transactionId: string;
+  ratedAt: number;
+  code: string;
+  message: string;
+}
+
+export interface OutboxCounts {
+  pending: number;
+  rejected: number;
+}
+
+export interface PruneResult {
+  records: number;
+  prompts: number;
+}
+
+/** What the forwarder needs of the outbox; an in-memory version stands in for it in unit tests. */
+export interface OutboxStore {
+  /** Leases up to `limit` of the oldest pending records not leased by anyone, oldest first. */
+  claim(limit: number, now: number, leaseMs: number): OutboxItem[];
+  extendLease(keys: readonly RecordKey[], until: number): void;
+  markDelivered(keys: readonly RecordKey[], now: number): void;
+  markRejected(key: RecordKey, code: string, message: string): void;
+  release(keys: readonly RecordKey[], error: string): void;
+  counts(): OutboxCounts;
+  /** The earliest time a lease held on a pending record runs out, if any does after `now`. */
+  nextLeaseExpiry(now: number): number | null;
+}
+
+/** Code given to a record whose sealed personal data cannot be read (a replaced key file). */
+export const UNREADABLE_PERSONAL_DATA = 'local_unreadable_personal_data';
+
+const DAY_MS = 86_400_000;
+
+interface ClaimRow {
+  prompt_id: string;
+  id: string;
+  seq: number;
+  attempts: number;
+  body: string;
+  personal_sealed: Buffer | null;
+}
+
+type RecordBody = Omit<RatingRecord, 'citizen' | 'final'>;
+
+export class Outbox implements OutboxStore {
+  private readonly stmt;
+  private readonly claimTx;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly sealer: Sealer,
+  ) {
+    this.stmt = {
+      // The records_outbox index (state, seq) serves the order; leased rows are skipped.
+      candidates: db.prepare(
+        `SELECT prompt_id, id, seq, attempts, body, personal_sealed FROM records
+         WHERE state = 'pending' AND (lease_until IS NULL OR lease_until <= ?)
+         ORDER BY seq LIMIT ?`,
+      ),
+      lease: db.prepare(
+        `UPDATE records SET lease_until = ? WHERE prompt_id = ? AND id = ? AND state = 'pending'`,
+      ),
+      delivered: db.prepare(
+        // The platform holds the rating now: the citizen's sealed data has no more use here.
+        `UPDATE records SET state = 'delivered', delivered_at = ?, personal_sealed = NULL,
+           lease_until = NULL, last_error = NULL
+         WHERE prompt_id = ? AND id = ? AND state = 'pending'`,
+      ),
+      rejected: db.prepare(
+        `UPDATE records SET state = 'rejected', reject_code = ?, reject_message = ?, lease_until = NULL
+         WHERE prompt_id = ? AND id = ? AND state = 'pending'`,
+      ),
+      release: db.prepare(
+        `UPDATE records SET lease_until = NULL, attempts = attempts + 1, last_error = ?
+         WHERE prompt_id = ? AND id = ? AND state = 'pending'`,
+      ),
+      requeueAll: db.prepare(
+        `UPDATE records SET state = 'pending', reject_code = NULL, reject_message = NULL,
+           attempts = 0, last_error = NULL, lease_until = NULL
+         WHERE state = 'rejected'`,
+      ),
+      requeueOne: db.prepare(
+        `UPDATE records SET state = 'pending', reject_code = NULL, reject_message = NULL,
+           attempts = 0, last_error = NULL, lease_until = NULL
+         WHERE prompt_id = ? AND id = ? AND state = 'rejected'`,
+      ),
+      count: db.prepare('SELECT COUNT(*) FROM records WHERE state = ?').pluck(),
+      listRejected: db.prepare(
+        `SELECT prompt_id, id, body, reject_code, reject_message FROM records
+         WHERE state = 'rejected' ORDER BY seq LIMIT ?`,
+      ),
+      nextExpiry: db
+        .prepare(`SELECT MIN(lease_until) FROM records WHERE state = 'pending' AND lease_until > ?`)
+        .pluck(),
+      pruneRecords: db.prepare(`DELETE FROM records WHERE state = 'delivered' AND delivered_at < ?`),
+      // A prompt goes once nothing of it is left to send or to show: ended long enough ago,
+      // and no record of it remaining (every one delivered and pruned, or none made).
+      prunePrompts: db.prepare(
+        `DELETE FROM prompts WHERE ended_at IS NOT NULL AND ended_at < ?
+           AND NOT EXISTS (SELECT 1 FROM records WHERE records.prompt_id = prompts.id)`,
+      ),
+    };
+    // IMMEDIATE: two forwarders on one database (a restart racing a dying process)
+    // must not both read the same rows as free before either writes its lease.
+    this.claimTx = db.transaction((limit: number, now: number, leaseMs: number) => {
+      const items: OutboxItem[] = [];
+      for (const row of this.stmt.candidates.all(now, limit) as ClaimRow[]) {
+        const citizen = this.unseal(row);
+        if (citizen === undefined) {
+          this.stmt.rejected.run(
+            UNREADABLE_PERSONAL_DATA,
+            'the sealed personal data cannot be read with this key file; restore the key, then re-queue',
+            row.prompt_id,
+            row.id,
+          );
+          continue;
+        }
+        this.stmt.lease.run(now + leaseMs, row.prompt_id, row.id);
+        const body = JSON.parse(row.body) as RecordBody;
+        items.push({ seq: row.seq, attempts: row.attempts, record: { ...body, citizen, final: true } });
+      }
+      return items;
+    });
+  }
+
+  claim(limit: number, now: number, leaseMs: number): OutboxItem[] {
+    if (limit <= 0) return [];
+    return this.claimTx.immediate(limit, now, leaseMs);
+  }
+
+  extendLease(keys: readonly RecordKey[], until: number): void {
+    this.each(keys, (k) => this.stmt.lease.run(until, k.promptId, k.id));
+  }
+
+  /** Only on `accepted` or `duplicate`: a delivered record is never sent again. */
+  markDelivered(keys: readonly RecordKey[], now: number): void {
+    this.each(keys, (k) => this.stmt.delivered.run(now, k.promptId, k.id));
+  }
+
+  /** Set aside with the platform's reason; kept, and not sent again until re-queued. */
+  markRejected(key: RecordKey, code: string, message: string): void {
+    this.stmt.rejected.run(code, message, key.promptId, key.id);
+  }
+
+  /** A transient failure: the records go back to the queue, their place in it kept. */
+  release(keys: readonly RecordKey[], error: string): void {
+    this.each(keys, (k) => this.stmt.release.run(error, k.promptId, k.id));
+  }
+
+  /** After the cause of a rejection is fixed: the records are sent again, in their old place. */
+  requeueRejected(keys?: readonly RecordKey[]): number {
+    if (keys === undefined) return this.stmt.requeueAll.run().changes;
+    let changed = 0;
+    this.each(keys, (k) => {
+      changed += this.stmt.requeueOne.run(k.promptId, k.id).changes;
+    });
+    return changed;
+  }
+
+  counts(): OutboxCounts {
+    return {
+      pending: this.stmt.count.get('pending') as number,
+      rejected: this.stmt.count.get('rejected') as number,
+    };
+  }
+
+  /** For diagnostics: the set-aside records with the platform's code and message. */
+  rejected(limit = 100): RejectedRecord[] {
+    const rows = this.stmt.listRejected.all(limit) as {
+      prompt_id: string;
+      id: string;
+      body: string;
+      reject_code: string | null;
+      reject_message: string | null;
+    }[];
+    return rows.map((r) => {
+      const body = JSON.parse(r.body) as RecordBody;
+      return {
+        promptId: r.prompt_id,
+        id: r.id,
+        transactionId: body.transactionId,
+        ratedAt: body.ratedAt,
+        code: r.reject_code ?? '',
+        message: r.reject_message ?? '',
+      };
+    });
+  }
+
+  nextLeaseExpiry(now: number): number | null {
+    return (this.stmt.nextExpiry.get(now) as number | null) ?? null;
+  }
+
+  /** Drops delivered records older than the retention, then the prompts left with none. */
+  prune(now: number, retentionDays: number): PruneResult {
+    const cutoff = now - retentionDays * DAY_MS;
+    return this.db.transaction(() => ({
+      records: this.stmt.pruneRecords.run(cutoff).changes,
+      prompts: this.stmt.prunePrompts.run(cutoff).changes,
+    }))();
+  }
+
+  private each(keys: readonly RecordKey[], run: (k: RecordKey) => void): void {
+    if (keys.length === 0) return;
+    this.db.transaction(() => {
+      for (const k of keys) run(k);
+    })();
+  }
+
+  /** null: carries no personal data; undefined: carries some that cannot be read. */
+  private unseal(row: ClaimRow): Citizen | null | undefined {
+    if (!row.personal_sealed) return null;
+    try {
+      return JSON.parse(this.sealer.open(row.personal_sealed)) as Citizen;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+// What a platform profile must provide: how records become one HTTP request, and
+// what the platform's answer means. The forwarder knows nothing of field names,
+// signing or status tables; adding a province is one file in adapters/.
+
+import type { RatingRecord } from '../core/model.js';
+
+export interface UploadRequest {
+  url: string;
+  headers: Record<string, string>;
+  /** Sent as is, with a Content-Length: never chunked. */
+  body: Buffer;
+}
+
+export interface UploadResponse {
+  status: number;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+}
+
+export type RecordResult =
+  | { status: 'accepted' | 'duplicate' }
+  | { status: 'rejected'; code: string; message: string };
+
+/** What one answer means for the records sent with it. */
+export type UploadOutcome =
+  /** Per-record results; a sent record absent from the map is retried like a 5xx. */
+  | { kind: 'results'; results: Map<string, RecordResult> }
+  /** The platform refuses the request as a whole: split the batch to find why. */
+  | { kind: 'refused'; status: number; message: string }
+  | { kind: 'auth_failed'; status: number; message: string }
+  | { kind: 'misconfigured'; status: number; message: string }
+  /** Try again later; `retryAfterMs` when the platform said when. */
+  | { kind: 'transient'; message: string; retryAfterMs: number | null };
+
+export interface PlatformAdapter {
+  /** The most records one request may carry. */
+  readonly maxBatch: number;
+  /** `now` is the request time (epoch ms) used in any timestamp and signature. */
+  encode(records: readonly RatingRecord[], now: number): UploadRequest;
+  decode(response: UploadResponse, sent: readonly RatingRecord[], now: number): UploadOutcome;
+}
