@@ -10,6 +10,7 @@ import { coreConfigOf } from './engine/core-config.js';
 import { createTerminal } from './engine/create-terminal.js';
 import { fileLogger } from './engine/file-logger.js';
 import { startForwarding } from './engine/forwarding.js';
+import { startKeypad } from './engine/keypad-wiring.js';
 import { startServeShell } from './shells/serve/server.js';
 
 const USAGE = `Usage:
@@ -128,6 +129,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
   const terminal = createTerminal(config, all.catalogue, logger);
   terminal.start();
   const forwarding = startForwarding({ platform: config.platform, store: config.store }, terminal, logger);
+  const keypad = await startKeypad(config.keypad, terminal, logger);
   const health = terminal.health();
   if (health.store !== 'ok') {
     io.err(
@@ -147,6 +149,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
       log: (event, fields) => logger.log('error', event, fields),
     });
   } catch (err) {
+    await keypad.stop();
     await forwarding.stop();
     terminal.stop();
     io.err(listenProblem(err, 'api', config.api.host, config.api.port));
@@ -165,6 +168,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
     });
   } catch (err) {
     await api.close();
+    await keypad.stop();
     await forwarding.stop();
     terminal.stop();
     io.err(listenProblem(err, 'ui', config.ui.host, config.ui.port));
@@ -182,6 +186,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
       logger.log('info', 'stopping', { signal });
       await shell.close();
       await api.close();
+      await keypad.stop();
       await forwarding.stop();
       terminal.stop();
       io.out(`Stopped (${signal}); the store was closed cleanly.`);

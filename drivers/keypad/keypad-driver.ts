@@ -1,0 +1,55 @@
+// What every serial keypad driver (frame, ascii) offers the engine, and what it needs
+// from it. Drivers report through these callbacks and never import the engine.
+
+import type { KeypadCommand } from '../../src/core/effects.js';
+import type { KeypadFault } from '../../src/core/model.js';
+import type { Hello, KeyCode } from './kp1-codec.js';
+
+export type KeypadPress = KeyCode;
+
+/** The shape of the engine's Clock, so tests can drive a driver with fake time. */
+export interface Timers {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The shape of the engine's Logger. Fields never carry personal data. */
+export interface DriverLog {
+  log(level: 'info' | 'warn' | 'error', event: string, fields?: Record<string, unknown>): void;
+}
+
+export const silentDriverLog: DriverLog = { log() {} };
+
+export const systemTimers: Timers = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    // An open serial port keeps the process alive on its own; a retry timer must not.
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export interface KeypadDriverEvents {
+  press(press: KeypadPress): void;
+  status(state: 'online' | 'offline', fault: KeypadFault): void;
+}
+
+export interface KeypadDriverInfo {
+  /** 'starting' until the driver first knows (a frame, a deadline, an open or a failed open). */
+  state: 'online' | 'offline' | 'starting';
+  fault: KeypadFault;
+  /** The last HELLO (frame driver only). */
+  hello: Hello | null;
+  /** The serial device in use or last used; null while "auto" has found none. */
+  path: string | null;
+  portOpen: boolean;
+}
+
+export interface KeypadDriver {
+  command(command: KeypadCommand): void;
+  info(): KeypadDriverInfo;
+  stop(): Promise<void>;
+}

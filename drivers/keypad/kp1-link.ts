@@ -1,0 +1,280 @@
+// The KP/1 link (driver `frame`): ACKs every KEY, acts on each SEQ once, asks for
+// HELLO after every (re)open, watches liveness and the stuck-key flag, and turns the
+// engine's keypad commands into frames. The protocol logic (Kp1Link) sees only a byte
+// port and a clock; openFrameKeypad puts it on a real serial line.
+
+import type { KeypadCommand } from '../../src/core/effects.js';
+import type { KeypadFault } from '../../src/core/model.js';
+import {
+  type DriverLog,
+  type KeypadDriver,
+  type KeypadDriverEvents,
+  type KeypadDriverInfo,
+  silentDriverLog,
+  systemTimers,
+  type Timers,
+} from './keypad-driver.js';
+import {
+  CMD,
+  decodeHeartbeat,
+  decodeHello,
+  decodeKey,
+  encodeAck,
+  encodeArm,
+  encodeBeep,
+  encodeLeds,
+  encodeQuery,
+  type Frame,
+  FrameParser,
+  type Hello,
+  keyCodeByte,
+  MAX_FRAME,
+  PROTOCOL_VERSION,
+} from './kp1-codec.js';
+import { type BytePort, type SerialKeypadOptions, SerialLink } from './serial-link.js';
+
+/** Offline after this long without any valid frame (HEARTBEAT comes every 2 s). */
+export const OFFLINE_AFTER_MS = 6_000;
+/** A KEY with the last accepted SEQ within this long is the same press sent again. */
+export const RETRANSMISSION_WINDOW_MS = 5_000;
+
+/** How long a half-received frame may wait for its rest: a whole frame's time on the wire, and a margin. */
+export function frameIdleMs(baudRate: number): number {
+  return Math.ceil((MAX_FRAME * 10 * 1000) / Math.max(1, baudRate)) + 50;
+}
+
+export interface Kp1LinkOptions {
+  events: KeypadDriverEvents;
+  /** For the partial-frame timeout (default 9600). */
+  baudRate?: number;
+  timers?: Timers;
+  log?: DriverLog;
+}
+
+export class Kp1Link {
+  private readonly timers: Timers;
+  private readonly log: DriverLog;
+  private readonly parser = new FrameParser();
+  private port: BytePort | null = null;
+  /** The terminal's own SEQ counter for the frames it sends. */
+  private seq = 0;
+  private lastAccepted: { seq: number; at: number } | null = null;
+  private hello: Hello | null = null;
+  private state: KeypadDriverInfo['state'] = 'starting';
+  private fault: KeypadFault = null;
+  private reported: string | null = null;
+  private liveness: unknown = null;
+  private partial: unknown = null;
+  private readonly idleMs: number;
+  private armed: boolean | null = null;
+  private leds: { mask: number; blink: boolean } | null = null;
+  private stopped = false;
+
+  constructor(private readonly opts: Kp1LinkOptions) {
+    this.timers = opts.timers ?? systemTimers;
+    this.log = opts.log ?? silentDriverLog;
+    this.idleMs = frameIdleMs(opts.baudRate ?? 9600);
+  }
+
+  /** Starts the liveness clock: a keypad never heard from is offline after OFFLINE_AFTER_MS. */
+  start(): void {
+    this.armLiveness();
+  }
+
+  /** The port (re)opened: whatever was half-received belongs to the old connection. */
+  opened(port: BytePort): void {
+    this.port = port;
+    this.parser.reset();
+    this.send(encodeQuery(this.nextSeq()));
+  }
+
+  closed(): void {
+    this.port = null;
+    this.parser.reset();
+    this.clearPartial();
+  }
+
+  receive(chunk: Uint8Array): void {
+    if (this.stopped) return;
+    for (const frame of this.parser.push(chunk)) this.handle(frame);
+    this.clearPartial();
+    if (this.parser.buffered > 0 && !this.stopped) {
+      // A stray SOF must not hold back the frames after it until more bytes happen to come.
+      this.partial = this.timers.setTimeout(() => {
+        this.partial = null;
+        for (const frame of this.parser.idle()) this.handle(frame);
+      }, this.idleMs);
+    }
+  }
+
+  command(command: KeypadCommand): void {
+    switch (command.kind) {
+      case 'arm':
+        this.armed = command.on;
+        this.send(encodeArm(this.nextSeq(), command.on));
+        return;
+      case 'leds':
+        this.leds = { mask: command.mask, blink: command.blink };
+        this.send(encodeLeds(this.nextSeq(), command.mask, command.blink));
+        return;
+      case 'beep':
+        this.send(encodeBeep(this.nextSeq(), command.ms));
+        return;
+    }
+  }
+
+  info(): Omit<KeypadDriverInfo, 'path' | 'portOpen'> {
+    return { state: this.state, fault: this.fault, hello: this.hello };
+  }
+
+  get parserStats() {
+    return { ...this.parser.stats };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.liveness !== null) this.timers.clearTimeout(this.liveness);
+    this.liveness = null;
+    this.clearPartial();
+    this.port = null;
+  }
+
+  private clearPartial(): void {
+    if (this.partial !== null) this.timers.clearTimeout(this.partial);
+    this.partial = null;
+  }
+
+  private handle(frame: Frame): void {
+    // Any frame that passed the CRC proves the keypad is there, whatever it says.
+    this.alive();
+    switch (frame.cmd) {
+      case CMD.KEY:
+        this.onKey(frame);
+        return;
+      case CMD.HELLO:
+        this.onHello(frame);
+        return;
+      case CMD.HEARTBEAT: {
+        const beat = decodeHeartbeat(frame.payload);
+        if (!beat) {
+          this.log.log('warn', 'keypad_bad_heartbeat', { length: frame.payload.length });
+          return;
+        }
+        this.setStatus('online', beat.stuckKey ? 'stuck_key' : null);
+        return;
+      }
+      default:
+        this.log.log('warn', 'keypad_unknown_frame', { cmd: frame.cmd });
+    }
+  }
+
+  private onKey(frame: Frame): void {
+    // ACK first and always: it only says the frame arrived, duplicates included.
+    this.send(encodeAck(this.nextSeq(), frame.seq));
+    const key = decodeKey(frame.payload);
+    if (!key) {
+      this.log.log('warn', 'keypad_unknown_key', { code: frame.payload[0] ?? null });
+      return;
+    }
+    const now = this.timers.now();
+    const last = this.lastAccepted;
+    if (last && last.seq === frame.seq && now - last.at <= RETRANSMISSION_WINDOW_MS) return;
+    this.lastAccepted = { seq: frame.seq, at: now };
+    this.log.log('info', 'keypad_key', { code: keyCodeByte(key), seq: frame.seq });
+    this.opts.events.press(key);
+  }
+
+  private onHello(frame: Frame): void {
+    const hello = decodeHello(frame.payload);
+    if (!hello) {
+      this.log.log('warn', 'keypad_bad_hello', { length: frame.payload.length });
+      return;
+    }
+    if (hello.version !== PROTOCOL_VERSION) {
+      this.log.log('warn', 'keypad_protocol_version', { version: hello.version, expected: PROTOCOL_VERSION });
+    }
+    // A keypad that restarted counts its SEQ from scratch.
+    this.lastAccepted = null;
+    const changed =
+      !this.hello || this.hello.serialNo !== hello.serialNo || this.hello.firmware !== hello.firmware;
+    this.hello = hello;
+    if (changed) {
+      this.log.log('info', 'keypad_hello', {
+        model: hello.model,
+        firmware: hello.firmware,
+        serialNo: hello.serialNo,
+        keyCount: hello.keyCount,
+      });
+    }
+    // A restarted keypad has forgotten whether a prompt is open: tell it again.
+    if (this.armed !== null) this.send(encodeArm(this.nextSeq(), this.armed));
+    if (this.leds !== null) this.send(encodeLeds(this.nextSeq(), this.leds.mask, this.leds.blink));
+  }
+
+  private alive(): void {
+    this.armLiveness();
+    if (this.state !== 'online') this.setStatus('online', this.fault);
+  }
+
+  private armLiveness(): void {
+    if (this.stopped) return;
+    if (this.liveness !== null) this.timers.clearTimeout(this.liveness);
+    this.liveness = this.timers.setTimeout(() => {
+      this.liveness = null;
+      this.setStatus('offline', this.fault);
+    }, OFFLINE_AFTER_MS);
+  }
+
+  private setStatus(state: 'online' | 'offline', fault: KeypadFault): void {
+    this.state = state;
+    this.fault = fault;
+    const key = `${state}/${fault}`;
+    if (key === this.reported) return;
+    this.reported = key;
+    this.log.log(state === 'online' ? 'info' : 'warn', 'keypad_status', { state, fault });
+    this.opts.events.status(state, fault);
+  }
+
+  private send(bytes: Uint8Array): void {
+    this.port?.write(bytes);
+  }
+
+  private nextSeq(): number {
+    const seq = this.seq;
+    this.seq = (this.seq + 1) & 0xff;
+    return seq;
+  }
+}
+
+/** Driver `frame`: a KP/1 keypad on a serial line, reopened on its own when it comes back. */
+export function openFrameKeypad(options: SerialKeypadOptions): KeypadDriver {
+  const link = new Kp1Link({
+    events: options.events,
+    baudRate: options.baudRate,
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  let probeSeq = 0;
+  const serial = new SerialLink({
+    ...options.serial,
+    path: options.path,
+    autoIds: options.autoIds,
+    baudRate: options.baudRate,
+    probeQuery: () => encodeQuery(probeSeq++ & 0xff),
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    onOpen: (port) => link.opened(port),
+    onData: (chunk) => link.receive(chunk),
+    onClose: () => link.closed(),
+  });
+  link.start();
+  serial.start();
+  return {
+    command: (command) => link.command(command),
+    info: () => ({ ...link.info(), path: serial.path, portOpen: serial.isOpen }),
+    async stop() {
+      link.stop();
+      await serial.stop();
+    },
+  };
+}
