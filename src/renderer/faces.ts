@@ -21,7 +21,13 @@ export function face(level: number): SVGSVGElement {
     ['circle', { cx: '31', cy: '19', r: '2.6', fill: 'currentColor' }],
     [
       'path',
-      { d: MOUTH[level] ?? MOUTH[3] ?? '', fill: 'none', stroke: 'currentColor', 'stroke-width': '3', 'stroke-linecap': 'round' },
+      {
+        d: MOUTH[level] ?? MOUTH[3] ?? '',
+        fill: 'none',
+        stroke: 'currentColor',
+        'stroke-width': '3',
+        'stroke-linecap': 'round',
+      },
     ],
   ];
   for (const [tag, attrs] of parts) {

@@ -63,7 +63,10 @@ function qrBlock(qr: { svg: string }, caption: string): HTMLElement {
 }
 
 function countdown(deadline: number): HTMLElement {
-  return el('p', { className: 'countdown', attrs: { 'data-deadline': String(deadline), 'aria-live': 'off' } });
+  return el('p', {
+    className: 'countdown',
+    attrs: { 'data-deadline': String(deadline), 'aria-live': 'off' },
+  });
 }
 
 function frameOf(screen: Screen, send: Send): Frame {
@@ -71,16 +74,23 @@ function frameOf(screen: Screen, send: Send): Frame {
   switch (screen.kind) {
     case 'idle': {
       const title =
-        screen.clerkStatus === 'paused' ? '暂停服务' : screen.clerkStatus === 'absent' ? '暂无工作人员' : '欢迎光临';
+        screen.clerkStatus === 'paused'
+          ? '暂停服务'
+          : screen.clerkStatus === 'absent'
+            ? '暂无工作人员'
+            : '欢迎光临';
       f.header.push(el('h1', { text: title }));
-      if (screen.clerkStatus === 'paused') f.header.push(el('p', { className: 'sub', text: '请稍候，工作人员马上回来' }));
+      if (screen.clerkStatus === 'paused')
+        f.header.push(el('p', { className: 'sub', text: '请稍候，工作人员马上回来' }));
       if (screen.clerk) {
         const c = screen.clerk;
         f.main.push(
           el(
             'div',
             { className: 'clerk' },
-            c.photo ? el('img', { attrs: { src: c.photo, alt: `${c.name}的照片` } }) : el('div', { className: 'no-photo' }),
+            c.photo
+              ? el('img', { attrs: { src: c.photo, alt: `${c.name}的照片` } })
+              : el('div', { className: 'no-photo' }),
             el(
               'div',
               { className: 'clerk-text' },
@@ -115,11 +125,16 @@ function frameOf(screen: Screen, send: Send): Frame {
           ),
         ),
       );
-      f.footer.push(button('不评价', () => send({ type: 'decline' }), 'secondary'), countdown(screen.deadline));
+      f.footer.push(
+        button('不评价', () => send({ type: 'decline' }), 'secondary'),
+        countdown(screen.deadline),
+      );
       return f;
     case 'rate': {
       const who = screen.subject.departments.join('、');
-      const step = screen.subject.step ? `（第 ${screen.subject.step.index} / ${screen.subject.step.total} 个部门）` : '';
+      const step = screen.subject.step
+        ? `（第 ${screen.subject.step.index} / ${screen.subject.step.total} 个部门）`
+        : '';
       f.header.push(
         el('h1', { text: screen.changingFrom !== null ? '请重新选择您的评价' : '请您对本次服务进行评价' }),
         el('p', { className: 'sub', text: `${screen.service} · ${who}${step}` }),

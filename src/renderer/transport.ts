@@ -1,15 +1,32 @@
 // Carries bridge messages between these screens and the engine: the Electron preload's
-// channel map when present, else the serve shell's WebSocket, reconnecting on loss.
+// closed channel map when present, else the serve shell's WebSocket, reconnecting on loss.
 import type { DownMessage, UpMessage } from '../core/bridge.js';
 
 export interface Transport {
   send(message: UpMessage): void;
 }
 
+interface PreloadBridge {
+  send(message: unknown): void;
+  onMessage(callback: (message: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    hcpBridge?: PreloadBridge;
+  }
+}
+
 export function connect(
   onMessage: (m: DownMessage) => void,
   onState: (connected: boolean) => void,
 ): Transport {
+  const ipc = window.hcpBridge;
+  if (ipc) {
+    ipc.onMessage((m) => onMessage(m as DownMessage));
+    onState(true);
+    return { send: (message) => ipc.send(message) };
+  }
   let socket: WebSocket | null = null;
   let delay = 250;
   const open = () => {

@@ -1,0 +1,47 @@
+// The screens are served from app://terminal/, a custom protocol (never file://),
+// with the same strict Content-Security-Policy as the serve shell.
+import { join } from 'node:path';
+import { protocol } from 'electron';
+import { PACKAGE_ROOT } from '../../config/package-root.js';
+import { readStatic } from '../serve/static-files.js';
+import { APP_SCHEME } from './channels.js';
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** Must run before the app is ready. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false },
+    },
+  ]);
+}
+
+export function serveAppScheme(): void {
+  const webRoot = join(PACKAGE_ROOT, 'dist', 'web');
+  const soundsRoot = join(PACKAGE_ROOT, 'assets', 'sounds');
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const path = url.pathname;
+    const file =
+      url.host !== 'terminal'
+        ? null
+        : path === '/'
+          ? await readStatic(webRoot, 'renderer/index.html')
+          : path.startsWith('/app/')
+            ? await readStatic(webRoot, path.slice('/app/'.length))
+            : path.startsWith('/sounds/')
+              ? await readStatic(soundsRoot, path.slice('/sounds/'.length))
+              : null;
+    if (!file) return new Response('not found', { status: 404 });
+    return new Response(new Uint8Array(file.body), {
+      headers: {
+        'Content-Type': file.type,
+        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
+  });
+}

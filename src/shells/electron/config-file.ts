@@ -1,0 +1,31 @@
+// Where the Electron app's configuration lives: `--config FILE`, or config.yaml in the
+// app's user-data folder, written from the commented template on first run so a
+// technician finds a file to edit. No Electron import: tested on Node.
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../config/package-root.js';
+
+export const TEMPLATE_FILE = join(PACKAGE_ROOT, 'assets', 'config.template.yaml');
+
+export function configArgument(argv: readonly string[]): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--config' || a === '-c') return argv[i + 1] ?? null;
+    if (a.startsWith('--config=')) return a.slice('--config='.length);
+  }
+  return null;
+}
+
+/** The file to load; creates the user-data one from the template when it does not exist. */
+export function resolveConfigFile(
+  argv: readonly string[],
+  userDataDir: string,
+): { file: string; created: boolean } {
+  const given = configArgument(argv);
+  if (given) return { file: given, created: false };
+  const file = join(userDataDir, 'config.yaml');
+  if (existsSync(file)) return { file, created: false };
+  mkdirSync(userDataDir, { recursive: true });
+  copyFileSync(TEMPLATE_FILE, file);
+  return { file, created: true };
+}

@@ -1,0 +1,89 @@
+// The Electron shell: the same engine as `serve`, the screens in a kiosk window, the
+// bridge over IPC. It holds no rules.
+import { app, BrowserWindow, dialog, ipcMain, powerSaveBlocker } from 'electron';
+import { startApi } from '../../api/server.js';
+import { loadAll } from '../../cli.js';
+import { packageVersion } from '../../config/package-root.js';
+import { createTerminal } from '../../engine/create-terminal.js';
+import { fileLogger } from '../../engine/file-logger.js';
+import { startForwarding } from '../../engine/forwarding.js';
+import { startKeypad } from '../../engine/keypad-wiring.js';
+import { registerAppScheme, serveAppScheme } from './app-protocol.js';
+import { resolveConfigFile } from './config-file.js';
+import { startIpcBridge } from './ipc-bridge.js';
+import { createKioskWindow, hardenSession } from './kiosk-window.js';
+
+if (!app.requestSingleInstanceLock()) {
+  // A second start (a double click, an autostart race) leaves the running terminal alone.
+  app.quit();
+} else {
+  registerAppScheme();
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  const problems: string[] = [];
+  const io = { out: (l: string) => process.stdout.write(`${l}\n`), err: (l: string) => problems.push(l) };
+  const { file, created } = resolveConfigFile(process.argv, app.getPath('userData'));
+  if (created) io.out(`A configuration template was written to ${file}; edit it for this terminal.`);
+  const all = loadAll(file, io);
+  if (!all) {
+    dialog.showErrorBox('好差评终端无法启动 — configuration', problems.join('\n'));
+    app.exit(2);
+    return;
+  }
+  const { config, catalogue } = all;
+  const { logger } = fileLogger(config.log.dir);
+
+  hardenSession();
+  serveAppScheme();
+  const terminal = createTerminal(config, catalogue, logger);
+  terminal.start();
+  const forwarding = startForwarding({ platform: config.platform, store: config.store }, terminal, logger);
+  const keypad = await startKeypad(config.keypad, terminal, logger);
+  const api = await startApi({
+    ops: terminal,
+    settings: config.api,
+    version: packageVersion(),
+    terminalId: config.terminal.id,
+    log: (event, fields) => logger.log('error', event, fields),
+  }).catch((err: unknown) => {
+    logger.log('error', 'api_failed', { error: err instanceof Error ? err.message : String(err) });
+    return null;
+  });
+
+  powerSaveBlocker.start('prevent-display-sleep');
+
+  let win: BrowserWindow | null = null;
+  const bridge = startIpcBridge({
+    ipcMain,
+    window: {
+      webContentsId: () => (win && !win.isDestroyed() ? win.webContents.id : null),
+      send: (channel, message) => win?.webContents.send(channel, message),
+    },
+    terminal,
+    volume: () => config.ui.volume,
+    hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
+    log: logger,
+  });
+  win = createKioskWindow(() => bridge.greet());
+  app.on('second-instance', () => {
+    if (win && !win.isDestroyed()) win.focus();
+  });
+
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (stopping) return;
+    stopping = true;
+    event.preventDefault();
+    void (async () => {
+      bridge.stop();
+      await api?.close();
+      await keypad.stop();
+      await forwarding.stop();
+      terminal.stop();
+      app.exit(0);
+    })();
+  });
+  app.on('window-all-closed', () => app.quit());
+}

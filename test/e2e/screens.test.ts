@@ -1,0 +1,285 @@
+// The citizen's screens end to end: the real serve process, the API opening prompts,
+// the KP/1 keypad simulator on a pty, the platform simulator, and Debian's Chromium.
+// Each scenario asserts what the screen shows and what the store (and platform) hold.
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.js';
+import { Hall, type HallOptions } from '../helpers/hall.js';
+import { fillDisk, mountSmallDisk, type SmallDisk } from '../helpers/tmpfs.js';
+
+let chromium: Awaited<ReturnType<typeof launchChromium>>;
+let browser: Browser;
+beforeAll(async () => {
+  chromium = await launchChromium();
+  browser = chromium.browser;
+});
+afterAll(async () => {
+  await chromium?.close();
+});
+
+const halls: Hall[] = [];
+let disk: SmallDisk | null = null;
+afterEach(async () => {
+  for (const h of halls.splice(0)) await h.close();
+  disk?.unmount();
+  disk = null;
+});
+
+async function hall(options: HallOptions = {}, clerk = true): Promise<Hall> {
+  const h = await Hall.open(browser, options);
+  halls.push(h);
+  if (clerk && (options.mode ?? 'counter') === 'counter') {
+    await h.signIn();
+    await h.page.waitForSelector('h1:text("欢迎光临")');
+  }
+  return h;
+}
+
+const DEPARTMENTS = [
+  { code: 'D-A', name: '县市场监管局' },
+  { code: 'D-B', name: '县税务局' },
+  { code: 'D-C', name: '县人社局' },
+];
+
+describe('the citizen’s screens', { timeout: 60_000 }, () => {
+  it('single rating by tap: the rating is stored and reaches the platform', async () => {
+    const h = await hall();
+    await h.page.waitForSelector('text=林晓');
+    await h.shoot('idle-serving');
+    const id = await h.prompt();
+    await h.shoot('rate');
+    await h.tap('满意');
+    await h.screen('thanks');
+    await h.shoot('thanks');
+    expect(await h.page.locator('h1').textContent()).toBe('谢谢您的评价');
+    expect(h.records()).toEqual([
+      { state: expect.any(String), body: expect.objectContaining({ level: 4, scope: 'single' }) },
+    ]);
+    const [sent] = await h.platformHas(1);
+    expect(sent).toMatchObject({
+      satisfaction: 4,
+      projectNo: expect.stringMatching(/^TX-/),
+      proManagerNo: '0107',
+    });
+    expect((await h.api('GET', `/v1/prompts/${id}`)).body.status).toBe('rated');
+    await h.screen('idle', 6_000);
+  });
+
+  it('rating by the KP/1 keypad: the key is ACKed, its button lights, thanks shows', async () => {
+    const h = await hall();
+    await h.prompt();
+    const press = await h.keypad?.press(2);
+    expect(press?.acked).toBe(true);
+    await h.screen('thanks');
+    await h.page.waitForSelector('button.level.lit[data-level="4"]');
+    expect(h.records().map((r) => r.body.level)).toEqual([4]);
+    expect(h.records()[0]?.body.flags).toEqual([]);
+  });
+
+  it('a 差评 with reasons', async () => {
+    const h = await hall();
+    await h.prompt();
+    await h.tap('不满意');
+    await h.screen('reasons');
+    await h.tap('等待时间长');
+    await h.tap('办事效率低');
+    await h.shoot('reasons');
+    expect(await h.page.getByRole('button', { name: '办事效率低' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
+    await h.tap('提交');
+    await h.screen('thanks');
+    const [sent] = await h.platformHas(1);
+    expect(sent).toMatchObject({ satisfaction: 2, evalDetail: 'D01,D03', writingEvaluation: '' });
+  });
+
+  it('a 差评 changed to 满意 on the reasons screen: one good record, no reasons', async () => {
+    const h = await hall();
+    await h.prompt();
+    await h.tap('非常不满意');
+    await h.screen('reasons');
+    await h.tap('服务态度差');
+    await h.tap('返回修改');
+    await h.page.waitForSelector('h1:text("请重新选择您的评价")');
+    await h.shoot('change-level');
+    await h.tap('满意');
+    await h.screen('thanks');
+    expect(h.records().map((r) => [r.body.level, r.body.reasons])).toEqual([[4, []]]);
+    const [sent] = await h.platformHas(1);
+    expect(sent).toMatchObject({ satisfaction: 4, evalDetail: '' });
+    expect(h.platform.answers).toHaveLength(1);
+  });
+
+  it('a 差评 left alone is sent with the honest note', async () => {
+    const h = await hall({ reasonsTimeoutSeconds: 2 });
+    await h.prompt();
+    await h.tap('不满意');
+    await h.screen('reasons');
+    expect(h.platform.accepted.size).toBe(0);
+    await h.screen('thanks', 5_000);
+    const [sent] = await h.platformHas(1);
+    expect(sent).toMatchObject({ satisfaction: 2, evalDetail: '', writingEvaluation: '未选择差评原因' });
+  });
+
+  it('不评价: no record, the prompt declined', async () => {
+    const h = await hall();
+    const id = await h.prompt();
+    await h.tap('不评价');
+    await h.screen('idle');
+    expect(h.records()).toEqual([]);
+    expect((await h.api('GET', `/v1/prompts/${id}`)).body.status).toBe('declined');
+  });
+
+  it('并联审批 overall: one rating, a record per department', async () => {
+    const h = await hall();
+    await h.prompt({ mode: 'parallel', departments: DEPARTMENTS });
+    await h.shoot('choose-scope');
+    await h.tap('总体评价');
+    await h.screen('rate');
+    await h.page.waitForTimeout(350);
+    await h.tap('非常满意');
+    await h.screen('thanks');
+    expect(h.records().map((r) => [r.body.department.code, r.body.scope, r.body.level])).toEqual([
+      ['D-A', 'overall', 5],
+      ['D-B', 'overall', 5],
+      ['D-C', 'overall', 5],
+    ]);
+    await h.platformHas(3);
+  });
+
+  it('并联审批 per department, in turn', async () => {
+    const h = await hall();
+    await h.prompt({ mode: 'parallel', departments: DEPARTMENTS });
+    await h.tap('分部门评价');
+    for (const [i, level] of ['非常满意', '基本满意', '满意'].entries()) {
+      await h.page.waitForSelector(`text=第 ${i + 1} / 3 个部门`);
+      if (i === 1) await h.shoot('per-department');
+      await h.page.waitForTimeout(350);
+      await h.tap(level);
+    }
+    await h.screen('thanks');
+    expect(h.records().map((r) => [r.body.department.code, r.body.scope, r.body.level])).toEqual([
+      ['D-A', 'department', 5],
+      ['D-B', 'department', 3],
+      ['D-C', 'department', 4],
+    ]);
+  });
+
+  it('并联审批 left partway keeps what was rated', async () => {
+    const h = await hall();
+    const id = await h.prompt({ mode: 'parallel', departments: DEPARTMENTS });
+    await h.tap('分部门评价');
+    await h.page.waitForTimeout(350);
+    await h.tap('满意');
+    await h.page.waitForSelector('text=第 2 / 3 个部门');
+    await h.tap('不评价');
+    await h.screen('thanks');
+    expect(h.records().map((r) => r.body.department.code)).toEqual(['D-A']);
+    expect((await h.api('GET', `/v1/prompts/${id}`)).body.status).toBe('rated');
+  });
+
+  it('一件事: one rating for the package, with the lead department', async () => {
+    const h = await hall();
+    await h.prompt({ mode: 'package', departments: DEPARTMENTS });
+    await h.tap('基本满意');
+    await h.screen('thanks');
+    expect(h.records().map((r) => [r.body.department.code, r.body.scope])).toEqual([['D-A', 'package']]);
+    const [sent] = await h.platformHas(1);
+    expect(sent).toMatchObject({ scope: 'package', deptCode: 'D-A' });
+  });
+
+  it('实名评价: masked on screen; personal fields sent only when switched on', async () => {
+    const h = await hall();
+    const citizen = { name: '陈美英', idNumber: '350521199001011234', phone: '13812345678', type: 1 };
+    await h.prompt({ citizen });
+    const text = await h.page.locator('body').innerText();
+    expect(text).toContain('陈*英');
+    expect(text).not.toContain('陈美英');
+    expect(text).not.toContain('350521199001011234');
+    const sw = h.page.getByRole('switch');
+    expect(await sw.getAttribute('aria-checked')).toBe('false');
+    await sw.click();
+    await h.page.waitForSelector('[role="switch"][aria-checked="true"]');
+    await h.shoot('rate-real-name');
+    await h.tap('非常满意');
+    await h.screen('thanks');
+    const [on] = await h.platformHas(1);
+    expect(on).toMatchObject({
+      userName: '陈美英',
+      certKey: '350521199001011234',
+      mobile: '13812345678',
+      userProp: 1,
+    });
+
+    await h.prompt({ citizen });
+    await h.tap('满意');
+    const both = await h.platformHas(2);
+    const off = both.find((r) => r.satisfaction === 4) as Record<string, unknown>;
+    for (const field of ['userName', 'certKey', 'mobile', 'userProp']) expect(off).not.toHaveProperty(field);
+  });
+
+  it('an unanswered prompt expires with no rating', async () => {
+    const h = await hall({ timeoutSeconds: 2 });
+    const id = await h.prompt();
+    await h.screen('idle', 5_000);
+    expect((await h.api('GET', `/v1/prompts/${id}`)).body.status).toBe('expired');
+    expect(h.records()).toEqual([]);
+  });
+
+  it('暂停服务: the screen says so and no prompt opens', async () => {
+    const h = await hall();
+    expect((await h.api('PUT', '/v1/clerk/status', { status: 'paused' })).status).toBe(200);
+    await h.page.waitForSelector('h1:text("暂停服务")');
+    await h.shoot('idle-paused');
+    expect(
+      (
+        await h.api('POST', '/v1/prompts', {
+          transactionId: 'X',
+          service: { code: '', name: 'x' },
+          departments: DEPARTMENTS.slice(0, 1),
+          mode: 'single',
+        })
+      ).body.error.code,
+    ).toBe('clerk_paused');
+    await h.keypad?.press('pause');
+    await h.page.waitForSelector('h1:text("欢迎光临")');
+  });
+
+  it('a silent keypad shows the banner; touch still rates', async () => {
+    const h = await hall();
+    if (!h.keypad) throw new Error('this hall has a keypad');
+    h.keypad.silent = true;
+    await h.page.waitForSelector('#banner:not([hidden])', { timeout: 10_000 });
+    expect(await h.page.locator('#banner').textContent()).toContain('请直接点击屏幕评价');
+    await h.prompt();
+    await h.shoot('rate-keypad-offline');
+    await h.tap('满意');
+    await h.screen('thanks');
+    expect(h.records()).toHaveLength(1);
+    expect((await h.api('GET', '/v1/health')).body.keypad).toBe('offline');
+  });
+
+  it('a store that cannot be written shows the fault in place of the prompt', async () => {
+    disk = mountSmallDisk(2048);
+    const h = await hall({ storeDir: disk.dir });
+    await h.prompt();
+    await h.tap('满意');
+    await h.screen('thanks');
+    fillDisk(disk.dir);
+    let status = 201;
+    for (let i = 0; i < 100 && status === 201; i++) {
+      const r = await h.api('POST', '/v1/prompts?replace=true', {
+        transactionId: `FULL-${i}`,
+        service: { code: 'S', name: '事项'.repeat(40) },
+        departments: DEPARTMENTS,
+        mode: 'package',
+      });
+      status = r.status;
+    }
+    expect(status).toBe(503);
+    await h.screen('fault');
+    expect(await h.page.locator('h1').textContent()).toBe('设备故障，请联系工作人员');
+    await h.shoot('fault');
+    expect(h.records().map((r) => r.body.level)).toContain(4);
+  });
+});

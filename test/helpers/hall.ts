@@ -1,0 +1,174 @@
+// A whole hall on one machine: the real `haochaping-terminal serve` process with a
+// config file, a KP/1 keypad simulator on a socat pty, the platform simulator, and the
+// screens in Debian's Chromium. For end-to-end tests and the paint benchmark.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { KeypadSim } from '../sim/keypad-sim.js';
+import { PlatformSim } from '../sim/platform-sim.js';
+import { freePort, type Run, runCli, waitFor } from './cli.js';
+import { type PtyPair, startPtyPair } from './socat.js';
+import { tempDir } from './temp.js';
+
+export const SCREENSHOT_DIR = new URL('../../test-results/screens/', import.meta.url).pathname;
+
+export interface HallOptions {
+  mode?: 'counter' | 'kiosk';
+  timeoutSeconds?: number;
+  reasonsTimeoutSeconds?: number;
+  /** Put the store here (e.g. a small tmpfs) instead of a temp folder. */
+  storeDir?: string;
+  keypad?: boolean;
+}
+
+export class Hall {
+  readonly dir = tempDir('hcp-hall-');
+  process!: Run;
+  platform!: PlatformSim;
+  pty: PtyPair | null = null;
+  keypad: KeypadSim | null = null;
+  page!: Page;
+  apiUrl = '';
+  screensUrl = '';
+  dbPath = '';
+
+  static async open(browser: Browser, options: HallOptions = {}): Promise<Hall> {
+    const hall = new Hall();
+    await hall.start(browser, options);
+    return hall;
+  }
+
+  private async start(browser: Browser, o: HallOptions) {
+    this.platform = await PlatformSim.start({ appMark: 'HA-APP', secret: 'platform-secret-1' });
+    if (o.keypad ?? true) {
+      this.pty = await startPtyPair();
+      this.keypad = new KeypadSim({ path: this.pty.b });
+      await this.keypad.open();
+    }
+    const storeDir = o.storeDir ?? join(this.dir, 'data');
+    mkdirSync(storeDir, { recursive: true });
+    this.dbPath = join(storeDir, 'terminal.db');
+    const [apiPort, uiPort] = [await freePort(), await freePort()];
+    const config = {
+      terminal: {
+        id: 'HA-0001',
+        mode: o.mode ?? 'counter',
+        windowNo: '12',
+        hallName: '惠安县行政服务中心',
+        areaCode: '350521',
+      },
+      keypad: this.pty ? { driver: 'frame', path: this.pty.a } : { driver: 'none' },
+      store: { path: this.dbPath, keyFile: join(this.dir, 'terminal.key') },
+      log: { dir: join(this.dir, 'logs') },
+      platform: { url: this.platform.url, appMark: 'HA-APP', secret: 'platform-secret-1' },
+      api: { port: apiPort },
+      qr: {
+        baseUrl: 'https://hcp.example.gov.cn/m/rate',
+        secret: 'qr-secret-1',
+        staticUrl: 'https://hcp.example.gov.cn/m/hall/350521',
+      },
+      prompt: {
+        timeoutSeconds: o.timeoutSeconds ?? 60,
+        reasonsTimeoutSeconds: o.reasonsTimeoutSeconds ?? 30,
+      },
+      ui: { port: uiPort },
+    };
+    const file = join(this.dir, 'config.json');
+    writeFileSync(file, JSON.stringify(config, null, 2));
+    this.process = runCli(['serve', '--config', file]);
+    let exited = false;
+    void this.process.exit.then(() => {
+      exited = true;
+    });
+    await waitFor(() => exited || this.process.stdout().includes('Local API:'), 'serve to start', 15_000);
+    if (exited) throw new Error(`serve did not start: ${this.process.stderr()}`);
+    this.apiUrl = `http://127.0.0.1:${apiPort}`;
+    this.screensUrl = `http://127.0.0.1:${uiPort}/`;
+    this.page = await browser.newPage({ viewport: { width: 1024, height: 600 } });
+    await this.page.goto(this.screensUrl);
+    await this.screen('idle');
+  }
+
+  async api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(this.apiUrl + path, {
+      method,
+      ...(body !== undefined
+        ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
+        : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+
+  async signIn(): Promise<void> {
+    const r = await this.api('PUT', '/v1/clerk', {
+      id: '0107',
+      name: '林晓',
+      department: { code: 'D-TAX', name: '县税务局' },
+      stars: 5,
+    });
+    if (r.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(r.body)}`);
+  }
+
+  async prompt(body: Record<string, unknown> = {}): Promise<string> {
+    const r = await this.api('POST', '/v1/prompts', {
+      transactionId: `TX-${Math.random().toString(36).slice(2, 10)}`,
+      service: { code: 'S-1', name: '个体工商户登记' },
+      departments: [{ code: 'D-MKT', name: '县市场监管局' }],
+      mode: 'single',
+      ...body,
+    });
+    if (r.status !== 201) throw new Error(`prompt refused: ${JSON.stringify(r.body)}`);
+    await this.screen(body.mode === 'parallel' ? 'choose_scope' : 'rate');
+    // Past the 300 ms in which a press is flagged too fast to be a citizen's.
+    await this.page.waitForTimeout(350);
+    return r.body.id as string;
+  }
+
+  async screen(kind: string, ms = 10_000): Promise<void> {
+    await this.page.waitForSelector(`main[data-screen="${kind}"]`, { timeout: ms });
+  }
+
+  async tap(name: string): Promise<void> {
+    await this.page.getByRole('button', { name, exact: true }).click();
+  }
+
+  /** The stored records, as the platform will see them (body JSON) with their state. */
+  records(): { state: string; body: any }[] {
+    const db = new Database(this.dbPath, { readonly: true, fileMustExist: true });
+    try {
+      return (
+        db.prepare('SELECT state, body FROM records ORDER BY seq').all() as { state: string; body: string }[]
+      ).map((r) => ({ state: r.state, body: JSON.parse(r.body) }));
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Waits until the platform has accepted `n` records in all. */
+  async platformHas(n: number, ms = 10_000): Promise<Record<string, unknown>[]> {
+    await waitFor(() => this.platform.accepted.size >= n, `${n} records at the platform`, ms);
+    return [...this.platform.accepted.values()];
+  }
+
+  /** Screenshots at 1024×600 and 1920×1080 into test-results/screens/. */
+  async shoot(name: string): Promise<void> {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await this.page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-1024x600.png`) });
+    await this.page.setViewportSize({ width: 1920, height: 1080 });
+    await this.page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-1920x1080.png`) });
+    await this.page.setViewportSize({ width: 1024, height: 600 });
+  }
+
+  async close(): Promise<void> {
+    await this.page?.close().catch(() => undefined);
+    if (this.process) {
+      this.process.child.kill('SIGTERM');
+      await this.process.exit;
+    }
+    await this.keypad?.close();
+    await this.pty?.close();
+    await this.platform?.close();
+  }
+}

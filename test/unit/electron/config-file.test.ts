@@ -1,0 +1,35 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load.js';
+import {
+  configArgument,
+  resolveConfigFile,
+  TEMPLATE_FILE,
+} from '../../../src/shells/electron/config-file.js';
+import { tempDir } from '../../helpers/temp.js';
+
+describe('the Electron app’s configuration file', () => {
+  it('takes --config when given', () => {
+    expect(configArgument(['electron', '.', '--config', '/etc/x.yaml'])).toBe('/etc/x.yaml');
+    expect(configArgument(['--config=/etc/y.yaml'])).toBe('/etc/y.yaml');
+    expect(resolveConfigFile(['--config', '/etc/x.yaml'], tempDir())).toEqual({
+      file: '/etc/x.yaml',
+      created: false,
+    });
+  });
+
+  it('writes the commented template into the user-data folder on first run, once', () => {
+    const dir = join(tempDir(), 'userData');
+    const first = resolveConfigFile([], dir);
+    expect(first).toEqual({ file: join(dir, 'config.yaml'), created: true });
+    expect(readFileSync(first.file, 'utf8')).toBe(readFileSync(TEMPLATE_FILE, 'utf8'));
+    expect(resolveConfigFile([], dir).created).toBe(false);
+    expect(existsSync(first.file)).toBe(true);
+  });
+
+  it('the template is a valid configuration as it stands', () => {
+    const result = loadConfig(TEMPLATE_FILE, { dataDir: tempDir() });
+    expect(result).toMatchObject({ ok: true, config: { terminal: { id: 'DEV-0001', mode: 'counter' } } });
+  });
+});

@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Terminal } from '../../../src/engine/terminal.js';
+import { APP_ORIGIN, CHANNELS } from '../../../src/shells/electron/channels.js';
+import { type IpcEventLike, startIpcBridge } from '../../../src/shells/electron/ipc-bridge.js';
+import { RatingStore } from '../../../src/store/store.js';
+import { coreConfig, request } from '../../helpers/core-fixture.js';
+import { tempDir } from '../../helpers/temp.js';
+
+// Electron's ipcMain cannot run here; this stand-in delivers messages the way it does.
+class FakeIpcMain {
+  listeners = new Map<string, (event: IpcEventLike, message: unknown) => void>();
+  on(channel: string, l: (event: IpcEventLike, message: unknown) => void) {
+    this.listeners.set(channel, l);
+  }
+  removeAllListeners(channel: string) {
+    this.listeners.delete(channel);
+  }
+  emit(channel: string, event: IpcEventLike, message: unknown) {
+    this.listeners.get(channel)?.(event, message);
+  }
+}
+
+const stops: (() => void)[] = [];
+afterEach(() => {
+  for (const s of stops.splice(0)) s();
+});
+
+function rig() {
+  const dir = tempDir();
+  const terminal = new Terminal({
+    config: coreConfig({ mode: 'kiosk' }),
+    openStore: () => RatingStore.open({ path: join(dir, 't.db'), keyFile: join(dir, 't.key') }),
+    hidKeys: [['F1'], ['F2'], ['F3'], ['F4'], ['F5']],
+  });
+  terminal.start();
+  const ipcMain = new FakeIpcMain();
+  const sent: [string, any][] = [];
+  const warnings: string[] = [];
+  const bridge = startIpcBridge({
+    ipcMain,
+    window: { webContentsId: () => 7, send: (channel, m) => sent.push([channel, m]) },
+    terminal,
+    volume: () => 80,
+    hidKeys: [['F1'], ['F2'], ['F3'], ['F4'], ['F5']],
+    log: { log: (_level, event) => warnings.push(event) },
+  });
+  stops.push(
+    () => bridge.stop(),
+    () => terminal.stop(),
+  );
+  const from = (senderId: number, url: string | null, parent: unknown = null): IpcEventLike => ({
+    sender: { id: senderId },
+    senderFrame: url === null ? null : { url, parent },
+  });
+  return { terminal, ipcMain, sent, warnings, bridge, from };
+}
+
+describe('the main-process bridge', () => {
+  it('greets a loaded page with its keys and the screen, and pushes views and sounds down', () => {
+    const { terminal, sent, bridge } = rig();
+    bridge.greet();
+    expect(sent.map(([c, m]) => [c, m.type])).toEqual([
+      [CHANNELS.down, 'hid_keys'],
+      [CHANNELS.down, 'view'],
+    ]);
+    terminal.openPrompt(request());
+    expect(sent.filter(([, m]) => m.type === 'sound').at(-1)?.[1]).toEqual({
+      type: 'sound',
+      name: 'please_rate',
+      volume: 80,
+    });
+    expect(sent.at(-1)?.[1].view.screen.kind).toBe('rate');
+  });
+
+  it('takes intents and keyboard-wedge keys from the kiosk page only', () => {
+    const { terminal, ipcMain, warnings, from } = rig();
+    const { promptId } = terminal.openPrompt(request());
+    ipcMain.emit(CHANNELS.up, from(8, `${APP_ORIGIN}/`), {
+      type: 'intent',
+      intent: { type: 'rate', level: 5 },
+    });
+    ipcMain.emit(CHANNELS.up, from(7, 'https://evil.example/'), {
+      type: 'intent',
+      intent: { type: 'rate', level: 5 },
+    });
+    ipcMain.emit(CHANNELS.up, from(7, `${APP_ORIGIN}/`, {}), {
+      type: 'intent',
+      intent: { type: 'rate', level: 5 },
+    });
+    ipcMain.emit(CHANNELS.up, from(7, null), { type: 'intent', intent: { type: 'rate', level: 5 } });
+    expect(terminal.getPrompt(promptId as string)?.status).toBe('open');
+    expect(warnings.filter((w) => w === 'ipc_sender_refused')).toHaveLength(4);
+
+    ipcMain.emit(CHANNELS.up, from(7, `${APP_ORIGIN}/`), {
+      type: 'intent',
+      intent: { type: 'rate', level: 9 },
+    });
+    expect(warnings.at(-1)).toBe('bridge_message_refused');
+    ipcMain.emit(CHANNELS.up, from(7, `${APP_ORIGIN}/`), { type: 'hid_key', code: 'F2' });
+    expect(terminal.getPrompt(promptId as string)).toMatchObject({
+      status: 'rated',
+      records: [{ level: 4 }],
+    });
+  });
+
+  it('stops listening when stopped', () => {
+    const { ipcMain, bridge } = rig();
+    bridge.stop();
+    expect(ipcMain.listeners.size).toBe(0);
+  });
+});
