@@ -1,11 +1,13 @@
 // npm run bench: every figure, one line each (see format.ts).
 import { captureFigures } from './capture.js';
 import { line } from './format.js';
+import { paintFigures } from './paint.js';
 import { qrFigures } from './qr.js';
 
 const groups: [string, () => Promise<unknown> | unknown][] = [
   ['capture', captureFigures],
   ['qr', qrFigures],
+  ['paint', paintFigures],
 ];
 const only = process.argv[2];
 for (const [name, run] of groups) {
