@@ -2,6 +2,7 @@
 // IPC or the serve shell's WebSocket). Messages up are untrusted input: each is checked
 // here before it reaches the rules.
 
+import type { DiagnosticsAnswer } from './diagnostics-view.js';
 import type { SoundName } from './effects.js';
 import type { Intent } from './events.js';
 import { isLevel } from './levels.js';
@@ -11,9 +12,15 @@ export type DownMessage =
   | { type: 'view'; view: ViewState }
   | { type: 'sound'; name: SoundName; volume: number }
   /** Keyboard-wedge keypads: which key codes (KeyboardEvent.code) mean positions 1–5. */
-  | { type: 'hid_keys'; keys: string[][] };
+  | { type: 'hid_keys'; keys: string[][] }
+  /** Only to the screen that asked, with the right PIN. */
+  | DiagnosticsAnswer;
 
-export type UpMessage = { type: 'intent'; intent: Intent } | { type: 'hid_key'; code: string };
+export type UpMessage =
+  | { type: 'intent'; intent: Intent }
+  | { type: 'hid_key'; code: string }
+  | { type: 'diagnostics_open'; pin: string }
+  | { type: 'diagnostics_retry'; pin: string };
 
 const MAX_CODE = 64;
 
@@ -64,6 +71,13 @@ export function parseUpMessage(raw: unknown): UpMessage | null {
   }
   if (v.type === 'hid_key' && typeof v.code === 'string' && v.code.length <= MAX_CODE) {
     return { type: 'hid_key', code: v.code };
+  }
+  if (
+    (v.type === 'diagnostics_open' || v.type === 'diagnostics_retry') &&
+    typeof v.pin === 'string' &&
+    v.pin.length <= 32
+  ) {
+    return { type: v.type, pin: v.pin };
   }
   return null;
 }

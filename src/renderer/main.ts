@@ -1,6 +1,7 @@
 // The screens' entry: connects to the engine, draws each view, reports touches and
 // keyboard-wedge keypad keys, and ticks the visible countdowns.
 import type { DownMessage } from '../core/bridge.js';
+import { DiagnosticsOverlay } from './diagnostics.js';
 import { render } from './render.js';
 import { connect } from './transport.js';
 
@@ -12,6 +13,7 @@ let hidCodes = new Set<string>();
 const transport = connect(onMessage, (connected) => {
   document.body.dataset.connected = String(connected);
 });
+const diagnostics = new DiagnosticsOverlay((m) => transport.send(m));
 
 function onMessage(m: DownMessage) {
   switch (m.type) {
@@ -23,6 +25,10 @@ function onMessage(m: DownMessage) {
       return;
     case 'hid_keys':
       hidCodes = new Set(m.keys.flat());
+      return;
+    case 'diagnostics':
+    case 'diagnostics_refused':
+      diagnostics.answer(m);
       return;
     case 'sound': {
       const audio = new Audio(`/sounds/${m.name}.wav`);
@@ -43,7 +49,7 @@ function tick() {
 setInterval(tick, 250);
 
 document.addEventListener('keydown', (e) => {
-  if (!hidCodes.has(e.code) || e.repeat) return;
+  if (!hidCodes.has(e.code) || e.repeat || diagnostics.open) return;
   e.preventDefault();
   transport.send({ type: 'hid_key', code: e.code });
 });

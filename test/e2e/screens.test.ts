@@ -4,6 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.js';
+import { waitFor } from '../helpers/cli.js';
 import { Hall, type HallOptions } from '../helpers/hall.js';
 import { fillDisk, mountSmallDisk, type SmallDisk } from '../helpers/tmpfs.js';
 
@@ -281,5 +282,42 @@ describe('the citizen’s screens', { timeout: 60_000 }, () => {
     expect(await h.page.locator('h1').textContent()).toBe('设备故障，请联系工作人员');
     await h.shoot('fault');
     expect(h.records().map((r) => r.body.level)).toContain(4);
+  });
+
+  it('the technicians’ screen: hidden corner, PIN, rejected records sent again', async () => {
+    const h = await hall({ pin: '2468' });
+    await h.platform.down();
+    await h.prompt();
+    await h.tap('满意');
+    await h.screen('thanks');
+    const [record] = h.records();
+    h.platform.faults.rejectIds.set(record?.body.id, { code: 'E_DEPT', message: '部门编码不存在' });
+    await h.platform.up();
+    await waitFor(() => h.platform.answers.some((a) => a.verdict === 'rejected'), 'the rejection', 15_000);
+
+    const corner = await h.page.locator('.corner').boundingBox();
+    if (!corner) throw new Error('no corner');
+    await h.page.mouse.move(corner.x + 10, corner.y + 10);
+    await h.page.mouse.down();
+    await h.page.waitForTimeout(3_200);
+    await h.page.mouse.up();
+    await h.page.waitForSelector('text=请输入诊断密码');
+    for (const d of '1111') await h.tap(d);
+    await h.tap('确定');
+    await h.page.waitForSelector('text=密码错误');
+    for (const d of '2468') await h.tap(d);
+    await h.tap('确定');
+    await h.page.waitForSelector('text=被平台拒收的记录（1）');
+    const text = await h.page.locator('#diagnostics').innerText();
+    expect(text).toContain('部门编码不存在');
+    expect(text).not.toContain('platform-secret-1');
+    await h.shoot('diagnostics');
+
+    h.platform.faults.rejectIds.clear();
+    await h.tap('重新发送被拒记录');
+    await h.page.waitForSelector('text=已重新排队 1 条记录');
+    await h.platformHas(1, 15_000);
+    await h.tap('关闭');
+    expect(await h.page.locator('#diagnostics').isHidden()).toBe(true);
   });
 });

@@ -20,6 +20,8 @@ export interface HallOptions {
   /** Put the store here (e.g. a small tmpfs) instead of a temp folder. */
   storeDir?: string;
   keypad?: boolean;
+  /** diagnostics.pin; absent leaves the technicians' screen disabled. */
+  pin?: string;
 }
 
 export class Hall {
@@ -73,6 +75,7 @@ export class Hall {
         reasonsTimeoutSeconds: o.reasonsTimeoutSeconds ?? 30,
       },
       ui: { port: uiPort },
+      ...(o.pin ? { diagnostics: { pin: o.pin } } : {}),
     };
     const file = join(this.dir, 'config.json');
     writeFileSync(file, JSON.stringify(config, null, 2));

@@ -2,7 +2,9 @@
 // intents up, each checked for its sender and its shape. Written against small
 // interfaces so it is tested without Electron.
 import { type DownMessage, parseUpMessage } from '../../core/bridge.js';
+import type { Diagnostics } from '../../engine/diagnostics.js';
 import type { Logger } from '../../engine/log.js';
+import { handleScreenMessage } from '../../engine/screen-messages.js';
 import type { Terminal } from '../../engine/terminal.js';
 import { CHANNELS, isTrustedSender, type SenderFacts } from './channels.js';
 
@@ -28,6 +30,7 @@ export interface BridgeOptions {
   volume: () => number;
   hidKeys: string[][];
   log: Logger;
+  diagnostics?: Diagnostics;
 }
 
 function factsOf(event: IpcEventLike): SenderFacts {
@@ -53,8 +56,8 @@ export function startIpcBridge(opts: BridgeOptions): { greet(): void; stop(): vo
       log.log('warn', 'bridge_message_refused');
       return;
     }
-    if (message.type === 'intent') terminal.intent(message.intent, 'touch');
-    else terminal.hidKey(message.code);
+    const answer = handleScreenMessage(message, terminal, opts.diagnostics ?? null);
+    if (answer) send(answer);
   });
   const unsubscribe = terminal.subscribe({
     view: (view) => send({ type: 'view', view }),

@@ -4,7 +4,9 @@ import { app, BrowserWindow, dialog, ipcMain, powerSaveBlocker } from 'electron'
 import { startApi } from '../../api/server.js';
 import { loadAll } from '../../cli.js';
 import { packageVersion } from '../../config/package-root.js';
+import { systemClock } from '../../engine/clock.js';
 import { createTerminal } from '../../engine/create-terminal.js';
+import { createDiagnostics } from '../../engine/diagnostics.js';
 import { fileLogger } from '../../engine/file-logger.js';
 import { startForwarding } from '../../engine/forwarding.js';
 import { startKeypad } from '../../engine/keypad-wiring.js';
@@ -41,6 +43,15 @@ async function start(): Promise<void> {
   terminal.start();
   const forwarding = startForwarding({ platform: config.platform, store: config.store }, terminal, logger);
   const keypad = await startKeypad(config.keypad, terminal, logger);
+  const diagnostics = createDiagnostics({
+    config,
+    terminal,
+    keypad,
+    forwarding,
+    version: packageVersion(),
+    clock: systemClock,
+    log: logger,
+  });
   const api = await startApi({
     ops: terminal,
     settings: config.api,
@@ -65,6 +76,7 @@ async function start(): Promise<void> {
     volume: () => config.ui.volume,
     hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
     log: logger,
+    diagnostics,
   });
   win = createKioskWindow(() => bridge.greet());
   app.on('second-instance', () => {

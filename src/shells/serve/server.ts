@@ -5,7 +5,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type DownMessage, parseUpMessage } from '../../core/bridge.js';
+import type { Diagnostics } from '../../engine/diagnostics.js';
 import type { Logger } from '../../engine/log.js';
+import { handleScreenMessage } from '../../engine/screen-messages.js';
 import type { Terminal } from '../../engine/terminal.js';
 import { readStatic } from './static-files.js';
 
@@ -20,6 +22,8 @@ export interface ServeShellOptions {
   volume: () => number;
   hidKeys: string[][];
   log: Logger;
+  /** The technicians' screen; absent, it answers "disabled". */
+  diagnostics?: Diagnostics;
 }
 
 export interface ServeShell {
@@ -114,8 +118,8 @@ export async function startServeShell(opts: ServeShellOptions): Promise<ServeShe
         log.log('warn', 'bridge_message_refused');
         return;
       }
-      if (message.type === 'intent') terminal.intent(message.intent, 'touch');
-      else terminal.hidKey(message.code);
+      const answer = handleScreenMessage(message, terminal, opts.diagnostics ?? null);
+      if (answer) send(ws, answer);
     });
     ws.on('error', () => ws.terminate());
   });

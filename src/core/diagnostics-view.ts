@@ -1,0 +1,33 @@
+// What the technicians' diagnostics screen shows, as data (the renderer draws it).
+// Nothing personal: records are named by id and transaction number only.
+
+export interface DiagnosticsView {
+  terminalId: string;
+  versions: { app: string; node: string; electron: string | null };
+  keypad: {
+    driver: string;
+    state: string;
+    fault: string | null;
+    path: string | null;
+    portOpen: boolean;
+    hello: { model: string; firmware: string; serialNo: string } | null;
+  };
+  store: { state: 'ok' | 'unavailable'; message: string | null; path: string };
+  platform: {
+    state: string;
+    pending: number;
+    rejected: number;
+    lastDeliveryAt: number | null;
+    lastError: string | null;
+    nextAttemptAt: number | null;
+  };
+  rejected: { id: string; transactionId: string; ratedAt: number; code: string; message: string }[];
+  /** The configuration with every secret shown as ***. */
+  config: unknown;
+  /** What the last action did, e.g. how many records were queued again. */
+  notice: string | null;
+}
+
+export type DiagnosticsAnswer =
+  | { type: 'diagnostics'; view: DiagnosticsView }
+  | { type: 'diagnostics_refused'; reason: 'wrong_pin' | 'locked' | 'disabled'; retryInSeconds: number };

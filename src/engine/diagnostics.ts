@@ -1,0 +1,124 @@
+// The technicians' diagnostics: what is connected and what is queued, behind the PIN
+// from `diagnostics.pin`. The PIN is checked here, never in the screens, and wrong
+// guesses lock the screen for a while so it cannot be guessed at the counter.
+import { timingSafeEqual } from 'node:crypto';
+import { describeConfig, type TerminalConfig } from '../config/terminal-config.js';
+import type { DiagnosticsAnswer, DiagnosticsView } from '../core/diagnostics-view.js';
+import type { Clock } from './clock.js';
+import type { Forwarding } from './forwarding.js';
+import type { KeypadHandle } from './keypad-wiring.js';
+import type { Logger } from './log.js';
+import type { Terminal } from './terminal.js';
+
+export const MAX_WRONG_PINS = 5;
+export const LOCKOUT_MS = 5 * 60_000;
+
+export interface DiagnosticsDeps {
+  config: TerminalConfig;
+  terminal: Terminal;
+  keypad: KeypadHandle;
+  forwarding: Forwarding;
+  version: string;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface Diagnostics {
+  open(pin: string): DiagnosticsAnswer;
+  /** Sends rejected records again (after the technician fixed the cause), then the fresh view. */
+  retryRejected(pin: string): DiagnosticsAnswer;
+}
+
+function samePin(given: string, expected: string): boolean {
+  const a = Buffer.from(given.padEnd(32, '\0').slice(0, 32));
+  const b = Buffer.from(expected.padEnd(32, '\0').slice(0, 32));
+  return timingSafeEqual(a, b) && given.length === expected.length;
+}
+
+export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
+  let wrong = 0;
+  let lockedUntil = 0;
+
+  const check = (pin: string): DiagnosticsAnswer | null => {
+    const expected = deps.config.diagnostics.pin;
+    if (expected === null) return { type: 'diagnostics_refused', reason: 'disabled', retryInSeconds: 0 };
+    const now = deps.clock.now();
+    if (now < lockedUntil) {
+      return {
+        type: 'diagnostics_refused',
+        reason: 'locked',
+        retryInSeconds: Math.ceil((lockedUntil - now) / 1000),
+      };
+    }
+    if (!samePin(pin, expected)) {
+      wrong += 1;
+      deps.log.log('warn', 'diagnostics_wrong_pin', { attempts: wrong });
+      if (wrong >= MAX_WRONG_PINS) {
+        wrong = 0;
+        lockedUntil = now + LOCKOUT_MS;
+        return { type: 'diagnostics_refused', reason: 'locked', retryInSeconds: LOCKOUT_MS / 1000 };
+      }
+      return { type: 'diagnostics_refused', reason: 'wrong_pin', retryInSeconds: 0 };
+    }
+    wrong = 0;
+    return null;
+  };
+
+  const view = (notice: string | null): DiagnosticsView => {
+    const health = deps.terminal.health();
+    const keypad = deps.keypad.info();
+    const platform = deps.forwarding.status();
+    return {
+      terminalId: deps.config.terminal.id,
+      versions: {
+        app: deps.version,
+        node: process.versions.node,
+        electron: process.versions.electron ?? null,
+      },
+      keypad: {
+        driver: keypad.driver,
+        state: keypad.state,
+        fault: keypad.fault,
+        path: keypad.path,
+        portOpen: keypad.portOpen,
+        hello: keypad.hello
+          ? { model: keypad.hello.model, firmware: keypad.hello.firmware, serialNo: keypad.hello.serialNo }
+          : null,
+      },
+      store: { state: health.store, message: health.storeMessage, path: deps.config.store.path },
+      platform: {
+        state: platform.state,
+        pending: platform.pending,
+        rejected: platform.rejected,
+        lastDeliveryAt: platform.lastDeliveryAt,
+        lastError: platform.lastError,
+        nextAttemptAt: platform.nextAttemptAt,
+      },
+      rejected: deps.forwarding.rejected().map((r) => ({
+        id: r.id,
+        transactionId: r.transactionId,
+        ratedAt: r.ratedAt,
+        code: r.code,
+        message: r.message,
+      })),
+      config: describeConfig(deps.config),
+      notice,
+    };
+  };
+
+  return {
+    open(pin) {
+      const refused = check(pin);
+      if (refused) return refused;
+      deps.log.log('info', 'diagnostics_opened');
+      return { type: 'diagnostics', view: view(null) };
+    },
+    retryRejected(pin) {
+      const refused = check(pin);
+      if (refused) return refused;
+      const n = deps.forwarding.requeueRejected();
+      deps.log.log('info', 'rejected_requeued', { count: n });
+      return { type: 'diagnostics', view: view(`已重新排队 ${n} 条记录`) };
+    },
+  };
+}
