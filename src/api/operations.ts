@@ -30,6 +30,7 @@ export interface ApiOperations {
     options: { replace?: boolean },
   ): Reply & { promptId?: string; expiresAt?: number; qr?: QrCode | null };
   getPrompt(promptId: string): PromptSummary | null;
+  qrOf(promptId: string): QrCode | null;
   cancelPrompt(promptId: string): Reply;
   subscribe(listeners: ApiListeners): () => void;
 }

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { PromptRequest } from '../core/events.js';
 import type { Citizen, Clerk } from '../core/model.js';
+import { renderPng } from '../qr/render.js';
 import type { PromptSummary } from '../store/store.js';
 import { tokenMatches } from './auth.js';
 import { ApiError, errorBody, REPLY_STATUS } from './errors.js';
@@ -340,6 +341,20 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     const p = ops.getPrompt((req.params as { id: string }).id);
     if (!p) throw new ApiError(404, 'not_found', 'No prompt has this id.');
     return promptView(p, settings.revealRatings);
+  });
+
+  // For a receipt printer: the open prompt's QR code as a PNG.
+  app.get('/v1/prompts/:id/qr.png', async (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    if (!ops.getPrompt(id)) throw new ApiError(404, 'not_found', 'No prompt has this id.');
+    const qr = ops.qrOf(id);
+    if (!qr)
+      throw new ApiError(
+        409,
+        'no_qr',
+        'This prompt has no QR code now (none configured, or it is no longer open).',
+      );
+    return reply.type('image/png').send(await renderPng(qr.url, { scale: 6 }));
   });
 
   app.delete('/v1/prompts/:id', async (req, reply) => {

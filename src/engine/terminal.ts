@@ -184,6 +184,12 @@ export class Terminal {
     return this.dispatch({ type: 'cancel_prompt', promptId });
   }
 
+  /** The QR code of the prompt on screen, while it is open (never after it is rated). */
+  qrOf(promptId: string): QrCode | null {
+    const s = this.state.session;
+    return s && s.id === promptId && s.status === 'open' ? s.qr : null;
+  }
+
   getPrompt(promptId: string): PromptSummary | null {
     return this.readStore((s) => s.getPrompt(promptId));
   }
