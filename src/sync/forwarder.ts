@@ -6,6 +6,7 @@
 // an idle poll, or a back-off. Nothing here sleeps, so tests drive it with fake time.
 
 import type { PlatformState, RatingRecord } from '../core/model.js';
+import { scrubPersonal } from '../core/personal-data.js';
 import type { OutboxItem, OutboxStore, RecordKey } from '../store/outbox.js';
 import type { PlatformAdapter, RecordResult, UploadOutcome } from './adapter.js';
 import { offlineDelay, PAUSE_CAP_MS, pauseDelay } from './backoff.js';
@@ -273,6 +274,13 @@ export class Forwarder {
       // lease of parts still waiting run out.
       this.outbox.extendLease(keysOf(parts.remaining()), this.clock.now() + this.leaseMs);
       const records = part.map((i) => i.record);
+      // The platform's words may quote what it was sent: they are kept and shown only
+      // with this batch's personal data blanked.
+      const scrub = (text: string) =>
+        scrubPersonal(
+          text,
+          records.map((r) => r.citizen),
+        );
       const outcome = await this.exchange(records);
       switch (outcome.kind) {
         case 'results': {
@@ -290,7 +298,7 @@ export class Forwarder {
           this.reachable();
           const single = parts.refused();
           if (single) {
-            this.outbox.markRejected(keyOf(single.record), `http_${outcome.status}`, outcome.message);
+            this.outbox.markRejected(keyOf(single.record), `http_${outcome.status}`, scrub(outcome.message));
             this.log.log('warn', 'record_set_aside', {
               recordId: single.record.id,
               code: `http_${outcome.status}`,
@@ -298,9 +306,11 @@ export class Forwarder {
           }
           break;
         }
-        default:
-          this.outbox.release(keysOf(parts.remaining()), outcome.message);
-          return outcome;
+        default: {
+          const message = scrub(outcome.message);
+          this.outbox.release(keysOf(parts.remaining()), message);
+          return { ...outcome, message };
+        }
       }
       this.refreshCounts();
       this.report();
@@ -317,7 +327,7 @@ export class Forwarder {
       const result = results.get(r.id);
       if (!result) missing.push(keyOf(r));
       else if (result.status === 'rejected') {
-        this.outbox.markRejected(keyOf(r), result.code, result.message);
+        this.outbox.markRejected(keyOf(r), result.code, scrubPersonal(result.message, [r.citizen]));
         // The platform's message may quote fields; only the code goes to the log.
         this.log.log('warn', 'record_rejected', { recordId: r.id, code: result.code });
       } else delivered.push(keyOf(r));

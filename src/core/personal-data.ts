@@ -1,0 +1,30 @@
+// How personal data is recognised in free text (a platform's error message, an
+// exception): the values we know (this citizen's name, id number, phone) and the
+// shapes of id numbers and mobile numbers. Used before such text is stored or logged.
+import type { Citizen } from './model.js';
+
+export const REDACTED = '[redacted]';
+
+// 17 digits and a check character, not inside a longer run of digits (a 13-digit
+// millisecond time next to other digits must not be taken for one).
+export const ID_NUMBER = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])/g;
+// 1[3-9] and nine more digits, optionally after +86/0086 and grouped 3-4-4 with a
+// space or dash. The digit look-arounds keep millisecond times and long numbers out.
+export const MOBILE = /(?<![0-9])(?:(?:\+|00)?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])/g;
+
+/** Id numbers and mobile numbers blanked, wherever they stand. */
+export function redactShapes(text: string): string {
+  return text.replace(ID_NUMBER, REDACTED).replace(MOBILE, REDACTED);
+}
+
+/** The text with these citizens' own values and any id/mobile shapes blanked. */
+export function scrubPersonal(text: string, citizens: readonly (Citizen | null)[]): string {
+  let out = text;
+  for (const c of citizens) {
+    if (!c) continue;
+    for (const value of [c.idNumber, c.phone, c.name]) {
+      if (value && value.length >= 2) out = out.split(value).join(REDACTED);
+    }
+  }
+  return redactShapes(out);
+}
