@@ -2,7 +2,10 @@
 // bridge over IPC. It holds no rules.
 import { app, BrowserWindow, dialog, ipcMain, powerSaveBlocker } from 'electron';
 import { startApi } from '../../api/server.js';
-import { loadAll } from '../../cli.js';
+import { main as cliMain, loadAll } from '../../cli.js';
+
+const CLI_COMMANDS = new Set(['doctor', 'serve', '--version', 'version', '--help', 'help']);
+
 import { packageVersion } from '../../config/package-root.js';
 import { systemClock } from '../../engine/clock.js';
 import { createTerminal } from '../../engine/create-terminal.js';
@@ -15,7 +18,13 @@ import { resolveConfigFile } from './config-file.js';
 import { startIpcBridge } from './ipc-bridge.js';
 import { createKioskWindow, hardenSession } from './kiosk-window.js';
 
-if (!app.requestSingleInstanceLock()) {
+// The packaged app cannot run as plain Node (the RunAsNode fuse is off), so the
+// technicians' commands run here: `haochaping-terminal doctor --config FILE` works on
+// an installed terminal too. They open no window and take no instance lock.
+const args = process.argv.slice(app.isPackaged ? 1 : 2);
+if (args[0] !== undefined && CLI_COMMANDS.has(args[0])) {
+  void cliMain(args).then((code) => app.exit(code));
+} else if (!app.requestSingleInstanceLock()) {
   // A second start (a double click, an autostart race) leaves the running terminal alone.
   app.quit();
 } else {
