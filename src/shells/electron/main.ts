@@ -4,8 +4,6 @@ import { app, BrowserWindow, dialog, ipcMain, powerSaveBlocker } from 'electron'
 import { startApi } from '../../api/server.js';
 import { main as cliMain, loadAll } from '../../cli.js';
 
-const CLI_COMMANDS = new Set(['doctor', 'serve', '--version', 'version', '--help', 'help']);
-
 import { packageVersion } from '../../config/package-root.js';
 import { systemClock } from '../../engine/clock.js';
 import { createTerminal } from '../../engine/create-terminal.js';
@@ -17,6 +15,8 @@ import { registerAppScheme, serveAppScheme } from './app-protocol.js';
 import { resolveConfigFile } from './config-file.js';
 import { startIpcBridge } from './ipc-bridge.js';
 import { createKioskWindow, hardenSession } from './kiosk-window.js';
+
+const CLI_COMMANDS = new Set(['doctor', 'serve', '--version', 'version', '--help', 'help']);
 
 // The packaged app cannot run as plain Node (the RunAsNode fuse is off), so the
 // technicians' commands run here: `haochaping-terminal doctor --config FILE` works on
