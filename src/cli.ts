@@ -1,4 +1,4 @@
-// haochaping-terminal serve | --help | --version. Every failure a technician can meet
+// haochaping-terminal serve | doctor | --help | --version. Every failure a technician can meet
 // is one plain line with what to do; never a stack trace.
 
 import { join } from 'node:path';
@@ -6,8 +6,11 @@ import { startApi } from './api/server.js';
 import { loadConfig, type TerminalConfig } from './config/load.js';
 import { PACKAGE_ROOT, packageVersion } from './config/package-root.js';
 import { loadReasonsCatalogue } from './config/reasons-catalogue.js';
+import { runDoctor } from './doctor/run-doctor.js';
+import { systemClock } from './engine/clock.js';
 import { coreConfigOf } from './engine/core-config.js';
 import { createTerminal } from './engine/create-terminal.js';
+import { createDiagnostics } from './engine/diagnostics.js';
 import { fileLogger } from './engine/file-logger.js';
 import { startForwarding } from './engine/forwarding.js';
 import { startKeypad } from './engine/keypad-wiring.js';
@@ -15,6 +18,11 @@ import { startServeShell } from './shells/serve/server.js';
 
 const USAGE = `Usage:
   haochaping-terminal serve [--config FILE]   run the terminal; screens at http://{ui.host}:{ui.port}/
+  haochaping-terminal doctor --config FILE [--keys]
+                                              check config, store, keypad, platform and clock, one line
+                                              each ("ok   PART: …", "warn PART: …", "FAIL PART: … — what to do");
+                                              --keys then asks for each key of the keypad in turn.
+                                              Exit 0: no FAIL; 1: some FAIL; 2: usage, or the file does not load.
   haochaping-terminal --version
   haochaping-terminal --help
 
@@ -36,11 +44,13 @@ const stdio: Io = {
 interface ParsedArgs {
   command: string | null;
   config: string | null;
+  /** doctor --keys */
+  keys: boolean;
   problem: string | null;
 }
 
 function parseArgs(argv: string[]): ParsedArgs {
-  const parsed: ParsedArgs = { command: null, config: null, problem: null };
+  const parsed: ParsedArgs = { command: null, config: null, keys: false, problem: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--config' || a === '-c') {
@@ -49,6 +59,8 @@ function parseArgs(argv: string[]): ParsedArgs {
       else parsed.config = v;
     } else if (a.startsWith('--config=')) {
       parsed.config = a.slice('--config='.length);
+    } else if (a === '--keys') {
+      parsed.keys = true;
     } else if (a === '--help' || a === '-h' || a === '--version' || a === '-v') {
       parsed.command ??= a.replace(/^-+/, '').replace(/^h$/, 'help').replace(/^v$/, 'version');
     } else if (!a.startsWith('-') && parsed.command === null) {
@@ -66,9 +78,21 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     io.err(`haochaping-terminal: ${args.problem}\n\n${USAGE}`);
     return 2;
   }
+  if (args.keys && args.command !== 'doctor') {
+    io.err(`haochaping-terminal: --keys goes with doctor\n\n${USAGE}`);
+    return 2;
+  }
   switch (args.command) {
     case 'serve':
       return serve(args.config, io);
+    case 'doctor':
+      if (args.config === null) {
+        io.err(
+          `haochaping-terminal: doctor needs --config FILE (the file the terminal runs with)\n\n${USAGE}`,
+        );
+        return 2;
+      }
+      return runDoctor({ configFile: args.config, keys: args.keys }, io);
     case 'version':
       io.out(packageVersion());
       return 0;
@@ -130,6 +154,15 @@ async function serve(file: string | null, io: Io): Promise<number> {
   terminal.start();
   const forwarding = startForwarding({ platform: config.platform, store: config.store }, terminal, logger);
   const keypad = await startKeypad(config.keypad, terminal, logger);
+  const diagnostics = createDiagnostics({
+    config,
+    terminal,
+    keypad,
+    forwarding,
+    version: packageVersion(),
+    clock: systemClock,
+    log: logger,
+  });
   const health = terminal.health();
   if (health.store !== 'ok') {
     io.err(
@@ -165,6 +198,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
       volume: () => config.ui.volume,
       hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
       log: logger,
+      diagnostics,
     });
   } catch (err) {
     await api.close();

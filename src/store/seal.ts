@@ -2,7 +2,7 @@
 // its own file (mode 0600) so a copied database alone reveals nothing.
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const VERSION = 1;
@@ -45,7 +45,12 @@ export function loadOrCreateKey(path: string): Buffer {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return loadOrCreateKey(path);
-    throw new KeyFileError(`cannot create the key file ${path} (${code}); check that its folder is writable`);
+    // A half-written key (a full disk) must not stay: the next start would take it for a
+    // damaged key and refuse, when it only needs the disk to have room.
+    rmSync(path, { force: true });
+    throw new KeyFileError(
+      `cannot create the key file ${path} (${code}); check that its folder is writable and the disk has room`,
+    );
   }
   return key;
 }

@@ -82,3 +82,17 @@ describe('a full or read-only disk', () => {
     expect(() => openDatabase(join(disk?.dir as string, 'terminal.db'))).toThrow(/the disk is read-only/);
   });
 });
+
+describe('the key file on a full disk', () => {
+  it('is not left half-written, so the next start after freeing space makes it afresh', async () => {
+    const { existsSync, rmSync } = await import('node:fs');
+    const { loadOrCreateKey, KeyFileError } = await import('../../../src/store/seal.js');
+    disk = mountSmallDisk(64);
+    const filler = fillDisk(disk.dir);
+    const key = join(disk.dir, 'terminal.key');
+    expect(() => loadOrCreateKey(key)).toThrow(KeyFileError);
+    expect(existsSync(key)).toBe(false);
+    rmSync(filler);
+    expect(loadOrCreateKey(key)).toHaveLength(32);
+  });
+});

@@ -1,0 +1,32 @@
+// doctor's first check: the file loads exactly as `serve` would load it, reasons
+// catalogue included (a broken catalogue stops serve too). When it does not, nothing
+// else can be checked: the findings say why and the run stops there.
+
+import { loadConfig, type TerminalConfig } from '../config/load.js';
+import { loadReasonsCatalogue } from '../config/reasons-catalogue.js';
+import { type Finding, failFromMessage, ok, warn } from './report.js';
+
+export type ConfigCheck =
+  | { ok: true; config: TerminalConfig; findings: Finding[] }
+  | { ok: false; findings: Finding[] };
+
+const FIX = 'fix it in the file and run doctor again';
+
+export function checkConfig(file: string): ConfigCheck {
+  const loaded = loadConfig(file);
+  if (!loaded.ok) {
+    return { ok: false, findings: loaded.errors.map((line) => failFromMessage('config', line, FIX)) };
+  }
+  const { config } = loaded;
+  const reasons = loadReasonsCatalogue(config.reasons);
+  if (!reasons.ok) {
+    return { ok: false, findings: reasons.errors.map((line) => failFromMessage('config', line, FIX)) };
+  }
+  const summary = `${config.source.file ?? file} (terminal ${config.terminal.id}, ${config.terminal.mode}, keypad ${config.keypad.driver})`;
+  return {
+    ok: true,
+    config,
+    // Sample secrets are allowed to start (a bench terminal), but a live one must not sign with them.
+    findings: [ok('config', summary), ...loaded.warnings.map((line) => warn('config', line))],
+  };
+}

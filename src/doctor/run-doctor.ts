@@ -1,0 +1,113 @@
+// haochaping-terminal doctor --config FILE [--keys]: the technician's check of one
+// terminal, one line per part in the contract's order — config, store, keypad,
+// platform, clock — then where the log is, then (with --keys) each key pressed in turn.
+//
+// Exit codes, for scripts:
+//   0  no line is FAIL (ok and warn only)
+//   1  at least one FAIL
+//   2  usage error, or the configuration cannot be loaded (nothing else was checked)
+
+import type { TerminalConfig } from '../config/terminal-config.js';
+import { checkConfig } from './config-check.js';
+import { keySeconds, testKeys } from './key-test.js';
+import { ASKED, checkKeypad, closeLine } from './keypad-check.js';
+import { checkLogFolder } from './log-folder.js';
+import { checkPlatform } from './platform-check.js';
+import { type Finding, fail, formatFinding, ok, warn } from './report.js';
+import { askRunningTerminal, type Running } from './running-terminal.js';
+import { checkStore } from './store-check.js';
+
+export const DOCTOR_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export interface DoctorOptions {
+  configFile: string;
+  /** After the checks, ask for each key in turn. */
+  keys: boolean;
+}
+
+export interface DoctorIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export async function runDoctor(options: DoctorOptions, io: DoctorIo): Promise<number> {
+  let failed = false;
+  const emit = (finding: Finding) => {
+    if (finding.status === 'FAIL') failed = true;
+    io.out(formatFinding(finding));
+  };
+
+  const loaded = checkConfig(options.configFile);
+  for (const finding of loaded.findings) emit(finding);
+  if (!loaded.ok) return DOCTOR_EXIT.usage;
+  const { config } = loaded;
+
+  const running = await askRunningTerminal(config.api, config.terminal.id);
+  emit(running.kind === 'this' ? storeFromRunning(config, running) : checkStore(config.store));
+
+  // --keys needs the port after the other checks: the keypad check leaves it open then.
+  const keypad = await checkKeypad(config.keypad, running, options.keys);
+  try {
+    emit(keypad.finding);
+    const { platform, clock } = await checkPlatform(config.platform);
+    emit(platform);
+    emit(clock);
+    if (running.kind === 'other') {
+      emit(
+        warn(
+          'api',
+          `${running.url} answers as ${running.what}, not terminal ${config.terminal.id}: serve with this configuration cannot start while it runs (set api.port, or stop it)`,
+        ),
+      );
+    }
+    emit(checkLogFolder(config.log.dir));
+
+    if (options.keys) {
+      const cannot = whyNoKeyTest(config, running, keypad.finding);
+      if (cannot !== null) emit(cannot);
+      else if (keypad.line !== null) {
+        await testKeys(
+          keypad.line,
+          { keymap: config.keypad.keymap, debounceMs: config.keypad.debounceMs, seconds: keySeconds() },
+          io.out,
+          emit,
+        );
+      }
+    }
+  } finally {
+    if (keypad.line !== null) await closeLine(keypad.line);
+  }
+  return failed ? DOCTOR_EXIT.failed : DOCTOR_EXIT.ok;
+}
+
+function storeFromRunning(config: TerminalConfig, running: Extract<Running, { kind: 'this' }>): Finding {
+  if (running.health.store === 'ok') return ok('store', `${config.store.path} takes writes ${ASKED}`);
+  return fail(
+    'store',
+    `the running terminal cannot write ${config.store.path} ${ASKED}`,
+    `free disk space, or fix the disk's mount or the folder's permissions (its log in ${config.log.dir} says which); it retries by itself`,
+  );
+}
+
+/** Why --keys cannot run here, as the line that says so; null when it can. */
+function whyNoKeyTest(config: TerminalConfig, running: Running, keypadFinding: Finding): Finding | null {
+  const { driver } = config.keypad;
+  if (driver === 'hid') {
+    return warn(
+      'keypad-keys',
+      'a hid keypad types into the screen, which doctor cannot see: press each key on the running terminal and watch the screen respond',
+    );
+  }
+  if (driver === 'none') return ok('keypad-keys', 'keypad.driver is none: no keys to press');
+  if (running.kind === 'this') {
+    return fail(
+      'keypad-keys',
+      `the running terminal holds ${config.keypad.path ?? 'the keypad port'}`,
+      'stop it first, then run doctor --keys again',
+    );
+  }
+  if (keypadFinding.status === 'FAIL') {
+    return warn('keypad-keys', 'not tested, because the keypad check above failed');
+  }
+  return null;
+}
