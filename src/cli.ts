@@ -2,18 +2,16 @@
 // is one plain line with what to do; never a stack trace.
 
 import { join } from 'node:path';
-import { startApi } from './api/server.js';
 import { loadConfig, type TerminalConfig } from './config/load.js';
 import { PACKAGE_ROOT, packageVersion } from './config/package-root.js';
 import { loadReasonsCatalogue } from './config/reasons-catalogue.js';
 import { runDoctor } from './doctor/run-doctor.js';
-import { systemClock } from './engine/clock.js';
-import { coreConfigOf } from './engine/core-config.js';
-import { createTerminal } from './engine/create-terminal.js';
-import { createDiagnostics } from './engine/diagnostics.js';
-import { fileLogger } from './engine/file-logger.js';
-import { startForwarding } from './engine/forwarding.js';
-import { startKeypad } from './engine/keypad-wiring.js';
+import {
+  ListenError,
+  listenProblem,
+  type RunningTerminal,
+  startRunningTerminal,
+} from './engine/running-terminal.js';
 import { startServeShell } from './shells/serve/server.js';
 
 const USAGE = `Usage:
@@ -148,21 +146,16 @@ function describeStart(config: TerminalConfig, url: string, logFile: string): st
 async function serve(file: string | null, io: Io): Promise<number> {
   const all = loadAll(file, io);
   if (!all) return 2;
-  let { config } = all;
-  const { logger, file: logFile } = fileLogger(config.log.dir);
-  const terminal = createTerminal(config, all.catalogue, logger);
-  terminal.start();
-  const forwarding = startForwarding({ platform: config.platform, store: config.store }, terminal, logger);
-  const keypad = await startKeypad(config.keypad, terminal, logger);
-  const diagnostics = createDiagnostics({
-    config,
-    terminal,
-    keypad,
-    forwarding,
-    version: packageVersion(),
-    clock: systemClock,
-    log: logger,
-  });
+  let running: RunningTerminal;
+  try {
+    running = await startRunningTerminal(all.config, all.catalogue);
+  } catch (err) {
+    if (!(err instanceof ListenError)) throw err;
+    io.err(err.message);
+    return 1;
+  }
+  const { terminal, logger } = running;
+  const config = running.config;
   const health = terminal.health();
   if (health.store !== 'ok') {
     io.err(
@@ -172,22 +165,6 @@ async function serve(file: string | null, io: Io): Promise<number> {
   }
 
   let shell: Awaited<ReturnType<typeof startServeShell>>;
-  let api: Awaited<ReturnType<typeof startApi>>;
-  try {
-    api = await startApi({
-      ops: terminal,
-      settings: config.api,
-      version: packageVersion(),
-      terminalId: config.terminal.id,
-      log: (event, fields) => logger.log('error', event, fields),
-    });
-  } catch (err) {
-    await keypad.stop();
-    await forwarding.stop();
-    terminal.stop();
-    io.err(listenProblem(err, 'api', config.api.host, config.api.port));
-    return 1;
-  }
   try {
     shell = await startServeShell({
       terminal,
@@ -195,21 +172,18 @@ async function serve(file: string | null, io: Io): Promise<number> {
       port: config.ui.port,
       webRoot: join(PACKAGE_ROOT, 'dist', 'web'),
       soundsRoot: join(PACKAGE_ROOT, 'assets', 'sounds'),
-      volume: () => config.ui.volume,
+      volume: () => running.config.ui.volume,
       hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
       log: logger,
-      diagnostics,
+      diagnostics: running.diagnostics,
     });
   } catch (err) {
-    await api.close();
-    await keypad.stop();
-    await forwarding.stop();
-    terminal.stop();
+    await running.stop();
     io.err(listenProblem(err, 'ui', config.ui.host, config.ui.port));
     return 1;
   }
-  for (const line of describeStart(config, shell.url, logFile)) io.out(line);
-  io.out(`Local API: ${api.url}${config.api.token ? ' (bearer token required)' : ''}`);
+  for (const line of describeStart(config, shell.url, running.logFile)) io.out(line);
+  io.out(`Local API: ${running.api.url}${config.api.token ? ' (bearer token required)' : ''}`);
   logger.log('info', 'started', { terminalId: config.terminal.id, url: shell.url });
 
   return new Promise<number>((resolve) => {
@@ -219,10 +193,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
       process.off('SIGHUP', onHup);
       logger.log('info', 'stopping', { signal });
       await shell.close();
-      await api.close();
-      await keypad.stop();
-      await forwarding.stop();
-      terminal.stop();
+      await running.stop();
       io.out(`Stopped (${signal}); the store was closed cleanly.`);
       resolve(0);
     };
@@ -234,56 +205,11 @@ async function serve(file: string | null, io: Io): Promise<number> {
         io.err('The configuration was not reloaded; the terminal keeps running on the previous one.');
         return;
       }
-      for (const line of restartNeeded(config, next.config)) io.err(line);
-      // Only what the contract lets change at run time changes; the rest waits for a restart.
-      config = {
-        ...next.config,
-        terminal: config.terminal,
-        keypad: config.keypad,
-        store: config.store,
-        log: config.log,
-        api: { ...next.config.api, host: config.api.host, port: config.api.port },
-        ui: { ...config.ui, volume: next.config.ui.volume },
-        qr: config.qr,
-      };
-      terminal.reconfigure(coreConfigOf(config, next.catalogue));
-      api.reload(config.api);
-      forwarding.reload(config.platform);
+      for (const line of running.reload(next)) io.err(line);
       io.out('Configuration reloaded.');
-      logger.log('info', 'config_reloaded');
     };
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
     process.on('SIGHUP', onHup);
   });
-}
-
-function listenProblem(err: unknown, section: 'api' | 'ui', host: string, port: number): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') {
-    return `Port ${port} on ${host} (${section}.port) is already in use: is another terminal running? Stop it, or set ${section}.port.`;
-  }
-  if (code === 'EADDRNOTAVAIL' || code === 'EACCES') {
-    return `Cannot listen on ${host}:${port} (${code}): check ${section}.host and ${section}.port.`;
-  }
-  return `Cannot start the ${section === 'api' ? 'local API' : "screens' server"}: ${err instanceof Error ? err.message : String(err)}`;
-}
-
-/** What SIGHUP cannot change while running, named so the technician restarts. */
-function restartNeeded(before: TerminalConfig, after: TerminalConfig): string[] {
-  const lines: string[] = [];
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const checks: [string, unknown, unknown][] = [
-    ['terminal', before.terminal, after.terminal],
-    ['keypad', before.keypad, after.keypad],
-    ['store', before.store, after.store],
-    ['api.host/api.port', [before.api.host, before.api.port], [after.api.host, after.api.port]],
-    ['ui.host/ui.port', [before.ui.host, before.ui.port], [after.ui.host, after.ui.port]],
-    ['log.dir', before.log.dir, after.log.dir],
-    ['qr', before.qr, after.qr],
-  ];
-  for (const [key, a, b] of checks) {
-    if (!same(a, b)) lines.push(`warning: ${key} changed; it takes effect only after a restart.`);
-  }
-  return lines;
 }

@@ -1,16 +1,9 @@
 // The Electron shell: the same engine as `serve`, the screens in a kiosk window, the
 // bridge over IPC. It holds no rules.
 import { app, BrowserWindow, dialog, ipcMain, powerSaveBlocker } from 'electron';
-import { startApi } from '../../api/server.js';
 import { main as cliMain, loadAll } from '../../cli.js';
 
-import { packageVersion } from '../../config/package-root.js';
-import { systemClock } from '../../engine/clock.js';
-import { createTerminal } from '../../engine/create-terminal.js';
-import { createDiagnostics } from '../../engine/diagnostics.js';
-import { fileLogger } from '../../engine/file-logger.js';
-import { startForwarding } from '../../engine/forwarding.js';
-import { startKeypad } from '../../engine/keypad-wiring.js';
+import { type RunningTerminal, startRunningTerminal } from '../../engine/running-terminal.js';
 import { registerAppScheme, serveAppScheme } from './app-protocol.js';
 import { resolveConfigFile } from './config-file.js';
 import { startIpcBridge } from './ipc-bridge.js';
@@ -43,34 +36,17 @@ async function start(): Promise<void> {
     app.exit(2);
     return;
   }
-  const { config, catalogue } = all;
-  const { logger } = fileLogger(config.log.dir);
-
   hardenSession();
   serveAppScheme();
-  const terminal = createTerminal(config, catalogue, logger);
-  terminal.start();
-  const forwarding = startForwarding({ platform: config.platform, store: config.store }, terminal, logger);
-  const keypad = await startKeypad(config.keypad, terminal, logger);
-  const diagnostics = createDiagnostics({
-    config,
-    terminal,
-    keypad,
-    forwarding,
-    version: packageVersion(),
-    clock: systemClock,
-    log: logger,
-  });
-  const api = await startApi({
-    ops: terminal,
-    settings: config.api,
-    version: packageVersion(),
-    terminalId: config.terminal.id,
-    log: (event, fields) => logger.log('error', event, fields),
-  }).catch((err: unknown) => {
-    logger.log('error', 'api_failed', { error: err instanceof Error ? err.message : String(err) });
-    return null;
-  });
+  let running: RunningTerminal;
+  try {
+    running = await startRunningTerminal(all.config, all.catalogue);
+  } catch (err) {
+    dialog.showErrorBox('好差评终端无法启动', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+    return;
+  }
+  const { terminal, logger, config } = running;
 
   powerSaveBlocker.start('prevent-display-sleep');
 
@@ -82,10 +58,10 @@ async function start(): Promise<void> {
       send: (channel, message) => win?.webContents.send(channel, message),
     },
     terminal,
-    volume: () => config.ui.volume,
+    volume: () => running.config.ui.volume,
     hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
     log: logger,
-    diagnostics,
+    diagnostics: running.diagnostics,
   });
   win = createKioskWindow(() => bridge.greet());
   app.on('second-instance', () => {
@@ -99,12 +75,17 @@ async function start(): Promise<void> {
     event.preventDefault();
     void (async () => {
       bridge.stop();
-      await api?.close();
-      await keypad.stop();
-      await forwarding.stop();
-      terminal.stop();
+      await running.stop();
       app.exit(0);
     })();
   });
   app.on('window-all-closed', () => app.quit());
+  process.on('SIGHUP', () => {
+    const next = loadAll(file, io);
+    if (!next) {
+      logger.log('error', 'config_reload_failed', { problems: problems.splice(0).length });
+      return;
+    }
+    for (const line of running.reload(next)) logger.log('warn', 'restart_needed', { detail: line });
+  });
 }

@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { freePort, type Run, runCli, waitFor } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/temp.js';
 
@@ -85,5 +86,56 @@ describe('haochaping-terminal serve', () => {
     const u = start(['frobnicate']);
     expect(await u.exit).toBe(2);
     expect(u.stderr()).toContain('unknown command "frobnicate"');
+  });
+});
+
+describe('SIGHUP', () => {
+  it('re-reads the file: what may change changes, the rest is reported as needing a restart', async () => {
+    const dir = tempDir();
+    const [apiPort, uiPort] = [await freePort(), await freePort()];
+    const file = join(dir, 'config.yaml');
+    const write = (id: string, reveal: boolean) =>
+      writeFileSync(
+        file,
+        `terminal:\n  id: ${id}\n  mode: kiosk\n  areaCode: "350521"\nkeypad:\n  driver: none\nstore:\n  path: ./t.db\napi:\n  port: ${apiPort}\n  revealRatings: ${reveal}\nui:\n  port: ${uiPort}\n`,
+      );
+    write('HA-1', false);
+    const r = start(['serve', '--config', file]);
+    await waitFor(() => r.stdout().includes('Local API:'), 'the start');
+    const api = `http://127.0.0.1:${apiPort}/v1`;
+    const open = await fetch(`${api}/prompts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        transactionId: 'TX-H',
+        service: { code: 'S', name: '事项' },
+        departments: [{ code: 'D', name: '部门' }],
+        mode: 'single',
+      }),
+    });
+    const { id } = (await open.json()) as { id: string };
+    write('HA-2', true);
+    r.child.kill('SIGHUP');
+    await waitFor(() => r.stdout().includes('Configuration reloaded.'), 'the reload');
+    expect(r.stderr()).toContain('warning: terminal changed; it takes effect only after a restart.');
+    // Rate through the screens' own bridge, as the page would.
+    const ws = new WebSocket(`ws://127.0.0.1:${uiPort}/bridge`, { origin: `http://127.0.0.1:${uiPort}` });
+    await new Promise((resolve, reject) => {
+      ws.on('open', resolve);
+      ws.on('error', reject);
+    });
+    ws.send(JSON.stringify({ type: 'intent', intent: { type: 'rate', level: 4 } }));
+    await waitFor(() => false, 'nothing', 300).catch(() => undefined);
+    ws.close();
+    // revealRatings is now on: the business system sees how the citizen rated.
+    const got = (await (await fetch(`${api}/prompts/${id}`)).json()) as {
+      status: string;
+      ratings: { level: number }[];
+    };
+    expect(got).toMatchObject({ status: 'rated', ratings: [{ level: 4 }] });
+    const health = (await (await fetch(`${api}/health`)).json()) as { terminalId: string };
+    expect(health.terminalId).toBe('HA-1');
+    r.child.kill('SIGTERM');
+    expect(await r.exit).toBe(0);
   });
 });

@@ -1,0 +1,139 @@
+// Everything a running terminal is, whichever shell shows it: the engine, the platform
+// forwarder, the keypad, the diagnostics and the local API, started and stopped in
+// order, and reloaded (SIGHUP) in the contract's terms.
+import { type ApiServer, startApi } from '../api/server.js';
+import { packageVersion } from '../config/package-root.js';
+import type { TerminalConfig } from '../config/terminal-config.js';
+import type { ReasonsCatalogue } from '../core/reasons.js';
+import { systemClock } from './clock.js';
+import { coreConfigOf } from './core-config.js';
+import { createTerminal } from './create-terminal.js';
+import { createDiagnostics, type Diagnostics } from './diagnostics.js';
+import { fileLogger } from './file-logger.js';
+import { type Forwarding, startForwarding } from './forwarding.js';
+import { type KeypadHandle, startKeypad } from './keypad-wiring.js';
+import type { Logger } from './log.js';
+import type { Terminal } from './terminal.js';
+
+export interface RunningTerminal {
+  readonly config: TerminalConfig;
+  readonly terminal: Terminal;
+  readonly keypad: KeypadHandle;
+  readonly forwarding: Forwarding;
+  readonly diagnostics: Diagnostics;
+  readonly api: ApiServer;
+  readonly logger: Logger;
+  readonly logFile: string;
+  /** Applies what may change while running; returns a line for each change that needs a restart. */
+  reload(next: { config: TerminalConfig; catalogue: ReasonsCatalogue }): string[];
+  stop(): Promise<void>;
+}
+
+/** A port that cannot be listened on, in words a technician can act on. */
+export class ListenError extends Error {}
+
+export function listenProblem(err: unknown, section: 'api' | 'ui', host: string, port: number): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return `Port ${port} on ${host} (${section}.port) is already in use: is another terminal running? Stop it, or set ${section}.port.`;
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+    return `Cannot listen on ${host}:${port} (${code}): check ${section}.host and ${section}.port.`;
+  }
+  return `Cannot start the ${section === 'api' ? 'local API' : "screens' server"}: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/** What SIGHUP cannot change, named so the technician restarts. */
+export function restartNeeded(before: TerminalConfig, after: TerminalConfig): string[] {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const checks: [string, unknown, unknown][] = [
+    ['terminal', before.terminal, after.terminal],
+    ['keypad', before.keypad, after.keypad],
+    ['store', before.store, after.store],
+    ['api.host/api.port', [before.api.host, before.api.port], [after.api.host, after.api.port]],
+    ['ui.host/ui.port', [before.ui.host, before.ui.port], [after.ui.host, after.ui.port]],
+    ['log.dir', before.log.dir, after.log.dir],
+    ['qr', before.qr, after.qr],
+    ['diagnostics', before.diagnostics, after.diagnostics],
+  ];
+  return checks
+    .filter(([, a, b]) => !same(a, b))
+    .map(([key]) => `warning: ${key} changed; it takes effect only after a restart.`);
+}
+
+export async function startRunningTerminal(
+  config: TerminalConfig,
+  catalogue: ReasonsCatalogue,
+): Promise<RunningTerminal> {
+  let current = config;
+  const { logger, file: logFile } = fileLogger(config.log.dir);
+  const terminal = createTerminal(config, catalogue, logger);
+  terminal.start();
+  const forwarding = startForwarding({ platform: config.platform, store: config.store }, terminal, logger);
+  const keypad = await startKeypad(config.keypad, terminal, logger);
+  const diagnostics = createDiagnostics({
+    get config() {
+      return current;
+    },
+    terminal,
+    keypad,
+    forwarding,
+    version: packageVersion(),
+    clock: systemClock,
+    log: logger,
+  });
+  let api: ApiServer;
+  try {
+    api = await startApi({
+      ops: terminal,
+      settings: config.api,
+      version: packageVersion(),
+      terminalId: config.terminal.id,
+      log: (event, fields) => logger.log('error', event, fields),
+    });
+  } catch (err) {
+    await keypad.stop();
+    await forwarding.stop();
+    terminal.stop();
+    throw new ListenError(listenProblem(err, 'api', config.api.host, config.api.port));
+  }
+
+  return {
+    get config() {
+      return current;
+    },
+    terminal,
+    keypad,
+    forwarding,
+    diagnostics,
+    api,
+    logger,
+    logFile,
+    reload(next) {
+      const warnings = restartNeeded(current, next.config);
+      // Only what the contract lets change at run time changes; the rest waits for a restart.
+      current = {
+        ...next.config,
+        terminal: current.terminal,
+        keypad: current.keypad,
+        store: current.store,
+        log: current.log,
+        api: { ...next.config.api, host: current.api.host, port: current.api.port },
+        ui: { ...current.ui, volume: next.config.ui.volume },
+        qr: current.qr,
+        diagnostics: current.diagnostics,
+      };
+      terminal.reconfigure(coreConfigOf(current, next.catalogue));
+      api.reload(current.api);
+      forwarding.reload(current.platform);
+      logger.log('info', 'config_reloaded');
+      return warnings;
+    },
+    async stop() {
+      await api.close();
+      await keypad.stop();
+      await forwarding.stop();
+      terminal.stop();
+    },
+  };
+}
