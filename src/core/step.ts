@@ -46,10 +46,12 @@ class Out {
     const ended = new Set(this.ops.flatMap((o) => (o.op === 'prompt_end' ? [o.id] : [])));
     const ops = this.ops.filter((o) => !(o.op === 'prompt_status' && ended.has(o.id)));
     if (ops.length > 0) effects.push({ type: 'persist', ops });
+    // The screen first once the data is on disk: the citizen is waiting on it; the
+    // keypad, the business system and the forwarder are not.
+    if (this.render) effects.push({ type: 'render' });
     effects.push(...this.effects);
     for (const promptId of this.notify) effects.push({ type: 'notify_prompt', promptId });
     if (this.forward) effects.push({ type: 'forward' });
-    if (this.render) effects.push({ type: 'render' });
     return this.reply ? { state, effects, reply: this.reply } : { state, effects };
   }
 }

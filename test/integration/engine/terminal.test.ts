@@ -62,7 +62,7 @@ describe('the engine', () => {
     expect(opened).toMatchObject({ ok: true, qr: null, expiresAt: clock.now() + 60_000 });
     clock.advance(1_500);
     t.key(2);
-    expect(seen.slice(-2)).toEqual(['sound thanks', 'thanks with 1 final']);
+    expect(seen.slice(-2)).toEqual(['thanks with 1 final', 'sound thanks']);
     expect(t.getPrompt(opened.promptId as string)).toMatchObject({
       status: 'rated',
       records: [{ level: 4 }],
