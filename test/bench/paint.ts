@@ -149,7 +149,19 @@ export async function paintFigures(): Promise<Figure[]> {
     const page = await chromium.browser.newPage({ viewport: { width: 1024, height: 600 } });
     const raw = await rawPath(page);
     const ours = await terminalPath(page);
-    if (process.env.PAINT_DEBUG) console.log('ours', [...ours].sort((a, b) => a - b).map((x) => x.toFixed(0)).join(' '), '\nraw', [...raw].sort((a, b) => a - b).map((x) => x.toFixed(0)).join(' '));
+    if (process.env.PAINT_DEBUG)
+      console.log(
+        'ours',
+        [...ours]
+          .sort((a, b) => a - b)
+          .map((x) => x.toFixed(0))
+          .join(' '),
+        '\nraw',
+        [...raw]
+          .sort((a, b) => a - b)
+          .map((x) => x.toFixed(0))
+          .join(' '),
+      );
     const figure = (p: number): Figure => ({
       name: `KP/1 press → thanks painted (p${p})`,
       value: percentile(ours, p),

@@ -70,7 +70,7 @@ describe('the main-process bridge', () => {
       name: 'please_rate',
       volume: 80,
     });
-    expect(sent.at(-1)?.[1].view.screen.kind).toBe('rate');
+    expect(sent.filter(([, m]) => m.type === 'view').at(-1)?.[1].view.screen.kind).toBe('rate');
   });
 
   it('takes intents and keyboard-wedge keys from the kiosk page only', () => {
