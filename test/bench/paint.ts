@@ -23,7 +23,7 @@ import { startPtyPair } from '../helpers/socat.js';
 import { KeypadSim } from '../sim/keypad-sim.js';
 import { type Figure, percentile } from './format.js';
 
-const ROUNDS = 80;
+const ROUNDS = 200;
 const now = () => performance.timeOrigin + performance.now();
 
 /** In the page: note when the screen turns to `kind` and the frame after it is painted. */
