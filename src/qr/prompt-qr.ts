@@ -3,7 +3,7 @@
 
 import type { QrCode } from '../core/model.js';
 import { qrSvg } from './render.js';
-import { buildPayload, makeToken, qrUrl, randomNonce } from './token.js';
+import { buildPayload, makeToken, type PayloadFacts, qrUrl, randomNonce } from './token.js';
 
 export interface PromptQrConfig {
   baseUrl: string;
@@ -13,14 +13,8 @@ export interface PromptQrConfig {
   nonce?: () => string;
 }
 
-export interface PromptQrFacts {
-  terminalId: string;
-  transactionId: string;
-  serviceCode: string;
-  departmentCodes: readonly string[];
-  clerkId: string | null;
-  nowMs: number;
-}
+/** What a prompt's QR code says; the TTL and nonce come from the configuration. */
+export type PromptQrFacts = Omit<PayloadFacts, 'ttlSeconds' | 'nonce'>;
 
 /** Synchronous because the engine asks for the QR inside its synchronous prompt opening. */
 export function createPromptQrSync(cfg: PromptQrConfig, facts: PromptQrFacts): QrCode {
