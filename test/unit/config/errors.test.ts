@@ -431,14 +431,13 @@ describe('unreadable files', () => {
       expect(loadConfig(file, { dataDir: tempFolder() })).toEqual({ ok: false, errors: [expected] });
       return;
     }
-    // Root reads anything: ask as the unprivileged user `nobody`, as a real terminal runs.
+    // Root reads anything: a child loads the code as root (the checkout may sit where
+    // only root can read), then becomes the unprivileged user `nobody` to read the file,
+    // as a real terminal would.
     const loader = new URL('../../../src/config/load.ts', import.meta.url).href;
-    const script = `import(${JSON.stringify(loader)}).then((m) => process.stdout.write(JSON.stringify(m.loadConfig(${JSON.stringify(file)}, { dataDir: '/nonexistent' }))))`;
+    const script = `import(${JSON.stringify(loader)}).then((m) => { process.setgid(65534); process.setuid(65534); process.stdout.write(JSON.stringify(m.loadConfig(${JSON.stringify(file)}, { dataDir: '/nonexistent' }))); })`;
     const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
-      uid: 65534,
-      gid: 65534,
       cwd: new URL('../../..', import.meta.url).pathname,
-      env: { ...process.env, HOME: tmpdir() },
     });
     expect(JSON.parse(out.toString())).toEqual({ ok: false, errors: [expected] });
   });
