@@ -35,14 +35,14 @@ export function nativeArchOf(bytes) {
   ) {
     // ELF: e_machine at offset 18, in the file's byte order (byte 5: 1 little, 2 big).
     const machine = bytes[5] === 2 ? (bytes[18] << 8) | bytes[19] : bytes[18] | (bytes[19] << 8);
-    return { 0x3e: 'x64', 0xb7: 'arm64', 0x28: 'armv7l', 0x03: 'ia32' }[machine] ?? `elf-machine-${machine}`;
+    return { 62: 'x64', 183: 'arm64', 40: 'armv7l', 3: 'ia32' }[machine] ?? `elf-machine-${machine}`;
   }
   if (bytes.length >= 64 && bytes[0] === 0x4d && bytes[1] === 0x5a) {
     // PE: the offset of "PE\0\0" is at 0x3c; the machine field follows it.
     const pe = bytes.readUInt32LE(0x3c);
     if (pe + 6 > bytes.length || bytes.readUInt32LE(pe) !== 0x00004550) return null;
     const machine = bytes.readUInt16LE(pe + 4);
-    return { 0x8664: 'x64', 0xaa64: 'arm64', 0x014c: 'ia32' }[machine] ?? `pe-machine-${machine}`;
+    return { 34404: 'x64', 43620: 'arm64', 332: 'ia32' }[machine] ?? `pe-machine-${machine}`;
   }
   return null;
 }

@@ -27,6 +27,7 @@ export interface SerialPortLike {
   open(callback: (err: Error | null) => void): void;
   write(data: Uint8Array): unknown;
   close(callback?: (err?: Error | null) => void): void;
+  // biome-ignore lint/suspicious/noExplicitAny: the shape of Node's EventEmitter.on, which SerialPort is
   on(event: string, listener: (...args: any[]) => void): unknown;
   removeAllListeners(event?: string): unknown;
 }

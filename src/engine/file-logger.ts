@@ -109,7 +109,10 @@ class RotatingLogFile {
   }
 
   private writeOrDrop(line: string, now: Date): void {
-    if (this.fd === null && !this.open(now.getTime())) return this.drop(null, now);
+    if (this.fd === null && !this.open(now.getTime())) {
+      this.drop(null, now);
+      return;
+    }
     let bytes = Buffer.from(line, 'utf8');
     if (this.dropped > 0) {
       const notice = formatLogLine(
@@ -122,10 +125,14 @@ class RotatingLogFile {
     }
     if (this.brokenLine) bytes = Buffer.concat([Buffer.from('\n'), bytes]);
     if (this.size > 0 && this.size + bytes.length > this.maxBytes && !this.rotate(now)) {
-      return this.drop(null, now);
+      this.drop(null, now);
+      return;
     }
     const fd = this.fd;
-    if (fd === null) return this.drop(null, now);
+    if (fd === null) {
+      this.drop(null, now);
+      return;
+    }
     const sizeBefore = this.size;
     let written = 0;
     try {
@@ -140,7 +147,8 @@ class RotatingLogFile {
       // ENOSPC and friends leave the descriptor usable: keep it, the disk may free up.
       // Anything else (EBADF, EIO) gets a fresh open on the next line.
       if (!isSpaceError(err)) this.close();
-      return this.drop(err, now);
+      this.drop(err, now);
+      return;
     }
     this.brokenLine = false;
     this.dropped = 0;

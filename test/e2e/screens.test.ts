@@ -193,6 +193,7 @@ describe('the citizen’s screens', { timeout: 60_000 }, () => {
     const h = await hall();
     const citizen = { name: '陈美英', idNumber: '350521199001011234', phone: '13812345678', type: 1 };
     await h.prompt({ citizen });
+    // biome-ignore lint/performance/useDomNodeTextContent: what a citizen sees is the rendered text
     const text = await h.page.locator('body').innerText();
     expect(text).toContain('陈*英');
     expect(text).not.toContain('陈美英');
@@ -308,6 +309,7 @@ describe('the citizen’s screens', { timeout: 60_000 }, () => {
     for (const d of '2468') await h.tap(d);
     await h.tap('确定');
     await h.page.waitForSelector('text=被平台拒收的记录（1）');
+    // biome-ignore lint/performance/useDomNodeTextContent: what a technician sees is the rendered text
     const text = await h.page.locator('#diagnostics').innerText();
     expect(text).toContain('部门编码不存在');
     expect(text).not.toContain('platform-secret-1');

@@ -1,6 +1,6 @@
 // The Electron shell: the same engine as `serve`, the screens in a kiosk window, the
 // bridge over IPC. It holds no rules.
-import { app, BrowserWindow, dialog, ipcMain, powerSaveBlocker } from 'electron';
+import { app, type BrowserWindow, dialog, ipcMain, powerSaveBlocker } from 'electron';
 import { main as cliMain, loadAll } from '../../cli.js';
 
 import { type RunningTerminal, startRunningTerminal } from '../../engine/running-terminal.js';

@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 // what was found and what is expected — and never shows a secret.
 
 import { chmodSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';

@@ -184,7 +184,7 @@ describe('fileLogger on a real small disk', () => {
   it('a full disk while rotating: no throw, no growth past the limit', () => {
     disk = mountSmallDisk(1024);
     const dir = join(disk.dir, 'logs');
-    const { logger, file, status } = fileLogger(dir, { maxBytes: 2000, keep: 2, onTrouble: () => {} });
+    const { logger, status } = fileLogger(dir, { maxBytes: 2000, keep: 2, onTrouble: () => {} });
     for (let i = 0; i < 30; i++) logger.log('info', 'tick', { i });
     fillDisk(disk.dir);
     expect(() => {

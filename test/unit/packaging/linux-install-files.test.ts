@@ -47,6 +47,7 @@ describe('the deb maintainer scripts', () => {
   it('the macro rule copied here is still electron-builder’s', () => {
     const require = createRequire(import.meta.url);
     const fpm = readFileSync(require.resolve('app-builder-lib/out/targets/FpmTarget.js'), 'utf8');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the text of electron-builder's own regex
     expect(fpm).toContain('.replace(/\\${([a-zA-Z]+)}/g, replacer)');
     expect(fpm).toMatch(/throw new Error\(`Macro \$\{p1\} is not defined`\)/);
   });
