@@ -3,62 +3,19 @@
 // citizen is thanked only for what is on disk.
 
 import { cstDate } from './cst.js';
-import type { Effect, KeypadCommand, Reply, ReplyError, SoundName, StoreOp } from './effects.js';
+import type { Reply } from './effects.js';
 import type { CoreEvent, FreshIds, Intent, IntentSource, PromptRequest } from './events.js';
 import { anomalyFlags } from './flags.js';
-import { isBad, type Level, levelAtPosition } from './levels.js';
-import type { ClerkState, PromptStatus, QrCode, RatingRecord, Scope } from './model.js';
-import { NO_REASON_NOTE, reasonsFor } from './reasons.js';
+import { ALL_KEYS, keyIntent, ledsFor, moveCursor } from './keypad-keys.js';
+import { isBad, type Level } from './levels.js';
+import type { ClerkState, PromptStatus, QrCode, Scope } from './model.js';
+import { reasonsFor } from './reasons.js';
+import { recordsOf } from './records.js';
+import { recover } from './recover.js';
 import type { CoreState, GivenRating, Phase, Session } from './state.js';
+import { Out, refuse, type StepResult } from './step-out.js';
 
-export interface StepResult {
-  state: CoreState;
-  effects: Effect[];
-  reply?: Reply;
-}
-
-/** The keypad positions on the reasons screen, shown to the citizen as hints. */
-export const REASON_KEYS = { previous: 1, next: 2, toggle: 3, change: 4, submit: 5 } as const;
-
-/** On the 并联审批 choice screen. */
-export const SCOPE_KEYS = { overall: 1, department: 2 } as const;
-
-const ALL_KEYS = 0b11111;
-
-/** Collects what one step must do, then lays it out in the one safe order. */
-class Out {
-  readonly ops: StoreOp[] = [];
-  readonly effects: Effect[] = [];
-  readonly notify = new Set<string>();
-  forward = false;
-  render = false;
-  reply: Reply | undefined;
-
-  sound(name: SoundName) {
-    this.effects.push({ type: 'sound', name });
-  }
-  keypad(command: KeypadCommand) {
-    this.effects.push({ type: 'keypad', command });
-  }
-  done(state: CoreState): StepResult {
-    const effects: Effect[] = [];
-    // A prompt rated and ended in the same step needs only its end written.
-    const ended = new Set(this.ops.flatMap((o) => (o.op === 'prompt_end' ? [o.id] : [])));
-    const ops = this.ops.filter((o) => !(o.op === 'prompt_status' && ended.has(o.id)));
-    if (ops.length > 0) effects.push({ type: 'persist', ops });
-    // The screen first once the data is on disk: the citizen is waiting on it; the
-    // keypad, the business system and the forwarder are not.
-    if (this.render) effects.push({ type: 'render' });
-    effects.push(...this.effects);
-    for (const promptId of this.notify) effects.push({ type: 'notify_prompt', promptId });
-    if (this.forward) effects.push({ type: 'forward' });
-    return this.reply ? { state, effects, reply: this.reply } : { state, effects };
-  }
-}
-
-function refuse(code: ReplyError, message: string): Reply {
-  return { ok: false, code, message };
-}
+export type { StepResult } from './step-out.js';
 
 /** Copies the parts a step may change; the configuration is only ever replaced. */
 function copy(state: CoreState): CoreState {
@@ -308,51 +265,6 @@ function openPrompt(
   return { ok: true };
 }
 
-function ledsFor(phase: Phase): number {
-  if (phase.kind === 'choose_scope')
-    return (1 << (SCOPE_KEYS.overall - 1)) | (1 << (SCOPE_KEYS.department - 1));
-  return ALL_KEYS;
-}
-
-/** What a keypad position means on the current screen, if it maps to an intent. */
-function keyIntent(state: CoreState, position: number): Intent | null {
-  const phase = (state.session as Session).phase;
-  switch (phase.kind) {
-    case 'choose_scope':
-      if (position === SCOPE_KEYS.overall) return { type: 'choose_scope', scope: 'overall' };
-      if (position === SCOPE_KEYS.department) return { type: 'choose_scope', scope: 'department' };
-      return null;
-    case 'rate':
-    case 'change': {
-      const level = levelAtPosition(state.config.keymap, position);
-      return level ? { type: 'rate', level } : null;
-    }
-    case 'reasons': {
-      if (position === REASON_KEYS.submit) return { type: 'submit_reasons' };
-      if (position === REASON_KEYS.change) return { type: 'change_level' };
-      if (position === REASON_KEYS.toggle) {
-        const rating = (state.session as Session).ratings[phase.rating] as GivenRating;
-        const reason = reasonsFor(state.config.catalogue, rating.level)[phase.cursor];
-        return reason ? { type: 'toggle_reason', code: reason.code } : null;
-      }
-      return null;
-    }
-  }
-}
-
-function moveCursor(state: CoreState, out: Out, now: number, position: number) {
-  const s = state.session as Session;
-  if (s.phase.kind !== 'reasons') return;
-  const rating = s.ratings[s.phase.rating] as GivenRating;
-  const count = reasonsFor(state.config.catalogue, rating.level).length;
-  if (count === 0) return;
-  if (position === REASON_KEYS.previous) s.phase.cursor = (s.phase.cursor + count - 1) % count;
-  else if (position === REASON_KEYS.next) s.phase.cursor = (s.phase.cursor + 1) % count;
-  else return;
-  s.deadline = now + state.config.reasonsTimeoutMs;
-  out.render = true;
-}
-
 function onIntent(
   state: CoreState,
   out: Out,
@@ -585,80 +497,6 @@ function endSession(state: CoreState, out: Out, now: number, how: PromptStatus |
     state.clerk.status = 'paused';
     state.clerk.pauseWhenDone = false;
     out.ops.push({ op: 'clerk', clerk: { ...state.clerk } });
-  }
-  out.render = true;
-}
-
-/** The records a given rating stands for, as the store and the platform see them. */
-export function recordsOf(state: CoreState, s: Session, rating: GivenRating): RatingRecord[] {
-  const cfg = state.config;
-  const noReasons = isBad(rating.level) && rating.final && rating.reasons.length === 0;
-  return rating.recordIds.map((id, i) => ({
-    id,
-    promptId: s.id,
-    transactionId: s.transactionId,
-    assessNumber: 1,
-    channel: cfg.channel,
-    level: rating.level,
-    reasons: [...rating.reasons],
-    comment: noReasons ? NO_REASON_NOTE : '',
-    ratedAt: rating.ratedAt,
-    areaCode: cfg.areaCode,
-    service: s.service,
-    department: s.departments[rating.departments[i] as number] as Session['departments'][number],
-    clerk: s.clerk,
-    scope: rating.scope,
-    terminalId: cfg.terminalId,
-    windowNo: cfg.windowNo,
-    citizen: rating.realName ? s.citizen : null,
-    flags: [...rating.flags],
-    catalogueVersion: cfg.catalogue.version,
-    final: rating.final,
-  }));
-}
-
-function recover(state: CoreState, out: Out, now: number, event: Extract<CoreEvent, { type: 'recover' }>) {
-  state.clerk = event.clerk && state.config.mode === 'counter' ? { ...event.clerk } : null;
-  state.inviteSeq = event.inviteSeq;
-  // A 差评 cut off on its reasons screen (power cut, crash) is final as it stood.
-  const finals = event.drafts.map((r) => ({
-    ...r,
-    final: true,
-    comment: r.reasons.length === 0 && r.comment === '' ? NO_REASON_NOTE : r.comment,
-  }));
-  if (finals.length > 0) {
-    out.ops.push({ op: 'records_put', records: finals });
-    out.forward = true;
-  }
-  for (const p of event.unfinished) {
-    // An unanswered prompt that is still in time comes back on screen: the citizen
-    // may still be standing there after a power blip.
-    if (p.status === 'open' && now < p.expiresAt && !state.session) {
-      state.session = {
-        id: p.id,
-        transactionId: p.transactionId,
-        service: p.service,
-        departments: p.departments,
-        mode: p.mode,
-        citizen: p.citizen,
-        clerk: p.clerk,
-        qr: event.qr,
-        openedAt: p.openedAt,
-        expiresAt: p.expiresAt,
-        status: 'open',
-        realName: false,
-        phase: p.mode === 'parallel' ? { kind: 'choose_scope' } : { kind: 'rate', target: 'all' },
-        deadline: p.expiresAt,
-        shownAt: now,
-        ratings: [],
-      };
-      out.keypad({ kind: 'arm', on: true });
-      out.keypad({ kind: 'leds', mask: ledsFor(state.session.phase), blink: false });
-      continue;
-    }
-    const status: PromptStatus = p.status === 'open' ? 'expired' : p.status;
-    out.ops.push({ op: 'prompt_end', id: p.id, status, at: now });
-    out.notify.add(p.id);
   }
   out.render = true;
 }

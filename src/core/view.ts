@@ -1,12 +1,12 @@
 // The view model: what each screen shows, as data. The renderer is a pure function of
 // this; it never decides what happens next.
 
+import { REASON_KEYS, SCOPE_KEYS } from './keypad-keys.js';
 import { type Keymap, LEVELS, type Level, levelInfo, positionOfLevel } from './levels.js';
 import { maskName } from './mask.js';
 import type { Department, Scope } from './model.js';
 import { reasonsFor } from './reasons.js';
 import type { CoreState, GivenRating, Session } from './state.js';
-import { REASON_KEYS, SCOPE_KEYS } from './step.js';
 
 export interface ClerkCard {
   id: string;

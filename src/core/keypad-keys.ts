@@ -1,0 +1,62 @@
+// What the keypad's five keys mean on each screen (the screens show the same hints),
+// and which of its lights are on.
+
+import type { Intent } from './events.js';
+import { levelAtPosition } from './levels.js';
+import { reasonsFor } from './reasons.js';
+import type { CoreState, GivenRating, Phase, Session } from './state.js';
+import type { Out } from './step-out.js';
+
+/** The keypad positions on the reasons screen, shown to the citizen as hints. */
+export const REASON_KEYS = { previous: 1, next: 2, toggle: 3, change: 4, submit: 5 } as const;
+
+/** On the 并联审批 choice screen. */
+export const SCOPE_KEYS = { overall: 1, department: 2 } as const;
+
+/** All five rating keys lit. */
+export const ALL_KEYS = 0b11111;
+
+export function ledsFor(phase: Phase): number {
+  if (phase.kind === 'choose_scope')
+    return (1 << (SCOPE_KEYS.overall - 1)) | (1 << (SCOPE_KEYS.department - 1));
+  return ALL_KEYS;
+}
+
+/** What a keypad position means on the current screen, if it maps to an intent. */
+export function keyIntent(state: CoreState, position: number): Intent | null {
+  const phase = (state.session as Session).phase;
+  switch (phase.kind) {
+    case 'choose_scope':
+      if (position === SCOPE_KEYS.overall) return { type: 'choose_scope', scope: 'overall' };
+      if (position === SCOPE_KEYS.department) return { type: 'choose_scope', scope: 'department' };
+      return null;
+    case 'rate':
+    case 'change': {
+      const level = levelAtPosition(state.config.keymap, position);
+      return level ? { type: 'rate', level } : null;
+    }
+    case 'reasons': {
+      if (position === REASON_KEYS.submit) return { type: 'submit_reasons' };
+      if (position === REASON_KEYS.change) return { type: 'change_level' };
+      if (position === REASON_KEYS.toggle) {
+        const rating = (state.session as Session).ratings[phase.rating] as GivenRating;
+        const reason = reasonsFor(state.config.catalogue, rating.level)[phase.cursor];
+        return reason ? { type: 'toggle_reason', code: reason.code } : null;
+      }
+      return null;
+    }
+  }
+}
+
+export function moveCursor(state: CoreState, out: Out, now: number, position: number) {
+  const s = state.session as Session;
+  if (s.phase.kind !== 'reasons') return;
+  const rating = s.ratings[s.phase.rating] as GivenRating;
+  const count = reasonsFor(state.config.catalogue, rating.level).length;
+  if (count === 0) return;
+  if (position === REASON_KEYS.previous) s.phase.cursor = (s.phase.cursor + count - 1) % count;
+  else if (position === REASON_KEYS.next) s.phase.cursor = (s.phase.cursor + 1) % count;
+  else return;
+  s.deadline = now + state.config.reasonsTimeoutMs;
+  out.render = true;
+}

@@ -1,0 +1,59 @@
+// Start-up: what a previous run left unfinished is picked up as the rules say.
+
+import type { CoreEvent } from './events.js';
+import { ledsFor } from './keypad-keys.js';
+import type { PromptStatus } from './model.js';
+import { NO_REASON_NOTE } from './reasons.js';
+import type { CoreState } from './state.js';
+import type { Out } from './step-out.js';
+
+export function recover(
+  state: CoreState,
+  out: Out,
+  now: number,
+  event: Extract<CoreEvent, { type: 'recover' }>,
+) {
+  state.clerk = event.clerk && state.config.mode === 'counter' ? { ...event.clerk } : null;
+  state.inviteSeq = event.inviteSeq;
+  // A 差评 cut off on its reasons screen (power cut, crash) is final as it stood.
+  const finals = event.drafts.map((r) => ({
+    ...r,
+    final: true,
+    comment: r.reasons.length === 0 && r.comment === '' ? NO_REASON_NOTE : r.comment,
+  }));
+  if (finals.length > 0) {
+    out.ops.push({ op: 'records_put', records: finals });
+    out.forward = true;
+  }
+  for (const p of event.unfinished) {
+    // An unanswered prompt that is still in time comes back on screen: the citizen
+    // may still be standing there after a power blip.
+    if (p.status === 'open' && now < p.expiresAt && !state.session) {
+      state.session = {
+        id: p.id,
+        transactionId: p.transactionId,
+        service: p.service,
+        departments: p.departments,
+        mode: p.mode,
+        citizen: p.citizen,
+        clerk: p.clerk,
+        qr: event.qr,
+        openedAt: p.openedAt,
+        expiresAt: p.expiresAt,
+        status: 'open',
+        realName: false,
+        phase: p.mode === 'parallel' ? { kind: 'choose_scope' } : { kind: 'rate', target: 'all' },
+        deadline: p.expiresAt,
+        shownAt: now,
+        ratings: [],
+      };
+      out.keypad({ kind: 'arm', on: true });
+      out.keypad({ kind: 'leds', mask: ledsFor(state.session.phase), blink: false });
+      continue;
+    }
+    const status: PromptStatus = p.status === 'open' ? 'expired' : p.status;
+    out.ops.push({ op: 'prompt_end', id: p.id, status, at: now });
+    out.notify.add(p.id);
+  }
+  out.render = true;
+}
