@@ -155,12 +155,31 @@ export class Hall {
     return [...this.platform.accepted.values()];
   }
 
-  /** Screenshots at 1024×600 and 1920×1080 into test-results/screens/. */
+  /**
+   * Screenshots at 1024×600, 1920×1080 and portrait 600×1024 into test-results/screens/,
+   * checking on the small ones that every visible button is a target of 96 CSS px or more.
+   */
   async shoot(name: string): Promise<void> {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    await this.page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-1024x600.png`) });
-    await this.page.setViewportSize({ width: 1920, height: 1080 });
-    await this.page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-1920x1080.png`) });
+    for (const [w, h] of [
+      [1024, 600],
+      [1920, 1080],
+      [600, 1024],
+    ] as const) {
+      await this.page.setViewportSize({ width: w, height: h });
+      await this.page.waitForTimeout(50);
+      if (w < 1920) {
+        const small = await this.page.$$eval('button', (buttons) =>
+          buttons
+            .filter((b) => b.offsetParent !== null)
+            .map((b) => ({ text: b.getAttribute('aria-label') ?? b.textContent, box: b.getBoundingClientRect() }))
+            .filter((b) => b.box.width < 96 || b.box.height < 96)
+            .map((b) => `${b.text} ${Math.round(b.box.width)}×${Math.round(b.box.height)}`),
+        );
+        if (small.length > 0) throw new Error(`${name} at ${w}×${h}: buttons under 96 px: ${small.join(', ')}`);
+      }
+      await this.page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${w}x${h}.png`) });
+    }
     await this.page.setViewportSize({ width: 1024, height: 600 });
   }
 
