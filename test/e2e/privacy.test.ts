@@ -7,9 +7,8 @@
 // careless writer could have used.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { waitFor } from '../helpers/cli.js';
 import { Hall } from '../helpers/hall.js';
 
@@ -20,15 +19,7 @@ const ID_NUMBER = '35052119900101123X';
 const PHONE = '13912345678';
 const CITIZEN = { name: NAME, idNumber: ID_NUMBER, phone: PHONE, type: 1 };
 
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
-let browser: Browser;
-beforeAll(async () => {
-  chromium = await launchChromium();
-  browser = chromium.browser;
-});
-afterAll(async () => {
-  await chromium?.close();
-});
+const browser = chromiumForFile();
 
 const halls: Hall[] = [];
 afterEach(async () => {
@@ -101,7 +92,7 @@ function allFiles(dir: string): string[] {
 
 describe('personal data at rest', { timeout: 90_000 }, () => {
   it('after consented 实名评价 and error paths, no file holds the name, id number or phone in clear', async () => {
-    const h = await Hall.open(browser);
+    const h = await Hall.open(browser());
     halls.push(h);
     await h.signIn();
     await h.page.waitForSelector('h1:text("欢迎光临")');

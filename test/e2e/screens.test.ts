@@ -1,22 +1,13 @@
 // The citizen's screens end to end: the real serve process, the API opening prompts,
 // the KP/1 keypad simulator on a pty, the platform simulator, and Debian's Chromium.
 // Each scenario asserts what the screen shows and what the store (and platform) hold.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { waitFor } from '../helpers/cli.js';
 import { Hall, type HallOptions } from '../helpers/hall.js';
 import { fillDisk, mountSmallDisk, type SmallDisk } from '../helpers/tmpfs.js';
 
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
-let browser: Browser;
-beforeAll(async () => {
-  chromium = await launchChromium();
-  browser = chromium.browser;
-});
-afterAll(async () => {
-  await chromium?.close();
-});
+const browser = chromiumForFile();
 
 const halls: Hall[] = [];
 let disk: SmallDisk | null = null;
@@ -27,7 +18,7 @@ afterEach(async () => {
 });
 
 async function hall(options: HallOptions = {}, clerk = true): Promise<Hall> {
-  const h = await Hall.open(browser, options);
+  const h = await Hall.open(browser(), options);
   halls.push(h);
   if (clerk && (options.mode ?? 'counter') === 'counter') {
     await h.signIn();

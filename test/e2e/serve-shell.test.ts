@@ -1,24 +1,15 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PACKAGE_ROOT } from '../../src/config/package-root.js';
 import { Terminal } from '../../src/engine/terminal.js';
 import { type ServeShell, startServeShell } from '../../src/shells/serve/server.js';
 import { RatingStore } from '../../src/store/store.js';
-import { launchChromium } from '../helpers/chromium.js';
+import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { clerk, coreConfig, request } from '../helpers/core-fixture.js';
 import { tempDir } from '../helpers/temp.js';
 
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
-let browser: Browser;
-beforeAll(async () => {
-  chromium = await launchChromium();
-  browser = chromium.browser;
-});
-afterAll(async () => {
-  await chromium?.close();
-});
+const browser = chromiumForFile();
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -48,7 +39,7 @@ async function rig(mode: 'counter' | 'kiosk' = 'counter') {
     () => terminal.stop(),
     () => shell.close(),
   );
-  const page = await browser.newPage({ viewport: { width: 1024, height: 600 } });
+  const page = await browser().newPage({ viewport: { width: 1024, height: 600 } });
   cleanup.push(() => page.close());
   await page.goto(shell.url);
   return { terminal, shell, page };

@@ -172,11 +172,15 @@ export class Hall {
         const small = await this.page.$$eval('button', (buttons) =>
           buttons
             .filter((b) => b.offsetParent !== null)
-            .map((b) => ({ text: b.getAttribute('aria-label') ?? b.textContent, box: b.getBoundingClientRect() }))
+            .map((b) => ({
+              text: b.getAttribute('aria-label') ?? b.textContent,
+              box: b.getBoundingClientRect(),
+            }))
             .filter((b) => b.box.width < 96 || b.box.height < 96)
             .map((b) => `${b.text} ${Math.round(b.box.width)}×${Math.round(b.box.height)}`),
         );
-        if (small.length > 0) throw new Error(`${name} at ${w}×${h}: buttons under 96 px: ${small.join(', ')}`);
+        if (small.length > 0)
+          throw new Error(`${name} at ${w}×${h}: buttons under 96 px: ${small.join(', ')}`);
       }
       await this.page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${w}x${h}.png`) });
     }
