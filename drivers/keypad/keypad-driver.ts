@@ -3,21 +3,16 @@
 
 import type { KeypadCommand } from '../../src/core/effects.js';
 import type { KeypadFault } from '../../src/core/model.js';
+import type { Clock, Logger } from '../../src/core/outer-ports.js';
 import type { Hello, KeyCode } from './kp1-codec.js';
 
 export type KeypadPress = KeyCode;
 
-/** The shape of the engine's Clock, so tests can drive a driver with fake time. */
-export interface Timers {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** The engine's Clock, so tests can drive a driver with fake time. */
+export type Timers = Clock;
 
-/** The shape of the engine's Logger. Fields never carry personal data. */
-export interface DriverLog {
-  log(level: 'info' | 'warn' | 'error', event: string, fields?: Record<string, unknown>): void;
-}
+/** The engine's Logger. Fields never carry personal data. */
+export type DriverLog = Logger;
 
 export const silentDriverLog: DriverLog = { log() {} };
 

@@ -1,11 +1,9 @@
 // Time and ids come from outside the rules; tests hand in their own.
 import { randomUUID } from 'node:crypto';
 
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { Clock } from '../core/outer-ports.js';
+
+export type { Clock } from '../core/outer-ports.js';
 
 export const systemClock: Clock = {
   now: () => Date.now(),

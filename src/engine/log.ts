@@ -2,13 +2,10 @@
 // citizen's name, id number and phone are never handed to a logger. Every line is
 // still redacted on the way out (log-redact.ts), in case one slips through.
 
+import type { Logger, LogLevel } from '../core/outer-ports.js';
 import { redactFields, redactText } from './log-redact.js';
 
-export type LogLevel = 'info' | 'warn' | 'error';
-
-export interface Logger {
-  log(level: LogLevel, event: string, fields?: Record<string, unknown>): void;
-}
+export type { Logger, LogLevel } from '../core/outer-ports.js';
 
 /** Keys every line owns; a field of the same name is kept under a `field.` prefix. */
 const RESERVED = new Set(['t', 'level', 'event']);

@@ -6,6 +6,7 @@
 // an idle poll, or a back-off. Nothing here sleeps, so tests drive it with fake time.
 
 import type { PlatformState, RatingRecord } from '../core/model.js';
+import type { Clock, Logger } from '../core/outer-ports.js';
 import { scrubPersonal } from '../core/personal-data.js';
 import type { OutboxItem, OutboxStore, RecordKey } from '../store/outbox.js';
 import type { PlatformAdapter, RecordResult, UploadOutcome } from './adapter.js';
@@ -13,15 +14,8 @@ import { offlineDelay, PAUSE_CAP_MS, pauseDelay } from './backoff.js';
 import { BatchSplitter } from './bisect.js';
 import { createHttpTransport, type Transport } from './http-transport.js';
 
-export interface ForwarderClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export interface ForwarderLog {
-  log(level: 'info' | 'warn' | 'error', event: string, fields?: Record<string, unknown>): void;
-}
+export type ForwarderClock = Clock;
+export type ForwarderLog = Logger;
 
 export interface ForwarderStatus {
   state: PlatformState;
