@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { protocol } from 'electron';
 import { PACKAGE_ROOT } from '../../config/package-root.js';
-import { readStatic } from '../serve/static-files.js';
+import { readScreenFile } from '../serve/static-files.js';
 import { APP_SCHEME } from './channels.js';
 
 export const CONTENT_SECURITY_POLICY =
@@ -20,21 +20,10 @@ export function registerAppScheme(): void {
 }
 
 export function serveAppScheme(): void {
-  const webRoot = join(PACKAGE_ROOT, 'dist', 'web');
-  const soundsRoot = join(PACKAGE_ROOT, 'assets', 'sounds');
+  const roots = { web: join(PACKAGE_ROOT, 'dist', 'web'), sounds: join(PACKAGE_ROOT, 'assets', 'sounds') };
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const path = url.pathname;
-    const file =
-      url.host !== 'terminal'
-        ? null
-        : path === '/'
-          ? await readStatic(webRoot, 'renderer/index.html')
-          : path.startsWith('/app/')
-            ? await readStatic(webRoot, path.slice('/app/'.length))
-            : path.startsWith('/sounds/')
-              ? await readStatic(soundsRoot, path.slice('/sounds/'.length))
-              : null;
+    const file = url.host === 'terminal' ? await readScreenFile(url.pathname, roots) : null;
     if (!file) return new Response('not found', { status: 404 });
     return new Response(new Uint8Array(file.body), {
       headers: {

@@ -9,7 +9,7 @@ import type { Diagnostics } from '../../engine/diagnostics.js';
 import type { Logger } from '../../engine/log.js';
 import { handleScreenMessage } from '../../engine/screen-messages.js';
 import type { Terminal } from '../../engine/terminal.js';
-import { readStatic } from './static-files.js';
+import { readScreenFile } from './static-files.js';
 
 export interface ServeShellOptions {
   terminal: Terminal;
@@ -66,14 +66,7 @@ export async function startServeShell(opts: ServeShellOptions): Promise<ServeShe
       return;
     }
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const file =
-      path === '/'
-        ? await readStatic(opts.webRoot, 'renderer/index.html')
-        : path.startsWith('/app/')
-          ? await readStatic(opts.webRoot, path.slice('/app/'.length))
-          : path.startsWith('/sounds/')
-            ? await readStatic(opts.soundsRoot, path.slice('/sounds/'.length))
-            : null;
+    const file = await readScreenFile(path, { web: opts.webRoot, sounds: opts.soundsRoot });
     if (!file) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('not found');

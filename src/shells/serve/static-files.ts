@@ -39,3 +39,21 @@ export async function readStatic(root: string, urlPath: string): Promise<StaticF
     return null;
   }
 }
+
+export interface ScreenRoots {
+  /** The built screens (dist/web). */
+  web: string;
+  /** Voice prompts (assets/sounds). */
+  sounds: string;
+}
+
+/**
+ * The screens' URL layout, the same in both shells: `/` is the page, `/app/…` its
+ * scripts and styles, `/sounds/…` the voice prompts. Null for anything else.
+ */
+export function readScreenFile(urlPath: string, roots: ScreenRoots): Promise<StaticFile | null> {
+  if (urlPath === '/') return readStatic(roots.web, 'renderer/index.html');
+  if (urlPath.startsWith('/app/')) return readStatic(roots.web, urlPath.slice('/app/'.length));
+  if (urlPath.startsWith('/sounds/')) return readStatic(roots.sounds, urlPath.slice('/sounds/'.length));
+  return Promise.resolve(null);
+}
