@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { PromptRequest } from '../core/events.js';
+import { isLoopbackHost } from '../core/loopback.js';
 import type { Citizen, Clerk } from '../core/model.js';
 import { renderPng } from '../qr/render.js';
 import type { PromptSummary } from '../store/store.js';
@@ -44,8 +45,6 @@ export interface ApiOptions {
   log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|::ffff:127\.\d+\.\d+\.\d+)$/i;
-
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -75,7 +74,7 @@ function refuse(reply: { ok: false; code: string; message: string }): never {
 
 export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   const settings = { ...opts.settings };
-  if (!settings.token && !LOOPBACK.test(settings.host)) {
+  if (!settings.token && !isLoopbackHost(settings.host)) {
     throw new Error(`api.host ${settings.host} is not a loopback address: set api.token, or bind 127.0.0.1`);
   }
   const { ops } = opts;
