@@ -13,6 +13,8 @@ export type DownMessage =
   | { type: 'sound'; name: SoundName; volume: number }
   /** Keyboard-wedge keypads: which key codes (KeyboardEvent.code) mean positions 1–5. */
   | { type: 'hid_keys'; keys: string[][] }
+  /** Whether `diagnostics.pin` is set: without it the screens offer no way into diagnostics. */
+  | { type: 'diagnostics_enabled'; enabled: boolean }
   /** Only to the screen that asked, with the right PIN. */
   | DiagnosticsAnswer;
 

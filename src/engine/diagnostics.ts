@@ -24,6 +24,8 @@ export interface DiagnosticsDeps {
 }
 
 export interface Diagnostics {
+  /** A PIN is set; a change takes a restart, like the rest of `diagnostics`. */
+  readonly enabled: boolean;
   open(pin: string): DiagnosticsAnswer;
   /** Sends rejected records again (after the technician fixed the cause), then the fresh view. */
   retryRejected(pin: string): DiagnosticsAnswer;
@@ -107,6 +109,9 @@ export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
   };
 
   return {
+    get enabled() {
+      return deps.config.diagnostics.pin !== null;
+    },
     open(pin) {
       const refused = check(pin);
       if (refused) return refused;

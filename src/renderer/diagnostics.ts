@@ -1,11 +1,16 @@
 // The technicians' screen, over the citizen's: opened by holding the top-left corner
 // for 3 s (or Ctrl+Shift+D on a keyboard), then a PIN the engine checks. Citizens do
-// not hold an empty corner for 3 s by chance; the PIN keeps out those who do.
+// not hold an empty corner for 3 s by chance; the PIN keeps out those who do. Without
+// a PIN configured there is no corner and no pad at all. It never covers a prompt: a
+// prompt that opens closes it, and it does not open while one is on the screen.
 import type { UpMessage } from '../core/bridge.js';
 import type { DiagnosticsAnswer, DiagnosticsView } from '../core/diagnostics-view.js';
+import type { Screen } from '../core/view.js';
 
 const HOLD_MS = 3_000;
 const IDLE_CLOSE_MS = 120_000;
+/** The screens on which a citizen is being asked something. */
+const PROMPT_SCREENS: ReadonlySet<Screen['kind']> = new Set(['choose_scope', 'rate', 'reasons']);
 
 type Send = (m: UpMessage) => void;
 
@@ -28,24 +33,17 @@ export class DiagnosticsOverlay {
   private readonly root: HTMLElement;
   private pin = '';
   private idleTimer: number | undefined;
+  /** The corner to hold, there only once the engine says a PIN is set; while null, nothing opens. */
+  private corner: HTMLElement | null = null;
+  private promptShown = false;
 
   constructor(private readonly send: Send) {
     this.root = el('div', undefined, 'overlay');
     this.root.id = 'diagnostics';
     this.root.hidden = true;
     document.body.append(this.root);
-    const corner = el('div', undefined, 'corner');
-    corner.setAttribute('aria-hidden', 'true');
-    let hold: number | undefined;
-    corner.addEventListener('pointerdown', () => {
-      hold = window.setTimeout(() => this.askPin(''), HOLD_MS);
-    });
-    for (const end of ['pointerup', 'pointerleave', 'pointercancel']) {
-      corner.addEventListener(end, () => window.clearTimeout(hold));
-    }
-    document.body.append(corner);
     document.addEventListener('keydown', (e) => {
-      if (e.ctrlKey && e.shiftKey && e.code === 'KeyD') {
+      if (this.corner && e.ctrlKey && e.shiftKey && e.code === 'KeyD') {
         e.preventDefault();
         this.askPin('');
       }
@@ -57,7 +55,38 @@ export class DiagnosticsOverlay {
     return !this.root.hidden;
   }
 
+  /** Whether `diagnostics.pin` is set, as the engine says on connecting. */
+  setEnabled(enabled: boolean): void {
+    if (!enabled) {
+      this.close();
+      this.corner?.remove();
+      this.corner = null;
+      return;
+    }
+    if (this.corner) return;
+    const corner = el('div', undefined, 'corner');
+    corner.setAttribute('aria-hidden', 'true');
+    let hold: number | undefined;
+    corner.addEventListener('pointerdown', () => {
+      window.clearTimeout(hold);
+      hold = window.setTimeout(() => this.askPin(''), HOLD_MS);
+    });
+    for (const end of ['pointerup', 'pointerleave', 'pointercancel']) {
+      corner.addEventListener(end, () => window.clearTimeout(hold));
+    }
+    document.body.append(corner);
+    this.corner = corner;
+  }
+
+  /** Each screen the engine shows: a prompt takes the screen back from the technician at once. */
+  screen(kind: Screen['kind']): void {
+    this.promptShown = PROMPT_SCREENS.has(kind);
+    if (this.promptShown) this.close();
+  }
+
   answer(a: DiagnosticsAnswer): void {
+    // An answer that arrives after the overlay was closed (by 取消 or by a prompt) opens nothing.
+    if (!this.open) return;
     if (a.type === 'diagnostics') this.show(a.view);
     else {
       const why =
@@ -78,6 +107,7 @@ export class DiagnosticsOverlay {
   private close() {
     this.pin = '';
     this.root.hidden = true;
+    this.root.classList.remove('pin');
     this.root.replaceChildren();
     window.clearTimeout(this.idleTimer);
   }
@@ -90,36 +120,47 @@ export class DiagnosticsOverlay {
   }
 
   private askPin(message: string) {
+    if (!this.corner || this.promptShown) return;
     this.touch();
     this.root.hidden = false;
+    this.root.classList.add('pin');
     let entered = '';
     const shown = el('p', '', 'pin-shown');
     const pad = el('div', undefined, 'pin-pad');
+    const keyClass: Record<string, string> = { 清除: 'secondary', 确定: 'primary' };
     for (const d of ['1', '2', '3', '4', '5', '6', '7', '8', '9', '清除', '0', '确定']) {
       pad.append(
-        this.button(d, () => {
-          if (d === '清除') entered = '';
-          else if (d === '确定') {
-            this.pin = entered;
-            this.send({ type: 'diagnostics_open', pin: entered });
-            return;
-          } else if (entered.length < 12) entered += d;
-          shown.textContent = '●'.repeat(entered.length);
-        }),
+        this.button(
+          d,
+          () => {
+            if (d === '清除') entered = '';
+            else if (d === '确定') {
+              this.pin = entered;
+              this.send({ type: 'diagnostics_open', pin: entered });
+              return;
+            } else if (entered.length < 12) entered += d;
+            shown.textContent = '●'.repeat(entered.length);
+          },
+          keyClass[d] ?? '',
+        ),
       );
     }
-    this.root.replaceChildren(
+    // Text and 取消 beside the keys in landscape, above them in portrait: the whole pad
+    // fits the smallest screen (800×480) without scrolling.
+    const text = el('div', undefined, 'pin-text');
+    text.append(
       el('h2', '技术人员诊断'),
       el('p', message || '请输入诊断密码', message ? 'pin-error' : ''),
       shown,
-      pad,
       this.button('取消', () => this.close(), 'secondary'),
     );
+    this.root.replaceChildren(text, pad);
   }
 
   private show(v: DiagnosticsView) {
     this.touch();
     this.root.hidden = false;
+    this.root.classList.remove('pin');
     const table = (rows: [string, string][]) => {
       const t = el('table');
       for (const [k, val] of rows) {

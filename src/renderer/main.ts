@@ -21,10 +21,14 @@ function onMessage(m: DownMessage) {
       // Deadlines are in the engine's time; the screen counts down in its own.
       clockOffset = m.view.now - Date.now();
       render(m.view, root, banner, (intent) => transport.send({ type: 'intent', intent }));
+      diagnostics.screen(m.view.screen.kind);
       tick();
       return;
     case 'hid_keys':
       hidCodes = new Set(m.keys.flat());
+      return;
+    case 'diagnostics_enabled':
+      diagnostics.setEnabled(m.enabled);
       return;
     case 'diagnostics':
     case 'diagnostics_refused':
@@ -48,8 +52,10 @@ function tick() {
 }
 setInterval(tick, 250);
 
+// Keypad keys always go to the engine: the technicians' overlay never covers a prompt,
+// so a key pressed while it is up has nothing to rate and the engine ignores it.
 document.addEventListener('keydown', (e) => {
-  if (!hidCodes.has(e.code) || e.repeat || diagnostics.open) return;
+  if (!hidCodes.has(e.code) || e.repeat) return;
   e.preventDefault();
   transport.send({ type: 'hid_key', code: e.code });
 });

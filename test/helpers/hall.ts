@@ -19,7 +19,8 @@ export interface HallOptions {
   reasonsTimeoutSeconds?: number;
   /** Put the store here (e.g. a small tmpfs) instead of a temp folder. */
   storeDir?: string;
-  keypad?: boolean;
+  /** The KP/1 keypad simulator on a pty (true, the default), none, or a keyboard-wedge keypad typing into the page. */
+  keypad?: boolean | 'hid';
   /** diagnostics.pin; absent leaves the technicians' screen disabled. */
   pin?: string;
 }
@@ -43,7 +44,7 @@ export class Hall {
 
   private async start(browser: Browser, o: HallOptions) {
     this.platform = await PlatformSim.start({ appMark: 'HA-APP', secret: 'platform-secret-1' });
-    if (o.keypad ?? true) {
+    if ((o.keypad ?? true) === true) {
       this.pty = await startPtyPair();
       this.keypad = new KeypadSim({ path: this.pty.b });
       await this.keypad.open();
@@ -60,7 +61,9 @@ export class Hall {
         hallName: '惠安县行政服务中心',
         areaCode: '350521',
       },
-      keypad: this.pty ? { driver: 'frame', path: this.pty.a } : { driver: 'none' },
+      keypad: this.pty
+        ? { driver: 'frame', path: this.pty.a }
+        : { driver: o.keypad === 'hid' ? 'hid' : 'none' },
       store: { path: this.dbPath, keyFile: join(this.dir, 'terminal.key') },
       log: { dir: join(this.dir, 'logs') },
       platform: { url: this.platform.url, appMark: 'HA-APP', secret: 'platform-secret-1' },

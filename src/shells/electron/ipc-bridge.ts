@@ -64,9 +64,10 @@ export function startIpcBridge(opts: BridgeOptions): { greet(): void; stop(): vo
     sound: (name) => send({ type: 'sound', name, volume: opts.volume() }),
   });
   return {
-    /** A (re)loaded page gets its keys and the current screen at once. */
+    /** A (re)loaded page gets its keys, whether diagnostics exist, and the current screen at once. */
     greet() {
       send({ type: 'hid_keys', keys: opts.hidKeys });
+      send({ type: 'diagnostics_enabled', enabled: opts.diagnostics?.enabled ?? false });
       send({ type: 'view', view: terminal.view() });
     },
     stop() {

@@ -104,6 +104,7 @@ export async function startServeShell(opts: ServeShellOptions): Promise<ServeShe
 
   wss.on('connection', (ws) => {
     send(ws, { type: 'hid_keys', keys: opts.hidKeys });
+    send(ws, { type: 'diagnostics_enabled', enabled: opts.diagnostics?.enabled ?? false });
     send(ws, { type: 'view', view: terminal.view() });
     ws.on('message', (data, isBinary) => {
       const message = isBinary ? null : parseUpMessage(data.toString('utf8'));

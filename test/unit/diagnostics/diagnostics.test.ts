@@ -79,11 +79,14 @@ function rig(pin: string | null) {
 
 describe('diagnostics', () => {
   it('is disabled without a PIN', () => {
-    expect(rig(null).diagnostics.open('')).toEqual({
+    const { diagnostics } = rig(null);
+    expect(diagnostics.enabled).toBe(false);
+    expect(diagnostics.open('')).toEqual({
       type: 'diagnostics_refused',
       reason: 'disabled',
       retryInSeconds: 0,
     });
+    expect(rig('2468').diagnostics.enabled).toBe(true);
   });
 
   it('shows state, queue and configuration with every secret masked', () => {

@@ -57,13 +57,16 @@ function rig() {
 }
 
 describe('the main-process bridge', () => {
-  it('greets a loaded page with its keys and the screen, and pushes views and sounds down', () => {
+  it('greets a loaded page with its keys, whether diagnostics exist, and the screen, and pushes views and sounds down', () => {
     const { terminal, sent, bridge } = rig();
     bridge.greet();
     expect(sent.map(([c, m]) => [c, m.type])).toEqual([
       [CHANNELS.down, 'hid_keys'],
+      [CHANNELS.down, 'diagnostics_enabled'],
       [CHANNELS.down, 'view'],
     ]);
+    // This rig has no diagnostics: the page must offer no way into them.
+    expect(sent[1]?.[1]).toEqual({ type: 'diagnostics_enabled', enabled: false });
     terminal.openPrompt(request());
     expect(sent.filter(([, m]) => m.type === 'sound').at(-1)?.[1]).toEqual({
       type: 'sound',
