@@ -4,7 +4,8 @@
 //   checkpoints it defers done (each prompt is two commits: the opening, then the rating
 //   with its record); against bare better-sqlite3 writing the same rows in the same two
 //   commits per prompt, with the same pragmas and schema (the store's own opener) and the
-//   same PASSIVE checkpoint every 32 commits, in the same folder: the same work minus the engine;
+//   same PASSIVE checkpoint every 32 commits (the store's cadence), in the same folder: the
+//   same work minus the engine;
 // - the rating commit's latency alone (press to committed), against the bare loop's own
 //   second commit (the same record insert and prompt update in one transaction);
 // - that bare SQLite's single-row commits against raw write + fdatasync.
@@ -15,14 +16,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Terminal } from '../../src/engine/terminal.js';
 import { openDatabase } from '../../src/store/open.js';
-import { RatingStore } from '../../src/store/store.js';
+import { CHECKPOINT_EVERY_COMMITS, RatingStore } from '../../src/store/store.js';
 import { coreConfig, request } from '../helpers/core-fixture.js';
 import { type Figure, median, percentile } from './format.js';
 
 const PROMPTS = 300;
 const ROUNDS = 5;
-/** The store's checkpoint cadence (RatingStore's CHECKPOINT_EVERY_COMMITS). */
-const CHECKPOINT_EVERY_COMMITS = 32;
 
 interface PromptRun {
   promptsPerSecond: number;
@@ -230,8 +229,7 @@ export async function captureFigures(): Promise<Figure[]> {
         unit: 'prompts/s',
         limit: median(bare.map((b) => b.promptsPerSecond)),
         limitUnit: 'prompts/s',
-        limitWhat:
-          'bare better-sqlite3: the same rows in the same 2 commits per prompt, same pragmas, PASSIVE checkpoint every 32 commits, same folder',
+        limitWhat: `bare better-sqlite3: same rows in the same 2 commits per prompt, same pragmas, checkpoint every ${CHECKPOINT_EVERY_COMMITS} commits, same folder`,
         better: 'higher',
       },
       {
