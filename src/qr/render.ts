@@ -4,7 +4,7 @@
 import QRCode, { type QRCodeSegment } from 'qrcode';
 
 /** M (15 %) survives a smudged screen or a creased receipt at a moderate symbol size. */
-const ERROR_CORRECTION = 'M';
+export const QR_ERROR_CORRECTION = 'M';
 
 /** Quiet zone in modules: the white background carries it, so it scans on a dark page too. */
 export const QR_MARGIN = 2;
@@ -18,15 +18,16 @@ export interface QrMatrix {
 /**
  * One byte-mode segment: our texts are URLs with base64url tokens, which byte mode holds
  * about as well as qrcode's mixed-mode search, at half the cost of that search. Every
- * rendering goes through here so the SVG and the PNG of a text are the same symbol.
+ * rendering goes through here so the SVG and the PNG of a text are the same symbol (and
+ * the bench's baseline encodes the same segment, so it does the same work).
  */
-function segments(text: string): QRCodeSegment[] {
+export function qrSegments(text: string): QRCodeSegment[] {
   return [{ mode: 'byte', data: Buffer.from(text, 'utf8') }];
 }
 
 /** Throws (qrcode's error) when the text is too long for any QR version. */
 export function qrMatrix(text: string): QrMatrix {
-  const { modules } = QRCode.create(segments(text), { errorCorrectionLevel: ERROR_CORRECTION });
+  const { modules } = QRCode.create(qrSegments(text), { errorCorrectionLevel: QR_ERROR_CORRECTION });
   return { size: modules.size, data: modules.data };
 }
 
@@ -79,9 +80,9 @@ export interface PngOptions {
 }
 
 export async function renderPng(text: string, options: PngOptions = {}): Promise<Buffer> {
-  return QRCode.toBuffer(segments(text), {
+  return QRCode.toBuffer(qrSegments(text), {
     type: 'png',
-    errorCorrectionLevel: ERROR_CORRECTION,
+    errorCorrectionLevel: QR_ERROR_CORRECTION,
     margin: QR_MARGIN,
     scale: options.scale ?? 4,
   });

@@ -39,7 +39,7 @@ export interface QueueCounts {
 }
 
 /** About a hundred pages of WAL: a checkpoint is short, and the WAL stays small. */
-const CHECKPOINT_EVERY_COMMITS = 32;
+export const CHECKPOINT_EVERY_COMMITS = 32;
 
 type RecordBody = Omit<RatingRecord, 'citizen' | 'final'>;
 

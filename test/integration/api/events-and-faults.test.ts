@@ -1,12 +1,16 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { KEEP_ALIVE_MS } from '../../../src/api/events.js';
+import type { Terminal } from '../../../src/engine/terminal.js';
 import { type ApiRig, apiRig, promptJson } from '../../helpers/api-rig.js';
 import { fillDisk, mountSmallDisk, type SmallDisk } from '../../helpers/tmpfs.js';
 
 const rigs: ApiRig[] = [];
 let disk: SmallDisk | null = null;
 afterEach(async () => {
+  // Real timers first: the servers' own close must clear their real intervals.
+  vi.useRealTimers();
   for (const r of rigs.splice(0)) await r.close();
   disk?.unmount();
   disk = null;
@@ -41,23 +45,38 @@ function listen(url: string, headers: Record<string, string> = {}) {
   return { events, comments, status: () => status, close: () => req.destroy() };
 }
 
-async function until(check: () => boolean, ms = 3_000) {
+async function until(check: () => boolean, ms = 3_000, what = 'the condition') {
   const end = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
+/**
+ * Fakes only the stream's keep-alive interval. Called once the server listens, so Node's
+ * own connection checks (an interval made at listen) keep real time.
+ */
+function fakeKeepAlive() {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+}
+
+/** Who the terminal would call on an event: the subscriptions it holds. */
+function subscriptions(terminal: Terminal): number {
+  const listeners = (terminal as unknown as { listeners?: unknown }).listeners;
+  if (!Array.isArray(listeners))
+    throw new Error("Terminal's listener list has moved; update subscriptions()");
+  return listeners.length;
+}
+
 describe('GET /v1/events', () => {
-  it('streams prompt, keypad and platform events, and keeps the line open every 15 s', {
-    timeout: 30_000,
-  }, async () => {
+  it('streams prompt, keypad and platform events, and keeps the line open every 15 s', async () => {
     const r = await apiRig({ mode: 'kiosk', settings: { token: 'tok' } });
     rigs.push(r);
     const denied = listen(`${r.url}/v1/events`);
     await until(() => denied.status() !== 0);
     expect(denied.status()).toBe(401);
+    fakeKeepAlive();
     const s = listen(`${r.url}/v1/events`, { authorization: 'Bearer tok' });
     await until(() => s.comments.length > 0);
     const opened = await r.call('POST', '/v1/prompts', {
@@ -77,19 +96,35 @@ describe('GET /v1/events', () => {
       { event: 'keypad', data: { state: 'offline', fault: null } },
       { event: 'platform', data: { state: 'offline', pending: 3 } },
     ]);
-    const before = s.comments.length;
-    await new Promise((resolve) => setTimeout(resolve, 15_300));
-    expect(s.comments.length).toBe(before + 1);
+    expect(s.comments).toEqual([': connected']);
+    // One stream, in order: an event that arrives with no comment before it shows that no
+    // keep-alive went out before that event did.
+    vi.advanceTimersByTime(KEEP_ALIVE_MS - 1);
+    r.terminal.platformStatus('online', 0, 0);
+    await until(() => s.events.length >= 5);
+    expect(s.comments).toEqual([': connected']);
+    vi.advanceTimersByTime(1);
+    r.terminal.platformStatus('offline', 1, 0);
+    await until(() => s.events.length >= 6);
+    expect(s.comments).toEqual([': connected', ': keep-alive']);
+    expect(s.events.slice(4).map((e) => e.event)).toEqual(['platform', 'platform']);
+    expect(KEEP_ALIVE_MS).toBe(15_000);
     s.close();
   });
 
   it('lets go of a client that vanished', async () => {
     const r = await apiRig({ mode: 'kiosk' });
     rigs.push(r);
+    fakeKeepAlive();
+    const before = subscriptions(r.terminal);
     const s = listen(`${r.url}/v1/events`);
     await until(() => s.comments.length > 0);
+    expect(subscriptions(r.terminal)).toBe(before + 1);
+    expect(vi.getTimerCount()).toBe(1);
     s.close();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The server sees the socket close in its own time; a leak never gets there.
+    await until(() => subscriptions(r.terminal) === before, 10_000, 'the subscription to be dropped');
+    expect(vi.getTimerCount()).toBe(0);
     // The terminal goes on; a new prompt's event reaches nobody and harms nothing.
     expect((await r.call('POST', '/v1/prompts', { body: promptJson() })).status).toBe(201);
   });
