@@ -41,6 +41,42 @@ describe('haochaping-terminal doctor --keys', () => {
     expect(lines.slice(0, 6).every((l) => l.startsWith('ok   '))).toBe(true);
   });
 
+  it('counts a retransmitted KEY (same SEQ) once, and ACKs it again', async () => {
+    const rig = await startRig({ config: { platform: null } });
+    const r = start(['doctor', '--config', rig.configFile, '--keys'], {
+      HAOCHAPING_DOCTOR_KEY_SECONDS: '10',
+    });
+    const seen = (text: string) =>
+      r
+        .stdout()
+        .split('\n')
+        .filter((l) => l === text).length;
+
+    // A wrong key whose ACK got lost, sent again while the same prompt waits.
+    await waitFor(() => r.stdout().includes('press 1 ('), 'the prompt for 1');
+    const wrong = await rig.keypad.press(5);
+    await waitFor(() => seen('  key 5 (waiting for 1)') === 1, 'the wrong key shown');
+    rig.keypad.resendKey(wrong.seq);
+    const one = await rig.keypad.press(1);
+    await waitFor(() => r.stdout().includes('key 1 ✓'), 'key 1 to arrive');
+
+    // The right key sent again once its prompt has passed: not a press for the next one.
+    await waitFor(() => r.stdout().includes('press 2 ('), 'the prompt for 2');
+    rig.keypad.resendKey(one.seq);
+    await rig.keypad.press(2);
+    await waitFor(() => r.stdout().includes('key 2 ✓'), 'key 2 to arrive');
+    // Frames are handled in the order they came, so anything the resent ones caused is printed by now.
+    expect(seen('  key 5 (waiting for 1)')).toBe(1);
+    expect(r.stdout()).not.toContain('key 1 (waiting for 2)');
+    // Every KEY frame is ACKed, the resent ones too.
+    await rig.keypad.waitFor(
+      () => rig.keypad.acks().filter((s) => s === wrong.seq).length === 2,
+      'the second ACK of the resent KEY',
+    );
+    expect(rig.keypad.acks().filter((s) => s === one.seq)).toHaveLength(2);
+    r.child.kill('SIGKILL');
+  });
+
   it('fails a key that never arrives, naming it, and goes on with the next', async () => {
     const rig = await startRig({ config: { platform: null } });
     const r = start(['doctor', '--config', rig.configFile, '--keys'], {

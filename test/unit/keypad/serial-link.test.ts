@@ -52,7 +52,7 @@ function rig(failures: string[], extra: Partial<SerialLinkOptions> = {}) {
     path: '/dev/ttyUSB0',
     autoIds: [],
     baudRate: 9600,
-    probeQuery: null,
+    probe: null,
     retryMs: 20,
     log: { log: (_level, event) => log.push(event) },
     createPort: ({ path }) => {
