@@ -1,6 +1,7 @@
 // doctor --keys: the technician presses each key when asked; here the keypad
 // simulator presses as the prompts appear on the child's stdout.
 import { describe, expect, it } from 'vitest';
+import { SOF } from '../../../drivers/keypad/kp1-codec.js';
 import { waitFor } from '../../helpers/cli.js';
 import type { SimKey } from '../../sim/keypad-sim.js';
 import { lineOf, start, startRig } from './rig.js';
@@ -74,6 +75,22 @@ describe('haochaping-terminal doctor --keys', () => {
       'the second ACK of the resent KEY',
     );
     expect(rig.keypad.acks().filter((s) => s === one.seq)).toHaveLength(2);
+    r.child.kill('SIGKILL');
+  });
+
+  it('hears a key that follows the start of a frame whose rest never came', async () => {
+    const rig = await startRig({ config: { platform: null } });
+    const r = start(['doctor', '--config', rig.configFile, '--keys'], {
+      HAOCHAPING_DOCTOR_KEY_SECONDS: '10',
+    });
+    await waitFor(() => r.stdout().includes('press 1 ('), 'the prompt for 1');
+    // A keypad that sends each KEY once: nothing comes after it to push the broken frame out.
+    rig.keypad.retransmit = false;
+    rig.keypad.sendRaw(Uint8Array.of(SOF, 66));
+    const press = await rig.keypad.press(1);
+    // The terminal gives a half frame up once the line is quiet; only heartbeats would fill it (18 s).
+    await waitFor(() => r.stdout().includes('key 1 ✓'), 'key 1 to arrive');
+    await rig.keypad.waitFor(() => rig.keypad.acks().includes(press.seq), 'the ACK of key 1');
     r.child.kill('SIGKILL');
   });
 
