@@ -271,7 +271,16 @@ export function kp1HelloProbe(options: { baudRate?: number; timers?: Timers }) {
       ...(options.baudRate !== undefined ? { baudRate: options.baudRate } : {}),
       ...(options.timers ? { timers: options.timers } : {}),
     });
-    link.opened(port);
+    // The probe asks (the QUERY of opened()) and then only listens: a KEY it ACKed would
+    // be lost, while one left un-ACKed is sent again to the link that adopts the port.
+    let asked = false;
+    link.opened({
+      write(bytes) {
+        if (asked) return;
+        asked = true;
+        port.write(bytes);
+      },
+    });
     return { receive: (chunk) => link.receive(chunk), stop: () => link.stop() };
   };
 }
