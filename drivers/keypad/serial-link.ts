@@ -158,7 +158,7 @@ export class SerialLink {
   }
 
   private tryNow(): void {
-    if (this.stopped || this.attempt) return;
+    if (this.stopped || this.attempt || this.port) return;
     this.attempt = this.connect()
       .catch((err: unknown) => this.failed(err instanceof Error ? err.message : String(err)))
       .finally(() => {
@@ -170,7 +170,8 @@ export class SerialLink {
     if (this.stopped || this.retryTimer !== null) return;
     this.retryTimer = this.timers.setTimeout(() => {
       this.retryTimer = null;
-      this.tryNow();
+      // The attempt that failed may not have wound up yet (a fast clock): try after it.
+      void (this.attempt ?? Promise.resolve()).then(() => this.tryNow());
     }, this.opts.retryMs ?? DEFAULT_RETRY_MS);
   }
 
