@@ -63,7 +63,7 @@ export function openAsciiKeypad(options: AsciiKeypadOptions): KeypadDriver {
   const setState = (next: 'online' | 'offline') => {
     if (state === next) return;
     state = next;
-    log.log(next === 'online' ? 'info' : 'warn', 'keypad_status', { state: next, fault: null });
+    // The engine logs the change (keypad-wiring.ts).
     events.status(next, null);
   };
   const decoder = new AsciiDecoder(options.debounceMs, timers, (key) => {
@@ -76,7 +76,7 @@ export function openAsciiKeypad(options: AsciiKeypadOptions): KeypadDriver {
     autoIds: options.autoIds,
     baudRate: options.baudRate,
     // Such keypads accept nothing: "auto" takes the first listed one and never writes.
-    probeQuery: null,
+    probe: null,
     timers,
     log,
     onOpen: () => {

@@ -30,6 +30,8 @@ export const systemTimers: Timers = {
 export interface KeypadDriverEvents {
   press(press: KeypadPress): void;
   status(state: 'online' | 'offline', fault: KeypadFault): void;
+  /** Every valid HELLO (frame driver only), before the status it may bring online. */
+  hello?(hello: Hello): void;
 }
 
 export interface KeypadDriverInfo {

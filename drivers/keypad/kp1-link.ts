@@ -1,7 +1,8 @@
 // The KP/1 link (driver `frame`): ACKs every KEY, acts on each SEQ once, asks for
 // HELLO after every (re)open, watches liveness and the stuck-key flag, and turns the
 // engine's keypad commands into frames. The protocol logic (Kp1Link) sees only a byte
-// port and a clock; openFrameKeypad puts it on a real serial line.
+// port and a clock; openFrameKeypad puts it on a real serial line. It is the one KP/1
+// stack: the terminal, the "auto" probe and doctor all talk to keypads through it.
 
 import type { KeypadCommand } from '../../src/core/effects.js';
 import type { KeypadFault } from '../../src/core/model.js';
@@ -31,7 +32,7 @@ import {
   MAX_FRAME,
   PROTOCOL_VERSION,
 } from './kp1-codec.js';
-import { type BytePort, type SerialKeypadOptions, SerialLink } from './serial-link.js';
+import { type BytePort, type PortProbe, type SerialKeypadOptions, SerialLink } from './serial-link.js';
 
 /** Offline after this long without any valid frame (HEARTBEAT comes every 2 s). */
 export const OFFLINE_AFTER_MS = 6_000;
@@ -69,6 +70,7 @@ export class Kp1Link {
   private armed: boolean | null = null;
   private leds: { mask: number; blink: boolean } | null = null;
   private stopped = false;
+  private readonly helloWaiters = new Set<(hello: Hello | null) => void>();
 
   constructor(private readonly opts: Kp1LinkOptions) {
     this.timers = opts.timers ?? systemTimers;
@@ -131,12 +133,31 @@ export class Kp1Link {
     return { ...this.parser.stats };
   }
 
+  /**
+   * The next HELLO to arrive, or null after timeoutMs (or on stop). A HELLO received
+   * before the call (at power-up, perhaps long ago) does not count: call it before
+   * opened() to wait for the answer to that QUERY.
+   */
+  nextHello(timeoutMs: number): Promise<Hello | null> {
+    if (this.stopped) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const done = (hello: Hello | null) => {
+        this.timers.clearTimeout(timer);
+        this.helloWaiters.delete(done);
+        resolve(hello);
+      };
+      const timer = this.timers.setTimeout(() => done(null), timeoutMs);
+      this.helloWaiters.add(done);
+    });
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.liveness !== null) this.timers.clearTimeout(this.liveness);
     this.liveness = null;
     this.clearPartial();
     this.port = null;
+    for (const waiter of [...this.helloWaiters]) waiter(null);
   }
 
   private clearPartial(): void {
@@ -145,6 +166,8 @@ export class Kp1Link {
   }
 
   private handle(frame: Frame): void {
+    // Who the keypad is comes first, so that "online" is told with its HELLO.
+    if (frame.cmd === CMD.HELLO) this.onHello(frame);
     // Any frame that passed the CRC proves the keypad is there, whatever it says.
     this.alive();
     switch (frame.cmd) {
@@ -152,7 +175,6 @@ export class Kp1Link {
         this.onKey(frame);
         return;
       case CMD.HELLO:
-        this.onHello(frame);
         return;
       case CMD.HEARTBEAT: {
         const beat = decodeHeartbeat(frame.payload);
@@ -195,17 +217,9 @@ export class Kp1Link {
     }
     // A keypad that restarted counts its SEQ from scratch.
     this.lastAccepted = null;
-    const changed =
-      !this.hello || this.hello.serialNo !== hello.serialNo || this.hello.firmware !== hello.firmware;
     this.hello = hello;
-    if (changed) {
-      this.log.log('info', 'keypad_hello', {
-        model: hello.model,
-        firmware: hello.firmware,
-        serialNo: hello.serialNo,
-        keyCount: hello.keyCount,
-      });
-    }
+    this.opts.events.hello?.(hello);
+    for (const waiter of [...this.helloWaiters]) waiter(hello);
     // A restarted keypad has forgotten whether a prompt is open: tell it again.
     if (this.armed !== null) this.send(encodeArm(this.nextSeq(), this.armed));
     if (this.leds !== null) this.send(encodeLeds(this.nextSeq(), this.leds.mask, this.leds.blink));
@@ -231,7 +245,7 @@ export class Kp1Link {
     const key = `${state}/${fault}`;
     if (key === this.reported) return;
     this.reported = key;
-    this.log.log(state === 'online' ? 'info' : 'warn', 'keypad_status', { state, fault });
+    // The engine logs the change, with the keypad's HELLO (keypad-wiring.ts).
     this.opts.events.status(state, fault);
   }
 
@@ -246,6 +260,31 @@ export class Kp1Link {
   }
 }
 
+/**
+ * How "auto" tells a KP/1 keypad among the serial ports: a link of its own on the
+ * candidate sends QUERY as on any open, and the candidate is the keypad once it says HELLO.
+ */
+export function kp1HelloProbe(options: { baudRate?: number; timers?: Timers }) {
+  return (port: BytePort, answered: () => void): PortProbe => {
+    const link = new Kp1Link({
+      events: { press() {}, status() {}, hello: () => answered() },
+      ...(options.baudRate !== undefined ? { baudRate: options.baudRate } : {}),
+      ...(options.timers ? { timers: options.timers } : {}),
+    });
+    // The probe asks (the QUERY of opened()) and then only listens: a KEY it ACKed would
+    // be lost, while one left un-ACKed is sent again to the link that adopts the port.
+    let asked = false;
+    link.opened({
+      write(bytes) {
+        if (asked) return;
+        asked = true;
+        port.write(bytes);
+      },
+    });
+    return { receive: (chunk) => link.receive(chunk), stop: () => link.stop() };
+  };
+}
+
 /** Driver `frame`: a KP/1 keypad on a serial line, reopened on its own when it comes back. */
 export function openFrameKeypad(options: SerialKeypadOptions): KeypadDriver {
   const link = new Kp1Link({
@@ -254,13 +293,15 @@ export function openFrameKeypad(options: SerialKeypadOptions): KeypadDriver {
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  let probeSeq = 0;
   const serial = new SerialLink({
     ...options.serial,
     path: options.path,
     autoIds: options.autoIds,
     baudRate: options.baudRate,
-    probeQuery: () => encodeQuery(probeSeq++ & 0xff),
+    probe: kp1HelloProbe({
+      baudRate: options.baudRate,
+      ...(options.timers ? { timers: options.timers } : {}),
+    }),
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.log ? { log: options.log } : {}),
     onOpen: (port) => link.opened(port),

@@ -11,7 +11,6 @@ import {
   systemTimers,
   type Timers,
 } from './keypad-driver.js';
-import { CMD, FrameParser } from './kp1-codec.js';
 
 /** What serialport's list() tells of one port. */
 export type PortInfo = Awaited<ReturnType<typeof SerialPort.list>>[number];
@@ -19,6 +18,16 @@ export type PortInfo = Awaited<ReturnType<typeof SerialPort.list>>[number];
 /** Where a protocol writes; the serial link, a test, or a simulator provides it. */
 export interface BytePort {
   write(bytes: Uint8Array): void;
+}
+
+/**
+ * A question put to an "auto" candidate (KP/1: QUERY, answered by HELLO). It writes
+ * through the port it is given, is handed every chunk that comes back, and calls
+ * `answered` once the answer shows the candidate is the keypad.
+ */
+export interface PortProbe {
+  receive(chunk: Uint8Array): void;
+  stop(): void;
 }
 
 /** The part of serialport's SerialPort this link uses, so tests can stand in for it. */
@@ -49,10 +58,10 @@ export interface SerialLinkOptions {
   autoIds: string[];
   baudRate: number;
   /**
-   * With "auto": a QUERY frame to probe candidates with (frame driver), taking the one
-   * that answers HELLO; null takes the first candidate that opens, writing nothing.
+   * With "auto": how to ask a candidate whether it is the keypad (frame driver: the
+   * KP/1 link's QUERY/HELLO); null takes the first candidate that opens, writing nothing.
    */
-  probeQuery: (() => Uint8Array) | null;
+  probe: ((port: BytePort, answered: () => void) => PortProbe) | null;
   retryMs?: number;
   probeMs?: number;
   timers?: Timers;
@@ -149,7 +158,7 @@ export class SerialLink {
   }
 
   private tryNow(): void {
-    if (this.stopped || this.attempt) return;
+    if (this.stopped || this.attempt || this.port) return;
     this.attempt = this.connect()
       .catch((err: unknown) => this.failed(err instanceof Error ? err.message : String(err)))
       .finally(() => {
@@ -161,7 +170,8 @@ export class SerialLink {
     if (this.stopped || this.retryTimer !== null) return;
     this.retryTimer = this.timers.setTimeout(() => {
       this.retryTimer = null;
-      this.tryNow();
+      // The attempt that failed may not have wound up yet (a fast clock): try after it.
+      void (this.attempt ?? Promise.resolve()).then(() => this.tryNow());
     }, this.opts.retryMs ?? DEFAULT_RETRY_MS);
   }
 
@@ -217,31 +227,40 @@ export class SerialLink {
         tried.push(found.message);
         continue;
       }
-      if (this.opts.probeQuery === null) return found;
-      if (await this.answersHello(found.port, this.opts.probeQuery())) return found;
+      if (this.opts.probe === null) return found;
+      if (await this.answers(found.port, this.opts.probe)) return found;
       tried.push(`${info.path}: no HELLO`);
       await closePort(found.port);
     }
     return { port: null, path: 'auto', message: `no keypad answered (${tried.join('; ')})` };
   }
 
-  private answersHello(port: SerialPortLike, query: Uint8Array): Promise<boolean> {
+  private answers(port: SerialPortLike, probe: NonNullable<SerialLinkOptions['probe']>): Promise<boolean> {
     return new Promise((resolve) => {
-      const parser = new FrameParser();
       let done = false;
+      let asking: PortProbe | null = null;
       const finish = (ok: boolean) => {
         if (done) return;
         done = true;
         this.timers.clearTimeout(timer);
         port.removeAllListeners('data');
+        asking?.stop();
         resolve(ok);
       };
       const timer = this.timers.setTimeout(() => finish(false), this.opts.probeMs ?? DEFAULT_PROBE_MS);
       port.on('data', (chunk: Uint8Array) => {
-        if (parser.push(chunk).some((f) => f.cmd === CMD.HELLO)) finish(true);
+        if (!done) asking?.receive(chunk);
       });
       port.on('close', () => finish(false));
-      port.write(query);
+      asking = probe(
+        {
+          write: (bytes) => {
+            if (!done && port.isOpen) port.write(bytes);
+          },
+        },
+        () => finish(true),
+      );
+      if (done) asking.stop();
     });
   }
 

@@ -1,6 +1,7 @@
 // What the keypad's five keys mean on each screen (the screens show the same hints),
 // and which of its lights are on.
 
+import type { KeypadCommand } from './effects.js';
 import type { Intent } from './events.js';
 import { levelAtPosition } from './levels.js';
 import { reasonsFor } from './reasons.js';
@@ -20,6 +21,24 @@ export function ledsFor(phase: Phase): number {
   if (phase.kind === 'choose_scope')
     return (1 << (SCOPE_KEYS.overall - 1)) | (1 << (SCOPE_KEYS.department - 1));
   return ALL_KEYS;
+}
+
+/**
+ * ARM and LEDS as they stand now: armed and lit while a prompt is on screen, closed
+ * and dark otherwise (the fault screen too). What a keypad that joins late is told.
+ */
+export function keypadCommandsFor(state: CoreState): KeypadCommand[] {
+  const session = state.storeOk ? state.session : null;
+  if (!session) {
+    return [
+      { kind: 'arm', on: false },
+      { kind: 'leds', mask: 0, blink: false },
+    ];
+  }
+  return [
+    { kind: 'arm', on: true },
+    { kind: 'leds', mask: ledsFor(session.phase), blink: false },
+  ];
 }
 
 /** What a keypad position means on the current screen, if it maps to an intent. */

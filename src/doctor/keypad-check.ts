@@ -45,7 +45,7 @@ export async function checkKeypad(
 }
 
 export function closeLine(line: KeypadLine): Promise<void> {
-  return line.driver === 'frame' ? line.kp1.serial.close() : line.serial.close();
+  return line.driver === 'frame' ? line.kp1.close() : line.serial.close();
 }
 
 function fromRunning(keypad: KeypadSection, running: Extract<Running, { kind: 'this' }>): Finding {
@@ -100,8 +100,8 @@ async function checkFrame(keypad: KeypadSection, path: string): Promise<KeypadCh
 }
 
 async function helloFrom(serial: SerialSession, keypad: KeypadSection): Promise<KeypadCheck> {
-  const kp1 = new Kp1Session(serial);
-  const hello = await kp1.query(HELLO_TIMEOUT_MS);
+  const kp1 = new Kp1Session(serial, keypad.baudRate);
+  const hello = await kp1.hello(HELLO_TIMEOUT_MS);
   if (hello !== null) {
     const detail = `${hello.model || 'unnamed model'}, firmware ${hello.firmware || '?'}, serial ${hello.serialNo || '?'} on ${serial.path}`;
     const finding =
@@ -110,7 +110,7 @@ async function helloFrom(serial: SerialSession, keypad: KeypadSection): Promise<
         : warn('keypad', `${detail} speaks KP/${hello.version}, not KP/1; keys may not all work`);
     return { finding, line: { driver: 'frame', kp1 } };
   }
-  await serial.close();
+  await kp1.close();
   if (kp1.frames > 0) {
     return failed({
       what: `the keypad on ${serial.path} sends KP/1 frames but did not answer QUERY with HELLO within ${HELLO_TIMEOUT_MS / 1000} s`,

@@ -1,71 +1,49 @@
-// The terminal's side of KP/1 for doctor: QUERY → HELLO for the keypad check, and
-// KEY frames ACKed (so the keypad stops retransmitting) and counted once per SEQ for
-// --keys, as the contract asks of the terminal itself.
+// The terminal's side of KP/1 for doctor, on the port doctor holds: the same link the
+// terminal runs (drivers/keypad/kp1-link.ts), so QUERY → HELLO, the ACK of every KEY
+// and the once-per-SEQ filter are exactly the terminal's.
 
-import {
-  CMD,
-  decodeHello,
-  decodeKey,
-  encodeAck,
-  encodeQuery,
-  FrameParser,
-  type Hello,
-  type KeyCode,
-} from '../../drivers/keypad/kp1-codec.js';
+import { systemTimers, type Timers } from '../../drivers/keypad/keypad-driver.js';
+import type { Hello, KeyCode } from '../../drivers/keypad/kp1-codec.js';
+import { Kp1Link } from '../../drivers/keypad/kp1-link.js';
 import type { SerialSession } from './serial-session.js';
 
-/** A KEY with the last accepted SEQ within this long is the same press sent again. */
-const RETRANSMISSION_WINDOW_MS = 5_000;
-
 export class Kp1Session {
-  /** Valid frames received (any command): a keypad that speaks KP/1 at all. */
-  frames = 0;
-  private readonly parser = new FrameParser();
-  private seq = 0;
-  private lastKey: { seq: number; at: number } | null = null;
-  private readonly helloWaiters = new Set<(hello: Hello) => void>();
+  private readonly link: Kp1Link;
   private readonly keyListeners = new Set<(key: KeyCode) => void>();
 
-  constructor(readonly serial: SerialSession) {
-    serial.onData((chunk) => {
-      for (const frame of this.parser.push(chunk)) {
-        this.frames++;
-        if (frame.cmd === CMD.HELLO) {
-          const hello = decodeHello(frame.payload);
-          if (hello === null) continue;
-          // A keypad that restarted counts its SEQ from scratch.
-          this.lastKey = null;
-          for (const w of [...this.helloWaiters]) w(hello);
-        } else if (frame.cmd === CMD.KEY) {
-          this.serial.write(encodeAck(this.nextSeq(), frame.seq));
-          const key = decodeKey(frame.payload);
-          const now = Date.now();
-          const last = this.lastKey;
-          if (key === null || (last && last.seq === frame.seq && now - last.at <= RETRANSMISSION_WINDOW_MS)) {
-            continue;
-          }
-          this.lastKey = { seq: frame.seq, at: now };
+  constructor(
+    readonly serial: SerialSession,
+    baudRate: number,
+    timers: Timers = systemTimers,
+  ) {
+    this.link = new Kp1Link({
+      baudRate,
+      timers,
+      events: {
+        press: (key) => {
           for (const listener of [...this.keyListeners]) listener(key);
-        }
-      }
+        },
+        // doctor reports what it asked for, not the liveness of a line it holds for seconds.
+        status() {},
+      },
     });
+    serial.onData((chunk) => this.link.receive(chunk));
+  }
+
+  /** Valid frames received (any command): a keypad that speaks KP/1 at all. */
+  get frames(): number {
+    return this.link.parserStats.frames;
   }
 
   /**
-   * Sends QUERY and waits for the HELLO that answers it. A HELLO sent before (at
-   * power-up, perhaps long ago) does not count: the keypad must be alive now.
+   * Opens the conversation as the terminal does, with QUERY, and waits for the HELLO
+   * that answers it. A HELLO sent before (at power-up, perhaps long ago) does not
+   * count: the keypad must be alive now.
    */
-  query(timeoutMs: number): Promise<Hello | null> {
-    return new Promise((resolve) => {
-      const done = (hello: Hello | null) => {
-        clearTimeout(timer);
-        this.helloWaiters.delete(done);
-        resolve(hello);
-      };
-      const timer = setTimeout(() => done(null), timeoutMs);
-      this.helloWaiters.add(done);
-      this.serial.write(encodeQuery(this.nextSeq()));
-    });
+  hello(timeoutMs: number): Promise<Hello | null> {
+    const answer = this.link.nextHello(timeoutMs);
+    this.link.opened(this.serial);
+    return answer;
   }
 
   onKey(listener: (key: KeyCode) => void): () => void {
@@ -73,9 +51,8 @@ export class Kp1Session {
     return () => this.keyListeners.delete(listener);
   }
 
-  private nextSeq(): number {
-    const seq = this.seq;
-    this.seq = (this.seq + 1) & 0xff;
-    return seq;
+  async close(): Promise<void> {
+    this.link.stop();
+    await this.serial.close();
   }
 }

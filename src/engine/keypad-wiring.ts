@@ -61,6 +61,11 @@ export async function startKeypad(
     throw new Error(`keypad.path is required for the ${config.driver} driver`);
   }
 
+  // One line per change a technician needs: which keypad (its HELLO) came or went.
+  let driver: KeypadDriver | null = null;
+  let hello: Hello | null = null;
+  let last: { state: 'online' | 'offline'; fault: KeypadFault } | null = null;
+  const where = () => driver?.info().path ?? config.path;
   const events: KeypadDriverEvents = {
     press(press) {
       if (press.kind === 'position') terminal.key(press.position);
@@ -68,7 +73,24 @@ export async function startKeypad(
       else terminal.pauseKey();
     },
     status(state, fault) {
+      const event =
+        last?.state === state ? 'keypad_fault' : state === 'online' ? 'keypad_online' : 'keypad_offline';
+      last = { state, fault };
+      log.log(state === 'online' && fault === null ? 'info' : 'warn', event, {
+        driver: config.driver,
+        path: where(),
+        fault,
+        ...helloFields(hello),
+      });
       terminal.keypadStatus(state, fault);
+    },
+    hello(next) {
+      const known = hello;
+      hello = next;
+      // A HELLO while online from another keypad, or after new firmware: the line that says so.
+      // Otherwise the keypad_online line that follows carries it.
+      if (last?.state !== 'online' || (known && sameKeypad(known, next))) return;
+      log.log('info', 'keypad_hello', { driver: config.driver, path: where(), ...helloFields(next) });
     },
   };
   const common = {
@@ -80,24 +102,25 @@ export async function startKeypad(
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.serial ? { serial: options.serial } : {}),
   };
-  const driver: KeypadDriver =
+  const opened: KeypadDriver =
     config.driver === 'frame'
       ? openFrameKeypad(common)
       : openAsciiKeypad({ ...common, debounceMs: config.debounceMs });
+  driver = opened;
   log.log('info', 'keypad_started', { driver: config.driver, path: config.path });
 
-  const forward = (command: KeypadCommand) => driver.command(command);
+  const forward = (command: KeypadCommand) => opened.command(command);
   const unsubscribe = terminal.subscribe({ keypad: forward });
   // A prompt recovered at start was armed before we listened: tell the keypad now.
-  for (const command of currentCommands(terminal)) forward(command);
+  for (const command of terminal.keypadCommands()) forward(command);
 
   return {
     async stop() {
       unsubscribe();
-      await driver.stop();
+      await opened.stop();
     },
     info() {
-      const d = driver.info();
+      const d = opened.info();
       return {
         driver: config.driver,
         state: d.state,
@@ -118,29 +141,12 @@ export async function startKeypad(
   };
 }
 
-/** ARM and LEDS matching what the screen shows now. */
-function currentCommands(terminal: Terminal): KeypadCommand[] {
-  const screen = terminal.view().screen;
-  switch (screen.kind) {
-    case 'choose_scope':
-      return [
-        { kind: 'arm', on: true },
-        {
-          kind: 'leds',
-          mask: screen.options.reduce((m, o) => m | (1 << (o.position - 1)), 0),
-          blink: false,
-        },
-      ];
-    case 'rate':
-    case 'reasons':
-      return [
-        { kind: 'arm', on: true },
-        { kind: 'leds', mask: 0b11111, blink: false },
-      ];
-    default:
-      return [
-        { kind: 'arm', on: false },
-        { kind: 'leds', mask: 0, blink: false },
-      ];
-  }
+/** Who the keypad is, for the log: never anything about a citizen. */
+function helloFields(hello: Hello | null): Record<string, unknown> {
+  if (!hello) return { model: null, firmware: null, serialNo: null };
+  return { model: hello.model, firmware: hello.firmware, serialNo: hello.serialNo, keyCount: hello.keyCount };
+}
+
+function sameKeypad(a: Hello, b: Hello): boolean {
+  return a.model === b.model && a.firmware === b.firmware && a.serialNo === b.serialNo;
 }

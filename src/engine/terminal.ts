@@ -5,6 +5,7 @@
 import { hidPosition } from '../../drivers/keypad/hid.js';
 import type { Effect, KeypadCommand, Reply, SoundName } from '../core/effects.js';
 import type { CoreEvent, Intent, IntentSource, PromptRequest } from '../core/events.js';
+import { keypadCommandsFor } from '../core/keypad-keys.js';
 import type {
   Clerk,
   ClerkState,
@@ -114,6 +115,11 @@ export class Terminal {
 
   view(): ViewState {
     return view(this.state, this.clock.now());
+  }
+
+  /** ARM and LEDS for what is on screen now, for a keypad that starts listening late. */
+  keypadCommands(): KeypadCommand[] {
+    return keypadCommandsFor(this.state);
   }
 
   get config(): CoreConfig {

@@ -20,6 +20,10 @@ export class FakeClock implements Clock {
   clearTimeout(handle: unknown) {
     this.timers.delete(handle as number);
   }
+  /** How far off each waiting timer is (ms), soonest first. */
+  pending(): number[] {
+    return [...this.timers.values()].map((v) => v.at - this.t).sort((a, b) => a - b);
+  }
   advance(ms: number) {
     const end = this.t + ms;
     for (;;) {

@@ -74,6 +74,8 @@ export class KeypadSim {
   private seq = 0;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly pending = new Map<number, Pending>();
+  /** The last KEY frame sent under each SEQ, to send it again unchanged. */
+  private readonly keyFrames = new Map<number, Uint8Array>();
   private readonly waiters = new Set<() => void>();
 
   constructor(private readonly opts: KeypadSimOptions) {}
@@ -118,6 +120,7 @@ export class KeypadSim {
   press(key: SimKey, options: { duplicate?: boolean; seq?: number } = {}): Promise<PressResult> {
     const seq = options.seq ?? this.nextSeq();
     const frame = encodeKey(seq, simKeyCode(key));
+    this.keyFrames.set(seq, frame);
     return new Promise((resolve) => {
       const p: Pending = { frame, sent: 0, timer: null, resolve };
       this.pending.get(seq)?.resolve({ seq, acked: false, sent: 0 });
@@ -125,6 +128,16 @@ export class KeypadSim {
       this.sendKey(seq, p);
       if (options.duplicate) this.sendKey(seq, p);
     });
+  }
+
+  /**
+   * Sends the KEY frame of an earlier press again, byte for byte (same SEQ), as a
+   * keypad does when the terminal's ACK was lost on the line.
+   */
+  resendKey(seq: number): void {
+    const frame = this.keyFrames.get(seq & 0xff);
+    if (!frame) throw new Error(`keypad simulator: no KEY frame was sent with SEQ ${seq}`);
+    if (!this.silent) this.write(frame);
   }
 
   /** Writes bytes as they are: noise, broken frames, frames made by hand. */

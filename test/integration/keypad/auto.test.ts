@@ -4,14 +4,15 @@
 // and the locking are real.
 import { SerialPort } from 'serialport';
 import { describe, expect, it } from 'vitest';
-import type { PortInfo } from '../../../drivers/keypad/serial-link.js';
+import { createSerialPort, type PortInfo } from '../../../drivers/keypad/serial-link.js';
+import { clerk, request } from '../../helpers/core-fixture.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 import { KeypadSim } from '../../sim/keypad-sim.js';
 import {
   collectingLogger,
   keypadSection,
   onCleanup,
   ptyPair,
-  sleep,
   startTerminal,
   waitUntil,
   wireKeypad,
@@ -79,19 +80,22 @@ describe('finding the keypad with path "auto"', () => {
       portOpen: true,
       hello: { serialNo: 'AUTO-1' },
     });
-    await sleep(100);
+    // The mute candidate was asked (one QUERY frame, 6 bytes) and let go.
+    await waitUntil(() => muteEnd.received() >= 6, 'the QUERY on the mute candidate');
+    expect(muteEnd.received()).toBe(6);
+    // The others were never written to: the port behind "other" was never even opened,
+    // and "held" could not be (another program has it).
     expect(otherEnd.received()).toBe(0);
     expect(heldEnd.received()).toBe(0);
-    // The mute candidate was asked (one QUERY frame, 6 bytes) and let go.
-    expect(muteEnd.received()).toBe(6);
   });
 
   it('with the ascii driver takes the first free candidate and writes nothing', async () => {
     const other = await ptyPair();
     const candidate = await ptyPair();
-    const otherEnd = await openPort(other.b, false);
-    const candidateEnd = await openPort(candidate.b, false);
     const { terminal } = startTerminal();
+    // Every port the driver opens, and every byte it writes to one.
+    const opened: string[] = [];
+    const written: Uint8Array[] = [];
     const keypad = await wireKeypad(
       keypadSection({ driver: 'ascii', path: 'auto' }),
       terminal,
@@ -100,31 +104,58 @@ describe('finding the keypad with path "auto"', () => {
         serial: {
           retryMs: 200,
           list: async () => [info(other.a, '046d', 'c52b'), info(candidate.a, '1a86', '7523')],
+          createPort: (settings) => {
+            opened.push(settings.path);
+            const port = createSerialPort(settings);
+            const write = port.write.bind(port);
+            port.write = (data: Uint8Array) => {
+              written.push(data);
+              return write(data);
+            };
+            return port;
+          },
         },
       },
     );
     await waitUntil(() => terminal.health().keypad === 'online', 'the port found by auto');
     expect(keypad.info()).toMatchObject({ path: candidate.a, portOpen: true });
-    await sleep(200);
-    expect(otherEnd.received()).toBe(0);
-    expect(candidateEnd.received()).toBe(0);
+    // A prompt would ARM a KP/1 keypad; a single-byte one is told nothing.
+    terminal.signIn(clerk);
+    terminal.openPrompt(request());
+    expect(opened).toEqual([candidate.a]);
+    expect(written).toEqual([]);
   });
 
   it('keeps looking while no candidate is there', async () => {
     const line = await ptyPair();
     let listed = false;
+    let looked = 0;
     const { terminal } = startTerminal();
     const log = collectingLogger();
+    const clock = new FakeClock();
     const keypad = await wireKeypad(keypadSection({ driver: 'frame', path: 'auto' }), terminal, log, {
-      serial: { retryMs: 200, list: async () => (listed ? [info(line.a, '1a86', '7523')] : []) },
+      timers: clock,
+      serial: {
+        list: async () => {
+          looked++;
+          return listed ? [info(line.a, '1a86', '7523')] : [];
+        },
+      },
     });
-    await sleep(500);
+    const unavailable = () => log.lines.filter((l) => l.event === 'keypad_port_unavailable');
+    // Three looks, each a second apart on the driver's clock at most.
+    for (let n = 1; n <= 3; n++) {
+      await waitUntil(() => looked === n && clock.pending().some((ms) => ms <= 1_000), `look ${n} to fail`);
+      if (n < 3) clock.advance(1_000);
+    }
     expect(keypad.info()).toMatchObject({ portOpen: false, path: null });
-    expect(log.lines.filter((l) => l.event === 'keypad_port_unavailable')).toHaveLength(1);
+    // One line for the cause, not one per look.
+    expect(unavailable()).toHaveLength(1);
     const sim = new KeypadSim({ path: line.b });
     await sim.open();
     onCleanup(() => sim.close());
     listed = true;
-    await waitUntil(() => terminal.health().keypad === 'online', 'the keypad once plugged in', 2_000);
+    clock.advance(1_000);
+    await waitUntil(() => terminal.health().keypad === 'online', 'the keypad once plugged in');
   });
 });

@@ -113,5 +113,3 @@ export async function waitUntil(check: () => boolean, what: string, ms = 5_000):
   }
   return Date.now() - start;
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -10,7 +10,7 @@ import {
   SOF,
   type TerminalCommand,
 } from '../../../drivers/keypad/kp1-codec.js';
-import { Kp1Link, OFFLINE_AFTER_MS } from '../../../drivers/keypad/kp1-link.js';
+import { Kp1Link, kp1HelloProbe, OFFLINE_AFTER_MS } from '../../../drivers/keypad/kp1-link.js';
 import type { KeypadFault } from '../../../src/core/model.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
@@ -22,13 +22,19 @@ function rig() {
   const clock = new FakeClock();
   const presses: KeypadPress[] = [];
   const statuses: [string, KeypadFault][] = [];
+  /** Status changes and HELLOs in the order the link told them. */
+  const told: string[] = [];
   const parser = new FrameParser();
   const sent: TerminalCommand[] = [];
   const link = new Kp1Link({
     timers: clock,
     events: {
       press: (p) => presses.push(p),
-      status: (state, fault) => statuses.push([state, fault]),
+      status: (state, fault) => {
+        statuses.push([state, fault]);
+        told.push(`status ${state}`);
+      },
+      hello: (h) => told.push(`hello ${h.serialNo}`),
     },
   });
   const port = {
@@ -41,7 +47,7 @@ function rig() {
   };
   link.start();
   const acks = () => sent.filter((c) => c.cmd === 'ack').map((c) => (c as { acked: number }).acked);
-  return { clock, presses, statuses, sent, link, port, acks };
+  return { clock, presses, statuses, told, sent, link, port, acks };
 }
 
 describe('the KP/1 link', () => {
@@ -255,5 +261,61 @@ describe('the KP/1 link', () => {
     ]);
     for (const b of bytes) r.link.receive(Uint8Array.of(b));
     expect(r.presses).toEqual([pos(1), pos(2)]);
+  });
+
+  it('tells who the keypad is before it tells that it is online', () => {
+    const r = rig();
+    r.link.opened(r.port);
+    r.link.receive(hello(0, 'SN-A'));
+    r.link.receive(hello(1, 'SN-B'));
+    expect(r.told).toEqual(['hello SN-A', 'status online', 'hello SN-B']);
+  });
+
+  it('waits for the next HELLO, not one that came before, and gives up on its clock', async () => {
+    const r = rig();
+    r.link.opened(r.port);
+    r.link.receive(hello(0, 'OLD'));
+    const answer = r.link.nextHello(2_000);
+    r.clock.advance(1_999);
+    r.link.receive(hello(1, 'NEW'));
+    await expect(answer).resolves.toMatchObject({ serialNo: 'NEW' });
+
+    const none = r.link.nextHello(2_000);
+    r.clock.advance(2_000);
+    await expect(none).resolves.toBeNull();
+
+    const stopped = r.link.nextHello(2_000);
+    r.link.stop();
+    await expect(stopped).resolves.toBeNull();
+  });
+
+  it('probes an "auto" candidate with QUERY, knows it by its HELLO, and answers nothing', () => {
+    const clock = new FakeClock();
+    const written: TerminalCommand[] = [];
+    const parser = new FrameParser();
+    let answered = 0;
+    const probe = kp1HelloProbe({ timers: clock })(
+      {
+        write: (bytes) => {
+          for (const f of parser.push(bytes)) {
+            const c = decodeTerminalCommand(f);
+            if (c) written.push(c);
+          }
+        },
+      },
+      () => answered++,
+    );
+    expect(written).toEqual([{ cmd: 'query', seq: 0 }]);
+    // Heartbeats and keys say a KP/1 device is there, but only HELLO answers the question.
+    probe.receive(encodeHeartbeat(0, false));
+    probe.receive(encodeKey(1, pos(1)));
+    expect(answered).toBe(0);
+    // Un-ACKed, the keypad sends that KEY again, to the link that takes the port.
+    expect(written).toEqual([{ cmd: 'query', seq: 0 }]);
+    probe.receive(hello(2));
+    expect(answered).toBe(1);
+    probe.stop();
+    probe.receive(hello(3));
+    expect(answered).toBe(1);
   });
 });

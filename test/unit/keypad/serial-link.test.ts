@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   isCandidate,
   normalizeUsbId,
@@ -7,6 +7,7 @@ import {
   type SerialLinkOptions,
   type SerialPortLike,
 } from '../../../drivers/keypad/serial-link.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 class FakePort extends EventEmitter implements SerialPortLike {
   isOpen = false;
@@ -52,7 +53,7 @@ function rig(failures: string[], extra: Partial<SerialLinkOptions> = {}) {
     path: '/dev/ttyUSB0',
     autoIds: [],
     baudRate: 9600,
-    probeQuery: null,
+    probe: null,
     retryMs: 20,
     log: { log: (_level, event) => log.push(event) },
     createPort: ({ path }) => {
@@ -73,7 +74,7 @@ describe('the serial link', () => {
   it('keeps trying with a new port object each time until the device is there', async () => {
     const r = rig(['ENOENT', 'ENOENT', 'EBUSY']);
     r.link.start();
-    await wait(150);
+    await vi.waitFor(() => expect(r.link.isOpen).toBe(true));
     expect(r.events).toEqual([
       'failed /dev/ttyUSB0: ENOENT',
       'failed /dev/ttyUSB0: ENOENT',
@@ -91,10 +92,10 @@ describe('the serial link', () => {
   it('reopens on its own when the device vanishes', async () => {
     const r = rig([]);
     r.link.start();
-    await wait(30);
+    await vi.waitFor(() => expect(r.link.isOpen).toBe(true));
     r.ports[0]?.unplug();
     expect(r.link.isOpen).toBe(false);
-    await wait(60);
+    await vi.waitFor(() => expect(r.link.isOpen).toBe(true));
     expect(r.events).toEqual(['open /dev/ttyUSB0', 'close', 'open /dev/ttyUSB0']);
     expect(r.ports).toHaveLength(2);
     await r.link.stop();
@@ -107,6 +108,36 @@ describe('the serial link', () => {
     await wait(60);
     expect(r.ports.every((p) => !p.isOpen)).toBe(true);
     expect(r.ports.length).toBe(1);
+  });
+
+  it('tries again when a retry falls due before the failed attempt has wound up', async () => {
+    // A fake clock can run the retry timer in the microtasks between a failure and the
+    // end of its attempt; that retry must not be lost.
+    const clock = new FakeClock();
+    let looked = 0;
+    let advanced = false;
+    const link = new SerialLink({
+      path: 'auto',
+      autoIds: ['1a86:7523'],
+      baudRate: 9600,
+      probe: null,
+      timers: clock,
+      list: async () => {
+        looked++;
+        return [];
+      },
+      onOpen() {},
+      onData() {},
+      onClose() {},
+      onOpenFailed() {
+        if (advanced) return;
+        advanced = true;
+        queueMicrotask(() => clock.advance(1_000));
+      },
+    });
+    link.start();
+    await vi.waitFor(() => expect(looked).toBe(2));
+    await link.stop();
   });
 
   it('matches VID:PID whatever their case or 0x prefix', () => {
