@@ -23,8 +23,17 @@ export interface ConfigEnvironment {
   dataDir?: string;
 }
 
-/** What `serve` runs on without --config: a development terminal. */
-export const BUILT_IN_CONFIG = { terminal: { id: 'DEV-0001', areaCode: '000000' } } as const;
+/**
+ * What `serve` runs on without --config: a try-out terminal. It is always a training
+ * terminal, so nothing rated on it can ever reach a platform.
+ */
+export const BUILT_IN_CONFIG = { terminal: { id: 'DEV-0001', areaCode: '000000', training: true } } as const;
+
+/**
+ * The built-in defaults keep their data in this folder inside the user-data folder, so
+ * try-out ratings never sit in the database a configured terminal uses.
+ */
+export const TRAINING_DIR_NAME = 'training';
 
 const BUILT_IN_LABEL = 'built-in defaults';
 
@@ -146,7 +155,8 @@ function isKeyValueDocument(value: unknown): value is Record<string, unknown> {
 }
 
 function load(file: string | null, env: ConfigEnvironment): ConfigResult {
-  const dataDir = userDataDir(env.dataDir);
+  const userData = userDataDir(env.dataDir);
+  const dataDir = file === null ? join(userData, TRAINING_DIR_NAME) : userData;
   const label = file ?? BUILT_IN_LABEL;
   let raw: unknown = structuredClone(BUILT_IN_CONFIG);
   let source: string | null = null;
@@ -189,7 +199,8 @@ function load(file: string | null, env: ConfigEnvironment): ConfigResult {
 /**
  * Reads and checks a configuration file; `file === null` gives the built-in
  * defaults (terminal DEV-0001, area 000000, counter, hid keypad, no platform, no QR,
- * API on loopback without a token). Never throws.
+ * API on loopback without a token, a training terminal with its data in
+ * `training/` inside the user-data folder). Never throws.
  */
 export function loadConfig(file: string | null, env: ConfigEnvironment = {}): ConfigResult {
   try {
