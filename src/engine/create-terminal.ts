@@ -17,8 +17,7 @@ export function createTerminal(config: TerminalConfig, catalogue: ReasonsCatalog
   const qr = training ? null : config.qr;
   return new Terminal({
     config: coreConfigOf(config, catalogue),
-    openStore: () =>
-      RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile, training }),
+    openStore: () => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile, training }),
     log,
     hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
     ...(qr

@@ -22,6 +22,8 @@ export interface HallOptions {
   keypad?: boolean;
   /** diagnostics.pin; absent leaves the technicians' screen disabled. */
   pin?: string;
+  /** terminal.training (the platform simulator stays configured). */
+  training?: boolean;
 }
 
 export class Hall {
@@ -59,6 +61,7 @@ export class Hall {
         windowNo: '12',
         hallName: '惠安县行政服务中心',
         areaCode: '350521',
+        ...(o.training ? { training: true } : {}),
       },
       keypad: this.pty ? { driver: 'frame', path: this.pty.a } : { driver: 'none' },
       store: { path: this.dbPath, keyFile: join(this.dir, 'terminal.key') },

@@ -37,6 +37,7 @@ async function configFile(dir: string, sim: PlatformSim, training: boolean): Pro
       store: { path: './data/terminal.db' },
       platform: { url: sim.url, appMark: APP_MARK, secret: SECRET },
       api: { port: await freePort() },
+      qr: { baseUrl: 'https://hcp.example.gov.cn/m/rate', secret: 'qr-secret-1' },
     }),
   );
   const loaded = loadConfig(file, { dataDir: dir });
@@ -74,6 +75,8 @@ function trainingFlags(path: string): Record<string, number> {
 function rate(running: RunningTerminal, transactionId: string, level: 1 | 2 | 3 | 4 | 5): string {
   const opened = running.terminal.openPrompt(request({ transactionId }));
   if (!opened.ok) throw new Error(`prompt refused: ${opened.code}`);
+  // The QR code leads to the platform's own rating page: a training terminal makes none.
+  expect(opened.qr === null).toBe(running.config.terminal.training);
   running.terminal.intent({ type: 'rate', level });
   if (level <= 2) {
     running.terminal.intent({ type: 'toggle_reason', code: 'D01' });

@@ -168,7 +168,10 @@ describe('loadConfig: built-in defaults', () => {
 
   it('takes terminal.training from a file, its store where the file says', () => {
     const dataDir = tempFolder();
-    const file = writeTemp('config.yaml', `${MINIMAL_CONFIG.replace('terminal:\n', 'terminal:\n  training: true\n')}`);
+    const file = writeTemp(
+      'config.yaml',
+      `${MINIMAL_CONFIG.replace('terminal:\n', 'terminal:\n  training: true\n')}`,
+    );
     const { config } = loaded(loadConfig(file, { dataDir }));
     expect(config.terminal.training).toBe(true);
     expect(config.store.path).toBe(join(dataDir, 'terminal.db'));
