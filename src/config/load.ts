@@ -66,6 +66,14 @@ function isSample(secret: string | null | undefined): boolean {
   return typeof secret === 'string' && SAMPLE_SECRETS.has(secret.trim().toLowerCase());
 }
 
+function tryOutIdWarnings(label: string, file: ConfigFile): string[] {
+  const { id, training } = file.terminal;
+  if (id !== BUILT_IN_CONFIG.terminal.id || training) return [];
+  return [
+    `${label}: terminal.id is still ${id}, the try-out id, so the terminal runs in training mode and forwards nothing; set this terminal's real number to take it into service`,
+  ];
+}
+
 function sampleSecretWarnings(label: string, file: ConfigFile): string[] {
   const secrets: Record<string, string | null | undefined> = {
     'platform.secret': file.platform?.secret,
@@ -102,7 +110,9 @@ function resolveConfig(
   const besideStore = dirname(storePath);
   const { terminal, keypad, api, prompt, ui } = file;
   return {
-    terminal: { ...terminal },
+    // DEV-0001 is the try-out id (migration 002 marks its old records training): a
+    // terminal still carrying it is a training terminal, whatever terminal.training says.
+    terminal: { ...terminal, training: terminal.training || terminal.id === BUILT_IN_CONFIG.terminal.id },
     keypad: {
       driver: keypad.driver,
       path: keypad.path,
@@ -192,7 +202,11 @@ function load(file: string | null, env: ConfigEnvironment): ConfigResult {
   return {
     ok: true,
     config: resolveConfig(parsed.data, baseDir, dataDir, source),
-    warnings: [...warnings, ...sampleSecretWarnings(label, parsed.data)],
+    warnings: [
+      ...warnings,
+      ...tryOutIdWarnings(label, parsed.data),
+      ...sampleSecretWarnings(label, parsed.data),
+    ],
   };
 }
 

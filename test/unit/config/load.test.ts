@@ -166,6 +166,15 @@ describe('loadConfig: built-in defaults', () => {
     expect(config.source).toEqual({ file: null });
   });
 
+  it('makes a file that still says DEV-0001 a training terminal, and says so', () => {
+    const file = writeTemp('config.yaml', 'terminal:\n  id: DEV-0001\n  areaCode: "350521"\n');
+    const { config, warnings } = loaded(loadConfig(file, { dataDir: tempFolder() }));
+    expect(config.terminal.training).toBe(true);
+    expect(warnings).toEqual([
+      `${file}: terminal.id is still DEV-0001, the try-out id, so the terminal runs in training mode and forwards nothing; set this terminal's real number to take it into service`,
+    ]);
+  });
+
   it('takes terminal.training from a file, its store where the file says', () => {
     const dataDir = tempFolder();
     const file = writeTemp(
