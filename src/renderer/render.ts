@@ -222,7 +222,6 @@ export function render(view: ViewState, root: HTMLElement, banner: HTMLElement, 
   // A training terminal marks every screen in the banner's line, which is always reserved:
   // the mark never moves the buttons, and no screen is without it.
   banner.hidden = view.keypadBanner === null && !view.training;
-  banner.classList.toggle('training', view.training);
   banner.replaceChildren(
     ...(view.training ? [el('strong', { className: 'training-mark', text: '培训模式' })] : []),
     view.keypadBanner ?? (view.training ? TRAINING_NOTE : ''),
