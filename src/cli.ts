@@ -25,7 +25,8 @@ const USAGE = `Usage:
   haochaping-terminal --help
 
 Without --config, serve runs on built-in defaults (terminal DEV-0001, touch and keyboard,
-no platform). The configuration file is described in README.md.`;
+no platform): a training terminal, its data in a training folder of its own, whose ratings
+are never forwarded. The configuration file is described in README.md.`;
 
 type Out = (line: string) => void;
 
@@ -133,6 +134,12 @@ function describeStart(config: TerminalConfig, url: string, logFile: string): st
     );
   } else {
     lines.push(`Configuration: ${config.source.file}`);
+  }
+  if (config.terminal.training) {
+    lines.push(
+      'Training mode: every screen shows 培训模式; ratings are stored marked training and never forwarded,',
+      'not even once a platform is configured.',
+    );
   }
   lines.push(
     `Store: ${config.store.path}`,

@@ -10,6 +10,7 @@ export interface HealthFacts {
   keypadFault: KeypadFault;
   platform: PlatformState;
   queue: QueueCounts | null;
+  training: boolean;
 }
 
 export interface ApiListeners {

@@ -242,6 +242,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       platform: h.platform,
       store: h.store,
       queue: { pending: h.queue?.pending ?? 0, rejected: h.queue?.rejected ?? 0 },
+      training: h.training,
     };
   });
 

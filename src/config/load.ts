@@ -23,8 +23,17 @@ export interface ConfigEnvironment {
   dataDir?: string;
 }
 
-/** What `serve` runs on without --config: a development terminal. */
-export const BUILT_IN_CONFIG = { terminal: { id: 'DEV-0001', areaCode: '000000' } } as const;
+/**
+ * What `serve` runs on without --config: a try-out terminal. It is always a training
+ * terminal, so nothing rated on it can ever reach a platform.
+ */
+export const BUILT_IN_CONFIG = { terminal: { id: 'DEV-0001', areaCode: '000000', training: true } } as const;
+
+/**
+ * The built-in defaults keep their data in this folder inside the user-data folder, so
+ * try-out ratings never sit in the database a configured terminal uses.
+ */
+export const TRAINING_DIR_NAME = 'training';
 
 const BUILT_IN_LABEL = 'built-in defaults';
 
@@ -55,6 +64,14 @@ const SECRET_ADVICE: Record<string, string> = {
 
 function isSample(secret: string | null | undefined): boolean {
   return typeof secret === 'string' && SAMPLE_SECRETS.has(secret.trim().toLowerCase());
+}
+
+function tryOutIdWarnings(label: string, file: ConfigFile): string[] {
+  const { id, training } = file.terminal;
+  if (id !== BUILT_IN_CONFIG.terminal.id || training) return [];
+  return [
+    `${label}: terminal.id is still ${id}, the try-out id, so the terminal runs in training mode and forwards nothing; set this terminal's real number to take it into service`,
+  ];
 }
 
 function sampleSecretWarnings(label: string, file: ConfigFile): string[] {
@@ -93,7 +110,9 @@ function resolveConfig(
   const besideStore = dirname(storePath);
   const { terminal, keypad, api, prompt, ui } = file;
   return {
-    terminal: { ...terminal },
+    // DEV-0001 is the try-out id (migration 002 marks its old records training): a
+    // terminal still carrying it is a training terminal, whatever terminal.training says.
+    terminal: { ...terminal, training: terminal.training || terminal.id === BUILT_IN_CONFIG.terminal.id },
     keypad: {
       driver: keypad.driver,
       path: keypad.path,
@@ -146,7 +165,8 @@ function isKeyValueDocument(value: unknown): value is Record<string, unknown> {
 }
 
 function load(file: string | null, env: ConfigEnvironment): ConfigResult {
-  const dataDir = userDataDir(env.dataDir);
+  const userData = userDataDir(env.dataDir);
+  const dataDir = file === null ? join(userData, TRAINING_DIR_NAME) : userData;
   const label = file ?? BUILT_IN_LABEL;
   let raw: unknown = structuredClone(BUILT_IN_CONFIG);
   let source: string | null = null;
@@ -182,14 +202,19 @@ function load(file: string | null, env: ConfigEnvironment): ConfigResult {
   return {
     ok: true,
     config: resolveConfig(parsed.data, baseDir, dataDir, source),
-    warnings: [...warnings, ...sampleSecretWarnings(label, parsed.data)],
+    warnings: [
+      ...warnings,
+      ...tryOutIdWarnings(label, parsed.data),
+      ...sampleSecretWarnings(label, parsed.data),
+    ],
   };
 }
 
 /**
  * Reads and checks a configuration file; `file === null` gives the built-in
  * defaults (terminal DEV-0001, area 000000, counter, hid keypad, no platform, no QR,
- * API on loopback without a token). Never throws.
+ * API on loopback without a token, a training terminal with its data in
+ * `training/` inside the user-data folder). Never throws.
  */
 export function loadConfig(file: string | null, env: ConfigEnvironment = {}): ConfigResult {
   try {

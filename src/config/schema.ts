@@ -128,6 +128,9 @@ const terminalSchema = z.strictObject({
     /^(?:\d{6}|\d{12})$/,
     quoted('the 行政区划代码 as text: 6 or 12 digits, e.g. areaCode: "350521"'),
   ),
+  training: bool(
+    'true (a try-out terminal: ratings are kept marked training and never forwarded) or false',
+  ).default(false),
 });
 
 const KEYPAD_PATH = 'a serial device such as /dev/ttyUSB0 or COM3, or "auto"';

@@ -14,6 +14,8 @@ export interface TerminalSection {
   hallName: string;
   /** 行政区划代码, 6 or 12 digits. */
   areaCode: string;
+  /** A try-out terminal: every screen says 培训模式, ratings are stored marked training, never forwarded. */
+  training: boolean;
 }
 
 export interface KeypadSection {

@@ -3,6 +3,8 @@
 
 export interface DiagnosticsView {
   terminalId: string;
+  /** Training mode (terminal.training), and how many records are kept marked training, never sent. */
+  training: { on: boolean; records: number | null };
   versions: { app: string; node: string; electron: string | null };
   keypad: {
     driver: string;

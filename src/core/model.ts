@@ -112,4 +112,6 @@ export interface CoreConfig {
   catalogue: ReasonsCatalogue;
   /** The hall's static QR code for idle screens, rendered by the engine. */
   staticQr: QrCode | null;
+  /** A training terminal: every screen says so (its ratings are kept apart, never forwarded). */
+  training: boolean;
 }

@@ -81,6 +81,8 @@ export interface ViewState {
   windowNo: string;
   /** A citizen-facing note that the keypad is not working; touch still works. */
   keypadBanner: string | null;
+  /** A training terminal: every screen shows 培训模式, so no one takes it for a live one. */
+  training: boolean;
   screen: Screen;
 }
 
@@ -95,6 +97,7 @@ export function view(state: CoreState, now: number): ViewState {
     hallName: cfg.hallName,
     windowNo: cfg.windowNo,
     keypadBanner: keypadDown ? KEYPAD_OFFLINE_BANNER : null,
+    training: cfg.training,
     screen: screenOf(state),
   };
 }

@@ -1,6 +1,7 @@
 // haochaping-terminal doctor --config FILE [--keys]: the technician's check of one
 // terminal, one line per part in the contract's order — config, store, keypad,
 // platform, clock — then where the log is, then (with --keys) each key pressed in turn.
+// A training terminal gets a `warn training:` line right after config.
 //
 // Exit codes, for scripts:
 //   0  no line is FAIL (ok and warn only)
@@ -16,6 +17,7 @@ import { checkPlatform } from './platform-check.js';
 import { type Finding, fail, formatFinding, ok, warn } from './report.js';
 import { askRunningTerminal, type Running } from './running-terminal.js';
 import { checkStore } from './store-check.js';
+import { checkTraining } from './training-check.js';
 
 export const DOCTOR_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -43,6 +45,8 @@ export async function runDoctor(options: DoctorOptions, io: DoctorIo): Promise<n
   const { config } = loaded;
 
   const running = await askRunningTerminal(config.api, config.terminal.id);
+  const training = checkTraining(config, running);
+  if (training !== null) emit(training);
   emit(running.kind === 'this' ? storeFromRunning(config, running) : checkStore(config.store));
 
   // --keys needs the port after the other checks: the keypad check leaves it open then.

@@ -12,6 +12,8 @@ export interface RunningHealth {
   keypad: 'online' | 'offline' | 'none';
   keypadFault: 'stuck_key' | null;
   store: 'ok' | 'unavailable';
+  /** null when the running version does not say. */
+  training: boolean | null;
 }
 
 export type Running =
@@ -72,5 +74,6 @@ function asHealth(body: unknown): RunningHealth | null {
     keypad,
     keypadFault: b.keypadFault === 'stuck_key' ? 'stuck_key' : null,
     store: b.store === 'ok' ? 'ok' : 'unavailable',
+    training: typeof b.training === 'boolean' ? b.training : null,
   };
 }

@@ -10,6 +10,7 @@ export const THANKS_MS = 3_000;
 
 export function coreConfigOf(config: TerminalConfig, catalogue: ReasonsCatalogue): CoreConfig {
   const mode = config.terminal.mode;
+  const training = config.terminal.training;
   return {
     terminalId: config.terminal.id,
     mode,
@@ -23,8 +24,11 @@ export function coreConfigOf(config: TerminalConfig, catalogue: ReasonsCatalogue
     thanksMs: THANKS_MS,
     invite: config.prompt.invite,
     catalogue,
-    staticQr: config.qr?.staticUrl
-      ? { url: config.qr.staticUrl, svg: staticQrSvg(config.qr.staticUrl) }
-      : null,
+    // The hall's QR leads to the platform's own rating page: a training terminal shows none.
+    staticQr:
+      config.qr?.staticUrl && !training
+        ? { url: config.qr.staticUrl, svg: staticQrSvg(config.qr.staticUrl) }
+        : null,
+    training,
   };
 }

@@ -10,10 +10,14 @@ import type { Logger } from './log.js';
 import { Terminal } from './terminal.js';
 
 export function createTerminal(config: TerminalConfig, catalogue: ReasonsCatalogue, log: Logger): Terminal {
-  const qr = config.qr;
+  const training = config.terminal.training;
+  // A prompt's QR lets the citizen rate at the platform itself, past this terminal's
+  // store: a training terminal makes none (qr: null in the API), or a made-up rating
+  // against a real clerk could reach the platform by phone.
+  const qr = training ? null : config.qr;
   return new Terminal({
     config: coreConfigOf(config, catalogue),
-    openStore: () => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile }),
+    openStore: () => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile, training }),
     log,
     hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
     ...(qr

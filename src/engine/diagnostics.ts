@@ -72,6 +72,7 @@ export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
     const platform = deps.forwarding.status();
     return {
       terminalId: deps.config.terminal.id,
+      training: { on: deps.config.terminal.training, records: deps.terminal.trainingRecords() },
       versions: {
         app: deps.version,
         node: process.versions.node,

@@ -15,6 +15,8 @@ import type { Terminal } from './terminal.js';
 export interface ForwardingConfig {
   platform: PlatformSection | null;
   store: StoreSection;
+  /** A training terminal forwards nothing, whatever platform is configured (now or on reload). */
+  training?: boolean;
 }
 
 export interface ForwardingOptions {
@@ -52,7 +54,11 @@ export function startForwarding(
   const clock = options.clock ?? systemClock;
   const openStore =
     options.openStore ?? (() => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile }));
-  let platform = config.platform;
+  const training = config.training ?? false;
+  // On a training terminal no forwarder ever starts: its state stays "unconfigured".
+  const usable = (p: PlatformSection | null) => (training ? null : p);
+  if (training && config.platform) log.log('info', 'forwarding_off_training', {});
+  let platform = usable(config.platform);
   let store: RatingStore | null = null;
   let outbox: Outbox | null = null;
   let forwarder: Forwarder | null = null;
@@ -137,8 +143,9 @@ export function startForwarding(
       store?.close();
       store = outbox = null;
     },
-    reload(next) {
+    reload(given) {
       if (stopped) return;
+      const next = usable(given);
       platform = next;
       if (!next) {
         const old = forwarder;

@@ -69,7 +69,11 @@ export async function startRunningTerminal(
   const { logger, file: logFile } = fileLogger(config.log.dir);
   const terminal = createTerminal(config, catalogue, logger);
   terminal.start();
-  const forwarding = startForwarding({ platform: config.platform, store: config.store }, terminal, logger);
+  const forwarding = startForwarding(
+    { platform: config.platform, store: config.store, training: config.terminal.training },
+    terminal,
+    logger,
+  );
   const keypad = await startKeypad(config.keypad, terminal, logger);
   const diagnostics = createDiagnostics({
     get config() {

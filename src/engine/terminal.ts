@@ -67,6 +67,8 @@ export interface Health {
   keypadFault: KeypadFault;
   platform: PlatformState;
   queue: QueueCounts | null;
+  /** A training terminal: its ratings are kept marked training and never forwarded. */
+  training: boolean;
 }
 
 export class Terminal {
@@ -143,7 +145,13 @@ export class Terminal {
       keypadFault: this.state.keypad.fault,
       platform: this.state.platform.state,
       queue: this.readStore((s) => s.counts()),
+      training: this.state.config.training,
     };
+  }
+
+  /** How many records are kept marked training (never sent); null when the store cannot be read. */
+  trainingRecords(): number | null {
+    return this.readStore((s) => s.trainingRecords());
   }
 
   // --- operations (the local API and tests call these) ---

@@ -181,6 +181,10 @@ export class DiagnosticsOverlay {
       v.notice ? el('p', v.notice, 'notice') : el('p', ''),
       table([
         [
+          '培训模式',
+          `${v.training.on ? '是（评价只存本机，不上报）' : '否'} · 培训记录 ${v.training.records ?? '—'} 条`,
+        ],
+        [
           '评价器',
           `${v.keypad.driver} · ${v.keypad.state}${v.keypad.fault ? ` · ${v.keypad.fault}` : ''} · ${v.keypad.path ?? '—'}${v.keypad.portOpen ? '（已打开）' : ''}`,
         ],

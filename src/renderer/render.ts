@@ -215,9 +215,17 @@ function frameOf(screen: Screen, send: Send): Frame {
   }
 }
 
+/** Said beside 培训模式 while the keypad works (when it does not, its own note takes the place). */
+export const TRAINING_NOTE = '本机评价仅供练习，不会上报';
+
 export function render(view: ViewState, root: HTMLElement, banner: HTMLElement, send: Send): void {
-  banner.hidden = view.keypadBanner === null;
-  banner.textContent = view.keypadBanner ?? '';
+  // A training terminal marks every screen in the banner's line, which is always reserved:
+  // the mark never moves the buttons, and no screen is without it.
+  banner.hidden = view.keypadBanner === null && !view.training;
+  banner.replaceChildren(
+    ...(view.training ? [el('strong', { className: 'training-mark', text: '培训模式' })] : []),
+    view.keypadBanner ?? (view.training ? TRAINING_NOTE : ''),
+  );
   const hall = [view.hallName, view.windowNo ? `${view.windowNo} 号窗口` : ''].filter(Boolean).join(' · ');
   const f = frameOf(view.screen, send);
   root.dataset.screen = view.screen.kind;

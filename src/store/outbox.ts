@@ -5,6 +5,11 @@
 //
 // Rows are addressed by their primary key (prompt_id, id): the table has no index on
 // id alone, and a scan per update would grow with the history kept.
+//
+// Training records (a training terminal's, and the built-in DEV-0001's) are outside the
+// outbox: never claimed, whatever the current configuration says, not counted as
+// waiting, not listed as rejected, never re-queued; pruned like delivered ones once past
+// the retention.
 
 import type Database from 'better-sqlite3';
 import type { Citizen, RatingRecord } from '../core/model.js';
@@ -79,10 +84,10 @@ export class Outbox implements OutboxStore {
     private readonly sealer: Sealer,
   ) {
     this.stmt = {
-      // The records_outbox index (state, seq) serves the order; leased rows are skipped.
+      // The records_outbox index (state, training, seq) serves the order; leased rows are skipped.
       candidates: db.prepare(
         `SELECT prompt_id, id, seq, attempts, body, personal_sealed FROM records
-         WHERE state = 'pending' AND (lease_until IS NULL OR lease_until <= ?)
+         WHERE state = 'pending' AND training = 0 AND (lease_until IS NULL OR lease_until <= ?)
          ORDER BY seq LIMIT ?`,
       ),
       lease: db.prepare(
@@ -105,22 +110,26 @@ export class Outbox implements OutboxStore {
       requeueAll: db.prepare(
         `UPDATE records SET state = 'pending', reject_code = NULL, reject_message = NULL,
            attempts = 0, last_error = NULL, lease_until = NULL
-         WHERE state = 'rejected'`,
+         WHERE state = 'rejected' AND training = 0`,
       ),
       requeueOne: db.prepare(
         `UPDATE records SET state = 'pending', reject_code = NULL, reject_message = NULL,
            attempts = 0, last_error = NULL, lease_until = NULL
-         WHERE prompt_id = ? AND id = ? AND state = 'rejected'`,
+         WHERE prompt_id = ? AND id = ? AND state = 'rejected' AND training = 0`,
       ),
-      count: db.prepare('SELECT COUNT(*) FROM records WHERE state = ?').pluck(),
+      count: db.prepare('SELECT COUNT(*) FROM records WHERE state = ? AND training = 0').pluck(),
       listRejected: db.prepare(
         `SELECT prompt_id, id, body, reject_code, reject_message FROM records
-         WHERE state = 'rejected' ORDER BY seq LIMIT ?`,
+         WHERE state = 'rejected' AND training = 0 ORDER BY seq LIMIT ?`,
       ),
       nextExpiry: db
         .prepare(`SELECT MIN(lease_until) FROM records WHERE state = 'pending' AND lease_until > ?`)
         .pluck(),
       pruneRecords: db.prepare(`DELETE FROM records WHERE state = 'delivered' AND delivered_at < ?`),
+      // Final training records go after the same retention: nothing will ever send them.
+      pruneTraining: db.prepare(
+        `DELETE FROM records WHERE training = 1 AND state <> 'draft' AND final_at IS NOT NULL AND final_at < ?`,
+      ),
       // A prompt goes once nothing of it is left to send or to show: ended long enough ago,
       // and no record of it remaining (every one delivered and pruned, or none made).
       prunePrompts: db.prepare(
@@ -218,11 +227,11 @@ export class Outbox implements OutboxStore {
     return (this.stmt.nextExpiry.get(now) as number | null) ?? null;
   }
 
-  /** Drops delivered records older than the retention, then the prompts left with none. */
+  /** Drops delivered (and training) records older than the retention, then the prompts left with none. */
   prune(now: number, retentionDays: number): PruneResult {
     const cutoff = now - retentionDays * DAY_MS;
     return this.db.transaction(() => ({
-      records: this.stmt.pruneRecords.run(cutoff).changes,
+      records: this.stmt.pruneRecords.run(cutoff).changes + this.stmt.pruneTraining.run(cutoff).changes,
       prompts: this.stmt.prunePrompts.run(cutoff).changes,
     }))();
   }

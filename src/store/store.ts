@@ -11,6 +11,8 @@ import { createSealer, loadOrCreateKey, type Sealer } from './seal.js';
 export interface StoreOptions {
   path: string;
   keyFile: string;
+  /** A training terminal's store: the records it writes are marked training, never forwarded. */
+  training?: boolean;
 }
 
 export interface PromptSummary {
@@ -31,6 +33,7 @@ export interface RecoveryFacts {
   unfinished: PromptRecord[];
 }
 
+/** Records meant for a platform, by state; training records are not among them. */
 export interface QueueCounts {
   draft: number;
   pending: number;
@@ -68,14 +71,22 @@ export class RatingStore {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly sealer: Sealer;
+  private readonly training: 0 | 1;
   private readonly stmt;
   private outboxOps: Outbox | null = null;
 
-  private constructor(path: string, db: Database.Database, movedAside: string | null, sealer: Sealer) {
+  private constructor(
+    path: string,
+    db: Database.Database,
+    movedAside: string | null,
+    sealer: Sealer,
+    training: boolean,
+  ) {
     this.path = path;
     this.db = db;
     this.movedAside = movedAside;
     this.sealer = sealer;
+    this.training = training ? 1 : 0;
     this.applyTx = db.transaction(this.applyAll);
     this.stmt = {
       promptInsert: db.prepare(
@@ -88,9 +99,10 @@ export class RatingStore {
         'UPDATE prompts SET status = ?, ended_at = ?, citizen_sealed = NULL WHERE id = ?',
       ),
       // Only a draft may change: a final record may already be on its way to the platform.
+      // `training` is set once, at insert: a draft a training terminal began stays training.
       recordPut: db.prepare(
-        `INSERT INTO records (prompt_id, id, seq, state, body, personal_sealed, rated_at, final_at)
-         VALUES (@prompt_id, @id, @seq, @state, @body, @personal_sealed, @rated_at, @final_at)
+        `INSERT INTO records (prompt_id, id, seq, state, body, personal_sealed, rated_at, final_at, training)
+         VALUES (@prompt_id, @id, @seq, @state, @body, @personal_sealed, @rated_at, @final_at, @training)
          ON CONFLICT (prompt_id, id) DO UPDATE SET state = excluded.state, body = excluded.body,
            personal_sealed = excluded.personal_sealed, rated_at = excluded.rated_at, final_at = excluded.final_at
          WHERE records.state = 'draft'`,
@@ -112,7 +124,9 @@ export class RatingStore {
       ),
       // Read once at start-up: a scan costs less than an index every rating must update.
       unfinished: db.prepare('SELECT * FROM prompts WHERE ended_at IS NULL ORDER BY opened_at'),
-      counts: db.prepare('SELECT state, COUNT(*) AS n FROM records GROUP BY state'),
+      // Training records wait for no platform: they are counted apart.
+      counts: db.prepare('SELECT state, COUNT(*) AS n FROM records WHERE training = 0 GROUP BY state'),
+      trainingCount: db.prepare('SELECT COUNT(*) FROM records WHERE training = 1').pluck(),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM records').pluck(),
     };
   }
@@ -120,7 +134,7 @@ export class RatingStore {
   static open(options: StoreOptions): RatingStore {
     const sealer = createSealer(loadOrCreateKey(options.keyFile));
     const { db, movedAside } = openDatabase(options.path);
-    const store = new RatingStore(options.path, db, movedAside, sealer);
+    const store = new RatingStore(options.path, db, movedAside, sealer, options.training ?? false);
     store.seq = store.stmt.maxSeq.get() as number;
     return store;
   }
@@ -176,6 +190,7 @@ export class RatingStore {
             personal_sealed: citizen ? this.sealer.seal(JSON.stringify(citizen)) : null,
             rated_at: r.ratedAt,
             final_at: final ? r.ratedAt : null,
+            training: this.training,
           });
         }
         return;
@@ -225,6 +240,11 @@ export class RatingStore {
     for (const row of this.stmt.counts.all() as { state: keyof QueueCounts; n: number }[])
       counts[row.state] = row.n;
     return counts;
+  }
+
+  /** Records kept marked training (a training terminal's, or the built-in DEV-0001's): never sent. */
+  trainingRecords(): number {
+    return this.stmt.trainingCount.get() as number;
   }
 
   /** The forwarder's operations on the records table, on this connection. */

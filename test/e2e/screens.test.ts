@@ -1,6 +1,7 @@
 // The citizen's screens end to end: the real serve process, the API opening prompts,
 // the KP/1 keypad simulator on a pty, the platform simulator, and Debian's Chromium.
 // Each scenario asserts what the screen shows and what the store (and platform) hold.
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { waitFor } from '../helpers/cli.js';
@@ -277,6 +278,65 @@ describe('the citizen’s screens', { timeout: 60_000 }, () => {
     expect(await h.page.locator('h1').textContent()).toBe('设备故障，请联系工作人员');
     await h.shoot('fault');
     expect(h.records().map((r) => r.body.level)).toContain(4);
+  });
+
+  it('a training terminal: 培训模式 on every screen, in place; its ratings stay on the terminal', async () => {
+    const h = await hall({ training: true });
+    const frames: Record<string, unknown> = {};
+    const mark = async (screen: string) => {
+      const tag = h.page.locator('#banner .training-mark');
+      expect(await tag.textContent()).toBe('培训模式');
+      expect(await tag.isVisible()).toBe(true);
+      // Readable: whole, inside the window, on every screen.
+      const box = await tag.boundingBox();
+      if (!box) throw new Error(`no 培训模式 on ${screen}`);
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(1024);
+      expect(box.height).toBeGreaterThan(16);
+      // The frame does not move from screen to screen.
+      frames[screen] = await h.page.locator('#app').boundingBox();
+    };
+    await mark('idle');
+    // The banner's line is as tall as the empty line every terminal reserves: no shift.
+    const [withMark, reserved] = await h.page.evaluate(() => {
+      const banner = document.getElementById('banner') as HTMLElement;
+      // A childless copy, styled as #banner (the id too, for the moment it is measured).
+      const empty = banner.cloneNode(false) as HTMLElement;
+      empty.hidden = true;
+      banner.after(empty);
+      const heights = [banner.getBoundingClientRect().height, empty.getBoundingClientRect().height];
+      empty.remove();
+      return heights;
+    });
+    expect(withMark).toBe(reserved);
+    // No QR code: it would let a made-up rating reach the platform by phone.
+    expect(await h.page.locator('.qr').count()).toBe(0);
+    await h.shoot('training-idle');
+    const id = await h.prompt();
+    await mark('rate');
+    expect(await h.page.locator('.qr').count()).toBe(0);
+    await h.shoot('training-rate');
+    await h.tap('不满意');
+    await h.screen('reasons');
+    await mark('reasons');
+    await h.tap('办事效率低');
+    await h.tap('提交');
+    await h.screen('thanks');
+    await mark('thanks');
+    expect(new Set(Object.values(frames).map((f) => JSON.stringify(f))).size).toBe(1);
+    expect((await h.api('GET', `/v1/prompts/${id}`)).body.status).toBe('rated');
+
+    const db = new Database(h.dbPath, { readonly: true });
+    const stored = db.prepare('SELECT state, training FROM records').all();
+    db.close();
+    expect(stored).toEqual([{ state: 'pending', training: 1 }]);
+    expect((await h.api('GET', '/v1/health')).body).toMatchObject({
+      training: true,
+      platform: 'unconfigured',
+      queue: { pending: 0, rejected: 0 },
+    });
+    // No forwarder runs on a training terminal, so nothing was ever asked of the platform.
+    expect(h.platform.requests).toEqual([]);
   });
 
   it('the technicians’ screen: hidden corner, PIN, rejected records sent again', async () => {

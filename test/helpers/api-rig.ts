@@ -28,6 +28,8 @@ export async function apiRig(
     clock?: FakeClock;
     catalogue?: ReasonsCatalogue;
     dir?: string;
+    /** A training terminal (terminal.training). */
+    training?: boolean;
   } = {},
 ): Promise<ApiRig> {
   const dir = opts.dir ?? tempDir();
@@ -35,8 +37,14 @@ export async function apiRig(
     config: coreConfig({
       mode: opts.mode ?? 'counter',
       ...(opts.catalogue ? { catalogue: opts.catalogue } : {}),
+      training: opts.training ?? false,
     }),
-    openStore: () => RatingStore.open({ path: join(dir, 'terminal.db'), keyFile: join(dir, 'terminal.key') }),
+    openStore: () =>
+      RatingStore.open({
+        path: join(dir, 'terminal.db'),
+        keyFile: join(dir, 'terminal.key'),
+        training: opts.training ?? false,
+      }),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   terminal.start();

@@ -28,6 +28,7 @@ export function coreConfig(overrides: Partial<CoreConfig> = {}): CoreConfig {
     invite: { enabled: true, service: { code: '', name: '窗口服务' } },
     catalogue,
     staticQr: null,
+    training: false,
     ...overrides,
   };
 }

@@ -23,6 +23,8 @@ export interface HallOptions {
   keypad?: boolean | 'hid';
   /** diagnostics.pin; absent leaves the technicians' screen disabled. */
   pin?: string;
+  /** terminal.training (the platform simulator stays configured). */
+  training?: boolean;
 }
 
 export class Hall {
@@ -60,6 +62,7 @@ export class Hall {
         windowNo: '12',
         hallName: '惠安县行政服务中心',
         areaCode: '350521',
+        ...(o.training ? { training: true } : {}),
       },
       keypad: this.pty
         ? { driver: 'frame', path: this.pty.a }

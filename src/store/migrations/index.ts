@@ -2,6 +2,7 @@
 // shipped is never edited, because terminals in halls have already run it.
 import type { Database } from 'better-sqlite3';
 import { initial } from './001-initial.js';
+import { training } from './002-training.js';
 
 export interface Migration {
   version: number;
@@ -9,7 +10,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, training];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 

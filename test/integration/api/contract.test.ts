@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApiRig, apiRig, clerkJson, promptJson } from '../../helpers/api-rig.js';
+import { clerk, request } from '../../helpers/core-fixture.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
 const rigs: ApiRig[] = [];
@@ -38,7 +39,19 @@ describe('health', () => {
       platform: 'unconfigured',
       store: 'ok',
       queue: { pending: 0, rejected: 0 },
+      training: false,
     });
+  });
+
+  it('says training: true on a training terminal, whose ratings wait for no platform', async () => {
+    for (const training of [false, true]) {
+      const r = await rig({ training });
+      r.terminal.signIn(clerk);
+      r.terminal.openPrompt(request());
+      r.terminal.intent({ type: 'rate', level: 4 });
+      const res = await r.call('GET', '/v1/health');
+      expect(res.body).toMatchObject({ training, queue: { pending: training ? 0 : 1, rejected: 0 } });
+    }
   });
 });
 

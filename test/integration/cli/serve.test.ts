@@ -17,20 +17,29 @@ function start(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('haochaping-terminal serve', () => {
-  it('runs on the built-in defaults, says so, serves the screens and stops cleanly on SIGTERM', async () => {
+  it('runs on the built-in defaults as a training terminal in training/, serves the screens, stops cleanly', async () => {
     const data = tempDir();
     const r = start(['serve'], { HAOCHAPING_DATA_DIR: data });
-    await waitFor(() => r.stdout().includes('Screens:'), 'the start message');
+    await waitFor(() => r.stdout().includes('Local API:'), 'the start message');
     expect(r.stdout()).toContain('terminal DEV-0001 (counter), keypad hid');
     expect(r.stdout()).toContain('built-in defaults');
-    expect(r.stdout()).toContain(`Store: ${join(data, 'terminal.db')}`);
+    expect(r.stdout()).toContain('Training mode: every screen shows 培训模式');
+    // A data folder of its own: nothing tried out sits where a configured terminal keeps its ratings.
+    expect(r.stdout()).toContain(`Store: ${join(data, 'training', 'terminal.db')}`);
     const url = /Screens: (\S+)/.exec(r.stdout())?.[1] as string;
     expect((await fetch(url)).status).toBe(200);
+    const api = /Local API: (\S+)/.exec(r.stdout())?.[1] as string;
+    expect(await (await fetch(`${api}/health`)).json()).toMatchObject({
+      terminalId: 'DEV-0001',
+      training: true,
+      platform: 'unconfigured',
+    });
     r.child.kill('SIGTERM');
     expect(await r.exit).toBe(0);
     expect(r.stdout()).toContain('the store was closed cleanly');
-    expect(existsSync(join(data, 'terminal.db'))).toBe(true);
-    expect(existsSync(join(data, 'logs', 'terminal.log'))).toBe(true);
+    expect(existsSync(join(data, 'training', 'terminal.db'))).toBe(true);
+    expect(existsSync(join(data, 'training', 'logs', 'terminal.log'))).toBe(true);
+    expect(existsSync(join(data, 'terminal.db'))).toBe(false);
   });
 
   it('runs with a configuration file, its store relative to the file', async () => {

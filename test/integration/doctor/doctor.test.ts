@@ -134,6 +134,19 @@ describe('haochaping-terminal doctor', () => {
     expect(r.lines[0]).toContain('/nonexistent/config.yaml: cannot read the file (it does not exist)');
   });
 
+  it('warns that a training terminal forwards nothing, right after config, and passes', async () => {
+    const rig = await startRig({ config: { terminal: { training: true } } });
+    const r = await doctor(rig.configFile);
+    expect(r.code, r.lines.join('\n')).toBe(0);
+    expect(parts(r.lines)).toEqual(['config', 'training', ...CONTRACT_ORDER.slice(1)]);
+    expect(lineOf(r.lines, 'training')).toBe(
+      `warn training: training mode (terminal.training: true): every screen shows 培训模式 and no rating is ever forwarded, not even to ${rig.platform.url}; set terminal.training: false when the terminal goes into service`,
+    );
+    // The rest is checked as for any terminal; the platform check sends an empty list only.
+    expect(r.lines.filter((l) => !l.startsWith('ok ') && !l.startsWith('warn training:'))).toEqual([]);
+    expect(rig.platform.requests.flatMap((q) => q.recordIds)).toEqual([]);
+  });
+
   it('warns about sample secrets but passes', async () => {
     const rig = await startRig({
       platformSecret: 'change-me',

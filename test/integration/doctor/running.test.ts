@@ -1,5 +1,6 @@
 // With a terminal already running on the same configuration, doctor asks it
 // (GET /v1/health) about the keypad and the store instead of opening them.
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/cli.js';
@@ -31,6 +32,18 @@ describe('haochaping-terminal doctor with a running terminal', () => {
     expect(lineOf(r.lines, 'store')).toMatch(/^ok {3}store: .*\(asked the running terminal\)$/);
     // doctor did not open the port (it could not: serve holds it) nor send a QUERY of its own.
     expect(rig.keypad.commands('query').length).toBe(queriesBefore);
+  });
+
+  it('warns when the running terminal is in training mode and the file no longer says so', async () => {
+    const rig = await startRig({ config: { platform: null, terminal: { training: true } } });
+    await startServe(rig);
+    const live = { ...rig.config, terminal: { ...rig.config.terminal, training: false } };
+    writeFileSync(rig.configFile, JSON.stringify(live, null, 2));
+    const r = await doctor(rig.configFile);
+    expect(r.code, r.lines.join('\n')).toBe(0);
+    expect(lineOf(r.lines, 'training')).toBe(
+      'warn training: the running terminal is in training mode, the file says terminal.training: false; restart it so its ratings are forwarded',
+    );
   });
 
   it('reports a keypad the running terminal cannot hear', async () => {

@@ -2,7 +2,58 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../../src/store/migrations/index.js';
+import { RatingStore } from '../../../src/store/store.js';
+import { ratingRecord } from '../../helpers/records.js';
 import { tempDir } from '../../helpers/temp.js';
+
+const NOW = 1_790_000_000_000;
+
+/** A database as version 1 left it: try-out ratings of DEV-0001 beside a real terminal's. */
+function versionOneDatabase(path: string): void {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  expect(migrate(db, 1)).toBe(1);
+  db.prepare(
+    `INSERT INTO prompts (id, transaction_id, mode, service, departments, status, opened_at, expires_at)
+     VALUES ('p', 't', 'single', '{}', '[]', 'rated', 1, 2)`,
+  ).run();
+  const put = db.prepare(
+    `INSERT INTO records (prompt_id, id, seq, state, body, rated_at, final_at, reject_code)
+     VALUES ('p', @id, @seq, @state, @body, 1, @final_at, @reject_code)`,
+  );
+  const rows: [string, string, string][] = [
+    // id, state, terminal id
+    ['dev-pending', 'pending', 'DEV-0001'],
+    ['dev-bad', 'pending', 'DEV-0001'],
+    ['dev-rejected', 'rejected', 'DEV-0001'],
+    ['dev-draft', 'draft', 'DEV-0001'],
+    ['real-pending', 'pending', 'HA-0001'],
+    ['real-rejected', 'rejected', 'HA-0001'],
+  ];
+  rows.forEach(([id, state, terminalId], i) => {
+    const {
+      citizen: _c,
+      final: _f,
+      ...body
+    } = ratingRecord({
+      id,
+      promptId: 'p',
+      terminalId,
+      level: id === 'dev-bad' ? 1 : 4,
+    });
+    put.run({
+      id,
+      seq: i + 1,
+      state,
+      body: JSON.stringify(body),
+      final_at: state === 'draft' ? null : 1,
+      reject_code: state === 'rejected' ? 'E1' : null,
+    });
+  });
+  // A body that is not JSON at all must not stop the migration (nor be taken for a try-out).
+  put.run({ id: 'garbled', seq: 99, state: 'delivered', body: '{not json', final_at: 1, reject_code: null });
+  db.close();
+}
 
 function tables(db: Database.Database): string[] {
   return (
@@ -36,6 +87,52 @@ describe('migrations', () => {
         .run(),
     ).toThrow(/CHECK/);
     db.close();
+  });
+
+  it('002 training: marks the built-in DEV-0001 records training, on a real database file', () => {
+    const dir = tempDir();
+    const files = { path: join(dir, 'terminal.db'), keyFile: join(dir, 'terminal.key') };
+    versionOneDatabase(files.path);
+
+    // Opened the way a terminal opens it (pragmas, check, migrations), not a training terminal.
+    const store = RatingStore.open(files);
+    const db = new Database(files.path, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    expect(
+      Object.fromEntries(
+        db.prepare('SELECT id, training FROM records ORDER BY seq').raw().all() as [string, number][],
+      ),
+    ).toEqual({
+      'dev-pending': 1,
+      'dev-bad': 1,
+      'dev-rejected': 1,
+      'dev-draft': 1,
+      'real-pending': 0,
+      'real-rejected': 0,
+      garbled: 0,
+    });
+    // The forwarder's claim stays one range of the outbox index.
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT prompt_id, id FROM records
+         WHERE state = 'pending' AND training = 0 AND (lease_until IS NULL OR lease_until <= 0)
+         ORDER BY seq LIMIT 10`,
+      )
+      .all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(
+      /USING INDEX records_outbox \(state=\? AND training=\?\)/,
+    );
+    db.close();
+
+    // Never sent, never counted as waiting, never listed or re-queued as rejected.
+    const outbox = store.outbox();
+    expect(outbox.counts()).toEqual({ pending: 1, rejected: 1 });
+    expect(store.counts()).toEqual({ draft: 0, pending: 1, delivered: 1, rejected: 1 });
+    expect(store.trainingRecords()).toBe(4);
+    expect(outbox.rejected().map((r) => r.id)).toEqual(['real-rejected']);
+    expect(outbox.requeueRejected()).toBe(1);
+    expect(outbox.claim(100, NOW, 60_000).map((i) => i.record.id)).toEqual(['real-pending', 'real-rejected']);
+    store.close();
   });
 
   it('are idempotent: running again changes nothing', () => {

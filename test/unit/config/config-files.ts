@@ -37,6 +37,8 @@ export const SAMPLE_CONFIG = `terminal:
   windowNo: "12"              # default: ""
   hallName: 惠安县行政服务中心  # default: ""
   areaCode: "350521"          # required; 行政区划代码, 6 or 12 digits
+  training: false             # default: false. true: a try-out terminal — every screen shows
+                              # 培训模式, ratings are stored (marked training) and never forwarded
 keypad:
   driver: frame               # default: hid. frame (KP/1) | ascii | hid | none
   path: /dev/ttyUSB0          # required for frame and ascii: a serial device, or "auto"

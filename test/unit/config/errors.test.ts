@@ -152,6 +152,12 @@ describe('wrong types', () => {
     );
   });
 
+  it('terminal.training that is not true or false', () => {
+    expect(oneError('terminal:\n  id: HA-1\n  areaCode: "350521"\n  training: "yes"\n', '')).toBe(
+      'terminal.training: found "yes" (text), expected true (a try-out terminal: ratings are kept marked training and never forwarded) or false',
+    );
+  });
+
   it('a lone value where a section belongs', () => {
     expect(oneError('ui: fast\n')).toBe(
       'ui: found "fast" (text), expected a set of keys (host, port, volume), each on its own indented line under ui:',

@@ -40,6 +40,7 @@ describe('loadConfig: the contract sample', () => {
         windowNo: '12',
         hallName: '惠安县行政服务中心',
         areaCode: '350521',
+        training: false,
       },
       keypad: {
         driver: 'frame',
@@ -101,6 +102,7 @@ describe('loadConfig: the contract sample', () => {
       windowNo: '',
       hallName: '',
       areaCode: '350521',
+      training: false,
     });
     expect(config.keypad).toEqual({ ...full.keypad, driver: 'hid', path: null });
     expect(config.store).toEqual({
@@ -132,7 +134,7 @@ describe('loadConfig: the contract sample', () => {
 });
 
 describe('loadConfig: built-in defaults', () => {
-  it('gives the development terminal when no file is named', () => {
+  it('gives the development terminal when no file is named: a training terminal', () => {
     const dataDir = tempFolder();
     const { config, warnings } = loaded(loadConfig(null, { dataDir }));
     expect(warnings).toEqual([]);
@@ -142,6 +144,7 @@ describe('loadConfig: built-in defaults', () => {
       windowNo: '',
       hallName: '',
       areaCode: '000000',
+      training: true,
     });
     expect(config.keypad.driver).toBe('hid');
     expect(config.platform).toBeNull();
@@ -153,8 +156,34 @@ describe('loadConfig: built-in defaults', () => {
       revealRatings: false,
       corsOrigins: [],
     });
-    expect(config.store.path).toBe(join(dataDir, 'terminal.db'));
+    // A folder of its own: nothing tried out sits in the database a configured terminal uses.
+    expect(config.store).toEqual({
+      path: join(dataDir, 'training', 'terminal.db'),
+      keyFile: join(dataDir, 'training', 'terminal.key'),
+      retentionDays: 90,
+    });
+    expect(config.log).toEqual({ dir: join(dataDir, 'training', 'logs') });
     expect(config.source).toEqual({ file: null });
+  });
+
+  it('makes a file that still says DEV-0001 a training terminal, and says so', () => {
+    const file = writeTemp('config.yaml', 'terminal:\n  id: DEV-0001\n  areaCode: "350521"\n');
+    const { config, warnings } = loaded(loadConfig(file, { dataDir: tempFolder() }));
+    expect(config.terminal.training).toBe(true);
+    expect(warnings).toEqual([
+      `${file}: terminal.id is still DEV-0001, the try-out id, so the terminal runs in training mode and forwards nothing; set this terminal's real number to take it into service`,
+    ]);
+  });
+
+  it('takes terminal.training from a file, its store where the file says', () => {
+    const dataDir = tempFolder();
+    const file = writeTemp(
+      'config.yaml',
+      `${MINIMAL_CONFIG.replace('terminal:\n', 'terminal:\n  training: true\n')}`,
+    );
+    const { config } = loaded(loadConfig(file, { dataDir }));
+    expect(config.terminal.training).toBe(true);
+    expect(config.store.path).toBe(join(dataDir, 'terminal.db'));
   });
 
   it('is a fresh copy each time', () => {
@@ -233,13 +262,15 @@ describe('loadConfig: the data folder', () => {
   it('takes HAOCHAPING_DATA_DIR when no dataDir is given', () => {
     const dataDir = tempFolder();
     process.env[DATA_DIR_ENV] = dataDir;
-    expect(loaded(loadConfig(null)).config.store.path).toBe(join(dataDir, 'terminal.db'));
+    expect(loaded(loadConfig(null)).config.store.path).toBe(join(dataDir, 'training', 'terminal.db'));
   });
 
   it('prefers the dataDir argument over HAOCHAPING_DATA_DIR', () => {
     const dataDir = tempFolder();
     process.env[DATA_DIR_ENV] = tempFolder();
-    expect(loaded(loadConfig(null, { dataDir })).config.store.path).toBe(join(dataDir, 'terminal.db'));
+    expect(loaded(loadConfig(null, { dataDir })).config.store.path).toBe(
+      join(dataDir, 'training', 'terminal.db'),
+    );
   });
 });
 

@@ -11,6 +11,8 @@ import {
   positionOfLevel,
 } from '../../../src/core/levels.js';
 import { maskIdNumber, maskName, maskPhone } from '../../../src/core/mask.js';
+import { view } from '../../../src/core/view.js';
+import { clerk, coreConfig, Rig } from '../../helpers/core-fixture.js';
 
 describe('levels', () => {
   it('names the five levels with the platform codes, 差评 being 1 and 2', () => {
@@ -83,6 +85,33 @@ describe('bridge messages from the screens', () => {
       'x'.repeat(5000),
     ]) {
       expect(parseUpMessage(bad)).toBeNull();
+    }
+  });
+});
+
+describe('training mode in the view', () => {
+  it('marks every screen of a training terminal, and none of a live one', () => {
+    for (const training of [true, false]) {
+      const rig = new Rig(coreConfig({ training }));
+      const seen: [string, boolean][] = [];
+      const look = () => {
+        const v = view(rig.state, rig.now);
+        seen.push([v.screen.kind, v.training]);
+      };
+      look();
+      rig.send({ type: 'clerk_sign_in', clerk });
+      rig.open();
+      look();
+      rig.rate(2);
+      look();
+      rig.send({ type: 'intent', intent: { type: 'submit_reasons' }, source: 'touch' });
+      look();
+      expect(seen).toEqual([
+        ['idle', training],
+        ['rate', training],
+        ['reasons', training],
+        ['thanks', training],
+      ]);
     }
   });
 });

@@ -6,7 +6,7 @@ import { createDiagnostics, LOCKOUT_MS, MAX_WRONG_PINS } from '../../../src/engi
 import type { Forwarding } from '../../../src/engine/forwarding.js';
 import { Terminal } from '../../../src/engine/terminal.js';
 import { RatingStore } from '../../../src/store/store.js';
-import { coreConfig } from '../../helpers/core-fixture.js';
+import { clerk, coreConfig, request } from '../../helpers/core-fixture.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { tempDir } from '../../helpers/temp.js';
 
@@ -15,13 +15,14 @@ afterEach(() => {
   for (const s of stops.splice(0)) s();
 });
 
-function rig(pin: string | null) {
+function rig(pin: string | null, training = false) {
   const dir = tempDir();
   const file = join(dir, 'config.json');
   const loaded = loadConfig(null, { dataDir: dir });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const config: TerminalConfig = {
     ...loaded.config,
+    terminal: { ...loaded.config.terminal, training },
     source: { file },
     platform: {
       url: 'http://127.0.0.1:9/api',
@@ -35,8 +36,8 @@ function rig(pin: string | null) {
     diagnostics: { pin },
   };
   const terminal = new Terminal({
-    config: coreConfig(),
-    openStore: () => RatingStore.open({ path: join(dir, 't.db'), keyFile: join(dir, 't.key') }),
+    config: coreConfig({ training }),
+    openStore: () => RatingStore.open({ path: join(dir, 't.db'), keyFile: join(dir, 't.key'), training }),
   });
   terminal.start();
   stops.push(() => terminal.stop());
@@ -74,7 +75,7 @@ function rig(pin: string | null) {
     clock,
     log: { log() {} },
   });
-  return { diagnostics, clock, requeued: () => requeued };
+  return { diagnostics, clock, terminal, requeued: () => requeued };
 }
 
 describe('diagnostics', () => {
@@ -100,6 +101,20 @@ describe('diagnostics', () => {
     });
     const text = JSON.stringify(answer.view);
     for (const secret of ['platform-secret', 'api-token-value', '2468']) expect(text).not.toContain(secret);
+  });
+
+  it('says whether the terminal is in training mode, and how many training records it keeps', () => {
+    const live = rig('2468').diagnostics.open('2468');
+    expect(live).toMatchObject({ type: 'diagnostics', view: { training: { on: false, records: 0 } } });
+
+    const r = rig('2468', true);
+    r.terminal.signIn(clerk);
+    r.terminal.openPrompt(request());
+    r.terminal.intent({ type: 'rate', level: 4 });
+    expect(r.diagnostics.open('2468')).toMatchObject({
+      type: 'diagnostics',
+      view: { training: { on: true, records: 1 }, config: { terminal: { training: true } } },
+    });
   });
 
   it('refuses a wrong PIN and locks after repeated guesses', () => {
