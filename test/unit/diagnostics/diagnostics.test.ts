@@ -122,7 +122,16 @@ describe('diagnostics', () => {
   it('answers a PIN of any script or length as a wrong PIN, never by throwing', () => {
     // '中' is one UTF-16 unit but three UTF-8 bytes: it once made timingSafeEqual throw
     // (buffers of different lengths) and the whole terminal exit.
-    for (const pin of ['中', '中'.repeat(32), '😀', '\u0000', '', 'x'.repeat(10_000), '24680', '2468\u0000']) {
+    for (const pin of [
+      '中',
+      '中'.repeat(32),
+      '😀',
+      '\u0000',
+      '',
+      'x'.repeat(10_000),
+      '24680',
+      '2468\u0000',
+    ]) {
       const { diagnostics } = rig('2468');
       expect(diagnostics.open(pin), JSON.stringify(pin)).toMatchObject({ reason: 'wrong_pin' });
       expect(diagnostics.retryRejected(pin)).toMatchObject({ reason: 'wrong_pin' });
