@@ -28,6 +28,8 @@ export interface ServeShellOptions {
   token?: string | null;
   /** Bounds on the bridge's peers; the defaults suit one kiosk screen. */
   bridgeLimits?: Partial<BridgeLimits>;
+  /** Monotonic milliseconds for the bridge's rate limits (tests stop time with it). */
+  bridgeNow?: () => number;
 }
 
 export interface ServeShell {
@@ -85,6 +87,7 @@ export async function startServeShell(opts: ServeShellOptions): Promise<ServeShe
     diagnostics: opts.diagnostics ?? null,
     token: opts.token ?? null,
     ...(opts.bridgeLimits ? { limits: opts.bridgeLimits } : {}),
+    ...(opts.bridgeNow ? { now: opts.bridgeNow } : {}),
   });
   let origin = '';
   server.on('upgrade', (req, socket, head) => bridge.upgrade(req, socket, head, origin));
