@@ -85,7 +85,7 @@ function diagnosticsWith(failing: boolean) {
         status: () => {
           if (failing) throw new Error('the forwarder is gone');
           return {
-            state: 'idle',
+            state: 'unconfigured',
             pending: 0,
             rejected: 0,
             lastDeliveryAt: null,
