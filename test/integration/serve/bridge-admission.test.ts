@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PACKAGE_ROOT } from '../../../src/config/package-root.js';
-import type { Diagnostics } from '../../../src/engine/diagnostics.js';
 import { Terminal } from '../../../src/engine/terminal.js';
 import type { BridgeLimits } from '../../../src/shells/serve/bridge-socket.js';
 import { type ServeShell, startServeShell } from '../../../src/shells/serve/server.js';
@@ -22,7 +21,6 @@ interface RigOptions {
   token?: string | null;
   limits?: Partial<BridgeLimits>;
   now?: () => number;
-  diagnostics?: Diagnostics;
 }
 
 async function rig(opts: RigOptions = {}) {
@@ -44,7 +42,6 @@ async function rig(opts: RigOptions = {}) {
     hidKeys: [['F1'], ['F2'], ['F3'], ['F4'], ['F5']],
     log: { log: (_level, event) => events.push(event) },
     token: opts.token ?? null,
-    ...(opts.diagnostics ? { diagnostics: opts.diagnostics } : {}),
     ...(opts.limits ? { bridgeLimits: opts.limits } : {}),
     ...(opts.now ? { bridgeNow: opts.now } : {}),
   });
@@ -166,6 +163,36 @@ describe('bounds on the bridge', () => {
     await until(() => events.includes('bridge_messages_refused'), 'the count of refusals');
     const next = await open(bridge, origin);
     expect(typeof next).toBe('object');
+  });
+});
+
+describe('a peer that reads nothing', () => {
+  it('is dropped once its unsent views pass the bound, and the others keep theirs', async () => {
+    const { terminal, shell, origin, events } = await rig({ limits: { maxBufferedBytes: 64 * 1024 } });
+    const bridge = `ws://127.0.0.1:${shell.port}/bridge`;
+    const stalled = await open(bridge, origin);
+    const reader = await open(bridge, origin);
+    if (typeof stalled === 'number' || typeof reader === 'number') throw new Error('refused');
+    // This peer stops reading: what the terminal sends it piles up on the server.
+    (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    let dropped = false;
+    void stalled.closed.then(() => {
+      dropped = true;
+    });
+    // Each keypad status change is a new view for every screen (and writes nothing to
+    // the store); bounded, in case the peer were never dropped.
+    for (let i = 0; i < 200_000 && !events.includes('bridge_peer_not_reading'); i++) {
+      terminal.keypadStatus(i % 2 ? 'online' : 'offline', null);
+      if (i % 100 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(events).toContain('bridge_peer_not_reading');
+    (stalled.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await until(() => dropped, 'the stalled peer to be dropped');
+    expect(await stalled.closed).toBe(1006);
+    // The screen that reads is still served.
+    const seen = reader.received.length;
+    terminal.keypadStatus('none', null);
+    await until(() => reader.received.length > seen, 'a view for the reading screen');
   });
 });
 
