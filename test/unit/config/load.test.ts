@@ -294,17 +294,23 @@ describe('loadConfig: warnings', () => {
   it('warns about sample secrets by key, never by value', () => {
     const text = SAMPLE_CONFIG.replace(PLATFORM_SECRET, '…')
       .replace(API_TOKEN, 'change-me')
-      .replace(QR_SECRET, 'Secret');
+      .replace(QR_SECRET, 'Secret')
+      .replace(
+        'token: null                 # default: null; secret.',
+        'token: CHANGE-ME # default: null; secret.',
+      );
     const file = writeTemp('config.yaml', text);
     const { warnings } = loaded(loadConfig(file, { dataDir: tempFolder() }));
-    expect(warnings).toHaveLength(3);
+    expect(warnings).toHaveLength(4);
     expect(warnings[0]).toBe(
       `${file}: platform.secret is still a sample value; set the secret the platform issued for this terminal`,
     );
     expect(warnings[1]).toMatch(/api\.token is still a sample value/);
     expect(warnings[2]).toMatch(/qr\.secret is still a sample value/);
+    expect(warnings[3]).toMatch(/ui\.token is still a sample value; set a long random token/);
     for (const warning of warnings) {
       expect(warning).not.toContain('change-me');
+      expect(warning).not.toContain('CHANGE-ME');
       expect(warning).not.toContain('Secret');
       expect(warning).not.toContain('…');
     }
