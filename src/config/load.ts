@@ -51,7 +51,7 @@ const SECRET_ADVICE: Record<string, string> = {
   'platform.secret': 'set the secret the platform issued for this terminal',
   'api.token': 'set a long random token and give it to the business system',
   'qr.secret': 'set the secret shared with the rating page',
-  'ui.token': 'set a long random token and open the screen with it (?token=…)',
+  'ui.token': 'set a long random token and give it to the screen as ?token=',
 };
 
 function isSample(secret: string | null | undefined): boolean {
