@@ -123,6 +123,17 @@ export function loadAll(file: string | null, io: Io) {
   return { config: loaded.config, catalogue: reasons.catalogue };
 }
 
+/**
+ * Where to point the kiosk's Chromium. With ui.token the address carries the token, but
+ * a secret is never printed: the line shows where it goes, the technician has it from
+ * the configuration file.
+ */
+function screensLine(url: string, withToken: boolean): string {
+  if (!withToken) return `Screens: ${url}  (open in Chromium: --kiosk --app=${url})`;
+  const address = `${url}?token=…`;
+  return `Screens: ${address}  (… is ui.token from the configuration; open in Chromium: --kiosk --app='${address}')`;
+}
+
 function describeStart(config: TerminalConfig, url: string, logFile: string): string[] {
   const lines = [
     `haochaping-terminal ${packageVersion()}: terminal ${config.terminal.id} (${config.terminal.mode}), keypad ${config.keypad.driver}`,
@@ -141,11 +152,7 @@ function describeStart(config: TerminalConfig, url: string, logFile: string): st
       'not even once a platform is configured.',
     );
   }
-  lines.push(
-    `Store: ${config.store.path}`,
-    `Log: ${logFile}`,
-    `Screens: ${url}  (open in Chromium: --kiosk --app=${url})`,
-  );
+  lines.push(`Store: ${config.store.path}`, `Log: ${logFile}`, screensLine(url, config.ui.token !== null));
   if (!config.platform) lines.push('Platform: not configured — ratings are kept on this terminal only.');
   return lines;
 }
@@ -183,6 +190,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
       hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
       log: logger,
       diagnostics: running.diagnostics,
+      token: config.ui.token,
     });
   } catch (err) {
     await running.stop();

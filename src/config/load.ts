@@ -60,6 +60,7 @@ const SECRET_ADVICE: Record<string, string> = {
   'platform.secret': 'set the secret the platform issued for this terminal',
   'api.token': 'set a long random token and give it to the business system',
   'qr.secret': 'set the secret shared with the rating page',
+  'ui.token': 'set a long random token and give it to the screen as ?token=',
 };
 
 function isSample(secret: string | null | undefined): boolean {
@@ -79,6 +80,7 @@ function sampleSecretWarnings(label: string, file: ConfigFile): string[] {
     'platform.secret': file.platform?.secret,
     'api.token': file.api.token,
     'qr.secret': file.qr?.secret,
+    'ui.token': file.ui.token,
   };
   return Object.entries(secrets)
     .filter(([, value]) => isSample(value))

@@ -15,6 +15,7 @@ export const SECRET_KEYS: readonly string[] = [
   'platform.secret',
   'api.token',
   'qr.secret',
+  'ui.token',
   'diagnostics.pin',
 ];
 
@@ -324,11 +325,31 @@ const promptSchema = z.strictObject({
   ),
 });
 
-const uiSchema = z.strictObject({
-  host: host('an address to listen on, such as 127.0.0.1').default('127.0.0.1'),
-  port: port(7481).default(7481),
-  volume: wholeNumber(0, 100, 'a whole number from 0 to 100, such as 80').default(80),
-});
+const uiSchema = z
+  .strictObject({
+    host: host('an address to listen on, such as 127.0.0.1').default('127.0.0.1'),
+    port: port(7481).default(7481),
+    volume: wholeNumber(0, 100, 'a whole number from 0 to 100, such as 80').default(80),
+    token: text("a long random text that the screen's address carries as ?token=", 1)
+      .nullable()
+      .default(null),
+  })
+  .superRefine((ui, ctx) => {
+    // Off loopback, anything on the network could open the screens' bridge and rate.
+    const uiHost = field(ui, 'host');
+    const token = field(ui, 'token');
+    if (typeof uiHost !== 'string' || !isBindableHost(uiHost) || isLoopbackHost(uiHost)) return;
+    if (token === null || token === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token'],
+        params: MISSING_PARAMS,
+        message:
+          `it is required because ui.host ${uiHost} is not a loopback address ` +
+          '(set a long random token; the screen is then opened as http://HOST:PORT/?token=…, or use ui.host: 127.0.0.1)',
+      });
+    }
+  }, evenWithOtherIssues);
 
 const diagnosticsSchema = z.strictObject({
   pin: matching(

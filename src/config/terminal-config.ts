@@ -84,6 +84,8 @@ export interface UiSection {
   host: string;
   port: number;
   volume: number;
+  /** The screens' bridge admits only connections carrying it; required off loopback. */
+  token: string | null;
 }
 
 export interface DiagnosticsSection {
@@ -113,7 +115,7 @@ export const REDACTED = '***';
 
 /**
  * A copy that is safe to log or show: secrets (platform.secret, api.token, qr.secret,
- * and the diagnostics PIN, which guards a screen) are replaced by "***". An unset
+ * ui.token, and the diagnostics PIN, which guards a screen) are replaced by "***". An unset
  * secret stays null so the copy still tells whether one is configured.
  */
 export function describeConfig(config: TerminalConfig): TerminalConfig {
@@ -121,6 +123,7 @@ export function describeConfig(config: TerminalConfig): TerminalConfig {
   if (copy.platform !== null) copy.platform.secret = REDACTED;
   if (copy.api.token !== null) copy.api.token = REDACTED;
   if (copy.qr !== null) copy.qr.secret = REDACTED;
+  if (copy.ui.token !== null) copy.ui.token = REDACTED;
   if (copy.diagnostics.pin !== null) copy.diagnostics.pin = REDACTED;
   return copy;
 }

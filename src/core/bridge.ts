@@ -1,11 +1,13 @@
 // The one contract between the engine and the screens, whatever carries it (Electron
 // IPC or the serve shell's WebSocket). Messages up are untrusted input: each is checked
-// here before it reaches the rules.
+// against the JSON Schemas below before it reaches the rules. The schemas are plain
+// data, so the core stays free of any validator; src/engine/up-messages.ts compiles
+// them (with ajv, as the local API's schemas are).
 
 import type { DiagnosticsAnswer } from './diagnostics-view.js';
 import type { SoundName } from './effects.js';
 import type { Intent } from './events.js';
-import { isLevel } from './levels.js';
+import { LEVELS } from './levels.js';
 import type { ViewState } from './view.js';
 
 export type DownMessage =
@@ -16,7 +18,16 @@ export type DownMessage =
   /** Whether `diagnostics.pin` is set: without it the screens offer no way into diagnostics. */
   | { type: 'diagnostics_enabled'; enabled: boolean }
   /** Only to the screen that asked, with the right PIN. */
-  | DiagnosticsAnswer;
+  | DiagnosticsAnswer
+  /**
+   * Only to the sender of a message that did nothing: `invalid` when it is not one this
+   * contract knows, `failed` when the terminal could not carry it out. The screens
+   * ignore it (they only ever send valid messages); it tells any other sender that the
+   * message was read and dropped.
+   */
+  | { type: 'refused'; reason: RefusedReason };
+
+export type RefusedReason = 'invalid' | 'failed';
 
 export type UpMessage =
   | { type: 'intent'; intent: Intent }
@@ -24,62 +35,58 @@ export type UpMessage =
   | { type: 'diagnostics_open'; pin: string }
   | { type: 'diagnostics_retry'; pin: string };
 
-const MAX_CODE = 64;
+/** A message up is at most this many UTF-16 units of JSON text. */
+export const MAX_UP_MESSAGE_LENGTH = 4096;
+/** Reason codes and key codes: at most this many UTF-16 units. */
+export const MAX_CODE_LENGTH = 64;
+/** A PIN as typed: at most this many UTF-16 units (the engine checks the digits). */
+export const MAX_PIN_LENGTH = 32;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+// Each object schema lists its keys with additionalProperties: false; the validator is
+// compiled to drop unknown keys rather than refuse them, so a message with an extra key
+// is accepted (as it always was) and reaches the engine without it.
+function shape(
+  type: string,
+  properties: Record<string, object> = {},
+): { properties: Record<string, object>; required: string[]; additionalProperties: false } {
+  return {
+    properties: { type: { const: type }, ...properties },
+    required: ['type', ...Object.keys(properties)],
+    additionalProperties: false,
+  };
 }
 
-function parseIntent(v: unknown): Intent | null {
-  if (!isRecord(v)) return null;
-  switch (v.type) {
-    case 'rate':
-      return isLevel(v.level) ? { type: 'rate', level: v.level } : null;
-    case 'choose_scope':
-      return v.scope === 'overall' || v.scope === 'department'
-        ? { type: 'choose_scope', scope: v.scope }
-        : null;
-    case 'toggle_reason':
-      return typeof v.code === 'string' && v.code.length <= MAX_CODE
-        ? { type: 'toggle_reason', code: v.code }
-        : null;
-    case 'submit_reasons':
-    case 'change_level':
-    case 'back_to_reasons':
-    case 'decline':
-      return { type: v.type };
-    case 'real_name':
-      return typeof v.on === 'boolean' ? { type: 'real_name', on: v.on } : null;
-    default:
-      return null;
-  }
-}
+const code = { type: 'string', maxLength: MAX_CODE_LENGTH };
+const pin = { type: 'string', maxLength: MAX_PIN_LENGTH };
 
-/** A message from a screen, or null when it is not one the contract knows. */
-export function parseUpMessage(raw: unknown): UpMessage | null {
-  let v: unknown = raw;
-  if (typeof raw === 'string') {
-    if (raw.length > 4096) return null;
-    try {
-      v = JSON.parse(raw);
-    } catch {
-      return null;
-    }
-  }
-  if (!isRecord(v)) return null;
-  if (v.type === 'intent') {
-    const intent = parseIntent(v.intent);
-    return intent ? { type: 'intent', intent } : null;
-  }
-  if (v.type === 'hid_key' && typeof v.code === 'string' && v.code.length <= MAX_CODE) {
-    return { type: 'hid_key', code: v.code };
-  }
-  if (
-    (v.type === 'diagnostics_open' || v.type === 'diagnostics_retry') &&
-    typeof v.pin === 'string' &&
-    v.pin.length <= 32
-  ) {
-    return { type: v.type, pin: v.pin };
-  }
-  return null;
-}
+/** The closed set of intents a screen may send. */
+export const INTENT_SCHEMA = {
+  type: 'object',
+  properties: { type: { type: 'string' } },
+  required: ['type'],
+  discriminator: { propertyName: 'type' },
+  oneOf: [
+    shape('rate', { level: { enum: [...LEVELS] } }),
+    shape('choose_scope', { scope: { enum: ['overall', 'department'] } }),
+    shape('toggle_reason', { code }),
+    shape('submit_reasons'),
+    shape('change_level'),
+    shape('back_to_reasons'),
+    shape('decline'),
+    shape('real_name', { on: { type: 'boolean' } }),
+  ],
+} as const;
+
+/** Every message a screen may send up. */
+export const UP_MESSAGE_SCHEMA = {
+  type: 'object',
+  properties: { type: { type: 'string' } },
+  required: ['type'],
+  discriminator: { propertyName: 'type' },
+  oneOf: [
+    shape('intent', { intent: INTENT_SCHEMA }),
+    shape('hid_key', { code }),
+    shape('diagnostics_open', { pin }),
+    shape('diagnostics_retry', { pin }),
+  ],
+} as const;

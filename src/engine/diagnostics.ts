@@ -1,13 +1,13 @@
 // The technicians' diagnostics: what is connected and what is queued, behind the PIN
 // from `diagnostics.pin`. The PIN is checked here, never in the screens, and wrong
 // guesses lock the screen for a while so it cannot be guessed at the counter.
-import { timingSafeEqual } from 'node:crypto';
 import { describeConfig, type TerminalConfig } from '../config/terminal-config.js';
 import type { DiagnosticsAnswer, DiagnosticsView } from '../core/diagnostics-view.js';
 import type { Clock } from './clock.js';
 import type { Forwarding } from './forwarding.js';
 import type { KeypadHandle } from './keypad-wiring.js';
 import type { Logger } from './log.js';
+import { sameSecret } from './same-secret.js';
 import type { Terminal } from './terminal.js';
 
 export const MAX_WRONG_PINS = 5;
@@ -31,10 +31,11 @@ export interface Diagnostics {
   retryRejected(pin: string): DiagnosticsAnswer;
 }
 
+// The PIN arrives from a screen: any text at all. Padding to a fixed number of UTF-16
+// units once made a PIN of one CJK character (three UTF-8 bytes) a buffer of another
+// length, and timingSafeEqual threw.
 function samePin(given: string, expected: string): boolean {
-  const a = Buffer.from(given.padEnd(32, '\0').slice(0, 32));
-  const b = Buffer.from(expected.padEnd(32, '\0').slice(0, 32));
-  return timingSafeEqual(a, b) && given.length === expected.length;
+  return sameSecret(given, expected);
 }
 
 export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {

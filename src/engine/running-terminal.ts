@@ -52,6 +52,7 @@ export function restartNeeded(before: TerminalConfig, after: TerminalConfig): st
     ['store', before.store, after.store],
     ['api.host/api.port', [before.api.host, before.api.port], [after.api.host, after.api.port]],
     ['ui.host/ui.port', [before.ui.host, before.ui.port], [after.ui.host, after.ui.port]],
+    ['ui.token', before.ui.token, after.ui.token],
     ['log.dir', before.log.dir, after.log.dir],
     ['qr', before.qr, after.qr],
     ['diagnostics', before.diagnostics, after.diagnostics],

@@ -1,9 +1,13 @@
-// What a screen's message does, the same for both shells. Returns the answer meant for
-// that screen alone (diagnostics), or null.
+// What a screen's message does, the same for both shells. Every message is answered or
+// dropped here without ever throwing: a shell's message handler that threw would take
+// the whole terminal down (the WebSocket's listener runs on the socket's data event).
 import type { DownMessage, UpMessage } from '../core/bridge.js';
 import type { Diagnostics } from './diagnostics.js';
+import type { Logger } from './log.js';
 import type { Terminal } from './terminal.js';
+import { parseUpMessage } from './up-messages.js';
 
+/** The answer meant for the sending screen alone (diagnostics), or null. */
 export function handleScreenMessage(
   message: UpMessage,
   terminal: Terminal,
@@ -24,5 +28,38 @@ export function handleScreenMessage(
       return diagnostics
         ? diagnostics.retryRejected(message.pin)
         : { type: 'diagnostics_refused', reason: 'disabled', retryInSeconds: 0 };
+  }
+}
+
+/**
+ * Reads, checks and carries out one raw message from a screen; never throws. Returns
+ * the answer for the sender: the diagnostics answer, `refused` when the message did
+ * nothing (unknown, or the terminal failed on it), or null when the screen's change
+ * shows in the next view.
+ */
+export function answerScreenMessage(
+  raw: unknown,
+  terminal: Terminal,
+  diagnostics: Diagnostics | null,
+  log: Logger,
+): DownMessage | null {
+  let message: UpMessage | null = null;
+  try {
+    message = parseUpMessage(raw);
+  } catch {
+    // parseUpMessage is written not to throw; a validator bug is still only a refusal.
+  }
+  if (!message) {
+    log.log('warn', 'bridge_message_refused');
+    return { type: 'refused', reason: 'invalid' };
+  }
+  try {
+    return handleScreenMessage(message, terminal, diagnostics);
+  } catch (err) {
+    log.log('error', 'bridge_message_failed', {
+      type: message.type,
+      error: err instanceof Error ? err.message : String(err),
+    });
+    return { type: 'refused', reason: 'failed' };
   }
 }

@@ -29,8 +29,14 @@ export function connect(
   }
   let socket: WebSocket | null = null;
   let delay = 250;
+  // On a terminal whose screens are reachable from the network (ui.token set), the page
+  // is opened as /?token=…, and the bridge admits only a connection carrying that token.
+  const token = new URLSearchParams(location.search).get('token');
+  const bridgeUrl =
+    `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge` +
+    (token === null ? '' : `?token=${encodeURIComponent(token)}`);
   const open = () => {
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge`);
+    const ws = new WebSocket(bridgeUrl);
     socket = ws;
     ws.onopen = () => {
       delay = 250;

@@ -1,10 +1,10 @@
 // The main-process end of the bridge: view states and sounds down to the kiosk window,
 // intents up, each checked for its sender and its shape. Written against small
 // interfaces so it is tested without Electron.
-import { type DownMessage, parseUpMessage } from '../../core/bridge.js';
+import type { DownMessage } from '../../core/bridge.js';
 import type { Diagnostics } from '../../engine/diagnostics.js';
 import type { Logger } from '../../engine/log.js';
-import { handleScreenMessage } from '../../engine/screen-messages.js';
+import { answerScreenMessage } from '../../engine/screen-messages.js';
 import type { Terminal } from '../../engine/terminal.js';
 import { CHANNELS, isTrustedSender, type SenderFacts } from './channels.js';
 
@@ -46,18 +46,19 @@ export function startIpcBridge(opts: BridgeOptions): { greet(): void; stop(): vo
   const send = (message: DownMessage) => {
     if (window.webContentsId() !== null) window.send(CHANNELS.down, message);
   };
+  // Electron calls this listener from its own IPC dispatch: an exception here would be
+  // an uncaught error in the main process, so nothing in it may throw.
   ipcMain.on(CHANNELS.up, (event, raw) => {
-    if (!isTrustedSender(factsOf(event), window.webContentsId())) {
-      log.log('warn', 'ipc_sender_refused', { channel: CHANNELS.up });
-      return;
+    try {
+      if (!isTrustedSender(factsOf(event), window.webContentsId())) {
+        log.log('warn', 'ipc_sender_refused', { channel: CHANNELS.up });
+        return;
+      }
+      const answer = answerScreenMessage(raw, terminal, opts.diagnostics ?? null, log);
+      if (answer) send(answer);
+    } catch (err) {
+      log.log('error', 'bridge_message_failed', { error: err instanceof Error ? err.message : String(err) });
     }
-    const message = parseUpMessage(raw);
-    if (!message) {
-      log.log('warn', 'bridge_message_refused');
-      return;
-    }
-    const answer = handleScreenMessage(message, terminal, opts.diagnostics ?? null);
-    if (answer) send(answer);
   });
   const unsubscribe = terminal.subscribe({
     view: (view) => send({ type: 'view', view }),

@@ -3,13 +3,13 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type WebSocket, WebSocketServer } from 'ws';
-import { type DownMessage, parseUpMessage } from '../../core/bridge.js';
 import type { Diagnostics } from '../../engine/diagnostics.js';
 import type { Logger } from '../../engine/log.js';
-import { handleScreenMessage } from '../../engine/screen-messages.js';
 import type { Terminal } from '../../engine/terminal.js';
+import { type BridgeLimits, createBridgeSocket } from './bridge-socket.js';
 import { readScreenFile } from './static-files.js';
+
+export { BRIDGE_PATH } from './bridge-socket.js';
 
 export interface ServeShellOptions {
   terminal: Terminal;
@@ -24,6 +24,12 @@ export interface ServeShellOptions {
   log: Logger;
   /** The technicians' screen; absent, it answers "disabled". */
   diagnostics?: Diagnostics;
+  /** ui.token: the bridge then admits only connections that carry it (?token=). */
+  token?: string | null;
+  /** Bounds on the bridge's peers; the defaults suit one kiosk screen. */
+  bridgeLimits?: Partial<BridgeLimits>;
+  /** Monotonic milliseconds for the bridge's rate limits (tests stop time with it). */
+  bridgeNow?: () => number;
 }
 
 export interface ServeShell {
@@ -31,9 +37,6 @@ export interface ServeShell {
   port: number;
   close(): Promise<void>;
 }
-
-export const BRIDGE_PATH = '/bridge';
-const MAX_MESSAGE_BYTES = 4096;
 
 function securityHeaders(res: ServerResponse) {
   res.setHeader(
@@ -76,47 +79,18 @@ export async function startServeShell(opts: ServeShellOptions): Promise<ServeShe
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const bridge = createBridgeSocket({
+    terminal,
+    hidKeys: opts.hidKeys,
+    volume: opts.volume,
+    log,
+    diagnostics: opts.diagnostics ?? null,
+    token: opts.token ?? null,
+    ...(opts.bridgeLimits ? { limits: opts.bridgeLimits } : {}),
+    ...(opts.bridgeNow ? { now: opts.bridgeNow } : {}),
+  });
   let origin = '';
-
-  server.on('upgrade', (req, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    // Only the page this shell served may drive the terminal: no other web page on
-    // the machine (a browser tab, an ad) can press its buttons.
-    if (path !== BRIDGE_PATH || req.headers.origin !== origin) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
-
-  const send = (ws: WebSocket, message: DownMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-  };
-  const broadcast = (message: DownMessage) => {
-    for (const ws of wss.clients) send(ws, message);
-  };
-
-  const unsubscribe = terminal.subscribe({
-    view: (view) => broadcast({ type: 'view', view }),
-    sound: (name) => broadcast({ type: 'sound', name, volume: opts.volume() }),
-  });
-
-  wss.on('connection', (ws) => {
-    send(ws, { type: 'hid_keys', keys: opts.hidKeys });
-    send(ws, { type: 'diagnostics_enabled', enabled: opts.diagnostics?.enabled ?? false });
-    send(ws, { type: 'view', view: terminal.view() });
-    ws.on('message', (data, isBinary) => {
-      const message = isBinary ? null : parseUpMessage(data.toString('utf8'));
-      if (!message) {
-        log.log('warn', 'bridge_message_refused');
-        return;
-      }
-      const answer = handleScreenMessage(message, terminal, opts.diagnostics ?? null);
-      if (answer) send(ws, answer);
-    });
-    ws.on('error', () => ws.terminate());
-  });
+  server.on('upgrade', (req, socket, head) => bridge.upgrade(req, socket, head, origin));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -134,9 +108,7 @@ export async function startServeShell(opts: ServeShellOptions): Promise<ServeShe
     url,
     port,
     async close() {
-      unsubscribe();
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
+      bridge.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -28,6 +28,7 @@ export function writeTemp(name: string, text: string | Uint8Array): string {
 export const PLATFORM_SECRET = 'pl4tf0rm-S3cret-7f3a9c';
 export const API_TOKEN = 'api-T0ken-b8e21d4c55';
 export const QR_SECRET = 'qr-S3cret-0c9d8e7f';
+export const UI_TOKEN = 'ui-T0ken-5d2c9e81f0';
 export const SECRETS = [PLATFORM_SECRET, API_TOKEN, QR_SECRET] as const;
 
 /** contracts/config-and-cli.md's sample, word for word but for real secret values. */
@@ -83,6 +84,9 @@ ui:
   host: 127.0.0.1             # default: 127.0.0.1 (serve shell only)
   port: 7481                  # default: 7481
   volume: 80                  # default: 80; voice prompts, 0-100
+  token: null                 # default: null; secret. Required when ui.host is not a loopback
+                              # address: the screen's address is then http://HOST:PORT/?token=…
+                              # and the screens' bridge refuses a connection without it
 diagnostics:
   pin: null                   # default: null = the technicians' screen is disabled
 `;

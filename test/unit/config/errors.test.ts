@@ -128,7 +128,7 @@ describe('unknown keys', () => {
   it('gives one line per unknown key', () => {
     const { errors } = errorsOf(`${MINIMAL_CONFIG}ui:\n  colour: red\n  size: 3\n`);
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toContain('ui.colour is not a known key (known keys in ui: host, port, volume)');
+    expect(errors[0]).toContain('ui.colour is not a known key (known keys in ui: host, port, volume, token)');
     expect(errors[1]).toContain('ui.size is not a known key');
   });
 });
@@ -160,7 +160,7 @@ describe('wrong types', () => {
 
   it('a lone value where a section belongs', () => {
     expect(oneError('ui: fast\n')).toBe(
-      'ui: found "fast" (text), expected a set of keys (host, port, volume), each on its own indented line under ui:',
+      'ui: found "fast" (text), expected a set of keys (host, port, volume, token), each on its own indented line under ui:',
     );
   });
 
@@ -239,6 +239,17 @@ describe('bad values', () => {
     );
     expect(oneError('api:\n  host: 192.168.1.20\n  token: null\n')).toContain('api.token is missing');
     expect(oneError('api:\n  host: "::"\n')).toContain('api.token is missing');
+  });
+
+  it('a non-loopback ui.host without a token names ui.token', () => {
+    expect(oneError('ui:\n  host: 0.0.0.0\n')).toBe(
+      'ui.token is missing; it is required because ui.host 0.0.0.0 is not a loopback address (set a long random token; the screen is then opened as http://HOST:PORT/?token=…, or use ui.host: 127.0.0.1)',
+    );
+    expect(oneError('ui:\n  host: 192.168.1.20\n  token: null\n')).toContain('ui.token is missing');
+    expect(oneError('ui:\n  host: "::"\n')).toContain('ui.token is missing');
+    expect(oneError('ui:\n  host: 0.0.0.0\n  token: ""\n')).toBe(
+      "ui.token: found text (not shown: it is a secret), expected a long random text that the screen's address carries as ?token=",
+    );
   });
 
   it('a host that is no address', () => {

@@ -17,6 +17,7 @@ import {
   SAMPLE_CONFIG,
   SECRETS,
   tempFolder,
+  UI_TOKEN,
   writeTemp,
 } from './config-files.js';
 
@@ -84,7 +85,7 @@ describe('loadConfig: the contract sample', () => {
         invite: { enabled: true, service: { code: '', name: '窗口服务' } },
       },
       reasons: null,
-      ui: { host: '127.0.0.1', port: 7481, volume: 80 },
+      ui: { host: '127.0.0.1', port: 7481, volume: 80, token: null },
       diagnostics: { pin: null },
       source: { file },
     });
@@ -324,17 +325,23 @@ describe('loadConfig: warnings', () => {
   it('warns about sample secrets by key, never by value', () => {
     const text = SAMPLE_CONFIG.replace(PLATFORM_SECRET, '…')
       .replace(API_TOKEN, 'change-me')
-      .replace(QR_SECRET, 'Secret');
+      .replace(QR_SECRET, 'Secret')
+      .replace(
+        'token: null                 # default: null; secret.',
+        'token: CHANGE-ME # default: null; secret.',
+      );
     const file = writeTemp('config.yaml', text);
     const { warnings } = loaded(loadConfig(file, { dataDir: tempFolder() }));
-    expect(warnings).toHaveLength(3);
+    expect(warnings).toHaveLength(4);
     expect(warnings[0]).toBe(
       `${file}: platform.secret is still a sample value; set the secret the platform issued for this terminal`,
     );
     expect(warnings[1]).toMatch(/api\.token is still a sample value/);
     expect(warnings[2]).toMatch(/qr\.secret is still a sample value/);
+    expect(warnings[3]).toMatch(/ui\.token is still a sample value; set a long random token/);
     for (const warning of warnings) {
       expect(warning).not.toContain('change-me');
+      expect(warning).not.toContain('CHANGE-ME');
       expect(warning).not.toContain('Secret');
       expect(warning).not.toContain('…');
     }
@@ -343,12 +350,17 @@ describe('loadConfig: warnings', () => {
 
 describe('describeConfig', () => {
   it('hides every secret and leaves the rest as loaded', () => {
-    const text = SAMPLE_CONFIG.replace('pin: null', 'pin: "2580"');
+    const text = SAMPLE_CONFIG.replace('pin: null', 'pin: "2580"').replace(
+      'token: null                 # default: null; secret.',
+      `token: "${UI_TOKEN}" # default: null; secret.`,
+    );
     const { config } = loaded(loadConfig(writeTemp('config.yaml', text), { dataDir: tempFolder() }));
+    expect(config.ui.token).toBe(UI_TOKEN);
     const shown = describeConfig(config);
     const serialised = JSON.stringify(shown);
-    for (const secret of SECRETS) expect(serialised).not.toContain(secret);
+    for (const secret of [...SECRETS, UI_TOKEN]) expect(serialised).not.toContain(secret);
     expect(serialised).not.toContain('2580');
+    expect(shown.ui.token).toBe('***');
     expect(shown.platform?.secret).toBe('***');
     expect(shown.api.token).toBe('***');
     expect(shown.qr?.secret).toBe('***');
@@ -358,6 +370,7 @@ describe('describeConfig', () => {
       platform: config.platform,
       api: config.api,
       qr: config.qr,
+      ui: config.ui,
       diagnostics: config.diagnostics,
     }).toEqual(config);
     // The original keeps its secrets.
@@ -370,5 +383,6 @@ describe('describeConfig', () => {
     expect(shown.platform).toBeNull();
     expect(shown.qr).toBeNull();
     expect(shown.diagnostics.pin).toBeNull();
+    expect(shown.ui.token).toBeNull();
   });
 });

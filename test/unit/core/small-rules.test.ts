@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseUpMessage } from '../../../src/core/bridge.js';
 import { cstDate, cstDateTime } from '../../../src/core/cst.js';
 import { anomalyFlags } from '../../../src/core/flags.js';
 import {
@@ -62,30 +61,6 @@ describe('anomaly flags', () => {
     expect(
       anomalyFlags({ now: 10_000, shownAt: 0, source: 'touch', keypadStuck: true, lastRatingAt: 4_000 }),
     ).toEqual([]);
-  });
-});
-
-describe('bridge messages from the screens', () => {
-  it('accepts only the intents the contract knows', () => {
-    expect(parseUpMessage('{"type":"intent","intent":{"type":"rate","level":5}}')).toEqual({
-      type: 'intent',
-      intent: { type: 'rate', level: 5 },
-    });
-    expect(parseUpMessage({ type: 'hid_key', code: 'F1' })).toEqual({ type: 'hid_key', code: 'F1' });
-    for (const bad of [
-      'not json',
-      '[]',
-      'null',
-      { type: 'intent', intent: { type: 'rate', level: 6 } },
-      { type: 'intent', intent: { type: 'rate', level: '5' } },
-      { type: 'intent', intent: { type: 'submit_rating' } },
-      { type: 'intent', intent: { type: 'real_name', on: 'yes' } },
-      { type: 'intent', intent: { type: 'toggle_reason', code: 'x'.repeat(65) } },
-      { type: 'persist' },
-      'x'.repeat(5000),
-    ]) {
-      expect(parseUpMessage(bad)).toBeNull();
-    }
   });
 });
 

@@ -136,4 +136,24 @@ describe('diagnostics', () => {
     expect(answer).toMatchObject({ type: 'diagnostics', view: { notice: '已重新排队 1 条记录' } });
     expect(r.requeued()).toBe(1);
   });
+
+  it('answers a PIN of any script or length as a wrong PIN, never by throwing', () => {
+    // '中' is one UTF-16 unit but three UTF-8 bytes: it once made timingSafeEqual throw
+    // (buffers of different lengths) and the whole terminal exit.
+    for (const pin of [
+      '中',
+      '中'.repeat(32),
+      '😀',
+      '\u0000',
+      '',
+      'x'.repeat(10_000),
+      '24680',
+      '2468\u0000',
+    ]) {
+      const { diagnostics } = rig('2468');
+      expect(diagnostics.open(pin), JSON.stringify(pin)).toMatchObject({ reason: 'wrong_pin' });
+      expect(diagnostics.retryRejected(pin)).toMatchObject({ reason: 'wrong_pin' });
+    }
+    expect(rig('2468').diagnostics.open('2468').type).toBe('diagnostics');
+  });
 });
