@@ -130,7 +130,10 @@ async function peer(): Promise<Peer> {
 }
 
 const answers = (p: Peer) =>
-  p.received.filter((m) => m.type !== 'view' && m.type !== 'sound' && m.type !== 'hid_keys');
+  p.received.filter(
+    (m) =>
+      m.type !== 'view' && m.type !== 'sound' && m.type !== 'hid_keys' && m.type !== 'diagnostics_enabled',
+  );
 
 async function stillAnswering(): Promise<void> {
   expect(run.child.exitCode, run.stderr()).toBeNull();
