@@ -19,6 +19,7 @@ import { inviteRequest, step } from '../core/step.js';
 import { type ViewState, view } from '../core/view.js';
 import { describeIoError } from '../store/open.js';
 import type { PromptSummary, QueueCounts, RatingStore } from '../store/store.js';
+import { logActivity } from './activity-log.js';
 import { type Clock, newUuid, systemClock } from './clock.js';
 import { type Logger, silentLogger } from './log.js';
 
@@ -264,6 +265,7 @@ export class Terminal {
           message: 'The terminal cannot store ratings right now.',
         };
       }
+      logActivity(this.log, this.state, event, persist.ops);
     }
     this.state = result.state;
     for (const effect of result.effects) this.run(effect);
@@ -394,7 +396,8 @@ export class Terminal {
         })
       : null;
     this.dispatch({ type: 'recover', ...facts, qr });
-    if (facts.drafts.length > 0) this.log.log('info', 'drafts_finalised', { count: facts.drafts.length });
+    // Only a 差评 has a draft, so a count of drafts finalised would tell how someone rated.
+    if (this.state.session) this.log.log('info', 'prompt_resumed', { promptId: this.state.session.id });
   }
 
   private storeFailed(message: string): void {

@@ -82,6 +82,8 @@ export class Forwarder {
   private lastError: string | null = null;
   private nextAttemptAt: number | null = null;
   private reported: string | null = null;
+  /** The state the log last heard of; null before the first exchange. */
+  private loggedState: PlatformState | null = null;
 
   private timer: unknown = null;
   /** What the pending timer is: a back-off is not cut short by a wake. */
@@ -280,6 +282,7 @@ export class Forwarder {
         case 'results': {
           parts.done();
           const missing = this.apply(records, outcome.results);
+          this.logBatch(records, outcome.results);
           this.reachable();
           if (missing.length > 0) {
             const message = `the platform's answer left out ${missing.length} of ${records.length} records`;
@@ -334,6 +337,16 @@ export class Forwarder {
     return missing;
   }
 
+  /** One line per answered batch: counts only, never what the records say. */
+  private logBatch(records: readonly RatingRecord[], results: Map<string, RecordResult>): void {
+    const counts = { accepted: 0, duplicate: 0, rejected: 0, unanswered: 0 };
+    for (const r of records) counts[results.get(r.id)?.status ?? 'unanswered']++;
+    this.log.log(counts.rejected + counts.unanswered > 0 ? 'warn' : 'info', 'batch_forwarded', {
+      sent: records.length,
+      ...counts,
+    });
+  }
+
   private async exchange(records: readonly RatingRecord[]): Promise<UploadOutcome> {
     const adapter = this.adapter;
     let request: ReturnType<PlatformAdapter['encode']>;
@@ -364,6 +377,20 @@ export class Forwarder {
     this.pauses = 0;
     this.lastError = null;
     this.state = 'online';
+    this.logState();
+  }
+
+  /**
+   * A line when the platform link changes state, from what an exchange showed (the
+   * 'offline' a forwarder starts in is not news: it has not asked yet).
+   */
+  private logState(): void {
+    if (this.state === this.loggedState) return;
+    this.log.log(this.state === 'online' ? 'info' : 'warn', 'platform_state', {
+      from: this.loggedState ?? 'starting',
+      to: this.state,
+    });
+    this.loggedState = this.state;
   }
 
   private failed(failure: Failure): void {
@@ -381,6 +408,7 @@ export class Forwarder {
       delay = pauseDelay(this.pauses);
     }
     this.lastError = failure.message;
+    this.logState();
     if (this.reloaded) delay = 0;
     this.log.log(failure.kind === 'transient' ? 'warn' : 'error', 'platform_unavailable', {
       state: this.state,
