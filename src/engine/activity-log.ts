@@ -30,7 +30,8 @@ export function logActivity(log: Logger, before: CoreState, event: CoreEvent, op
 function logOp(log: Logger, before: CoreState, event: CoreEvent, op: StoreOp): void {
   switch (op.op) {
     case 'clerk':
-      return logClerk(log, before.clerk, op.clerk, event.type === 'clerk_sign_in');
+      logClerk(log, before.clerk, op.clerk, event.type === 'clerk_sign_in');
+      return;
     case 'prompt_open': {
       const p = op.prompt;
       log.log('info', 'prompt_opened', {

@@ -63,9 +63,7 @@ export function keysNeedingRestart(before: TerminalConfig, after: TerminalConfig
     ['qr', before.qr, after.qr],
     ['diagnostics', before.diagnostics, after.diagnostics],
   ];
-  return checks
-    .filter(([, a, b]) => !same(a, b))
-    .map(([key]) => key);
+  return checks.filter(([, a, b]) => !same(a, b)).map(([key]) => key);
 }
 
 export async function startRunningTerminal(
