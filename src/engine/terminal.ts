@@ -21,6 +21,7 @@ import { describeIoError } from '../store/open.js';
 import type { PromptSummary, QueueCounts, RatingStore } from '../store/store.js';
 import { logActivity } from './activity-log.js';
 import { type Clock, newUuid, systemClock } from './clock.js';
+import { FaultLog } from './fault-log.js';
 import { type Logger, silentLogger } from './log.js';
 
 /** How often a failed store is tried again. */
@@ -75,6 +76,7 @@ export class Terminal {
   private readonly clock: Clock;
   private readonly newId: () => string;
   private readonly log: Logger;
+  private readonly storeFaults: FaultLog;
   private readonly listeners: TerminalListeners[] = [];
   private timer: unknown = null;
   private probeTimer: unknown = null;
@@ -85,6 +87,7 @@ export class Terminal {
     this.clock = deps.clock ?? systemClock;
     this.newId = deps.newId ?? newUuid;
     this.log = deps.log ?? silentLogger;
+    this.storeFaults = new FaultLog(this.log, () => this.clock.now());
     this.state = initialState(deps.config);
   }
 
@@ -377,7 +380,7 @@ export class Terminal {
     } catch (err) {
       this.store = null;
       const message = err instanceof Error ? err.message : String(err);
-      this.log.log('error', 'store_open_failed', { message });
+      this.storeFaults.fault('error', 'store_open_failed', message);
       return message;
     }
   }
@@ -401,7 +404,7 @@ export class Terminal {
   }
 
   private storeFailed(message: string): void {
-    this.log.log('error', 'store_failed', { message });
+    this.storeFaults.fault('error', 'store_failed', message);
     if (this.state.storeOk) {
       const result = step(this.state, { type: 'store_failed', message }, this.clock.now());
       this.state = result.state;
@@ -428,11 +431,11 @@ export class Terminal {
     try {
       this.store?.probe(this.clock.now());
     } catch (err) {
-      this.log.log('warn', 'store_still_failing', { message: describeIoError(err) });
+      this.storeFaults.fault('warn', 'store_still_failing', describeIoError(err));
       this.scheduleProbe();
       return;
     }
-    this.log.log('info', 'store_recovered');
+    this.storeFaults.recovered('store_recovered');
     this.dispatch({ type: 'store_recovered' });
     if (reopened) this.recover();
   }
