@@ -47,9 +47,14 @@ function logOp(log: Logger, before: CoreState, event: CoreEvent, op: StoreOp): v
     case 'prompt_status':
       if (op.status === 'rated') log.log('info', 'prompt_ended', { promptId: op.id, status: 'rated' });
       return;
-    case 'prompt_end':
-      // A rated prompt was logged as ended when it was rated (see the top of this file).
-      if (op.status !== 'rated') {
+    case 'prompt_end': {
+      // A rated prompt is logged as ended at its first rating (see the top of this file):
+      // by its prompt_status op, or here when that rating also ended it (the core then
+      // sends prompt_end alone).
+      const ratedNow = before.session?.id === op.id && before.session.status === 'open';
+      if (op.status === 'rated' && ratedNow && event.type !== 'recover') {
+        log.log('info', 'prompt_ended', { promptId: op.id, status: 'rated' });
+      } else if (op.status !== 'rated') {
         log.log('info', 'prompt_ended', {
           promptId: op.id,
           status: op.status,
@@ -57,6 +62,7 @@ function logOp(log: Logger, before: CoreState, event: CoreEvent, op: StoreOp): v
         });
       }
       return;
+    }
     case 'records_put': {
       if (event.type === 'recover') return;
       const known = new Set(before.session?.ratings.flatMap((r) => r.recordIds) ?? []);

@@ -61,6 +61,23 @@ describe('activity lines', () => {
     ]);
   });
 
+  it('a prompt rated and ended by one press: ended once, at the press', () => {
+    const clock = new FakeClock();
+    const lines: Line[] = [];
+    const t = terminal(tempDir(), clock, lines, 'kiosk');
+    const { promptId } = t.openPrompt(request());
+    clock.advance(1_000);
+    t.intent({ type: 'rate', level: 5 });
+    const atPress = lines.length;
+    clock.advance(60_000);
+    // Both lines come from the press itself: nothing about this prompt after it.
+    expect(lines.slice(atPress)).toEqual([]);
+    expect(lines.filter((l) => l.event === 'prompt_ended' || l.event === 'rating_committed')).toEqual([
+      expect.objectContaining({ event: 'rating_committed', promptId }),
+      expect.objectContaining({ event: 'prompt_ended', promptId, status: 'rated' }),
+    ]);
+  });
+
   it('a parallel prompt rated per department: one line per department, none for the reasons', () => {
     const clock = new FakeClock();
     const lines: Line[] = [];
