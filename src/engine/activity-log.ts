@@ -72,7 +72,6 @@ function logOp(log: Logger, before: CoreState, event: CoreEvent, op: StoreOp): v
         if (known.has(r.id)) continue;
         log.log('info', 'rating_committed', {
           promptId: r.promptId,
-          recordId: r.id,
           department: r.department.code,
           scope: r.scope,
           flags: r.flags,

@@ -12,6 +12,7 @@ import type { OutboxItem, OutboxStore, RecordKey } from '../store/outbox.js';
 import type { PlatformAdapter, RecordResult, UploadOutcome } from './adapter.js';
 import { offlineDelay, PAUSE_CAP_MS, pauseDelay } from './backoff.js';
 import { BatchSplitter } from './bisect.js';
+import { ForwardTally } from './forward-tally.js';
 import { createHttpTransport, type Transport } from './http-transport.js';
 
 export type ForwarderClock = Clock;
@@ -75,6 +76,7 @@ export class Forwarder {
   private readonly onStatus: (status: ForwarderStatus) => void;
   private readonly leaseMsOption: number | undefined;
   private readonly idlePollMs: number;
+  private readonly tally: ForwardTally;
 
   private state: PlatformState = 'offline';
   private counts = { pending: 0, rejected: 0 };
@@ -119,6 +121,7 @@ export class Forwarder {
     this.onStatus = options.onStatus ?? (() => {});
     this.leaseMsOption = options.leaseMs;
     this.idlePollMs = options.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
+    this.tally = new ForwardTally(this.log, this.clock);
   }
 
   start(): void {
@@ -165,6 +168,7 @@ export class Forwarder {
     this.abort?.abort();
     await this.running;
     this.closeTransport?.();
+    this.tally.flush();
   }
 
   status(): ForwarderStatus {
@@ -282,7 +286,7 @@ export class Forwarder {
         case 'results': {
           parts.done();
           const missing = this.apply(records, outcome.results);
-          this.logBatch(records, outcome.results);
+          this.tally.add(records, outcome.results);
           this.reachable();
           if (missing.length > 0) {
             const message = `the platform's answer left out ${missing.length} of ${records.length} records`;
@@ -335,16 +339,6 @@ export class Forwarder {
       this.lastDeliveryAt = now;
     }
     return missing;
-  }
-
-  /** One line per answered batch: counts only, never what the records say. */
-  private logBatch(records: readonly RatingRecord[], results: Map<string, RecordResult>): void {
-    const counts = { accepted: 0, duplicate: 0, rejected: 0, unanswered: 0 };
-    for (const r of records) counts[results.get(r.id)?.status ?? 'unanswered']++;
-    this.log.log(counts.rejected + counts.unanswered > 0 ? 'warn' : 'info', 'batch_forwarded', {
-      sent: records.length,
-      ...counts,
-    });
   }
 
   private async exchange(records: readonly RatingRecord[]): Promise<UploadOutcome> {

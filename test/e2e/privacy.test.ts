@@ -177,7 +177,7 @@ describe('personal data at rest', { timeout: 90_000 }, () => {
         'prompt_opened',
         'prompt_ended',
         'rating_committed',
-        'batch_forwarded',
+        'batches_forwarded',
         'platform_state',
         'record_rejected',
         'stopping',

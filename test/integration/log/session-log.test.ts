@@ -130,7 +130,10 @@ describe('the log after a real session', { timeout: 30_000 }, () => {
     find('prompt_ended', { promptId, status: 'rated' });
     find('rating_committed', { promptId, department: 'D-MKT', scope: 'single', flags: expect.any(Array) });
     find('platform_state', { to: 'online' });
-    find('batch_forwarded', { sent: 1, accepted: 1, duplicate: 0, rejected: 0, unanswered: 0 });
+    // Counted per quarter hour on the clock (a line per batch would tell a 差评 by its
+    // delay); the count so far is written when forwarding stops.
+    find('batches_forwarded', { batches: 1, sent: 1, accepted: 1, duplicate: 0, rejected: 0, unanswered: 0 });
+    expect(lines.filter((l) => l.event === 'batches_forwarded')).toHaveLength(1);
     find('prompt_ended', { promptId: second.body.id, status: 'cancelled' });
     find('config_reloaded', { restartNeeded: [], platform: 'configured' });
     find('clerk_signed_out', { clerkId: '0107' });
