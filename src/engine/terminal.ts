@@ -398,9 +398,11 @@ export class Terminal {
           citizen: resumable.citizen,
         })
       : null;
+    const shown = this.state.session?.id;
     this.dispatch({ type: 'recover', ...facts, qr });
     // Only a 差评 has a draft, so a count of drafts finalised would tell how someone rated.
-    if (this.state.session) this.log.log('info', 'prompt_resumed', { promptId: this.state.session.id });
+    const back = this.state.session?.id;
+    if (back && back !== shown) this.log.log('info', 'prompt_resumed', { promptId: back });
   }
 
   private storeFailed(message: string): void {
