@@ -82,7 +82,7 @@ export function createHttpTransport(): HttpTransport {
   return {
     send,
     close() {
-      void agent.close().catch(() => undefined);
+      void agent.destroy().catch(() => undefined);
     },
   };
 }
@@ -100,26 +100,31 @@ function lowerCase(headers: Record<string, string>): Record<string, string> {
   return out;
 }
 
+const UNDICI_CODES: Record<string, string> = {
+  UND_ERR_SOCKET: 'ECONNRESET',
+  UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
+  UND_ERR_HEADERS_TIMEOUT: 'ETIMEDOUT',
+  UND_ERR_BODY_TIMEOUT: 'ETIMEDOUT',
+};
+
 function describeNetworkError(err: unknown): TransportError {
   if (err instanceof errors.ResponseExceededMaxSizeError) {
     return new TransportError('the answer is too large to be an upload answer', 'ETOOLARGE');
   }
   // undici wraps the socket's own error (ECONNREFUSED, …) as the cause of some of its own.
   const own = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-  const code = own.cause?.code ?? own.code ?? 'ENETWORK';
+  const raw = own.cause?.code ?? own.code ?? 'ENETWORK';
+  // undici's own codes, in the system's words a technician may already know.
+  const code = UNDICI_CODES[raw] ?? raw;
   const words: Record<string, string> = {
     ECONNREFUSED: 'connection refused',
     ECONNRESET: 'connection reset',
     EPIPE: 'connection reset',
-    UND_ERR_SOCKET: 'connection reset',
     ENOTFOUND: 'host name not found',
     EAI_AGAIN: 'host name lookup failed',
     EHOSTUNREACH: 'host unreachable',
     ENETUNREACH: 'network unreachable',
     ETIMEDOUT: 'connection timed out',
-    UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-    UND_ERR_HEADERS_TIMEOUT: 'no answer in time',
-    UND_ERR_BODY_TIMEOUT: 'no answer in time',
   };
   const message = own.message ?? String(err);
   const what = words[code] ?? (code.startsWith('ERR_TLS') || code.includes('CERT') ? 'TLS failure' : message);
