@@ -89,7 +89,9 @@ describe('fileLogger', () => {
     // ~100 KB a line (fields are clipped to 1000 characters, 50 items an array), 32 MiB in all.
     const block = Array.from({ length: 50 }, () => 'x'.repeat(999));
     for (let i = 0; i < 330; i++) logger.log('info', 'tick', { i, a: block, b: block });
-    expect(readdirSync(dir).sort()).toEqual(['', '.1', '.2', '.3', '.4', '.5'].map((s) => `terminal.log${s}`));
+    expect(readdirSync(dir).sort()).toEqual(
+      ['', '.1', '.2', '.3', '.4', '.5'].map((s) => `terminal.log${s}`),
+    );
     for (const f of readdirSync(dir)) {
       const size = statSync(join(dir, f)).size;
       expect(size).toBeLessThanOrEqual(5 * 1024 * 1024);
