@@ -217,6 +217,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
     const onHup = () => {
       const next = loadAll(file, io);
       if (!next) {
+        logger.log('error', 'config_reload_failed', {});
         io.err('The configuration was not reloaded; the terminal keeps running on the previous one.');
         return;
       }

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
 import type { PromptRequest } from '../core/events.js';
 import { isLoopbackHost } from '../core/loopback.js';
 import type { Citizen, Clerk } from '../core/model.js';
@@ -139,51 +140,6 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     );
   });
 
-  const allowedOrigin = (req: FastifyRequest): string | null => {
-    const origin = req.headers.origin;
-    return typeof origin === 'string' && settings.corsOrigins.includes(origin) ? origin : null;
-  };
-
-  app.addHook('onRequest', async (req, reply) => {
-    const origin = allowedOrigin(req);
-    if (origin) {
-      reply.header('Access-Control-Allow-Origin', origin);
-      reply.header('Vary', 'Origin');
-    }
-    if (req.method === 'OPTIONS') {
-      if (!origin) throw new ApiError(403, 'origin_not_allowed', 'This origin may not call the API.');
-      reply
-        .header('Access-Control-Allow-Methods', 'GET, PUT, POST, DELETE')
-        .header('Access-Control-Allow-Headers', 'Authorization, Content-Type')
-        .header('Access-Control-Max-Age', '600')
-        .code(204)
-        .send();
-      return reply;
-    }
-    const path = req.url.split('?')[0];
-    if (settings.token && path !== '/v1/health' && !tokenMatches(req.headers.authorization, settings.token)) {
-      throw new ApiError(401, 'unauthorized', 'A valid Authorization: Bearer token is required.');
-    }
-    // A body-carrying request must say it is JSON, and must fit, before anything is read.
-    if (req.method === 'PUT' || req.method === 'POST') {
-      const type = String(req.headers['content-type'] ?? '')
-        .split(';')[0]
-        ?.trim()
-        .toLowerCase();
-      if (type !== 'application/json') {
-        throw new ApiError(
-          415,
-          'unsupported_media_type',
-          'Bodies must be JSON (Content-Type: application/json).',
-        );
-      }
-      if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) {
-        throw new ApiError(413, 'body_too_large', 'The body must be at most 64 KiB.');
-      }
-    }
-    return undefined;
-  });
-
   app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
     if (err instanceof ApiError) {
       return reply.code(err.status).send(errorBody(err.code, err.message, err.details));
@@ -215,6 +171,50 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
 
   app.setNotFoundHandler((_req, reply) => {
     reply.code(404).send(errorBody('not_found', 'No such endpoint.'));
+  });
+
+  // After the error handler: a route takes the handler in force when it is added, and
+  // the plugin adds one (OPTIONS *) whose refusals must be the contract's error body.
+  // CORS for the listed origins (read at each request: SIGHUP may change the list). The
+  // plugin answers their preflights before the token check, as browsers send none.
+  await app.register(cors, {
+    origin: (origin, cb) =>
+      cb(null, origin !== undefined && settings.corsOrigins.includes(origin) ? origin : false),
+    methods: ['GET', 'PUT', 'POST', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    maxAge: 600,
+    // A preflight missing Access-Control-Request-Method gets the same answer, not the
+    // plugin's plain-text 400: every error here is the contract's error body.
+    strictPreflight: false,
+  });
+
+  app.addHook('onRequest', async (req) => {
+    // A preflight the plugin did not answer came from an origin that is not listed.
+    if (req.method === 'OPTIONS') {
+      throw new ApiError(403, 'origin_not_allowed', 'This origin may not call the API.');
+    }
+    const path = req.url.split('?')[0];
+    if (settings.token && path !== '/v1/health' && !tokenMatches(req.headers.authorization, settings.token)) {
+      throw new ApiError(401, 'unauthorized', 'A valid Authorization: Bearer token is required.');
+    }
+    // A body-carrying request must say it is JSON, and must fit, before anything is read.
+    if (req.method === 'PUT' || req.method === 'POST') {
+      const type = String(req.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim()
+        .toLowerCase();
+      if (type !== 'application/json') {
+        throw new ApiError(
+          415,
+          'unsupported_media_type',
+          'Bodies must be JSON (Content-Type: application/json).',
+        );
+      }
+      if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) {
+        throw new ApiError(413, 'body_too_large', 'The body must be at most 64 KiB.');
+      }
+    }
+    return undefined;
   });
 
   /** The contract puts 503 before 409: a write the store cannot take is refused as such. */
@@ -370,14 +370,18 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   app.get('/v1/events', (req, reply: FastifyReply) => {
     reply.hijack();
     req.raw.socket.setTimeout(0);
+    // A hijacked reply writes its own head: carry over what the CORS plugin set, before
+    // the stream writes it.
+    for (const name of ['access-control-allow-origin', 'vary']) {
+      const value = reply.getHeader(name);
+      if (value !== undefined) reply.raw.setHeader(name, value);
+    }
     let unsubscribe = () => {};
     const stream = new EventStream(reply.raw, () => {
       unsubscribe();
       streams.delete(stream);
     });
     streams.add(stream);
-    const origin = allowedOrigin(req);
-    if (origin) reply.raw.setHeader('Access-Control-Allow-Origin', origin);
     unsubscribe = ops.subscribe({
       prompt: (id) => {
         const p = ops.getPrompt(id);

@@ -45,6 +45,13 @@ export function listenProblem(err: unknown, section: 'api' | 'ui', host: string,
 
 /** What SIGHUP cannot change, named so the technician restarts. */
 export function restartNeeded(before: TerminalConfig, after: TerminalConfig): string[] {
+  return keysNeedingRestart(before, after).map(
+    (key) => `warning: ${key} changed; it takes effect only after a restart.`,
+  );
+}
+
+/** The settings that changed but wait for a restart, by their config key. */
+export function keysNeedingRestart(before: TerminalConfig, after: TerminalConfig): string[] {
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   const checks: [string, unknown, unknown][] = [
     ['terminal', before.terminal, after.terminal],
@@ -57,9 +64,7 @@ export function restartNeeded(before: TerminalConfig, after: TerminalConfig): st
     ['qr', before.qr, after.qr],
     ['diagnostics', before.diagnostics, after.diagnostics],
   ];
-  return checks
-    .filter(([, a, b]) => !same(a, b))
-    .map(([key]) => `warning: ${key} changed; it takes effect only after a restart.`);
+  return checks.filter(([, a, b]) => !same(a, b)).map(([key]) => key);
 }
 
 export async function startRunningTerminal(
@@ -115,6 +120,7 @@ export async function startRunningTerminal(
     logger,
     logFile,
     reload(next) {
+      const waiting = keysNeedingRestart(current, next.config);
       const warnings = restartNeeded(current, next.config);
       // Only what the contract lets change at run time changes; the rest waits for a restart.
       current = {
@@ -131,7 +137,12 @@ export async function startRunningTerminal(
       terminal.reconfigure(coreConfigOf(current, next.catalogue));
       api.reload(current.api);
       forwarding.reload(current.platform);
-      logger.log('info', 'config_reloaded');
+      // Which settings wait for a restart, and whether forwarding is on: never their values,
+      // which hold secrets (platform.secret, api.token).
+      logger.log('info', 'config_reloaded', {
+        restartNeeded: waiting,
+        platform: current.platform ? 'configured' : 'none',
+      });
       return warnings;
     },
     async stop() {

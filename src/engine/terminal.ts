@@ -20,7 +20,9 @@ import { inviteRequest, step } from '../core/step.js';
 import { type ViewState, view } from '../core/view.js';
 import { describeIoError } from '../store/open.js';
 import type { PromptSummary, QueueCounts, RatingStore } from '../store/store.js';
+import { logActivity } from './activity-log.js';
 import { type Clock, newUuid, systemClock } from './clock.js';
+import { FaultLog } from './fault-log.js';
 import { type Logger, silentLogger } from './log.js';
 
 /** How often a failed store is tried again. */
@@ -77,6 +79,7 @@ export class Terminal {
   private readonly clock: Clock;
   private readonly newId: () => string;
   private readonly log: Logger;
+  private readonly storeFaults: FaultLog;
   private readonly listeners: TerminalListeners[] = [];
   private timer: unknown = null;
   private probeTimer: unknown = null;
@@ -87,6 +90,7 @@ export class Terminal {
     this.clock = deps.clock ?? systemClock;
     this.newId = deps.newId ?? newUuid;
     this.log = deps.log ?? silentLogger;
+    this.storeFaults = new FaultLog(this.log, () => this.clock.now());
     this.state = initialState(deps.config);
   }
 
@@ -278,6 +282,7 @@ export class Terminal {
           message: 'The terminal cannot store ratings right now.',
         };
       }
+      logActivity(this.log, this.state, event, persist.ops);
     }
     this.state = result.state;
     for (const effect of result.effects) this.run(effect);
@@ -389,7 +394,7 @@ export class Terminal {
     } catch (err) {
       this.store = null;
       const message = err instanceof Error ? err.message : String(err);
-      this.log.log('error', 'store_open_failed', { message });
+      this.storeFaults.fault('error', 'store_open_failed', message);
       return message;
     }
   }
@@ -407,12 +412,15 @@ export class Terminal {
           citizen: resumable.citizen,
         })
       : null;
+    const shown = this.state.session?.id;
     this.dispatch({ type: 'recover', ...facts, qr });
-    if (facts.drafts.length > 0) this.log.log('info', 'drafts_finalised', { count: facts.drafts.length });
+    // Only a 差评 has a draft, so a count of drafts finalised would tell how someone rated.
+    const back = this.state.session?.id;
+    if (back && back !== shown) this.log.log('info', 'prompt_resumed', { promptId: back });
   }
 
   private storeFailed(message: string): void {
-    this.log.log('error', 'store_failed', { message });
+    this.storeFaults.fault('error', 'store_failed', message);
     if (this.state.storeOk) {
       const result = step(this.state, { type: 'store_failed', message }, this.clock.now());
       this.state = result.state;
@@ -439,11 +447,11 @@ export class Terminal {
     try {
       this.store?.probe(this.clock.now());
     } catch (err) {
-      this.log.log('warn', 'store_still_failing', { message: describeIoError(err) });
+      this.storeFaults.fault('warn', 'store_still_failing', describeIoError(err));
       this.scheduleProbe();
       return;
     }
-    this.log.log('info', 'store_recovered');
+    this.storeFaults.recovered('store_recovered');
     this.dispatch({ type: 'store_recovered' });
     if (reopened) this.recover();
   }

@@ -12,6 +12,7 @@ import type { OutboxItem, OutboxStore, RecordKey } from '../store/outbox.js';
 import type { PlatformAdapter, RecordResult, UploadOutcome } from './adapter.js';
 import { offlineDelay, PAUSE_CAP_MS, pauseDelay } from './backoff.js';
 import { BatchSplitter } from './bisect.js';
+import { ForwardTally } from './forward-tally.js';
 import { createHttpTransport, type Transport } from './http-transport.js';
 
 export type ForwarderClock = Clock;
@@ -75,6 +76,7 @@ export class Forwarder {
   private readonly onStatus: (status: ForwarderStatus) => void;
   private readonly leaseMsOption: number | undefined;
   private readonly idlePollMs: number;
+  private readonly tally: ForwardTally;
 
   private state: PlatformState = 'offline';
   private counts = { pending: 0, rejected: 0 };
@@ -82,6 +84,8 @@ export class Forwarder {
   private lastError: string | null = null;
   private nextAttemptAt: number | null = null;
   private reported: string | null = null;
+  /** The state the log last heard of; null before the first exchange. */
+  private loggedState: PlatformState | null = null;
 
   private timer: unknown = null;
   /** What the pending timer is: a back-off is not cut short by a wake. */
@@ -117,6 +121,7 @@ export class Forwarder {
     this.onStatus = options.onStatus ?? (() => {});
     this.leaseMsOption = options.leaseMs;
     this.idlePollMs = options.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
+    this.tally = new ForwardTally(this.log, this.clock);
   }
 
   start(): void {
@@ -163,6 +168,7 @@ export class Forwarder {
     this.abort?.abort();
     await this.running;
     this.closeTransport?.();
+    this.tally.flush();
   }
 
   status(): ForwarderStatus {
@@ -280,6 +286,7 @@ export class Forwarder {
         case 'results': {
           parts.done();
           const missing = this.apply(records, outcome.results);
+          this.tally.add(records, outcome.results);
           this.reachable();
           if (missing.length > 0) {
             const message = `the platform's answer left out ${missing.length} of ${records.length} records`;
@@ -364,6 +371,20 @@ export class Forwarder {
     this.pauses = 0;
     this.lastError = null;
     this.state = 'online';
+    this.logState();
+  }
+
+  /**
+   * A line when the platform link changes state, from what an exchange showed (the
+   * 'offline' a forwarder starts in is not news: it has not asked yet).
+   */
+  private logState(): void {
+    if (this.state === this.loggedState) return;
+    this.log.log(this.state === 'online' ? 'info' : 'warn', 'platform_state', {
+      from: this.loggedState ?? 'starting',
+      to: this.state,
+    });
+    this.loggedState = this.state;
   }
 
   private failed(failure: Failure): void {
@@ -381,6 +402,7 @@ export class Forwarder {
       delay = pauseDelay(this.pauses);
     }
     this.lastError = failure.message;
+    this.logState();
     if (this.reloaded) delay = 0;
     this.log.log(failure.kind === 'transient' ? 'warn' : 'error', 'platform_unavailable', {
       state: this.state,

@@ -1,9 +1,9 @@
 // One HTTP(S) POST with an exact Content-Length and a deadline for the whole exchange
-// (connect, send, answer). node:http rather than fetch: fetch may choose chunked
-// encoding and has no per-request connect deadline of its own.
+// (connect, send, answer), on undici: its Agent keeps connections alive, caps the
+// answer's size and never chunks a Buffer body. The deadline is ours (one timer over
+// the whole exchange, as platform.timeoutSeconds means), and so are the one-line errors.
 
-import http from 'node:http';
-import https from 'node:https';
+import { Agent, errors, request as undiciRequest } from 'undici';
 import type { UploadRequest, UploadResponse } from './adapter.js';
 
 /** Answers bigger than this are not an upload answer; reading stops there. */
@@ -33,85 +33,89 @@ export interface HttpTransport {
 }
 
 export function createHttpTransport(): HttpTransport {
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: 2 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 2 }),
-  };
-  const send: Transport = (request, options) =>
-    new Promise<UploadResponse>((resolve, reject) => {
-      let url: URL;
-      try {
-        url = new URL(request.url);
-      } catch {
-        reject(new TransportError(`not a valid address: ${request.url}`, 'EINVALIDURL'));
-        return;
-      }
-      const isHttps = url.protocol === 'https:';
-      if (!isHttps && url.protocol !== 'http:') {
-        reject(new TransportError(`unsupported scheme ${url.protocol}`, 'EINVALIDURL'));
-        return;
-      }
-      let settled = false;
-      const fail = (err: TransportError) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(deadline);
-        options.signal?.removeEventListener('abort', onAbort);
-        req.destroy();
-        reject(err);
-      };
-      const req = (isHttps ? https : http).request(url, {
+  const agent = new Agent({ connections: 2, maxResponseSize: MAX_RESPONSE_BYTES });
+  const send: Transport = async (request, options) => {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      throw new TransportError(`not a valid address: ${request.url}`, 'EINVALIDURL');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new TransportError(`unsupported scheme ${url.protocol}`, 'EINVALIDURL');
+    }
+    if (options.signal?.aborted) throw new TransportError('stopped', 'EABORTED');
+    // Which of the two ends it: our deadline, or the caller (a stopping forwarder).
+    let ended: TransportError | null = null;
+    const abort = new AbortController();
+    const end = (why: TransportError) => {
+      ended ??= why;
+      abort.abort();
+    };
+    const deadline = setTimeout(
+      () => end(new TransportError(`no answer within ${options.timeoutMs / 1000} s`, 'ETIMEDOUT')),
+      options.timeoutMs,
+    );
+    const onAbort = () => end(new TransportError('stopped', 'EABORTED'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const res = await undiciRequest(url, {
         method: 'POST',
-        agent: isHttps ? agents['https:'] : agents['http:'],
-        headers: { ...request.headers, 'Content-Length': String(request.body.length) },
+        dispatcher: agent,
+        headers: lowerCase(request.headers),
+        body: request.body,
+        signal: abort.signal,
       });
-      const deadline = setTimeout(
-        () => fail(new TransportError(`no answer within ${options.timeoutMs / 1000} s`, 'ETIMEDOUT')),
-        options.timeoutMs,
-      );
-      const onAbort = () => fail(new TransportError('stopped', 'EABORTED'));
-      if (options.signal?.aborted) {
-        onAbort();
-        return;
+      const body = Buffer.from(await res.body.arrayBuffer());
+      const answerHeaders: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(res.headers)) {
+        answerHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
       }
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (err: NodeJS.ErrnoException) => fail(describeNetworkError(err)));
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_RESPONSE_BYTES) {
-            fail(new TransportError('the answer is too large to be an upload answer', 'ETOOLARGE'));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('error', (err: NodeJS.ErrnoException) => fail(describeNetworkError(err)));
-        res.on('aborted', () => fail(new TransportError('connection reset during the answer', 'ECONNRESET')));
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(deadline);
-          options.signal?.removeEventListener('abort', onAbort);
-          const headers: Record<string, string | undefined> = {};
-          for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-          resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
-        });
-      });
-      req.end(request.body);
-    });
+      return { status: res.statusCode, headers: answerHeaders, body };
+    } catch (err) {
+      throw ended ?? describeNetworkError(err);
+    } finally {
+      clearTimeout(deadline);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  };
   return {
     send,
     close() {
-      agents['http:'].destroy();
-      agents['https:'].destroy();
+      void agent.destroy().catch(() => undefined);
     },
   };
 }
 
-function describeNetworkError(err: NodeJS.ErrnoException): TransportError {
-  const code = err.code ?? 'ENETWORK';
+/**
+ * The request's headers in lower case; a Content-Length among them is left out, as
+ * undici writes the body's own (a stale one would be refused, not corrected).
+ */
+function lowerCase(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    const key = k.toLowerCase();
+    if (key !== 'content-length') out[key] = v;
+  }
+  return out;
+}
+
+const UNDICI_CODES: Record<string, string> = {
+  UND_ERR_SOCKET: 'ECONNRESET',
+  UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
+  UND_ERR_HEADERS_TIMEOUT: 'ETIMEDOUT',
+  UND_ERR_BODY_TIMEOUT: 'ETIMEDOUT',
+};
+
+function describeNetworkError(err: unknown): TransportError {
+  if (err instanceof errors.ResponseExceededMaxSizeError) {
+    return new TransportError('the answer is too large to be an upload answer', 'ETOOLARGE');
+  }
+  // undici wraps the socket's own error (ECONNREFUSED, …) as the cause of some of its own.
+  const own = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const raw = own.cause?.code ?? own.code ?? 'ENETWORK';
+  // undici's own codes, in the system's words a technician may already know.
+  const code = UNDICI_CODES[raw] ?? raw;
   const words: Record<string, string> = {
     ECONNREFUSED: 'connection refused',
     ECONNRESET: 'connection reset',
@@ -122,7 +126,7 @@ function describeNetworkError(err: NodeJS.ErrnoException): TransportError {
     ENETUNREACH: 'network unreachable',
     ETIMEDOUT: 'connection timed out',
   };
-  const what =
-    words[code] ?? (code.startsWith('ERR_TLS') || code.includes('CERT') ? 'TLS failure' : err.message);
+  const message = own.message ?? String(err);
+  const what = words[code] ?? (code.startsWith('ERR_TLS') || code.includes('CERT') ? 'TLS failure' : message);
   return new TransportError(`${what} (${code})`, code);
 }

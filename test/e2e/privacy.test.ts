@@ -169,7 +169,20 @@ describe('personal data at rest', { timeout: 90_000 }, () => {
       .trim()
       .split('\n')
       .map((l) => (JSON.parse(l) as { event: string }).event);
-    expect(events).toEqual(expect.arrayContaining(['started', 'record_rejected', 'stopping']));
+    // …and so did the session itself: the scan sees the clerk, prompt, rating and forwarding lines.
+    expect(events).toEqual(
+      expect.arrayContaining([
+        'started',
+        'clerk_signed_in',
+        'prompt_opened',
+        'prompt_ended',
+        'rating_committed',
+        'batches_forwarded',
+        'platform_state',
+        'record_rejected',
+        'stopping',
+      ]),
+    );
     expect(statSync(join(h.dir, 'data', 'terminal.db')).size).toBeGreaterThan(0);
 
     const found: string[] = [];

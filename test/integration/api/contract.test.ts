@@ -386,6 +386,53 @@ describe('CORS', () => {
     const getOther = await r.call('GET', '/v1/health', { headers: { origin: 'http://evil.example' } });
     expect(getOther.headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it('answers a listed origin on the event stream too', async () => {
+    const r = await rig({ settings: { corsOrigins: ['http://biz.hall.local'] } });
+    const open = async (origin: string) => {
+      const abort = new AbortController();
+      const res = await fetch(`${r.url}/v1/events`, { headers: { origin }, signal: abort.signal });
+      abort.abort();
+      return res;
+    };
+    const listed = await open('http://biz.hall.local');
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('access-control-allow-origin')).toBe('http://biz.hall.local');
+    expect(listed.headers.get('vary')).toContain('Origin');
+    const other = await open('http://evil.example');
+    expect(other.status).toBe(200);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('preflights: the listed origins after a reload, before the token, in the contract error body', async () => {
+    const r = await rig({ settings: { token: 'tok', corsOrigins: ['http://old.hall.local'] } });
+    r.api.reload({ token: 'tok', revealRatings: false, corsOrigins: ['http://biz.hall.local'] });
+    const preflight = (origin: string | null, method: string | null) =>
+      fetch(`${r.url}/v1/prompts`, {
+        method: 'OPTIONS',
+        headers: {
+          ...(origin ? { origin } : {}),
+          ...(method ? { 'access-control-request-method': method } : {}),
+        },
+      });
+    const listed = await preflight('http://biz.hall.local', 'POST');
+    expect(listed.status).toBe(204);
+    expect(listed.headers.get('access-control-allow-methods')).toBe('GET, PUT, POST, DELETE');
+    expect(listed.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type');
+    expect(listed.headers.get('access-control-max-age')).toBe('600');
+    // No Access-Control-Request-Method: the same answer, not a plain-text 400.
+    expect((await preflight('http://biz.hall.local', null)).status).toBe(204);
+    for (const [origin, method] of [
+      ['http://old.hall.local', 'POST'],
+      [null, 'POST'],
+      [null, null],
+    ] as const) {
+      const res = await preflight(origin, method);
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ error: { code: 'origin_not_allowed' } });
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    }
+  });
 });
 
 describe('refusing to start', () => {

@@ -83,6 +83,23 @@ describe('fileLogger', () => {
     expect(seen[0]).toBeGreaterThan(0);
   });
 
+  it('as shipped: terminal.log and five rotated files of at most 5 MiB each', () => {
+    const dir = tempDir();
+    const { logger, file } = fileLogger(dir);
+    // ~100 KB a line (fields are clipped to 1000 characters, 50 items an array), 32 MiB in all.
+    const block = Array.from({ length: 50 }, () => 'x'.repeat(999));
+    for (let i = 0; i < 330; i++) logger.log('info', 'tick', { i, a: block, b: block });
+    expect(readdirSync(dir).sort()).toEqual(
+      ['', '.1', '.2', '.3', '.4', '.5'].map((s) => `terminal.log${s}`),
+    );
+    for (const f of readdirSync(dir)) {
+      const size = statSync(join(dir, f)).size;
+      expect(size).toBeLessThanOrEqual(5 * 1024 * 1024);
+      if (f !== 'terminal.log') expect(size).toBeGreaterThan(5 * 1024 * 1024 - 110_000);
+    }
+    expect(lines(file).at(-1)?.i).toBe(329);
+  });
+
   it('keep: 0 starts the file again instead of keeping old ones', () => {
     const dir = tempDir();
     const { logger, file } = fileLogger(dir, { maxBytes: 300, keep: 0 });

@@ -1,0 +1,102 @@
+// What a technician reads in the log about the hall's day: clerks signing in, out and
+// pausing, prompts opening and ending, ratings committed. Derived from what a step
+// persisted (nothing is logged for a step whose data did not reach the disk), and
+// written so that the log, read beside the business system's own, cannot tell who
+// rated how:
+// - never the level, the reasons or the comment, and never the citizen's data;
+// - never the transaction id: it is the business system's key to the citizen's file.
+//   The prompt id (which the business system gets back when it opens a prompt) is the
+//   join key for a technician;
+// - every rating is logged when it is pressed, whatever its level, and a rated prompt
+//   is logged as ended at that same press. A 差评 goes on to its reasons screen, so a
+//   line written when the reasons are done, or when the prompt leaves the screen,
+//   would mark it by its timing. Drafts finalised at a restart are likewise not logged.
+// - clerks are named by their staff id only.
+
+import type { StoreOp } from '../core/effects.js';
+import type { CoreEvent } from '../core/events.js';
+import type { ClerkState } from '../core/model.js';
+import type { CoreState } from '../core/state.js';
+import type { Logger } from './log.js';
+
+export function logActivity(log: Logger, before: CoreState, event: CoreEvent, ops: readonly StoreOp[]): void {
+  try {
+    for (const op of ops) logOp(log, before, event, op);
+  } catch {
+    // A log line is never worth a failed step.
+  }
+}
+
+function logOp(log: Logger, before: CoreState, event: CoreEvent, op: StoreOp): void {
+  switch (op.op) {
+    case 'clerk':
+      logClerk(log, before.clerk, op.clerk, event.type === 'clerk_sign_in');
+      return;
+    case 'prompt_open': {
+      const p = op.prompt;
+      log.log('info', 'prompt_opened', {
+        promptId: p.id,
+        source: event.type === 'invite_key' ? 'invite_key' : 'api',
+        mode: p.mode,
+        service: p.service.code,
+        departments: p.departments.map((d) => d.code),
+        clerkId: p.clerk?.id ?? null,
+      });
+      return;
+    }
+    case 'prompt_status':
+      if (op.status === 'rated') log.log('info', 'prompt_ended', { promptId: op.id, status: 'rated' });
+      return;
+    case 'prompt_end': {
+      // A rated prompt is logged as ended at its first rating (see the top of this file):
+      // by its prompt_status op, or here when that rating also ended it (the core then
+      // sends prompt_end alone).
+      const ratedNow = before.session?.id === op.id && before.session.status === 'open';
+      if (op.status === 'rated' && ratedNow && event.type !== 'recover') {
+        log.log('info', 'prompt_ended', { promptId: op.id, status: 'rated' });
+      } else if (op.status !== 'rated') {
+        log.log('info', 'prompt_ended', {
+          promptId: op.id,
+          status: op.status,
+          ...(event.type === 'recover' ? { atStartup: true } : {}),
+        });
+      }
+      return;
+    }
+    case 'records_put': {
+      if (event.type === 'recover') return;
+      const known = new Set(before.session?.ratings.flatMap((r) => r.recordIds) ?? []);
+      for (const r of op.records) {
+        // A record already in the session is a 差评 getting its reasons or a changed
+        // level: the same rating, already logged when it was pressed.
+        if (known.has(r.id)) continue;
+        log.log('info', 'rating_committed', {
+          promptId: r.promptId,
+          department: r.department.code,
+          scope: r.scope,
+          flags: r.flags,
+        });
+      }
+      return;
+    }
+    case 'invite_seq':
+      return;
+  }
+}
+
+function logClerk(log: Logger, was: ClerkState | null, now: ClerkState | null, signIn: boolean): void {
+  if (was && (!now || now.id !== was.id)) log.log('info', 'clerk_signed_out', { clerkId: was.id });
+  if (!now) return;
+  if (signIn || !was || now.id !== was.id) {
+    log.log('info', 'clerk_signed_in', { clerkId: now.id, department: now.department.code });
+    return;
+  }
+  if (now.status !== was.status) {
+    log.log('info', now.status === 'paused' ? 'clerk_paused' : 'clerk_resumed', { clerkId: now.id });
+  } else if (now.pauseWhenDone && !was.pauseWhenDone) {
+    // Asked while a citizen is rating: the window pauses when the prompt ends.
+    log.log('info', 'clerk_pause_pending', { clerkId: now.id });
+  } else if (!now.pauseWhenDone && was.pauseWhenDone) {
+    log.log('info', 'clerk_pause_withdrawn', { clerkId: now.id });
+  }
+}
