@@ -60,10 +60,14 @@ export function createHttpTransport(): HttpTransport {
         req.destroy();
         reject(err);
       };
+      const method = request.method ?? 'POST';
       const req = (isHttps ? https : http).request(url, {
-        method: 'POST',
+        method,
         agent: isHttps ? agents['https:'] : agents['http:'],
-        headers: { ...request.headers, 'Content-Length': String(request.body.length) },
+        headers:
+          method === 'GET'
+            ? request.headers
+            : { ...request.headers, 'Content-Length': String(request.body.length) },
       });
       const deadline = setTimeout(
         () => fail(new TransportError(`no answer within ${options.timeoutMs / 1000} s`, 'ETIMEDOUT')),
@@ -99,7 +103,8 @@ export function createHttpTransport(): HttpTransport {
           resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
         });
       });
-      req.end(request.body);
+      if (method === 'GET') req.end();
+      else req.end(request.body);
     });
   return {
     send,
