@@ -51,7 +51,7 @@ async function rig(over: { sim?: Partial<FujianSimOptions>; adapter?: Partial<Fu
     }
     return done();
   };
-  return { sim, store, fwd, clock, until, advance: (ms: number) => until(() => false, ms) };
+  return { sim, store, fwd, clock, until, advance: (ms: number, step = 1_000) => until(() => false, ms, step) };
 }
 
 function ratings(
@@ -109,6 +109,24 @@ describe('forwarding to the Fujian gateway simulator', () => {
       expect(t.sim.accepted.size).toBe(2);
     },
   );
+
+  it('with nothing to send, a token proves the gateway; a token is kept at most 30 minutes', async () => {
+    const t = await rig();
+    t.fwd.start();
+    await t.advance(1_000);
+    expect(t.fwd.status()).toMatchObject({ state: 'online', pending: 0 });
+    expect(t.sim.tokenRequests).toHaveLength(1);
+    ratings(t.store, 1, 'k');
+    t.fwd.wake();
+    expect(await t.until(() => pending(t.store) === 0, 5_000)).toBe(true);
+    expect(t.sim.tokenRequests).toHaveLength(1);
+    // The gateway would still take the old token, but 30 minutes is the limit.
+    await t.advance(30 * 60_000, 60_000);
+    ratings(t.store, 1, 'k2');
+    t.fwd.wake();
+    expect(await t.until(() => pending(t.store) === 0, 5_000)).toBe(true);
+    expect(t.sim.tokenRequests).toHaveLength(2);
+  });
 
   it('a token refused twice, or no token at all, is auth_failed: nothing set aside', async () => {
     const t = await rig();
