@@ -15,7 +15,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import iconv from 'iconv-lite';
+import { esc, type Hostile, sendHostile, sendJson, sendSoap, sendText } from './fujian-answers.js';
 import { NATIONAL_INDICATOR_CODES } from './national-indicators.js';
+
+export type { Hostile } from './fujian-answers.js';
 
 export interface FujianSimOptions {
   appKey: string;
@@ -37,15 +40,6 @@ export interface FujianSimOptions {
   port?: number;
   log?: (line: string) => void;
 }
-
-export type Hostile =
-  | 'billion-laughs'
-  | 'huge'
-  | 'invalid-gbk'
-  | 'html'
-  | 'soap-fault'
-  | 'return-not-xml'
-  | 'case-without-code';
 
 export interface FujianFaults {
   delayMs: number;
@@ -227,7 +221,7 @@ export class FujianSim {
       return sendText(res, 500, 'text/html', '<html>500 Internal Server Error</html>');
     }
     if (this.faults.delayMs > 0) await new Promise((r) => setTimeout(r, this.faults.delayMs));
-    if (this.faults.hostile) return this.hostile(res, this.faults.hostile);
+    if (this.faults.hostile) return sendHostile(res, this.faults.hostile);
 
     const answer = (code: string, msg: string, data = '') => {
       call.code = code;
@@ -337,108 +331,6 @@ export class FujianSim {
     if (filled.length !== 0 && filled.length !== PERSONAL.length) return '实名信息不完整';
     return null;
   }
-
-  private hostile(res: http.ServerResponse, kind: Hostile) {
-    switch (kind) {
-      case 'billion-laughs': {
-        const lol = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from(
-          { length: 9 },
-          (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`,
-        ).join('')}]>`;
-        return sendText(
-          res,
-          200,
-          'text/xml; charset=utf-8',
-          `${lol}<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><r><return>&lol9;</return></r></soap:Body></soap:Envelope>`,
-        );
-      }
-      case 'huge': {
-        // 100 MB, streamed from one reused chunk: the simulator holds 1 MB, not 100.
-        const chunk = Buffer.alloc(1 << 20, 0x41);
-        res.writeHead(200, {
-          'Content-Type': 'text/xml; charset=utf-8',
-          'Content-Length': 100 * chunk.length,
-        });
-        let sent = 0;
-        const pump = () => {
-          while (sent < 100 && !res.destroyed) {
-            sent++;
-            if (!res.write(chunk)) return void res.once('drain', pump);
-          }
-          if (!res.destroyed) res.end();
-        };
-        res.on('close', () => {
-          sent = 100;
-        });
-        return pump();
-      }
-      case 'invalid-gbk':
-        return sendBytes(
-          res,
-          200,
-          'text/xml; charset=GBK',
-          Buffer.concat([
-            Buffer.from('<?xml version="1.0" encoding="GBK"?><a>'),
-            Buffer.from([0xff, 0xfe, 0x81]),
-            Buffer.from('</a>'),
-          ]),
-        );
-      case 'html':
-        return sendText(
-          res,
-          200,
-          'text/html; charset=utf-8',
-          '<html><body><h1>系统维护中</h1></body></html>',
-        );
-      case 'soap-fault':
-        return sendSoap(
-          res,
-          '<soap:Fault><faultcode>soap:Server</faultcode><faultstring>java.lang.NullPointerException</faultstring></soap:Fault>',
-        );
-      case 'return-not-xml':
-        return sendSoap(res, '<r><return>系统异常，请稍后再试</return></r>');
-      case 'case-without-code':
-        return sendSoap(res, `<r><return>${esc('<Case><msg>ok</msg></Case>')}</return></r>`);
-    }
-  }
-}
-
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function sendSoap(res: http.ServerResponse, inner: string): void {
-  sendText(
-    res,
-    200,
-    'text/xml; charset=utf-8',
-    `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${inner}</soap:Body></soap:Envelope>`,
-  );
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  sendText(res, status, 'application/json;charset=UTF-8', JSON.stringify(body));
-}
-
-function sendText(
-  res: http.ServerResponse,
-  status: number,
-  type: string,
-  text: string,
-  headers: Record<string, string> = {},
-): void {
-  sendBytes(res, status, type, Buffer.from(text, 'utf8'), headers);
-}
-
-function sendBytes(
-  res: http.ServerResponse,
-  status: number,
-  type: string,
-  bytes: Buffer,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': bytes.length, ...headers });
-  res.end(bytes);
 }
 
 function argOf(args: string[], name: string): string | undefined {
