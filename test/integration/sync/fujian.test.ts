@@ -51,7 +51,14 @@ async function rig(over: { sim?: Partial<FujianSimOptions>; adapter?: Partial<Fu
     }
     return done();
   };
-  return { sim, store, fwd, clock, until, advance: (ms: number, step = 1_000) => until(() => false, ms, step) };
+  return {
+    sim,
+    store,
+    fwd,
+    clock,
+    until,
+    advance: (ms: number, step = 1_000) => until(() => false, ms, step),
+  };
 }
 
 function ratings(
