@@ -13,5 +13,14 @@ export {
   sm2GenerateKeyPair,
   sm2PublicKeyOf,
 } from './sm2.js';
-export { sm3, sm3Hex } from './sm3.js';
-export { parseSm4Key, Sm4KeyError, type Sm4Mode, sm4Decrypt, sm4Encrypt } from './sm4.js';
+export { NODE_HAS_SM3, sm3, sm3Hex, sm3Library } from './sm3.js';
+export {
+  NODE_HAS_SM4,
+  parseSm4Key,
+  Sm4KeyError,
+  type Sm4Mode,
+  sm4Decrypt,
+  sm4DecryptLibrary,
+  sm4Encrypt,
+  sm4EncryptLibrary,
+} from './sm4.js';

@@ -1,9 +1,12 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   decodeGbkStrict,
   encodeGbkXml,
+  NODE_HAS_SM3,
+  NODE_HAS_SM4,
   parseSm2PublicKey,
   parseSm4Key,
   sm2Decrypt,
@@ -11,8 +14,11 @@ import {
   sm2GenerateKeyPair,
   sm2PublicKeyOf,
   sm3Hex,
+  sm3Library,
   sm4Decrypt,
+  sm4DecryptLibrary,
   sm4Encrypt,
+  sm4EncryptLibrary,
 } from '../../../../src/sync/crypto/index.js';
 import {
   c1c3c2ToDer,
@@ -72,6 +78,49 @@ describe('SM4', () => {
     const out = sm4Encrypt(Buffer.from('hello world, a longer message'), key, 'ecb');
     const other = Buffer.from('00000000000000000000000000000001', 'hex');
     expect(() => sm4Decrypt(out, other, 'ecb')).toThrow();
+  });
+});
+
+describe('the sm-crypto-v2 fallback for SM3/SM4 (Electron builds Node on BoringSSL, which lacks both)', () => {
+  const key = Buffer.from('0123456789abcdeffedcba9876543210', 'hex');
+  const iv = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+
+  it("this machine's Node has SM3 and SM4 in OpenSSL, so both paths are tested here", () => {
+    expect(NODE_HAS_SM3 && NODE_HAS_SM4, 'these tests need a Node built on OpenSSL 3 with sm3/sm4').toBe(
+      true,
+    );
+  });
+
+  it('gives the standard answers', () => {
+    expect(sm3Library('abc').toString('hex')).toBe(
+      '66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0',
+    );
+    expect(sm4EncryptLibrary(key, key, 'ecb').subarray(0, 16).toString('hex')).toBe(
+      '681edf34d206965e86b3e94f536e4246',
+    );
+  });
+
+  it('agrees with OpenSSL byte for byte, every length around the block size, both modes', () => {
+    for (let n = 0; n <= 33; n++) {
+      const data = randomBytes(n);
+      expect(sm3Library(data)).toEqual(createHash('sm3').update(data).digest());
+      for (const mode of ['ecb', 'cbc'] as const) {
+        const ours = sm4EncryptLibrary(data, key, mode, iv);
+        expect(ours).toEqual(sm4Encrypt(data, key, mode, iv));
+        expect(sm4DecryptLibrary(ours, key, mode, iv)).toEqual(data);
+      }
+    }
+    const message = Buffer.from('<Case><writingevalua>办事很快</writingevalua></Case>');
+    const args = ['enc', '-d', '-sm4-cbc', '-K', key.toString('hex'), '-iv', iv.toString('hex')];
+    expect(openssl(args, sm4EncryptLibrary(message, key, 'cbc', iv))).toEqual(message);
+  });
+
+  it('refuses a wrong key by its padding and a wrong key length', () => {
+    const out = sm4EncryptLibrary(Buffer.from('hello world, a longer message'), key, 'ecb');
+    expect(() =>
+      sm4DecryptLibrary(out, Buffer.from('00000000000000000000000000000001', 'hex'), 'ecb'),
+    ).toThrow();
+    expect(() => sm4EncryptLibrary(Buffer.from('x'), Buffer.alloc(8), 'ecb')).toThrow(/16 bytes/);
   });
 });
 
