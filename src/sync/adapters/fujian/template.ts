@@ -94,14 +94,24 @@ export function compileTemplate(text: string, encoding: XmlEncoding): Template {
   const valid = XMLValidator.validate(sample);
   if (valid !== true)
     throw new TemplateError(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const declaration = `<?xml version="1.0" encoding="${encoding === 'gb2312' ? 'GB2312' : 'UTF-8'}"?>\n`;
+  const declaration = xmlDeclaration(encoding);
   return {
     render(values) {
       const xml =
         declaration + body.replace(PLACEHOLDER, (_m, name: string) => escapeXml(values[name as Placeholder]));
-      return encoding === 'gb2312' ? encodeGbkXml(xml) : Buffer.from(xml, 'utf8');
+      return encodeDocument(xml, encoding);
     },
   };
+}
+
+/** The XML declaration for an encoding. */
+export function xmlDeclaration(encoding: XmlEncoding): string {
+  return `<?xml version="1.0" encoding="${encoding === 'gb2312' ? 'GB2312' : 'UTF-8'}"?>\n`;
+}
+
+/** Text → bytes: GBK (characters GBK lacks as character references) or UTF-8. */
+export function encodeDocument(xml: string, encoding: XmlEncoding): Buffer {
+  return encoding === 'gb2312' ? encodeGbkXml(xml) : Buffer.from(xml, 'utf8');
 }
 
 export function escapeXml(text: string): string {
