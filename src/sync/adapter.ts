@@ -5,6 +5,8 @@
 import type { RatingRecord } from '../core/model.js';
 
 export interface UploadRequest {
+  /** POST unless said; a GET carries no body (a token request). */
+  method?: 'GET' | 'POST';
   url: string;
   headers: Record<string, string>;
   /** Sent as is, with a Content-Length: never chunked. */
@@ -39,4 +41,13 @@ export interface PlatformAdapter {
   /** `now` is the request time (epoch ms) used in any timestamp and signature. */
   encode(records: readonly RatingRecord[], now: number): UploadRequest;
   decode(response: UploadResponse, sent: readonly RatingRecord[], now: number): UploadOutcome;
+  /**
+   * Only for a profile whose upload takes more than one HTTP exchange (a gateway token
+   * first, fetched anew when refused): it then does the whole exchange through `send`,
+   * the forwarder's transport with its deadline. A `send` that throws (no answer) is
+   * `offline`, as for any profile.
+   */
+  exchange?(records: readonly RatingRecord[], now: () => number, send: Send): Promise<UploadOutcome>;
 }
+
+export type Send = (request: UploadRequest) => Promise<UploadResponse>;

@@ -9,7 +9,7 @@ import type { PlatformState, RatingRecord } from '../core/model.js';
 import type { Clock, Logger } from '../core/outer-ports.js';
 import { scrubPersonal } from '../core/personal-data.js';
 import type { OutboxItem, OutboxStore, RecordKey } from '../store/outbox.js';
-import type { PlatformAdapter, RecordResult, UploadOutcome } from './adapter.js';
+import type { PlatformAdapter, RecordResult, UploadOutcome, UploadRequest } from './adapter.js';
 import { offlineDelay, PAUSE_CAP_MS, pauseDelay } from './backoff.js';
 import { BatchSplitter } from './bisect.js';
 import { ForwardTally } from './forward-tally.js';
@@ -343,6 +343,7 @@ export class Forwarder {
 
   private async exchange(records: readonly RatingRecord[]): Promise<UploadOutcome> {
     const adapter = this.adapter;
+    if (adapter.exchange) return this.exchangeByAdapter(adapter, records);
     let request: ReturnType<PlatformAdapter['encode']>;
     try {
       request = adapter.encode(records, this.clock.now());
@@ -355,6 +356,32 @@ export class Forwarder {
     try {
       const response = await this.transport(request, { timeoutMs: this.timeoutMs, signal: abort.signal });
       return adapter.decode(response, records, this.clock.now());
+    } catch (err) {
+      return {
+        kind: 'transient',
+        message: err instanceof Error ? err.message : String(err),
+        retryAfterMs: null,
+      };
+    } finally {
+      if (this.abort === abort) this.abort = null;
+    }
+  }
+
+  /** A profile that makes several requests per upload (a token first) runs them itself. */
+  private async exchangeByAdapter(
+    adapter: PlatformAdapter,
+    records: readonly RatingRecord[],
+  ): Promise<UploadOutcome> {
+    const abort = new AbortController();
+    this.abort = abort;
+    try {
+      const send = (request: UploadRequest) =>
+        this.transport(request, { timeoutMs: this.timeoutMs, signal: abort.signal });
+      return await (adapter.exchange as NonNullable<PlatformAdapter['exchange']>)(
+        records,
+        () => this.clock.now(),
+        send,
+      );
     } catch (err) {
       return {
         kind: 'transient',

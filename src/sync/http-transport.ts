@@ -59,11 +59,12 @@ export function createHttpTransport(): HttpTransport {
     const onAbort = () => end(new TransportError('stopped', 'EABORTED'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      const method = request.method ?? 'POST';
       const res = await undiciRequest(url, {
-        method: 'POST',
+        method,
         dispatcher: agent,
         headers: lowerCase(request.headers),
-        body: request.body,
+        body: method === 'GET' ? null : request.body,
         signal: abort.signal,
       });
       const body = Buffer.from(await res.body.arrayBuffer());

@@ -1,0 +1,364 @@
+// Fujian's provincial 好差评 gateway on loopback: the token service and the SOAP
+// evaluation service, with faults and hostile answers on demand. It checks what the
+// gateway is known to check (app_key, timestamp, MD5 sign, the token, appKey), decrypts
+// xmlStr with SM4, reads the document in its declared encoding, checks the evaluation
+// and treats (projectNo, deptCode) as one rating.
+//
+// Written from contracts/platform-profiles.md with Node's crypto, iconv-lite and
+// fast-xml-parser used directly, not from src/sync.
+//
+// By hand: node --import tsx test/sim/fujian-sim.ts --port 8482 --app-key K --app-code C --sys-no 35
+
+import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import iconv from 'iconv-lite';
+import { esc, type Hostile, sendHostile, sendJson, sendSoap, sendText } from './fujian-answers.js';
+import { NATIONAL_INDICATOR_CODES } from './national-indicators.js';
+
+export type { Hostile } from './fujian-answers.js';
+
+export interface FujianSimOptions {
+  appKey: string;
+  appCode: string;
+  sysNo: string;
+  /** Path before /get-token and the service path; default /api-gateway/gateway. */
+  prefix?: string;
+  servicePath?: string;
+  tokenTimestamp?: 'ms' | 's';
+  /** 32 hex digits; default MD5(appCode). */
+  sm4Key?: string;
+  sm4Mode?: 'ecb' | 'cbc';
+  sm4Iv?: string;
+  sm4Output?: 'hex' | 'base64';
+  now?: () => number;
+  /** How far the token request's timestamp may be from the clock; default 10 minutes. */
+  maxSkewMs?: number;
+  host?: string;
+  port?: number;
+  log?: (line: string) => void;
+}
+
+export interface FujianFaults {
+  delayMs: number;
+  failEvery: number;
+  status: { code: number; retryAfter?: string; count: number } | null;
+  /** The token service answers without a token. */
+  noToken: boolean;
+  /** Tokens are refused by the service: 'case' (code 401 in <Case>) or 'http' (HTTP 401). */
+  refuseTokensAs: 'case' | 'http';
+  /** Every token is refused, even new ones. */
+  refuseAllTokens: boolean;
+  /** A call for one of these projectNos is refused with this message (code 500). */
+  refuse: Map<string, string>;
+  hostile: Hostile | null;
+}
+
+export interface SavedEvaluation {
+  [element: string]: string;
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+const PERSONAL = ['userProp', 'userName', 'certKey', 'contactMobile'];
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  htmlEntities: true,
+});
+
+export class FujianSim {
+  readonly accepted = new Map<string, SavedEvaluation>();
+  readonly repeats = new Map<string, number>();
+  /** Raw documents as decrypted (bytes), in order of arrival. */
+  readonly documents: Buffer[] = [];
+  readonly tokenRequests: { at: number; ok: boolean }[] = [];
+  readonly calls: { n: number; status: number | 'reset'; code: string | null }[] = [];
+  readonly faults: FujianFaults = {
+    delayMs: 0,
+    failEvery: 0,
+    status: null,
+    noToken: false,
+    refuseTokensAs: 'case',
+    refuseAllTokens: false,
+    refuse: new Map(),
+    hostile: null,
+  };
+  private readonly tokens = new Set<string>();
+  private readonly sockets = new Set<Socket>();
+  private server: http.Server | null = null;
+  private portNumber = 0;
+  private count = 0;
+
+  private constructor(private readonly options: FujianSimOptions) {}
+
+  static async start(options: FujianSimOptions): Promise<FujianSim> {
+    const sim = new FujianSim(options);
+    sim.portNumber = options.port ?? 0;
+    await sim.up();
+    return sim;
+  }
+
+  /** platform.url of a terminal. */
+  get url(): string {
+    return `http://${this.options.host ?? '127.0.0.1'}:${this.portNumber}${this.prefix}`;
+  }
+
+  private get prefix(): string {
+    return this.options.prefix ?? '/api-gateway/gateway';
+  }
+
+  static key(projectNo: string, deptCode: string): string {
+    return `${projectNo}|${deptCode}`;
+  }
+
+  /** Every token issued so far stops working (the gateway's expiry). */
+  expireTokens(): void {
+    this.tokens.clear();
+  }
+
+  async up(): Promise<void> {
+    if (this.server) return;
+    const server = http.createServer((req, res) => this.handle(req, res));
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.portNumber, this.options.host ?? '127.0.0.1', () => resolve());
+    });
+    this.portNumber = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async down(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  close(): Promise<void> {
+    return this.down();
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void this.route(req, res, Buffer.concat(chunks)).catch((err) => {
+        this.options.log?.(`error: ${err instanceof Error ? err.message : String(err)}`);
+        if (!res.headersSent) sendText(res, 500, 'text/plain', 'simulator fault');
+      });
+    });
+  }
+
+  private async route(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const servicePath = this.options.servicePath ?? '/96hyvzxl/wailian/webservice';
+    if (url.pathname === `${this.prefix}/get-token` && req.method === 'GET') return this.token(url, res);
+    if (url.pathname === `${this.prefix}${servicePath}/getSaveEvaluation` && req.method === 'POST') {
+      return this.save(req, res, body);
+    }
+    return sendText(res, 404, 'text/html', '<html><body>404 Not Found</body></html>');
+  }
+
+  private token(url: URL, res: http.ServerResponse) {
+    const q = url.searchParams;
+    const t = q.get('timestamp') ?? '';
+    const ms = this.options.tokenTimestamp === 's' ? Number(t) * 1000 : Number(t);
+    const sign = createHash('md5')
+      .update(this.options.appCode + t, 'utf8')
+      .digest('hex');
+    let problem: string | null = null;
+    if (q.get('app_key') !== this.options.appKey) problem = 'app_key不存在';
+    else if (!/^\d+$/.test(t) || Math.abs(this.now() - ms) > (this.options.maxSkewMs ?? 600_000))
+      problem = 'timestamp无效';
+    else if (q.get('sign') !== sign) problem = 'sign校验失败';
+    else if (this.faults.noToken) problem = '应用已停用';
+    this.tokenRequests.push({ at: this.now(), ok: problem === null });
+    if (problem) return sendJson(res, 200, { code: '1001', msg: problem });
+    const token = randomBytes(16).toString('hex');
+    this.tokens.add(token);
+    return sendJson(res, 200, {
+      access_token: token,
+      expires_in: 7200,
+      refresh_token: 'r',
+      re_expires_in: 14400,
+    });
+  }
+
+  private async save(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+    const n = ++this.count;
+    const call = { n, status: 200 as number | 'reset', code: null as string | null };
+    this.calls.push(call);
+    const forced = this.faults.status;
+    if (forced && forced.count > 0) {
+      forced.count--;
+      call.status = forced.code;
+      return sendText(
+        res,
+        forced.code,
+        'text/plain',
+        'forced',
+        forced.retryAfter ? { 'Retry-After': forced.retryAfter } : {},
+      );
+    }
+    if (this.faults.failEvery > 0 && n % this.faults.failEvery === 0) {
+      call.status = 500;
+      return sendText(res, 500, 'text/html', '<html>500 Internal Server Error</html>');
+    }
+    if (this.faults.delayMs > 0) await new Promise((r) => setTimeout(r, this.faults.delayMs));
+    if (this.faults.hostile) return sendHostile(res, this.faults.hostile);
+
+    const answer = (code: string, msg: string, data = '') => {
+      call.code = code;
+      this.options.log?.(`#${n} → ${code} ${msg}`);
+      const kase = `<?xml version="1.0" encoding="UTF-8"?><Case><code>${code}</code><msg>${esc(msg)}</msg><data>${data}</data></Case>`;
+      return sendSoap(
+        res,
+        `<ns2:getSaveEvaluationResponse xmlns:ns2="http://webServiceInterface.cms.linewell.com"><return>${esc(kase)}</return></ns2:getSaveEvaluationResponse>`,
+      );
+    };
+    if (req.headers['content-type'] !== 'text/xml; charset=utf-8') {
+      call.status = 415;
+      return sendText(res, 415, 'text/plain', 'Unsupported Media Type');
+    }
+    const text = body.toString('utf8');
+    if (XMLValidator.validate(text) !== true) return answer('500', '请求报文不是XML');
+    const env = parser.parse(text)?.Envelope;
+    const auth = String(env?.Header?.Authorization ?? '');
+    const call0 = env?.Body?.getSaveEvaluation;
+    const token = /^Basic (.+)$/.exec(auth)?.[1] ?? '';
+    if (this.faults.refuseAllTokens || !this.tokens.has(token)) {
+      if (this.faults.refuseTokensAs === 'http') {
+        call.status = 401;
+        return sendText(res, 401, 'text/plain', 'Unauthorized');
+      }
+      return answer('401', 'token已失效');
+    }
+    if (String(call0?.appKey ?? '') !== this.options.appKey) return answer('500', 'appKey不正确');
+    const document = this.decrypt(String(call0?.xmlStr ?? ''));
+    if (document === null) return answer('500', 'xmlStr解密失败');
+    this.documents.push(document);
+    const xml = this.readDocument(document);
+    if (typeof xml === 'string') return answer('500', xml);
+    const problem = this.problemOf(xml);
+    if (problem) return answer('500', problem);
+    const refusal = this.faults.refuse.get(xml.projectNo ?? '');
+    if (refusal) return answer('500', refusal);
+    const key = FujianSim.key(xml.projectNo ?? '', xml.deptCode ?? '');
+    if (this.accepted.has(key)) {
+      this.repeats.set(key, (this.repeats.get(key) ?? 0) + 1);
+      return answer('500', '该办件的评价已存在');
+    }
+    this.accepted.set(key, xml);
+    return answer('200', '保存成功', `<evaluateUnid>${randomBytes(8).toString('hex')}</evaluateUnid>`);
+  }
+
+  private decrypt(xmlStr: string): Buffer | null {
+    const o = this.options;
+    const key = o.sm4Key
+      ? Buffer.from(o.sm4Key, 'hex')
+      : createHash('md5').update(o.appCode, 'utf8').digest();
+    const cipher = o.sm4Output === 'base64' ? Buffer.from(xmlStr, 'base64') : Buffer.from(xmlStr, 'hex');
+    if (cipher.length === 0 || cipher.length % 16 !== 0) return null;
+    try {
+      const d = createDecipheriv(
+        o.sm4Mode === 'cbc' ? 'sm4-cbc' : 'sm4-ecb',
+        key,
+        o.sm4Mode === 'cbc' ? Buffer.from(o.sm4Iv ?? '', 'hex') : null,
+      );
+      return Buffer.concat([d.update(cipher), d.final()]);
+    } catch {
+      return null;
+    }
+  }
+
+  /** The document's elements, read in its declared encoding; a message when unreadable. */
+  private readDocument(bytes: Buffer): SavedEvaluation | string {
+    const head = bytes.subarray(0, 100).toString('latin1');
+    const declared = /^<\?xml version="1\.0" encoding="([^"]+)"\?>/.exec(head)?.[1];
+    if (declared !== 'GB2312' && declared !== 'UTF-8') return 'XML声明缺失或编码不支持';
+    const text = declared === 'GB2312' ? iconv.decode(bytes, 'gbk') : bytes.toString('utf8');
+    if (text.includes('\uFFFD')) return 'XML编码错误';
+    if (XMLValidator.validate(text) !== true) return 'XML格式错误';
+    const kase = parser.parse(text)?.Case;
+    if (typeof kase !== 'object' || kase === null) return '缺少Case';
+    const out: SavedEvaluation = {};
+    for (const [k, v] of Object.entries(kase)) {
+      if (typeof v !== 'string') return `${k}格式错误`;
+      out[k] = v;
+    }
+    return out;
+  }
+
+  private problemOf(e: SavedEvaluation): string | null {
+    for (const k of [
+      'sysNO',
+      'projectNo',
+      'businessCode',
+      'businessName',
+      'deptCode',
+      'evaluateLevel',
+      'evaluateTime',
+      'pf',
+    ]) {
+      if (!e[k]) return `${k}不能为空`;
+    }
+    if (e.sysNO !== this.options.sysNo) return 'sysNO不正确';
+    const level = e.evaluateLevel as string;
+    if (!/^[1-5]$/.test(level)) return 'evaluateLevel不正确';
+    if (!DATE_TIME.test(e.evaluateTime as string)) return 'evaluateTime格式错误';
+    if (e.serviceTime && e.serviceTime > (e.evaluateTime as string)) return '评价时间早于办理时间';
+    const codes = e.appraisald ? e.appraisald.split(',') : [];
+    for (const c of codes)
+      if (!NATIONAL_INDICATOR_CODES[level]?.includes(c)) return `评价指标${c}不属于该评价等级`;
+    if (Number(level) <= 2 && codes.length === 0 && !e.writingevalua) return '差评必须填写评价内容';
+    const filled = PERSONAL.filter((k) => e[k]);
+    if (filled.length !== 0 && filled.length !== PERSONAL.length) return '实名信息不完整';
+    return null;
+  }
+}
+
+function argOf(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(args: string[]): Promise<void> {
+  const appKey = argOf(args, '--app-key');
+  const appCode = argOf(args, '--app-code');
+  const sysNo = argOf(args, '--sys-no');
+  if (!appKey || !appCode || !sysNo) {
+    process.stderr.write('usage: fujian-sim.ts --port 8482 --app-key K --app-code C --sys-no 35\n');
+    process.exit(2);
+  }
+  const sim = await FujianSim.start({
+    appKey,
+    appCode,
+    sysNo,
+    port: Number(argOf(args, '--port') ?? 8482),
+    log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+  });
+  process.stdout.write(`Fujian gateway simulator: platform.url ${sim.url}\n`);
+  const stop = () => void sim.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void main(process.argv.slice(2));
+}

@@ -1,0 +1,388 @@
+// The national 好差评 evaluation interface on loopback, with faults on demand. It does
+// what the real one is known to do: decrypts `sign` and `evaluate` with its SM2 private
+// key, checks the sign (appMark, appWord, a `time` within 10 minutes of its clock),
+// checks every EVALUATION, treats (projectNo, serviceNumber, deptCode) as one rating,
+// and answers in its JSON. A request is all or nothing: one bad evaluation fails it
+// whole, as a strict platform may.
+//
+// Written from contracts/platform-profiles.md with sm-crypto-v2 used directly, not from
+// src/sync: it must not share the terminal's mistakes.
+//
+// By hand: node --import tsx test/sim/national-sim.ts --port 8481 --app-mark X --app-word Y
+//   [--data-source 165] [--private-key HEX] [--c1c2c3] [--delay MS] [--fail-every K]
+
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { sm2 } from 'sm-crypto-v2';
+import { evaluationProblem } from './national-checks.js';
+
+export interface NationalSimOptions {
+  appMark: string;
+  appWord: string;
+  dataSource: string;
+  /** 64 hex digits; a new key when absent (see `publicKey`). */
+  privateKey?: string;
+  cipherMode?: 'C1C3C2' | 'C1C2C3';
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** The interface's path; default /api/evaluation/push. */
+  path?: string;
+  /** The simulator's clock (tests on fake time pass theirs); default Date.now. */
+  now?: () => number;
+  /** How far `time` may be from the clock; default 10 minutes. */
+  maxSkewMs?: number;
+  log?: (line: string) => void;
+}
+
+export type NationalVerdict = 'accepted' | 'duplicate' | 'refused' | 'sign_failed';
+
+export interface NationalSimRequest {
+  n: number;
+  /** projectNo of each evaluation carried (empty until decrypted). */
+  projectNos: string[];
+  status: number | 'reset' | 'waiting';
+  verdict: NationalVerdict | null;
+}
+
+export interface NationalFaults {
+  delayMs: number;
+  /** Answer HTTP 500 to every k-th request (0: never). */
+  failEvery: number;
+  /** Destroy the connection on every k-th request, without an answer (0: never). */
+  resetEvery: number;
+  /** Answer this status (with Retry-After when given) to the next `count` requests. */
+  status: { code: number; retryAfter?: string; count: number } | null;
+  /** Answer every sign as wrong (验签失败), as after a key change at the platform. */
+  wrongSign: boolean;
+  /** A request carrying one of these projectNos is refused with this message. */
+  refuse: Map<string, string>;
+  /** Answer 200 with an HTML page. */
+  html: boolean;
+}
+
+interface Evaluation {
+  [field: string]: unknown;
+  projectNo: string;
+  serviceNumber: number;
+  deptCode: string;
+}
+
+export class NationalSim {
+  /** Every evaluation accepted, by (projectNo, serviceNumber, deptCode). */
+  readonly accepted = new Map<string, Evaluation>();
+  /** How many times each rating arrived after it was accepted (repeats are harmless). */
+  readonly repeats = new Map<string, number>();
+  readonly requests: NationalSimRequest[] = [];
+  readonly faults: NationalFaults = {
+    delayMs: 0,
+    failEvery: 0,
+    resetEvery: 0,
+    status: null,
+    wrongSign: false,
+    refuse: new Map(),
+    html: false,
+  };
+  readonly publicKey: string;
+  private readonly privateKey: string;
+  private appWord: string;
+  private readonly sockets = new Set<Socket>();
+  private readonly delays = new Set<NodeJS.Timeout>();
+  private server: http.Server | null = null;
+  private count = 0;
+  private portNumber = 0;
+  private answerWaiters: { n: number; resolve: () => void }[] = [];
+
+  private constructor(private readonly options: NationalSimOptions) {
+    const pair = options.privateKey
+      ? { privateKey: options.privateKey, publicKey: sm2.getPublicKeyFromPrivateKey(options.privateKey) }
+      : sm2.generateKeyPairHex();
+    this.privateKey = pair.privateKey;
+    this.publicKey = pair.publicKey.toLowerCase();
+    this.appWord = options.appWord;
+  }
+
+  static async start(options: NationalSimOptions): Promise<NationalSim> {
+    const sim = new NationalSim(options);
+    sim.portNumber = options.port ?? 0;
+    await sim.up();
+    return sim;
+  }
+
+  get url(): string {
+    return `http://${this.options.host ?? '127.0.0.1'}:${this.portNumber}${this.path}`;
+  }
+
+  private get path(): string {
+    return this.options.path ?? '/api/evaluation/push';
+  }
+
+  /** The platform's new secret (a key rotation the terminal has not heard of yet). */
+  setAppWord(appWord: string): void {
+    this.appWord = appWord;
+  }
+
+  /** Resolves once request number `n` (from 1) has been answered or cut. */
+  whenAnswered(n: number): Promise<void> {
+    const entry = this.requests[n - 1];
+    if (entry && entry.status !== 'waiting') return Promise.resolve();
+    return new Promise((resolve) => this.answerWaiters.push({ n, resolve }));
+  }
+
+  static key(e: { projectNo: unknown; serviceNumber: unknown; deptCode: unknown }): string {
+    return `${String(e.projectNo)}|${String(e.serviceNumber)}|${String(e.deptCode)}`;
+  }
+
+  async up(): Promise<void> {
+    if (this.server) return;
+    const server = http.createServer((req, res) => this.handle(req, res));
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.portNumber, this.options.host ?? '127.0.0.1', () => resolve());
+    });
+    this.portNumber = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async down(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    for (const t of this.delays) clearTimeout(t);
+    this.delays.clear();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  close(): Promise<void> {
+    return this.down();
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void this.answer(req, res, Buffer.concat(chunks)).catch((err) => {
+        this.options.log?.(`error: ${err instanceof Error ? err.message : String(err)}`);
+        if (!res.headersSent) sendJson(res, 500, { code: '500', success: false, msg: '系统异常' });
+      });
+    });
+  }
+
+  private async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+    if ((req.url ?? '').split('?')[0] !== this.path)
+      return sendJson(res, 404, { status: 404, error: 'Not Found' });
+    if (req.method !== 'POST') return sendJson(res, 405, { status: 405, error: 'Method Not Allowed' });
+    const n = ++this.count;
+    const entry: NationalSimRequest = { n, projectNos: [], status: 'waiting', verdict: null };
+    this.requests.push(entry);
+    const done = (status: number | 'reset', verdict: NationalVerdict | null = null) => {
+      entry.status = status;
+      entry.verdict = verdict;
+      this.options.log?.(`#${n} ${entry.projectNos.length} evaluations → ${status} ${verdict ?? ''}`);
+      const ready = this.answerWaiters.filter((w) => w.n === n);
+      this.answerWaiters = this.answerWaiters.filter((w) => w.n !== n);
+      for (const w of ready) w.resolve();
+    };
+
+    if (this.faults.resetEvery > 0 && n % this.faults.resetEvery === 0) {
+      done('reset');
+      req.socket.destroy();
+      return;
+    }
+    const forced = this.faults.status;
+    if (forced && forced.count > 0) {
+      forced.count--;
+      done(forced.code);
+      return sendJson(
+        res,
+        forced.code,
+        { code: String(forced.code), success: false, msg: 'forced by the test' },
+        forced.retryAfter ? { 'Retry-After': forced.retryAfter } : {},
+      );
+    }
+    if (this.faults.failEvery > 0 && n % this.faults.failEvery === 0) {
+      done(500);
+      return sendJson(res, 500, { code: '500', success: false, msg: '系统繁忙' });
+    }
+    if (this.faults.delayMs > 0) await this.hold(this.faults.delayMs);
+    if (this.faults.html) {
+      done(200);
+      return sendRaw(res, 200, 'text/html; charset=utf-8', '<html><body><h1>502 网关错误</h1></body></html>');
+    }
+    if (req.headers['content-type'] !== 'application/json; charset=utf-8') {
+      done(415);
+      return sendJson(res, 415, { status: 415, error: 'Unsupported Media Type' });
+    }
+    if (Number(req.headers['content-length']) !== body.length) {
+      done(400);
+      return sendJson(res, 400, { status: 400, error: 'Bad Request' });
+    }
+
+    const fail = (msg: string, verdict: NationalVerdict = 'refused') => {
+      done(200, verdict);
+      sendJson(res, 200, { code: '-1', success: false, msg, data: null });
+    };
+    let envelope: { txnBodyCom?: Record<string, unknown>; txnCommCom?: unknown };
+    try {
+      envelope = JSON.parse(body.toString('utf8'));
+    } catch {
+      return fail('请求报文格式错误');
+    }
+    const top = Object.keys(envelope ?? {});
+    if (top.join() !== 'txnBodyCom,txnCommCom') return fail('请求报文格式错误');
+    const b = envelope.txnBodyCom ?? {};
+    if (Object.keys(b).join() !== 'appMark,time,sign,params') return fail('请求报文格式错误');
+    const { appMark, time, sign, params } = b as {
+      appMark: unknown;
+      time: unknown;
+      sign: unknown;
+      params: unknown;
+    };
+
+    // The sign: appMark, time window, SM2(time + appMark + appWord).
+    if (appMark !== this.options.appMark) return fail('appMark不存在', 'sign_failed');
+    if (typeof time !== 'string' || !/^\d{14}$/.test(time)) return fail('time格式错误', 'sign_failed');
+    const skew = Math.abs(this.now() - cstToEpoch(time));
+    if (!(skew <= (this.options.maxSkewMs ?? 600_000)))
+      return fail('请求时间戳已过期，签名无效', 'sign_failed');
+    if (this.faults.wrongSign || this.decrypt(sign) !== time + appMark + this.appWord) {
+      return fail('验签失败', 'sign_failed');
+    }
+
+    const list = (params as { evaluate?: unknown })?.evaluate;
+    if (!Array.isArray(list) || list.length !== 1 || Object.keys(params as object).join() !== 'evaluate') {
+      return fail('evaluate参数错误');
+    }
+    const plain = this.decrypt(list[0]);
+    if (plain === null) return fail('evaluate解密失败');
+    let evaluations: unknown;
+    try {
+      evaluations = JSON.parse(plain);
+    } catch {
+      return fail('evaluate不是JSON数组');
+    }
+    if (!Array.isArray(evaluations)) return fail('evaluate不是JSON数组');
+    entry.projectNos = evaluations.map((e) => String((e as Evaluation)?.projectNo));
+    if (evaluations.length === 0) {
+      done(200, 'accepted');
+      return sendJson(res, 200, { code: '0', success: true, msg: '成功', data: null });
+    }
+
+    // All or nothing: the first problem refuses the request.
+    const fresh: Evaluation[] = [];
+    for (const item of evaluations) {
+      const problem = evaluationProblem(item, this.options.dataSource);
+      if (problem) return fail(problem);
+      const e = item as Evaluation;
+      const forcedRefusal = this.faults.refuse.get(e.projectNo);
+      if (forcedRefusal) return fail(forcedRefusal);
+      const key = NationalSim.key(e);
+      if (this.accepted.has(key) || fresh.some((f) => NationalSim.key(f) === key)) {
+        this.repeats.set(key, (this.repeats.get(key) ?? 0) + 1);
+        return fail(`办件${e.projectNo}的评价已存在`, 'duplicate');
+      }
+      fresh.push(e);
+    }
+    for (const e of fresh) this.accepted.set(NationalSim.key(e), e);
+    done(200, 'accepted');
+    return sendJson(res, 200, { code: '0', success: true, msg: '成功', data: null });
+  }
+
+  /** SM2 decryption of the contract's hex (C1 with 04); null when it does not decrypt. */
+  private decrypt(hex: unknown): string | null {
+    if (typeof hex !== 'string' || !/^04[0-9a-fA-F]+$/.test(hex) || hex.length < 2 + 128 + 64) return null;
+    const mode = this.options.cipherMode === 'C1C2C3' ? 0 : 1;
+    try {
+      const out = sm2.doDecrypt(hex.slice(2), this.privateKey, mode, { output: 'array' });
+      return out instanceof Uint8Array ? new TextDecoder('utf-8', { fatal: true }).decode(out) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private hold(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.delays.delete(timer);
+        resolve();
+      }, ms);
+      this.delays.add(timer);
+    });
+  }
+}
+
+/** `yyyyMMddHHmmss` in UTC+8 → epoch ms (NaN when not a date). */
+export function cstToEpoch(text: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);
+  if (!m) return Number.NaN;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  return Date.UTC(y as number, (mo as number) - 1, d, (h as number) - 8, mi, s);
+}
+
+function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  sendRaw(res, status, 'application/json;charset=UTF-8', JSON.stringify(body), headers);
+}
+
+function sendRaw(
+  res: http.ServerResponse,
+  status: number,
+  type: string,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  const bytes = Buffer.from(text, 'utf8');
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': bytes.length, ...headers });
+  res.end(bytes);
+}
+
+function argOf(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(args: string[]): Promise<void> {
+  const appMark = argOf(args, '--app-mark');
+  const appWord = argOf(args, '--app-word');
+  if (!appMark || !appWord) {
+    process.stderr.write(
+      'usage: national-sim.ts --port 8481 --app-mark X --app-word Y [--data-source 165] [--private-key HEX] [--c1c2c3] [--delay MS] [--fail-every K]\n',
+    );
+    process.exit(2);
+  }
+  const privateKey = argOf(args, '--private-key');
+  const sim = await NationalSim.start({
+    appMark,
+    appWord,
+    dataSource: argOf(args, '--data-source') ?? '165',
+    ...(privateKey ? { privateKey } : {}),
+    cipherMode: args.includes('--c1c2c3') ? 'C1C2C3' : 'C1C3C2',
+    port: Number(argOf(args, '--port') ?? 8481),
+    log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+  });
+  sim.faults.delayMs = Number(argOf(args, '--delay') ?? 0);
+  sim.faults.failEvery = Number(argOf(args, '--fail-every') ?? 0);
+  process.stdout.write(`national simulator at ${sim.url}\npublicKey: ${sim.publicKey}\n`);
+  const stop = () => void sim.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void main(process.argv.slice(2));
+}
