@@ -5,8 +5,8 @@
 // are filled in by src/config/load.ts.
 
 import { z } from 'zod';
-import { parseSm2PublicKey, parseSm4Key } from '../sync/crypto/index.js';
 import { NATIONAL_MAX_BATCH } from '../sync/adapters/national.js';
+import { parseSm2PublicKey, parseSm4Key } from '../sync/crypto/index.js';
 import { canonicalOrigin, isBindableHost, isHttpUrl, isLoopbackHost } from './hosts.js';
 
 /**
@@ -280,7 +280,7 @@ export const PROFILE_KEYS: Record<Profile, { keys: readonly string[]; required: 
 
 /** What each required key is, for "platform.X is missing; it is required with …". */
 const REQUIRED_WHAT: Record<string, string> = {
-  appMark: "the 应用标识 the platform issued, e.g. HA-APP",
+  appMark: 'the 应用标识 the platform issued, e.g. HA-APP',
   secret: 'the signing secret the platform issued',
   appWord: 'the 应用密钥 the platform issued',
   publicKey: "the platform's SM2 public key from its interface document, 128 or 130 hex digits",
@@ -318,9 +318,9 @@ const platformSchema = z
     ),
     profile: oneOf(
       PLATFORM_PROFILES,
-      'reference, national (the national evaluation interface) or fujian (Fujian\'s provincial gateway)',
+      "reference, national (the national evaluation interface) or fujian (Fujian's provincial gateway)",
     ).default('reference'),
-    appMark: text("the application id at the platform (应用标识), e.g. HA-APP", 1, 128).optional(),
+    appMark: text('the application id at the platform (应用标识), e.g. HA-APP', 1, 128).optional(),
     secret: text('the signing secret the platform issued, as text', 1).optional(),
     channel: wholeNumber(
       1,
@@ -336,7 +336,11 @@ const platformSchema = z
       "copy it again from the platform's interface document",
     ).optional(),
     cipherMode: oneOf(['C1C3C2', 'C1C2C3'], 'C1C3C2 (GM/T 0003-2012, the default) or C1C2C3').optional(),
-    dataSource: text(quoted('the 数据来源 code the platform assigned, as text, e.g. "165"'), 1, 64).optional(),
+    dataSource: text(
+      quoted('the 数据来源 code the platform assigned, as text, e.g. "165"'),
+      1,
+      64,
+    ).optional(),
     headers: z
       .record(
         z.string(),
@@ -361,9 +365,14 @@ const platformSchema = z
     sm4Iv: HEX_16('SM4 IV').optional(),
     sm4Output: oneOf(['hex', 'base64'], 'hex (the default) or base64').optional(),
     xmlEncoding: oneOf(['gb2312', 'utf-8'], 'gb2312 (the default) or utf-8').optional(),
-    template: filePath('a path to an evaluation template file, or leave it out for the built-in one').optional(),
+    template: filePath(
+      'a path to an evaluation template file, or leave it out for the built-in one',
+    ).optional(),
     network: z
-      .union([z.literal(1), z.literal(2), z.literal(3)], says('1 (internet), 2 (政务信息网) or 3 (政务外网公共区)'))
+      .union(
+        [z.literal(1), z.literal(2), z.literal(3)],
+        says('1 (internet), 2 (政务信息网) or 3 (政务外网公共区)'),
+      )
       .optional(),
     urlMode: oneOf(['off', 'qr'], 'off (the default) or qr').optional(),
     urlTimeoutSeconds: wholeNumber(1, 30, 'a whole number of seconds from 1 to 30, such as 3').optional(),
