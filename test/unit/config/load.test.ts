@@ -317,7 +317,9 @@ describe('loadConfig: secrets', () => {
   it('accepts a secret of any length', () => {
     const long = 'k'.repeat(5000);
     const file = writeTemp('config.yaml', SAMPLE_CONFIG.replace(PLATFORM_SECRET, long));
-    expect(loaded(loadConfig(file, { dataDir: tempFolder() })).config.platform).toMatchObject({ secret: long });
+    expect(loaded(loadConfig(file, { dataDir: tempFolder() })).config.platform).toMatchObject({
+      secret: long,
+    });
   });
 });
 
