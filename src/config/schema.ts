@@ -344,7 +344,7 @@ const platformSchema = z
     headers: z
       .record(
         z.string(),
-        text('one line of text, e.g. X-Tenant-Id: "3505"'),
+        text(quoted('one line of text, e.g. X-Tenant-Id: "3505"')),
         says('extra HTTP headers as name: value lines under platform.headers, or {}'),
       )
       .optional(),
@@ -394,17 +394,22 @@ const platformSchema = z
         message: `it is required with platform.profile ${String(profile)} (${REQUIRED_WHAT[key] ?? key})`,
       });
     }
+    const owners = new Map<string, string[]>();
     for (const [other, { keys }] of Object.entries(PROFILE_KEYS)) {
-      if (other === profile) continue;
       for (const key of keys) {
-        if (own.keys.includes(key) || field(platform, key) === undefined) continue;
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          params: KEY_LINE_PARAMS,
-          message: `is a key of the ${other} profile, not of ${String(profile)}; remove it, or check platform.profile`,
-        });
+        if (other === profile || own.keys.includes(key) || field(platform, key) === undefined) continue;
+        owners.set(key, [...(owners.get(key) ?? []), other]);
       }
+    }
+    for (const [key, profiles] of owners) {
+      const whose =
+        profiles.length === 1 ? `the ${profiles[0]} profile` : `the ${profiles.join(' and ')} profiles`;
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        params: KEY_LINE_PARAMS,
+        message: `is a key of ${whose}, not of ${String(profile)}; remove it, or check platform.profile`,
+      });
     }
     if (profile !== 'fujian') return;
     const mode = field(platform, 'sm4Mode');

@@ -224,8 +224,9 @@ describe('platform.profile fujian', () => {
     );
   });
 
-  it('refuses keys of the national profile', () => {
-    expect(errors(fujian('  dataSource: "165"\n'))).toEqual([
+  it('refuses keys of the other profiles, once each', () => {
+    expect(errors(fujian('  dataSource: "165"\n  appMark: HA-APP\n'))).toEqual([
+      'platform.appMark is a key of the reference and national profiles, not of fujian; remove it, or check platform.profile',
       'platform.dataSource is a key of the national profile, not of fujian; remove it, or check platform.profile',
     ]);
   });
