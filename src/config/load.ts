@@ -6,9 +6,10 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Keymap } from '../core/levels.js';
 import { emptyFileLine, issueLines, notKeysLine, plainErrorMap, unexpectedLine } from './messages.js';
+import { resolvePlatform } from './platform-config.js';
 import { readYamlFile } from './read-yaml-file.js';
 import { type ConfigFile, configFileSchema, SECRET_KEYS } from './schema.js';
-import type { TerminalConfig } from './terminal-config.js';
+import type { PlatformSection, TerminalConfig } from './terminal-config.js';
 import { userDataDir } from './user-data-dir.js';
 
 export type { TerminalConfig } from './terminal-config.js';
@@ -58,6 +59,8 @@ const SAMPLE_SECRETS = new Set([
 
 const SECRET_ADVICE: Record<string, string> = {
   'platform.secret': 'set the secret the platform issued for this terminal',
+  'platform.appWord': 'set the 应用密钥 the platform issued',
+  'platform.appCode': "set the application's secret code the provincial gateway issued",
   'api.token': 'set a long random token and give it to the business system',
   'qr.secret': 'set the secret shared with the rating page',
   'ui.token': 'set a long random token and give it to the screen as ?token=',
@@ -78,6 +81,8 @@ function tryOutIdWarnings(label: string, file: ConfigFile): string[] {
 function sampleSecretWarnings(label: string, file: ConfigFile): string[] {
   const secrets: Record<string, string | null | undefined> = {
     'platform.secret': file.platform?.secret,
+    'platform.appWord': file.platform?.appWord,
+    'platform.appCode': file.platform?.appCode,
     'api.token': file.api.token,
     'qr.secret': file.qr?.secret,
     'ui.token': file.ui.token,
@@ -103,6 +108,7 @@ function asKeymap(values: readonly number[]): Keymap {
 
 function resolveConfig(
   file: ConfigFile,
+  platform: PlatformSection | null,
   baseDir: string,
   dataDir: string,
   source: string | null,
@@ -136,24 +142,17 @@ function resolveConfig(
       dir:
         file.log.dir === null ? join(besideStore, DEFAULT_LOG_DIR_NAME) : resolvePath(baseDir, file.log.dir),
     },
-    platform:
-      file.platform === null
-        ? null
-        : {
-            url: file.platform.url,
-            profile: file.platform.profile,
-            appMark: file.platform.appMark,
-            secret: file.platform.secret,
-            // The platform counts a kiosk as "other hall terminal" (5), a counter evaluator as 4.
-            channel: file.platform.channel ?? (terminal.mode === 'kiosk' ? 5 : 4),
-            timeoutSeconds: file.platform.timeoutSeconds,
-          },
+    platform,
     api: { ...api, corsOrigins: [...api.corsOrigins] },
     qr: file.qr === null ? null : { ...file.qr },
     prompt: {
       timeoutSeconds: prompt.timeoutSeconds,
       reasonsTimeoutSeconds: prompt.reasonsTimeoutSeconds,
-      invite: { enabled: prompt.invite.enabled, service: { ...prompt.invite.service } },
+      // INVITE makes up 办件编号, which real platforms refuse: off by default with them.
+      invite: {
+        enabled: prompt.invite.enabled ?? (platform === null || platform.profile === 'reference'),
+        service: { ...prompt.invite.service },
+      },
     },
     reasons: file.reasons === null ? null : resolvePath(baseDir, file.reasons),
     ui: { ...ui },
@@ -201,11 +200,16 @@ function load(file: string | null, env: ConfigEnvironment): ConfigResult {
     };
   }
   const baseDir = source === null ? process.cwd() : dirname(source);
+  const platform = resolvePlatform(label, parsed.data.platform, parsed.data.terminal.mode, (written) =>
+    resolvePath(baseDir, written),
+  );
+  if (!platform.ok) return platform;
   return {
     ok: true,
-    config: resolveConfig(parsed.data, baseDir, dataDir, source),
+    config: resolveConfig(parsed.data, platform.platform, baseDir, dataDir, source),
     warnings: [
       ...warnings,
+      ...platform.warnings,
       ...tryOutIdWarnings(label, parsed.data),
       ...sampleSecretWarnings(label, parsed.data),
     ],

@@ -220,6 +220,7 @@ function issueText(issue: z.core.$ZodIssue, source: IssueSource): string[] {
   const key = formatPath(issue.path);
   const found = valueAt(source.input, issue.path);
   if (isMissingIssue(issue)) return [`${key} is missing; ${issue.message}`];
+  if (issue.code === 'custom' && issue.params?.keyLine === true) return [`${key} ${issue.message}`];
   if (!found.present && issue.path.length > 0)
     return [`${key} is missing; it is required (${issue.message})`];
   const secret = source.secretKeys.includes(keyOf(issue.path));

@@ -5,7 +5,7 @@ import type { Keymap } from '../core/levels.js';
 
 export type TerminalMode = 'counter' | 'kiosk';
 export type KeypadDriver = 'frame' | 'ascii' | 'hid' | 'none';
-export type PlatformProfile = 'reference';
+export type PlatformProfile = 'reference' | 'national' | 'fujian';
 
 export interface TerminalSection {
   id: string;
@@ -42,15 +42,62 @@ export interface LogSection {
   dir: string;
 }
 
-export interface PlatformSection {
+/** What every profile has. */
+interface PlatformCommon {
   url: string;
-  profile: PlatformProfile;
-  appMark: string;
-  secret: string;
   /** The record's pf code: 4 on a counter, 5 on a kiosk unless configured. */
   channel: number;
   timeoutSeconds: number;
 }
+
+/** `platform.profile: reference` (contracts/platform-upload.md). */
+export interface ReferencePlatform extends PlatformCommon {
+  profile: 'reference';
+  appMark: string;
+  secret: string;
+}
+
+/** `platform.profile: national`: the national evaluation interface (SM2). */
+export interface NationalPlatform extends PlatformCommon {
+  profile: 'national';
+  appMark: string;
+  /** Secret. */
+  appWord: string;
+  /** The platform's SM2 public key as written (128 or 130 hex digits), checked at load. */
+  publicKey: string;
+  cipherMode: 'C1C3C2' | 'C1C2C3';
+  dataSource: string;
+  headers: Record<string, string>;
+  batchSize: number;
+}
+
+/** `platform.profile: fujian`: Fujian's provincial gateway (token + SOAP + SM4). */
+export interface FujianPlatform extends PlatformCommon {
+  profile: 'fujian';
+  tokenPath: string;
+  servicePath: string;
+  appKey: string;
+  /** Secret. */
+  appCode: string;
+  sysNo: string;
+  tokenTimestamp: 'ms' | 's';
+  /** Secret; 32 hex digits, or null for MD5 of appCode (the adapter derives it). */
+  sm4Key: string | null;
+  sm4Mode: 'ecb' | 'cbc';
+  /** Secret; 32 hex digits, set with sm4Mode cbc. */
+  sm4Iv: string | null;
+  sm4Output: 'hex' | 'base64';
+  xmlEncoding: 'gb2312' | 'utf-8';
+  /** The deployment's own template: its absolute path and its text as read at load; null = built in. */
+  template: { file: string; text: string } | null;
+  /** The URL mode's settings: accepted, not used by this build yet. */
+  network: 1 | 2 | 3;
+  urlMode: 'off' | 'qr';
+  urlTimeoutSeconds: number;
+  backUrl: string;
+}
+
+export type PlatformSection = ReferencePlatform | NationalPlatform | FujianPlatform;
 
 export interface ApiSection {
   host: string;
@@ -114,16 +161,33 @@ export interface TerminalConfig {
 export const REDACTED = '***';
 
 /**
- * A copy that is safe to log or show: secrets (platform.secret, api.token, qr.secret,
- * ui.token, and the diagnostics PIN, which guards a screen) are replaced by "***". An unset
- * secret stays null so the copy still tells whether one is configured.
+ * A copy that is safe to log or show: secrets (platform.secret, platform.appWord,
+ * platform.appCode, platform.sm4Key, platform.sm4Iv, api.token, qr.secret, ui.token, and
+ * the diagnostics PIN, which guards a screen) are replaced by "***". An unset secret
+ * stays null so the copy still tells whether one is configured.
  */
 export function describeConfig(config: TerminalConfig): TerminalConfig {
   const copy = structuredClone(config);
-  if (copy.platform !== null) copy.platform.secret = REDACTED;
+  if (copy.platform !== null) copy.platform = redactPlatform(copy.platform);
   if (copy.api.token !== null) copy.api.token = REDACTED;
   if (copy.qr !== null) copy.qr.secret = REDACTED;
   if (copy.ui.token !== null) copy.ui.token = REDACTED;
   if (copy.diagnostics.pin !== null) copy.diagnostics.pin = REDACTED;
   return copy;
+}
+
+function redactPlatform(platform: PlatformSection): PlatformSection {
+  switch (platform.profile) {
+    case 'reference':
+      return { ...platform, secret: REDACTED };
+    case 'national':
+      return { ...platform, appWord: REDACTED };
+    case 'fujian':
+      return {
+        ...platform,
+        appCode: REDACTED,
+        sm4Key: platform.sm4Key === null ? null : REDACTED,
+        sm4Iv: platform.sm4Iv === null ? null : REDACTED,
+      };
+  }
 }

@@ -1,11 +1,16 @@
-// doctor's platform and clock checks. One signed upload of an empty list tells at once
-// whether the platform is reachable and takes the credentials; its Date header is the
-// clock to compare with (ratings carry the terminal's time as assessTime, and a
-// platform may refuse signatures whose X-Timestamp is far from its own).
+// doctor's platform and clock checks, per profile (contracts/config-and-cli.md and
+// platform-profiles.md). reference: one signed upload of an empty list tells at once
+// whether the platform is reachable and takes the credentials. national: the interface
+// has no call that proves the credentials without a rating, so the line is `warn` once
+// the address answers HTTP at all and the public key is a curve point. fujian: a token
+// obtained from the gateway proves address and credentials. The last answer's Date
+// header is the clock to compare with (ratings carry the terminal's time, and platforms
+// refuse signatures whose time is far from their own).
 
 import type { PlatformSection } from '../config/terminal-config.js';
 import { cstDateTime } from '../core/cst.js';
 import { type CredentialsCheck, checkCredentials } from '../sync/check-credentials.js';
+import { parseSm2PublicKey } from '../sync/crypto/index.js';
 import { type Finding, fail, ok, warn } from './report.js';
 
 /** More than this between the terminal's clock and the platform's is a failure (the contract's limit). */
@@ -27,6 +32,22 @@ export async function checkPlatform(
       clock: ok('clock', `not compared, no platform configured (this computer says ${cst(now())})`),
     };
   }
+  if (platform.profile === 'national') {
+    // The configuration loader refuses such a key already; doctor says so on its own line
+    // too, should a section reach it some other way.
+    try {
+      parseSm2PublicKey(platform.publicKey);
+    } catch (err) {
+      return {
+        platform: fail(
+          'platform',
+          `platform.publicKey is not usable: ${err instanceof Error ? err.message : String(err)}`,
+          "copy the platform's SM2 public key again from its interface document",
+        ),
+        clock: warn('clock', `not compared, the platform was not asked (this computer says ${cst(now())})`),
+      };
+    }
+  }
   const check = await checkCredentials(platform);
   // The Date header is written as the answer leaves; comparing with the time it arrived
   // errs by the round trip, far below the limit.
@@ -34,29 +55,60 @@ export async function checkPlatform(
   return { platform: platformFinding(platform, check), clock: clockFinding(check, arrived) };
 }
 
+/** What to check when the platform refuses the credentials, by profile. */
+const CREDENTIAL_KEYS: Record<PlatformSection['profile'], string> = {
+  reference: 'check platform.appMark and platform.secret against what the platform issued for this terminal',
+  national: 'check platform.appMark and platform.appWord against what the platform issued',
+  fujian:
+    'check platform.appKey, platform.appCode and platform.tokenTimestamp against what the provincial gateway issued',
+};
+
+const ADDRESS_KEYS: Record<PlatformSection['profile'], string> = {
+  reference: 'check platform.url (the address ends before /evaluations) and platform.profile',
+  national: 'check platform.url (the full address of the evaluation interface) and platform.profile',
+  fujian: "check platform.url (the gateway's base address), platform.tokenPath and platform.profile",
+};
+
 function platformFinding(platform: PlatformSection, check: CredentialsCheck): Finding {
-  const { url } = platform;
+  const { url, profile } = platform;
+  const unreachable = () =>
+    fail(
+      'platform',
+      `cannot reach ${url} (${check.detail})`,
+      'check the network cable, platform.url, and any proxy or firewall between this terminal and the platform',
+    );
+  if (profile === 'national') {
+    if (check.status === null) return unreachable();
+    // Any HTTP answer: the address is right enough to talk to. What it said to an empty
+    // upload is shown, but only a rating proves the sign (the contract's rule).
+    const said = check.result === 'ok' ? '' : `; its answer to an empty upload: ${check.detail}`;
+    return warn(
+      'platform',
+      `${url} answers (HTTP ${check.status}) and platform.publicKey is a point on the SM2 curve; credentials are checked by the first rating${said}`,
+    );
+  }
   switch (check.result) {
+    case 'unreachable':
+      return unreachable();
     case 'ok':
-      return ok('platform', `${url}: ${check.detail}`);
+      return ok(
+        'platform',
+        profile === 'fujian'
+          ? `${url}: the gateway gave a token (HTTP ${check.status ?? '?'})`
+          : `${url}: ${check.detail}`,
+      );
     case 'auth_failed':
       return fail(
         'platform',
         // checkCredentials words it "credentials refused: …"; the line says that already.
         `${url} refused the credentials (${check.detail.replace(/^credentials refused: /, '')})`,
-        'check platform.appMark and platform.secret against what the platform issued for this terminal',
+        CREDENTIAL_KEYS[profile],
       );
     case 'misconfigured':
       return fail(
         'platform',
-        `${url} answered, but not as a ${platform.profile} upload interface (${check.detail})`,
-        'check platform.url (the address ends before /evaluations) and platform.profile',
-      );
-    case 'unreachable':
-      return fail(
-        'platform',
-        `cannot reach ${url} (${check.detail})`,
-        'check the network cable, platform.url, and any proxy or firewall between this terminal and the platform',
+        `${url} answered, but not as a ${profile} ${profile === 'fujian' ? 'gateway' : 'upload interface'} (${check.detail})`,
+        ADDRESS_KEYS[profile],
       );
   }
 }

@@ -3,7 +3,7 @@
 // platform's answer.
 
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import type { PlatformSection } from '../../config/terminal-config.js';
+import type { ReferencePlatform } from '../../config/terminal-config.js';
 import { cstDateTime } from '../../core/cst.js';
 import type { RatingRecord } from '../../core/model.js';
 import type {
@@ -121,7 +121,7 @@ export interface ReferenceAdapterOptions {
 }
 
 export function createReferenceAdapter(
-  platform: Pick<PlatformSection, 'url' | 'appMark' | 'secret'>,
+  platform: Pick<ReferencePlatform, 'url' | 'appMark' | 'secret'>,
   options: ReferenceAdapterOptions = {},
 ): PlatformAdapter {
   const nonceOf = options.nonce ?? (() => newNonce());

@@ -2,7 +2,7 @@
 // wired to it on its own connection, the simulator over loopback.
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PlatformSection } from '../../../src/config/terminal-config.js';
+import type { PlatformSection, ReferencePlatform } from '../../../src/config/terminal-config.js';
 import { type Forwarding, startForwarding } from '../../../src/engine/forwarding.js';
 import { silentLogger } from '../../../src/engine/log.js';
 import { Terminal } from '../../../src/engine/terminal.js';
@@ -23,7 +23,7 @@ async function startSim(options: { prefix?: string } = {}): Promise<PlatformSim>
   return sim;
 }
 
-function platformFor(sim: PlatformSim, overrides: Partial<PlatformSection> = {}): PlatformSection {
+function platformFor(sim: PlatformSim, overrides: Partial<ReferencePlatform> = {}): ReferencePlatform {
   return {
     url: sim.url,
     profile: 'reference',

@@ -72,8 +72,8 @@ describe('missing required keys', () => {
     const { errors } = errorsOf(`${MINIMAL_CONFIG}platform:\n  channel: 4\n`);
     expect(errors.map((line) => line.replace(/^.*?: /, ''))).toEqual([
       "platform.url is missing; it is required (the platform's upload address, an http:// or https:// URL such as https://hcp.example.gov.cn/api)",
-      "platform.appMark is missing; it is required (the terminal's application id at the platform, e.g. HA-APP)",
-      'platform.secret is missing; it is required (the signing secret the platform issued, as text)',
+      'platform.appMark is missing; it is required with platform.profile reference (the 应用标识 the platform issued, e.g. HA-APP)',
+      'platform.secret is missing; it is required with platform.profile reference (the signing secret the platform issued)',
     ]);
   });
 

@@ -317,7 +317,9 @@ describe('loadConfig: secrets', () => {
   it('accepts a secret of any length', () => {
     const long = 'k'.repeat(5000);
     const file = writeTemp('config.yaml', SAMPLE_CONFIG.replace(PLATFORM_SECRET, long));
-    expect(loaded(loadConfig(file, { dataDir: tempFolder() })).config.platform?.secret).toBe(long);
+    expect(loaded(loadConfig(file, { dataDir: tempFolder() })).config.platform).toMatchObject({
+      secret: long,
+    });
   });
 });
 
@@ -361,7 +363,7 @@ describe('describeConfig', () => {
     for (const secret of [...SECRETS, UI_TOKEN]) expect(serialised).not.toContain(secret);
     expect(serialised).not.toContain('2580');
     expect(shown.ui.token).toBe('***');
-    expect(shown.platform?.secret).toBe('***');
+    expect(shown.platform).toMatchObject({ profile: 'reference', secret: '***' });
     expect(shown.api.token).toBe('***');
     expect(shown.qr?.secret).toBe('***');
     expect(shown.diagnostics.pin).toBe('***');
@@ -374,7 +376,7 @@ describe('describeConfig', () => {
       diagnostics: config.diagnostics,
     }).toEqual(config);
     // The original keeps its secrets.
-    expect(config.platform?.secret).toBe(PLATFORM_SECRET);
+    expect(config.platform).toMatchObject({ secret: PLATFORM_SECRET });
   });
 
   it('keeps unset secrets null', () => {
