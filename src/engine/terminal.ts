@@ -128,6 +128,11 @@ export class Terminal {
     return keypadCommandsFor(this.state);
   }
 
+  /** The terminal's clock, as the rules see it. */
+  now(): number {
+    return this.clock.now();
+  }
+
   get config(): CoreConfig {
     return this.state.config;
   }

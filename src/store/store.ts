@@ -3,7 +3,15 @@
 
 import type Database from 'better-sqlite3';
 import type { StoreOp } from '../core/effects.js';
-import type { Citizen, ClerkState, PromptRecord, PromptStatus, RatingRecord } from '../core/model.js';
+import type {
+  Citizen,
+  ClerkState,
+  PromptRecord,
+  PromptStatus,
+  RatingRecord,
+  ServiceFacts,
+} from '../core/model.js';
+import { resolveFacts } from '../core/service-facts.js';
 import { openDatabase } from './open.js';
 import { Outbox } from './outbox.js';
 import { createSealer, loadOrCreateKey, type Sealer } from './seal.js';
@@ -64,6 +72,7 @@ interface PromptRow {
   opened_at: number;
   expires_at: number;
   ended_at: number | null;
+  facts: string | null;
 }
 
 export class RatingStore {
@@ -90,8 +99,8 @@ export class RatingStore {
     this.applyTx = db.transaction(this.applyAll);
     this.stmt = {
       promptInsert: db.prepare(
-        `INSERT INTO prompts (id, transaction_id, mode, service, departments, clerk, citizen_sealed, status, opened_at, expires_at)
-         VALUES (@id, @transaction_id, @mode, @service, @departments, @clerk, @citizen_sealed, @status, @opened_at, @expires_at)`,
+        `INSERT INTO prompts (id, transaction_id, mode, service, departments, clerk, citizen_sealed, status, opened_at, expires_at, facts)
+         VALUES (@id, @transaction_id, @mode, @service, @departments, @clerk, @citizen_sealed, @status, @opened_at, @expires_at, @facts)`,
       ),
       promptStatus: db.prepare('UPDATE prompts SET status = ? WHERE id = ?'),
       // Once the prompt has left the screen its real-name data is of no more use.
@@ -168,6 +177,7 @@ export class RatingStore {
           status: p.status,
           opened_at: p.openedAt,
           expires_at: p.expiresAt,
+          facts: JSON.stringify(p.facts),
         });
         return;
       }
@@ -295,6 +305,8 @@ export class RatingStore {
       mode: row.mode as PromptRecord['mode'],
       citizen: row.citizen_sealed ? (JSON.parse(this.sealer.open(row.citizen_sealed)) as Citizen) : null,
       clerk: row.clerk ? JSON.parse(row.clerk) : null,
+      // A prompt kept before the facts were: the defaults, as for a prompt given none.
+      facts: row.facts ? (JSON.parse(row.facts) as ServiceFacts) : resolveFacts(undefined, row.opened_at),
       status: row.status as PromptStatus,
       openedAt: row.opened_at,
       expiresAt: row.expires_at,
