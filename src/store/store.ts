@@ -49,6 +49,13 @@ export interface QueueCounts {
   rejected: number;
 }
 
+/** Ratings flagged `clock_skew` (given before their service's time) since some moment. */
+export interface ClockSkewSummary {
+  ratings: number;
+  /** The latest of them: which prompt, when rated, and the serviceTime it was sent at. */
+  last: { promptId: string; ratedAt: number; serviceTime: string } | null;
+}
+
 /** About a hundred pages of WAL: a checkpoint is short, and the WAL stays small. */
 export const CHECKPOINT_EVERY_COMMITS = 32;
 
@@ -136,6 +143,16 @@ export class RatingStore {
       // Training records wait for no platform: they are counted apart.
       counts: db.prepare('SELECT state, COUNT(*) AS n FROM records WHERE training = 0 GROUP BY state'),
       trainingCount: db.prepare('SELECT COUNT(*) FROM records WHERE training = 1').pluck(),
+      // For diagnostics only: a scan (no index on the rated_at or the flags, which every
+      // rating would have to update). instr() spares most rows the JSON parse; CASE keeps a
+      // body that is not JSON from throwing.
+      clockSkew: db.prepare(
+        `SELECT prompt_id, rated_at, body, COUNT(*) OVER () AS n FROM records
+         WHERE rated_at >= ? AND instr(body, '"clock_skew"') > 0
+           AND CASE WHEN json_valid(body)
+             THEN EXISTS (SELECT 1 FROM json_each(body, '$.flags') WHERE value = 'clock_skew') ELSE 0 END
+         ORDER BY rated_at DESC LIMIT 1`,
+      ),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM records').pluck(),
     };
   }
@@ -250,6 +267,19 @@ export class RatingStore {
     for (const row of this.stmt.counts.all() as { state: keyof QueueCounts; n: number }[])
       counts[row.state] = row.n;
     return counts;
+  }
+
+  /** Ratings given before their prompt's serviceTime, rated at or after `since`. */
+  clockSkew(since: number): ClockSkewSummary {
+    const first = this.stmt.clockSkew.get(since) as
+      | { prompt_id: string; rated_at: number; body: string; n: number }
+      | undefined;
+    if (!first) return { ratings: 0, last: null };
+    const body = JSON.parse(first.body) as RecordBody;
+    return {
+      ratings: first.n,
+      last: { promptId: first.prompt_id, ratedAt: first.rated_at, serviceTime: body.serviceTime ?? '' },
+    };
   }
 
   /** Records kept marked training (a training terminal's, or the built-in DEV-0001's): never sent. */
