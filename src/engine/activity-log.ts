@@ -13,9 +13,9 @@
 //   would mark it by its timing. Drafts finalised at a restart are likewise not logged.
 // - clerks are named by their staff id only.
 
+import { parseCstDateTime } from '../core/cst.js';
 import type { StoreOp } from '../core/effects.js';
 import type { CoreEvent } from '../core/events.js';
-import { parseCstDateTime } from '../core/cst.js';
 import type { ClerkState, RatingRecord } from '../core/model.js';
 import type { CoreState } from '../core/state.js';
 import type { Logger } from './log.js';
@@ -93,7 +93,8 @@ function logClockSkew(log: Logger, r: RatingRecord): void {
     promptId: r.promptId,
     serviceTime: r.serviceTime ?? null,
     aheadSeconds: service === null ? null : Math.ceil((service - r.ratedAt) / 1000),
-    message: "rated before the prompt's serviceTime: the business system's clock is ahead of this terminal's; sent at serviceTime",
+    message:
+      "rated before the prompt's serviceTime: the business system's clock is ahead of this terminal's; sent at serviceTime",
   });
 }
 
