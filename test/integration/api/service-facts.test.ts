@@ -190,6 +190,9 @@ describe('serviceTime against the terminal’s clock', () => {
       body: promptJson({ transactionId: 'TX-2', serviceTime: cstDateTime(clock.now() + 3_600_000) }),
     });
     expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      { field: 'serviceTime', problem: expect.stringMatching(/more than 5 minutes ahead/) },
+    ]);
   });
 
   it('a rating given before serviceTime is committed, sent at serviceTime, flagged clock_skew and logged', async () => {
