@@ -21,6 +21,8 @@ export interface ApiListeners {
 
 export interface ApiOperations {
   health(): HealthFacts;
+  /** The terminal's clock (epoch ms): what a prompt's serviceTime is checked against. */
+  now(): number;
   readonly clerk: ClerkState | null;
   readonly mode: 'counter' | 'kiosk';
   signIn(clerk: Clerk): Reply;

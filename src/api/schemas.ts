@@ -1,6 +1,18 @@
 // Request bodies, as JSON Schema for the framework's validator. Lengths count Unicode
 // code points (the validator's default), as the contract says.
 
+import { parseCstDateTime } from '../core/cst.js';
+
+/**
+ * Formats of our own, handed to the validator. `cst-date-time`: `yyyy-MM-dd HH:mm:ss`
+ * (UTC+8, as the platforms write times) naming a real instant: 2026-02-30 is refused.
+ */
+export const API_FORMATS = {
+  'cst-date-time': { type: 'string', validate: (text: string) => parseCstDateTime(text) !== null },
+} as const;
+
+const cstDateTime = { type: 'string', format: 'cst-date-time' } as const;
+
 const NO_CONTROL = '^[^\\u0000-\\u001F\\u007F]*$';
 
 const text = (min: number, max: number) => ({
@@ -66,6 +78,12 @@ export const promptBody = {
         type: { type: 'integer', enum: [1, 2] },
       },
     },
+    // The service's facts the real platforms ask for; each has a default (see src/core/service-facts.ts).
+    serviceNumber: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
+    proStatus: { type: 'string', enum: ['1', '2', '3'] },
+    acceptDate: cstDateTime,
+    serviceTime: cstDateTime,
+    taskHandleItem: text(0, 64),
   },
 } as const;
 

@@ -7,9 +7,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
+import { cstDateTime } from '../core/cst.js';
 import type { PromptRequest } from '../core/events.js';
 import { isLoopbackHost } from '../core/loopback.js';
-import type { Citizen, Clerk } from '../core/model.js';
+import type { Citizen, Clerk, ServiceFacts } from '../core/model.js';
+import { MAX_SERVICE_TIME_AHEAD_MS, tooFarAhead } from '../core/service-facts.js';
 import { renderPng } from '../qr/render.js';
 import type { PromptSummary } from '../store/store.js';
 import { tokenMatches } from './auth.js';
@@ -17,7 +19,7 @@ import { ApiError, errorBody, REPLY_STATUS } from './errors.js';
 import { EventStream } from './events.js';
 import type { ApiOperations } from './operations.js';
 import { checkPhoto } from './photo.js';
-import { clerkBody, clerkStatusBody, promptBody, replaceQuery } from './schemas.js';
+import { API_FORMATS, clerkBody, clerkStatusBody, promptBody, replaceQuery } from './schemas.js';
 import { detailsOf } from './validation.js';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -98,7 +100,13 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       ),
     genReqId: () => randomUUID(),
     ajv: {
-      customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false },
+      customOptions: {
+        allErrors: true,
+        coerceTypes: false,
+        removeAdditional: false,
+        useDefaults: false,
+        formats: API_FORMATS,
+      },
     },
   });
 
@@ -297,9 +305,12 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   });
 
   app.post('/v1/prompts', { schema: { body: promptBody, querystring: replaceQuery } }, async (req, reply) => {
-    const body = req.body as Omit<PromptRequest, 'citizen'> & {
+    const body = req.body as Omit<PromptRequest, 'citizen' | 'facts'> & {
       citizen?: Partial<Citizen> & { name: string };
-    };
+    } & Partial<Omit<ServiceFacts, 'acceptDate' | 'taskHandleItem'>> & {
+        acceptDate?: string;
+        taskHandleItem?: string;
+      };
     const count = body.departments.length;
     const rule =
       body.mode === 'single' && count !== 1
@@ -310,6 +321,16 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     if (rule) {
       throw new ApiError(400, 'invalid_request', 'Some fields break the rules.', [
         { field: 'departments', problem: rule },
+      ]);
+    }
+    // Against the terminal's own clock; a little ahead is the business system's clock
+    // drifting (the rating is then flagged clock_skew), more is a wrong value.
+    if (body.serviceTime !== undefined && tooFarAhead(body.serviceTime, ops.now())) {
+      throw new ApiError(400, 'invalid_request', 'Some fields break the rules.', [
+        {
+          field: 'serviceTime',
+          problem: `must not be more than ${MAX_SERVICE_TIME_AHEAD_MS / 60_000} minutes ahead of the terminal's clock (${cstDateTime(ops.now())}); check the business system's clock`,
+        },
       ]);
     }
     const request: PromptRequest = {
@@ -325,6 +346,14 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
             type: body.citizen.type ?? 1,
           }
         : null,
+      facts: {
+        ...(body.serviceNumber !== undefined ? { serviceNumber: body.serviceNumber } : {}),
+        ...(body.proStatus !== undefined ? { proStatus: body.proStatus } : {}),
+        ...(body.acceptDate !== undefined ? { acceptDate: body.acceptDate } : {}),
+        ...(body.serviceTime !== undefined ? { serviceTime: body.serviceTime } : {}),
+        // An empty 办理项 says no more than none.
+        ...(body.taskHandleItem ? { taskHandleItem: body.taskHandleItem } : {}),
+      },
     };
     const replace = (req.query as { replace?: string }).replace === 'true';
     const opened = ops.openPrompt(request, { replace });

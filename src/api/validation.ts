@@ -36,6 +36,10 @@ function problemOf(e: ValidatorError): string {
       return `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
     case 'pattern':
       return 'contains characters that are not allowed';
+    case 'format':
+      return e.params.format === 'cst-date-time'
+        ? 'must be a real date and time, yyyy-MM-dd HH:mm:ss (UTC+8)'
+        : `must be a ${e.params.format}`;
     case 'minimum':
     case 'maximum':
       return `must be ${e.params.comparison} ${e.params.limit}`;

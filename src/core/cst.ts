@@ -27,3 +27,18 @@ export function cstDate(epochMs: number): string {
   const t = parts(epochMs);
   return `${t.y}${t.mo}${t.d}`;
 }
+
+const CST_TEXT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+/**
+ * The instant a `yyyy-MM-dd HH:mm:ss` text in CST names, or null when it is not one:
+ * wrong shape, or a date no calendar has (2026-02-30, 25:00:00).
+ */
+export function parseCstDateTime(text: string): number | null {
+  const m = CST_TEXT.exec(text);
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s) - CST_OFFSET_MS;
+  // Date.UTC rolls 02-30 over into March: a text that does not come back unchanged named no real time.
+  return Number.isFinite(ms) && cstDateTime(ms) === text ? ms : null;
+}

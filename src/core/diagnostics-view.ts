@@ -23,6 +23,16 @@ export interface DiagnosticsView {
     lastError: string | null;
     nextAttemptAt: number | null;
   };
+  /**
+   * Ratings of the last `days` given before their prompt's serviceTime (the business
+   * system's clock ahead of ours): sent at serviceTime and flagged clock_skew.
+   * `ratings` is null when the store cannot be read.
+   */
+  clockSkew: {
+    days: number;
+    ratings: number | null;
+    last: { promptId: string; ratedAt: number; serviceTime: string } | null;
+  };
   rejected: { id: string; transactionId: string; ratedAt: number; code: string; message: string }[];
   /** The configuration with every secret shown as ***. */
   config: unknown;

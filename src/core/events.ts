@@ -16,6 +16,7 @@ import type {
   QrCode,
   RatingRecord,
   Service,
+  ServiceFacts,
 } from './model.js';
 
 export interface PromptRequest {
@@ -24,6 +25,8 @@ export interface PromptRequest {
   departments: Department[];
   mode: PromptMode;
   citizen: Citizen | null;
+  /** The service's facts as the business system gave them; what is missing takes its default. */
+  facts?: Partial<ServiceFacts>;
 }
 
 /** What the citizen touched (or pressed, on a keyboard-wedge keypad). */

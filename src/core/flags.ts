@@ -14,6 +14,8 @@ export interface FlagFacts {
   source: 'touch' | 'keypad';
   keypadStuck: boolean;
   lastRatingAt: number | null;
+  /** The prompt's serviceTime as an instant (null: none that can be read). */
+  serviceTime?: number | null;
 }
 
 export function anomalyFlags(f: FlagFacts): string[] {
@@ -24,5 +26,9 @@ export function anomalyFlags(f: FlagFacts): string[] {
   if (f.source === 'keypad' && f.keypadStuck) flags.push('stuck_key');
   // `burst`: ratings in quick succession across prompts, as when one person rates for many.
   if (f.lastRatingAt !== null && f.now - f.lastRatingAt < BURST_MS) flags.push('burst');
+  // `clock_skew`: rated before the service it rates was given, so the business system's
+  // clock is ahead of ours. The rating is sent at serviceTime (platforms refuse a rating
+  // that precedes its service); the flag keeps that shift from being silent.
+  if (typeof f.serviceTime === 'number' && f.now < f.serviceTime) flags.push('clock_skew');
   return flags;
 }

@@ -42,6 +42,25 @@ export type PromptMode = 'single' | 'parallel' | 'package';
 export type Scope = 'single' | 'overall' | 'department' | 'package';
 export type PromptStatus = 'open' | 'rated' | 'expired' | 'declined' | 'cancelled';
 
+/** 办件状态 as the platforms code it: 1 受理, 2 办理中, 3 已办结 (the default). */
+export type ProStatus = '1' | '2' | '3';
+
+/**
+ * What the business system says of the service a prompt rates, as the real platforms
+ * ask for it. Times are `yyyy-MM-dd HH:mm:ss` in UTC+8, as the platforms write them.
+ */
+export interface ServiceFacts {
+  /** Which service of the 办件 this is (integer ≥ 1; default 1). */
+  serviceNumber: number;
+  proStatus: ProStatus;
+  /** 受理时间, or null when not given. */
+  acceptDate: string | null;
+  /** When the service was given; the time the prompt opened when not given. */
+  serviceTime: string;
+  /** 办理项 code, or null when not given. */
+  taskHandleItem: string | null;
+}
+
 export interface QrCode {
   url: string;
   svg: string;
@@ -56,6 +75,7 @@ export interface PromptRecord {
   mode: PromptMode;
   citizen: Citizen | null;
   clerk: { id: string; name: string } | null;
+  facts: ServiceFacts;
   status: PromptStatus;
   openedAt: number;
   expiresAt: number;
@@ -89,6 +109,15 @@ export interface RatingRecord {
   flags: string[];
   catalogueVersion: string;
   final: boolean;
+  // The prompt's service facts, flat under the names the platform adapters read. Absent
+  // in records kept before they existed: the adapters then apply the contract's defaults.
+  serviceNumber?: number;
+  proStatus?: ProStatus;
+  /** Only when the business system gave it. */
+  acceptDate?: string;
+  serviceTime?: string;
+  /** Only when the business system gave it. */
+  taskHandleItem?: string;
 }
 
 export type KeypadState = 'online' | 'offline' | 'none';

@@ -3,6 +3,7 @@
 import { isBad } from './levels.js';
 import type { RatingRecord } from './model.js';
 import { NO_REASON_NOTE } from './reasons.js';
+import { recordFacts } from './service-facts.js';
 import type { CoreState, GivenRating, Session } from './state.js';
 
 /** The records a given rating stands for, as the store and the platform see them. */
@@ -30,5 +31,6 @@ export function recordsOf(state: CoreState, s: Session, rating: GivenRating): Ra
     flags: [...rating.flags],
     catalogueVersion: cfg.catalogue.version,
     final: rating.final,
+    ...recordFacts(s.facts),
   }));
 }

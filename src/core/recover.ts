@@ -37,6 +37,7 @@ export function recover(
         mode: p.mode,
         citizen: p.citizen,
         clerk: p.clerk,
+        facts: p.facts,
         qr: event.qr,
         openedAt: p.openedAt,
         expiresAt: p.expiresAt,

@@ -15,6 +15,7 @@ import type {
   QrCode,
   Scope,
   Service,
+  ServiceFacts,
 } from './model.js';
 
 /** One level given by the citizen: the records it became, and its reasons so far. */
@@ -49,6 +50,7 @@ export interface Session {
   mode: PromptMode;
   citizen: Citizen | null;
   clerk: { id: string; name: string } | null;
+  facts: ServiceFacts;
   qr: QrCode | null;
   openedAt: number;
   expiresAt: number;

@@ -12,6 +12,7 @@ import type { ClerkState, PromptStatus, QrCode, Scope } from './model.js';
 import { reasonsFor } from './reasons.js';
 import { recordsOf } from './records.js';
 import { recover } from './recover.js';
+import { resolveFacts, serviceInstant } from './service-facts.js';
 import type { CoreState, GivenRating, Phase, Session } from './state.js';
 import { Out, refuse, type StepResult } from './step-out.js';
 
@@ -229,6 +230,7 @@ function openPrompt(
     mode: request.mode,
     citizen: request.citizen,
     clerk,
+    facts: resolveFacts(request.facts, now),
     qr,
     openedAt: now,
     expiresAt,
@@ -251,6 +253,7 @@ function openPrompt(
       mode: session.mode,
       citizen: session.citizen,
       clerk,
+      facts: session.facts,
       status: 'open',
       openedAt: now,
       expiresAt,
@@ -437,6 +440,7 @@ function flagsFor(state: CoreState, now: number, source: IntentSource): string[]
     source,
     keypadStuck: state.keypad.fault === 'stuck_key',
     lastRatingAt: state.lastRatingAt,
+    serviceTime: serviceInstant(s.facts),
   });
 }
 

@@ -13,9 +13,10 @@
 //   would mark it by its timing. Drafts finalised at a restart are likewise not logged.
 // - clerks are named by their staff id only.
 
+import { parseCstDateTime } from '../core/cst.js';
 import type { StoreOp } from '../core/effects.js';
 import type { CoreEvent } from '../core/events.js';
-import type { ClerkState } from '../core/model.js';
+import type { ClerkState, RatingRecord } from '../core/model.js';
 import type { CoreState } from '../core/state.js';
 import type { Logger } from './log.js';
 
@@ -76,12 +77,25 @@ function logOp(log: Logger, before: CoreState, event: CoreEvent, op: StoreOp): v
           scope: r.scope,
           flags: r.flags,
         });
+        if (r.flags.includes('clock_skew')) logClockSkew(log, r);
       }
       return;
     }
     case 'invite_seq':
       return;
   }
+}
+
+/** Never silent: the rating goes to the platform at serviceTime, not when it was given. */
+function logClockSkew(log: Logger, r: RatingRecord): void {
+  const service = r.serviceTime ? parseCstDateTime(r.serviceTime) : null;
+  log.log('warn', 'clock_skew', {
+    promptId: r.promptId,
+    serviceTime: r.serviceTime ?? null,
+    aheadSeconds: service === null ? null : Math.ceil((service - r.ratedAt) / 1000),
+    message:
+      "rated before the prompt's serviceTime: the business system's clock is ahead of this terminal's; sent at serviceTime",
+  });
 }
 
 function logClerk(log: Logger, was: ClerkState | null, now: ClerkState | null, signIn: boolean): void {

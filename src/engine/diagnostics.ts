@@ -8,7 +8,7 @@ import type { Forwarding } from './forwarding.js';
 import type { KeypadHandle } from './keypad-wiring.js';
 import type { Logger } from './log.js';
 import { sameSecret } from './same-secret.js';
-import type { Terminal } from './terminal.js';
+import { CLOCK_SKEW_WINDOW_MS, type Terminal } from './terminal.js';
 
 export const MAX_WRONG_PINS = 5;
 export const LOCKOUT_MS = 5 * 60_000;
@@ -71,6 +71,7 @@ export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
     const health = deps.terminal.health();
     const keypad = deps.keypad.info();
     const platform = deps.forwarding.status();
+    const skew = deps.terminal.clockSkew();
     return {
       terminalId: deps.config.terminal.id,
       training: { on: deps.config.terminal.training, records: deps.terminal.trainingRecords() },
@@ -97,6 +98,11 @@ export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
         lastDeliveryAt: platform.lastDeliveryAt,
         lastError: platform.lastError,
         nextAttemptAt: platform.nextAttemptAt,
+      },
+      clockSkew: {
+        days: CLOCK_SKEW_WINDOW_MS / 86_400_000,
+        ratings: skew?.ratings ?? null,
+        last: skew?.last ?? null,
       },
       rejected: deps.forwarding.rejected().map((r) => ({
         id: r.id,

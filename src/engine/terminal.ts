@@ -19,11 +19,14 @@ import { type CoreState, initialState, nextDeadline } from '../core/state.js';
 import { inviteRequest, step } from '../core/step.js';
 import { type ViewState, view } from '../core/view.js';
 import { describeIoError } from '../store/open.js';
-import type { PromptSummary, QueueCounts, RatingStore } from '../store/store.js';
+import type { ClockSkewSummary, PromptSummary, QueueCounts, RatingStore } from '../store/store.js';
 import { logActivity } from './activity-log.js';
 import { type Clock, newUuid, systemClock } from './clock.js';
 import { FaultLog } from './fault-log.js';
 import { type Logger, silentLogger } from './log.js';
+
+/** How far back diagnostics look for ratings flagged clock_skew. */
+export const CLOCK_SKEW_WINDOW_MS = 7 * 86_400_000;
 
 /** How often a failed store is tried again. */
 export const STORE_PROBE_MS = 2_000;
@@ -128,6 +131,11 @@ export class Terminal {
     return keypadCommandsFor(this.state);
   }
 
+  /** The terminal's clock, as the rules see it. */
+  now(): number {
+    return this.clock.now();
+  }
+
   get config(): CoreConfig {
     return this.state.config;
   }
@@ -151,6 +159,12 @@ export class Terminal {
       queue: this.readStore((s) => s.counts()),
       training: this.state.config.training,
     };
+  }
+
+  /** Ratings given before their service's time in the last `CLOCK_SKEW_WINDOW_MS`; null when the store cannot be read. */
+  clockSkew(): ClockSkewSummary | null {
+    const since = this.clock.now() - CLOCK_SKEW_WINDOW_MS;
+    return this.readStore((s) => s.clockSkew(since));
   }
 
   /** How many records are kept marked training (never sent); null when the store cannot be read. */

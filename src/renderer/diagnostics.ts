@@ -29,6 +29,13 @@ function time(ms: number | null): string {
   return ms === null ? '—' : new Date(ms).toLocaleString('zh-CN', { hour12: false });
 }
 
+/** Ratings given before their service's time: the business system's clock runs ahead of ours. */
+function clockSkewText(s: DiagnosticsView['clockSkew']): string {
+  if (s.ratings === null) return '—';
+  if (s.ratings === 0 || !s.last) return `近 ${s.days} 天无`;
+  return `近 ${s.days} 天 ${s.ratings} 条评价早于办件时间（业务系统时钟快于本机），已按办件时间上报 · 最近 ${time(s.last.ratedAt)}，办件时间 ${s.last.serviceTime}`;
+}
+
 export class DiagnosticsOverlay {
   private readonly root: HTMLElement;
   private pin = '';
@@ -199,6 +206,7 @@ export class DiagnosticsOverlay {
         ['最近送达', time(v.platform.lastDeliveryAt)],
         ['最近错误', v.platform.lastError ?? '—'],
         ['下次重试', time(v.platform.nextAttemptAt)],
+        ['时钟偏差', clockSkewText(v.clockSkew)],
         [
           '版本',
           `app ${v.versions.app} · node ${v.versions.node}${v.versions.electron ? ` · electron ${v.versions.electron}` : ''}`,

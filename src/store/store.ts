@@ -3,7 +3,15 @@
 
 import type Database from 'better-sqlite3';
 import type { StoreOp } from '../core/effects.js';
-import type { Citizen, ClerkState, PromptRecord, PromptStatus, RatingRecord } from '../core/model.js';
+import type {
+  Citizen,
+  ClerkState,
+  PromptRecord,
+  PromptStatus,
+  RatingRecord,
+  ServiceFacts,
+} from '../core/model.js';
+import { resolveFacts } from '../core/service-facts.js';
 import { openDatabase } from './open.js';
 import { Outbox } from './outbox.js';
 import { createSealer, loadOrCreateKey, type Sealer } from './seal.js';
@@ -41,6 +49,13 @@ export interface QueueCounts {
   rejected: number;
 }
 
+/** Ratings flagged `clock_skew` (given before their service's time) since some moment. */
+export interface ClockSkewSummary {
+  ratings: number;
+  /** The latest of them: which prompt, when rated, and the serviceTime it was sent at. */
+  last: { promptId: string; ratedAt: number; serviceTime: string } | null;
+}
+
 /** About a hundred pages of WAL: a checkpoint is short, and the WAL stays small. */
 export const CHECKPOINT_EVERY_COMMITS = 32;
 
@@ -64,6 +79,7 @@ interface PromptRow {
   opened_at: number;
   expires_at: number;
   ended_at: number | null;
+  facts: string | null;
 }
 
 export class RatingStore {
@@ -90,8 +106,8 @@ export class RatingStore {
     this.applyTx = db.transaction(this.applyAll);
     this.stmt = {
       promptInsert: db.prepare(
-        `INSERT INTO prompts (id, transaction_id, mode, service, departments, clerk, citizen_sealed, status, opened_at, expires_at)
-         VALUES (@id, @transaction_id, @mode, @service, @departments, @clerk, @citizen_sealed, @status, @opened_at, @expires_at)`,
+        `INSERT INTO prompts (id, transaction_id, mode, service, departments, clerk, citizen_sealed, status, opened_at, expires_at, facts)
+         VALUES (@id, @transaction_id, @mode, @service, @departments, @clerk, @citizen_sealed, @status, @opened_at, @expires_at, @facts)`,
       ),
       promptStatus: db.prepare('UPDATE prompts SET status = ? WHERE id = ?'),
       // Once the prompt has left the screen its real-name data is of no more use.
@@ -127,6 +143,16 @@ export class RatingStore {
       // Training records wait for no platform: they are counted apart.
       counts: db.prepare('SELECT state, COUNT(*) AS n FROM records WHERE training = 0 GROUP BY state'),
       trainingCount: db.prepare('SELECT COUNT(*) FROM records WHERE training = 1').pluck(),
+      // For diagnostics only: a scan (no index on the rated_at or the flags, which every
+      // rating would have to update). instr() spares most rows the JSON parse; CASE keeps a
+      // body that is not JSON from throwing.
+      clockSkew: db.prepare(
+        `SELECT prompt_id, rated_at, body, COUNT(*) OVER () AS n FROM records
+         WHERE rated_at >= ? AND instr(body, '"clock_skew"') > 0
+           AND CASE WHEN json_valid(body)
+             THEN EXISTS (SELECT 1 FROM json_each(body, '$.flags') WHERE value = 'clock_skew') ELSE 0 END
+         ORDER BY rated_at DESC LIMIT 1`,
+      ),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM records').pluck(),
     };
   }
@@ -168,6 +194,7 @@ export class RatingStore {
           status: p.status,
           opened_at: p.openedAt,
           expires_at: p.expiresAt,
+          facts: JSON.stringify(p.facts),
         });
         return;
       }
@@ -242,6 +269,19 @@ export class RatingStore {
     return counts;
   }
 
+  /** Ratings given before their prompt's serviceTime, rated at or after `since`. */
+  clockSkew(since: number): ClockSkewSummary {
+    const first = this.stmt.clockSkew.get(since) as
+      | { prompt_id: string; rated_at: number; body: string; n: number }
+      | undefined;
+    if (!first) return { ratings: 0, last: null };
+    const body = JSON.parse(first.body) as RecordBody;
+    return {
+      ratings: first.n,
+      last: { promptId: first.prompt_id, ratedAt: first.rated_at, serviceTime: body.serviceTime ?? '' },
+    };
+  }
+
   /** Records kept marked training (a training terminal's, or the built-in DEV-0001's): never sent. */
   trainingRecords(): number {
     return this.stmt.trainingCount.get() as number;
@@ -295,6 +335,8 @@ export class RatingStore {
       mode: row.mode as PromptRecord['mode'],
       citizen: row.citizen_sealed ? (JSON.parse(this.sealer.open(row.citizen_sealed)) as Citizen) : null,
       clerk: row.clerk ? JSON.parse(row.clerk) : null,
+      // A prompt kept before the facts were: the defaults, as for a prompt given none.
+      facts: row.facts ? (JSON.parse(row.facts) as ServiceFacts) : resolveFacts(undefined, row.opened_at),
       status: row.status as PromptStatus,
       openedAt: row.opened_at,
       expiresAt: row.expires_at,

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cstDateTime } from '../../src/core/cst.js';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { Hall, type HallOptions, SCREENSHOT_DIR } from '../helpers/hall.js';
 
@@ -182,6 +183,24 @@ describe('the technicians’ PIN pad', { timeout: 60_000 }, () => {
     await h.screen('thanks');
     await h.page.waitForSelector('button.level.lit[data-level="5"]');
     expect(h.records().map((r) => r.body.level)).toEqual([4, 5]);
+  });
+
+  it('a rating given before its prompt’s serviceTime is kept, flagged clock_skew, and shown', async () => {
+    const h = await hall({ pin: PIN });
+    // The business system's clock 4 minutes ahead: inside the 5 the API takes.
+    const serviceTime = cstDateTime(Date.now() + 240_000);
+    await h.prompt({ serviceTime });
+    await h.page.click('button.level[data-level="5"]');
+    await h.screen('thanks');
+    // Committed and queued (or already forwarded) like any rating: never held.
+    expect(h.records().map((r) => r.body)).toEqual([
+      expect.objectContaining({ level: 5, flags: ['clock_skew'], serviceTime }),
+    ]);
+    await openPad(h.page);
+    for (const d of PIN) await h.tap(d);
+    await h.tap('确定');
+    await h.page.waitForSelector('#diagnostics >> text=/近 7 天 1 条评价早于办件时间/');
+    expect(await h.page.locator('#diagnostics').textContent()).toContain(`办件时间 ${serviceTime}`);
   });
 
   it('a prompt closes the pad, and a keyboard-wedge (hid) keypad rates', async () => {

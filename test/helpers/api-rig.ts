@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { type ApiServer, type ApiSettings, startApi } from '../../src/api/server.js';
 import type { ReasonsCatalogue } from '../../src/core/reasons.js';
+import type { Logger } from '../../src/engine/log.js';
 import { Terminal } from '../../src/engine/terminal.js';
 import { RatingStore } from '../../src/store/store.js';
 import { coreConfig } from './core-fixture.js';
@@ -30,6 +31,7 @@ export async function apiRig(
     dir?: string;
     /** A training terminal (terminal.training). */
     training?: boolean;
+    log?: Logger;
   } = {},
 ): Promise<ApiRig> {
   const dir = opts.dir ?? tempDir();
@@ -46,6 +48,7 @@ export async function apiRig(
         training: opts.training ?? false,
       }),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
   });
   terminal.start();
   const api = await startApi({

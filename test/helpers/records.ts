@@ -9,6 +9,13 @@ export function promptRecord(overrides: Partial<PromptRecord> = {}): PromptRecor
     mode: 'single',
     citizen: null,
     clerk: { id: '0107', name: '林晓' },
+    facts: {
+      serviceNumber: 1,
+      proStatus: '3',
+      acceptDate: null,
+      serviceTime: '1970-01-01 08:00:01',
+      taskHandleItem: null,
+    },
     status: 'open',
     openedAt: 1_000,
     expiresAt: 61_000,

@@ -3,6 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import { initial } from './001-initial.js';
 import { training } from './002-training.js';
+import { serviceFacts } from './003-service-facts.js';
 
 export interface Migration {
   version: number;
@@ -10,7 +11,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, training];
+export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 

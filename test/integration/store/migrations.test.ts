@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../../src/store/migrations/index.js';
 import { RatingStore } from '../../../src/store/store.js';
-import { ratingRecord } from '../../helpers/records.js';
+import { promptRecord, ratingRecord } from '../../helpers/records.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const NOW = 1_790_000_000_000;
@@ -133,6 +133,54 @@ describe('migrations', () => {
     expect(outbox.requeueRejected()).toBe(1);
     expect(outbox.claim(100, NOW, 60_000).map((i) => i.record.id)).toEqual(['real-pending', 'real-rejected']);
     store.close();
+  });
+
+  it('003 service facts: a prompt left open by version 2 reads with the defaults; new prompts keep theirs', () => {
+    const dir = tempDir();
+    const files = { path: join(dir, 'terminal.db'), keyFile: join(dir, 'terminal.key') };
+    const old = new Database(files.path);
+    old.pragma('journal_mode = WAL');
+    expect(migrate(old, 2)).toBe(2);
+    const openedAt = Date.UTC(2026, 10, 29, 1, 2, 3, 456);
+    old
+      .prepare(
+        `INSERT INTO prompts (id, transaction_id, mode, service, departments, status, opened_at, expires_at)
+         VALUES ('p-old', 't', 'single', '{"code":"S","name":"事项"}', '[{"code":"D","name":"部门"}]', 'open', ?, ?)`,
+      )
+      .run(openedAt, openedAt + 60_000);
+    old.close();
+
+    const store = RatingStore.open(files);
+    const [prompt] = store.recovery().unfinished;
+    expect(prompt?.facts).toEqual({
+      serviceNumber: 1,
+      proStatus: '3',
+      acceptDate: null,
+      serviceTime: '2026-11-29 09:02:03',
+      taskHandleItem: null,
+    });
+    const facts = {
+      serviceNumber: 2,
+      proStatus: '1' as const,
+      acceptDate: '2026-11-28 16:00:00',
+      serviceTime: '2026-11-29 09:00:00',
+      taskHandleItem: 'HI-1',
+    };
+    store.apply([{ op: 'prompt_open', prompt: promptRecord({ id: 'p-new', openedAt, facts }) }]);
+    expect(store.recovery().unfinished.find((p) => p.id === 'p-new')?.facts).toEqual(facts);
+    store.close();
+    // Kept as JSON text beside the row, nothing indexed on it.
+    const db = new Database(files.path, { readonly: true });
+    expect(db.prepare(`SELECT facts FROM prompts WHERE id = 'p-new'`).pluck().get()).toBe(
+      JSON.stringify(facts),
+    );
+    expect(
+      db
+        .prepare(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND sql LIKE '%facts%'`)
+        .pluck()
+        .get(),
+    ).toBe(0);
+    db.close();
   });
 
   it('are idempotent: running again changes nothing', () => {

@@ -1,5 +1,6 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { KeyFileError, loadOrCreateKey } from '../../../src/store/seal.js';
 import { RatingStore } from '../../../src/store/store.js';
@@ -124,6 +125,55 @@ describe('the rating store', () => {
     reopened.apply([{ op: 'clerk', clerk: null }]);
     expect(reopened.recovery().clerk).toBeNull();
     reopened.close();
+  });
+
+  it('counts the recent ratings flagged clock_skew for diagnostics, latest first', () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    store.apply([{ op: 'prompt_open', prompt: promptRecord() }]);
+    store.apply([
+      {
+        op: 'records_put',
+        records: [
+          ratingRecord({
+            id: 'r-old',
+            ratedAt: 1_000,
+            flags: ['clock_skew'],
+            serviceTime: '1970-01-01 08:00:02',
+          }),
+          ratingRecord({
+            id: 'r-a',
+            ratedAt: 5_000,
+            flags: ['fast', 'clock_skew'],
+            serviceTime: '1970-01-01 08:00:06',
+          }),
+          ratingRecord({
+            id: 'r-b',
+            ratedAt: 7_000,
+            flags: ['clock_skew'],
+            serviceTime: '1970-01-01 08:00:09',
+          }),
+          ratingRecord({ id: 'r-none', ratedAt: 8_000, flags: ['burst'] }),
+          // The word elsewhere than in the flags is no skew.
+          ratingRecord({ id: 'r-word', ratedAt: 9_000, comment: 'clock_skew', flags: [] }),
+        ],
+      },
+    ]);
+    store.close();
+    // A body that is not JSON does not stop the count.
+    const db = new Database(join(dir, 'data', 'terminal.db'));
+    db.prepare(
+      `INSERT INTO records (prompt_id, id, seq, state, body, rated_at) VALUES ('p-1', 'garbled', 99, 'pending', '{"clock_skew"', 9_500)`,
+    ).run();
+    db.close();
+    const again = openStore(dir);
+    expect(again.clockSkew(2_000)).toEqual({
+      ratings: 2,
+      last: { promptId: 'p-1', ratedAt: 7_000, serviceTime: '1970-01-01 08:00:09' },
+    });
+    expect(again.clockSkew(0).ratings).toBe(3);
+    expect(again.clockSkew(10_000)).toEqual({ ratings: 0, last: null });
+    again.close();
   });
 
   it('refuses a damaged key file rather than making a new key', () => {

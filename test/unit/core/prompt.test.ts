@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Keymap } from '../../../src/core/levels.js';
+import { resolveFacts } from '../../../src/core/service-facts.js';
 import { nextDeadline } from '../../../src/core/state.js';
 import { clerk, coreConfig, opsOf, putRecords, Rig, types } from '../../helpers/core-fixture.js';
 
@@ -644,6 +645,7 @@ describe('recovery at start-up', () => {
       mode: 'single' as const,
       citizen: null,
       clerk: null,
+      facts: resolveFacts(undefined, rig.now - 20_000),
       status,
       openedAt: rig.now - 20_000,
       expiresAt,

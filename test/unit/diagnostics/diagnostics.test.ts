@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import type { TerminalConfig } from '../../../src/config/terminal-config.js';
+import { cstDateTime } from '../../../src/core/cst.js';
 import { createDiagnostics, LOCKOUT_MS, MAX_WRONG_PINS } from '../../../src/engine/diagnostics.js';
 import type { Forwarding } from '../../../src/engine/forwarding.js';
 import { Terminal } from '../../../src/engine/terminal.js';
@@ -114,6 +115,24 @@ describe('diagnostics', () => {
     expect(r.diagnostics.open('2468')).toMatchObject({
       type: 'diagnostics',
       view: { training: { on: true, records: 1 }, config: { terminal: { training: true } } },
+    });
+  });
+
+  it('shows the recent ratings given before their serviceTime (clock_skew)', () => {
+    const r = rig('2468');
+    expect(r.diagnostics.open('2468')).toMatchObject({
+      view: { clockSkew: { days: 7, ratings: 0, last: null } },
+    });
+    r.terminal.signIn(clerk);
+    // The business system's clock an hour ahead (the API would refuse more than 5 minutes;
+    // the rules take any).
+    const serviceTime = cstDateTime(Date.now() + 3_600_000);
+    const opened = r.terminal.openPrompt(request({ facts: { serviceTime } }));
+    r.terminal.intent({ type: 'rate', level: 5 });
+    expect(r.diagnostics.open('2468')).toMatchObject({
+      view: {
+        clockSkew: { days: 7, ratings: 1, last: { promptId: opened.promptId, serviceTime } },
+      },
     });
   });
 
