@@ -4,7 +4,6 @@
 
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { ReferencePlatform } from '../../config/terminal-config.js';
-import { cstDateTime } from '../../core/cst.js';
 import type { RatingRecord } from '../../core/model.js';
 import type {
   PlatformAdapter,
@@ -14,6 +13,7 @@ import type {
   UploadResponse,
 } from '../adapter.js';
 import { outcomeOfStatus } from '../http-outcome.js';
+import { serviceFactsOf } from './service-facts.js';
 
 export const MAX_BATCH = 100;
 const NONCE_LENGTH = 24;
@@ -55,7 +55,8 @@ export function referenceRecord(r: RatingRecord): ReferenceRecord {
     satisfaction: r.level,
     evalDetail: r.reasons.join(','),
     writingEvaluation: r.comment,
-    assessTime: cstDateTime(r.ratedAt),
+    // Never before the service it rates (a business system's clock ahead of ours: clock_skew).
+    assessTime: serviceFactsOf(r).assessTime,
     areaCode: r.areaCode,
     taskCode: r.service.code,
     taskName: r.service.name,

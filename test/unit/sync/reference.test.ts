@@ -136,6 +136,14 @@ describe('the RECORD mapping', () => {
     ]);
   });
 
+  it('never sends an assessTime before the serviceTime it rates (clock_skew)', () => {
+    const ratedAt = Date.UTC(2026, 0, 1, 16, 30, 5); // 2026-01-02 00:30:05 in China
+    const ahead = referenceRecord(ratingRecord({ ratedAt, serviceTime: '2026-01-02 00:31:00' }));
+    expect(ahead.assessTime).toBe('2026-01-02 00:31:00');
+    const behind = referenceRecord(ratingRecord({ ratedAt, serviceTime: '2026-01-02 00:29:00' }));
+    expect(behind.assessTime).toBe('2026-01-02 00:30:05');
+  });
+
   it('sends "" for no reasons, no comment, no flags, and no clerk at a kiosk; pf from the record', () => {
     const out = referenceRecord(ratingRecord({ clerk: null, channel: 5 }));
     expect(out).toMatchObject({
