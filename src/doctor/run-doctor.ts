@@ -15,7 +15,7 @@ import { checkLogFolder } from './log-folder.js';
 import { checkPlatform } from './platform-check.js';
 import { type Finding, fail, formatFinding, ok, warn } from './report.js';
 import { askRunningTerminal, type Running } from './running-terminal.js';
-import { checkStore } from './store-check.js';
+import { checkKeyFile, checkStore } from './store-check.js';
 
 export const DOCTOR_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -43,7 +43,9 @@ export async function runDoctor(options: DoctorOptions, io: DoctorIo): Promise<n
   const { config } = loaded;
 
   const running = await askRunningTerminal(config.api, config.terminal.id);
-  emit(running.kind === 'this' ? storeFromRunning(config, running) : checkStore(config.store));
+  const store = running.kind === 'this' ? storeFromRunning(config, running) : checkStore(config.store);
+  // The store may take writes while a damaged key file waits to be restored.
+  emit(store.status === 'FAIL' ? store : (checkKeyFile(config.store) ?? store));
 
   // --keys needs the port after the other checks: the keypad check leaves it open then.
   const keypad = await checkKeypad(config.keypad, running, options.keys);

@@ -4,6 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { describeConfig, type TerminalConfig } from '../config/terminal-config.js';
 import type { DiagnosticsAnswer, DiagnosticsView } from '../core/diagnostics-view.js';
+import { damagedKeyFiles } from '../store/seal.js';
 import type { Clock } from './clock.js';
 import type { Forwarding } from './forwarding.js';
 import type { KeypadHandle } from './keypad-wiring.js';
@@ -33,6 +34,13 @@ function samePin(given: string, expected: string): boolean {
   const a = Buffer.from(given.padEnd(32, '\0').slice(0, 32));
   const b = Buffer.from(expected.padEnd(32, '\0').slice(0, 32));
   return timingSafeEqual(a, b) && given.length === expected.length;
+}
+
+/** Read from the folder, so it is shown from any process and after any restart. */
+function keyFault(keyFile: string): string | null {
+  const moved = damagedKeyFiles(keyFile);
+  if (moved.length === 0) return null;
+  return `the key file was damaged and moved to ${moved.join(', ')}; records sealed under it go to the platform without personal data; restore it from backup (run doctor)`;
 }
 
 export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
@@ -85,7 +93,12 @@ export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
           ? { model: keypad.hello.model, firmware: keypad.hello.firmware, serialNo: keypad.hello.serialNo }
           : null,
       },
-      store: { state: health.store, message: health.storeMessage, path: deps.config.store.path },
+      store: {
+        state: health.store,
+        message: health.storeMessage,
+        path: deps.config.store.path,
+        keyFault: keyFault(deps.config.store.keyFile),
+      },
       platform: {
         state: platform.state,
         pending: platform.pending,

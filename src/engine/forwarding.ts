@@ -22,7 +22,7 @@ export interface ForwardingOptions {
   transport?: Transport;
   random?: () => number;
   leaseMs?: number;
-  /** Opens the forwarder's own connection; default RatingStore.open on config.store. */
+  /** Opens the forwarder's own connection; default RatingStore.attach on config.store. */
   openStore?: () => RatingStore;
 }
 
@@ -50,8 +50,11 @@ export function startForwarding(
   options: ForwardingOptions = {},
 ): Forwarding {
   const clock = options.clock ?? systemClock;
+  // The Terminal owns the database file (checks, repairs, moves it aside); the forwarder
+  // only attaches to it, and retries until the owner has opened it.
   const openStore =
-    options.openStore ?? (() => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile }));
+    options.openStore ??
+    (() => RatingStore.attach({ path: config.store.path, keyFile: config.store.keyFile }));
   let platform = config.platform;
   let store: RatingStore | null = null;
   let outbox: Outbox | null = null;

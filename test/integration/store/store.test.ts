@@ -1,7 +1,6 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KeyFileError, loadOrCreateKey } from '../../../src/store/seal.js';
 import { RatingStore } from '../../../src/store/store.js';
 import { citizen, promptRecord, ratingRecord } from '../../helpers/records.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -124,13 +123,5 @@ describe('the rating store', () => {
     reopened.apply([{ op: 'clerk', clerk: null }]);
     expect(reopened.recovery().clerk).toBeNull();
     reopened.close();
-  });
-
-  it('refuses a damaged key file rather than making a new key', () => {
-    const dir = tempDir();
-    const key = join(dir, 'terminal.key');
-    writeFileSync(key, 'short');
-    expect(() => loadOrCreateKey(key)).toThrow(KeyFileError);
-    expect(() => loadOrCreateKey(key)).toThrow(/damaged/);
   });
 });
