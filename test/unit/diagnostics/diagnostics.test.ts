@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import type { TerminalConfig } from '../../../src/config/terminal-config.js';
@@ -74,7 +75,7 @@ function rig(pin: string | null) {
     clock,
     log: { log() {} },
   });
-  return { diagnostics, clock, requeued: () => requeued };
+  return { diagnostics, clock, config, requeued: () => requeued };
 }
 
 describe('diagnostics', () => {
@@ -117,5 +118,25 @@ describe('diagnostics', () => {
     const answer = r.diagnostics.retryRejected('2468');
     expect(answer).toMatchObject({ type: 'diagnostics', view: { notice: '已重新排队 1 条记录' } });
     expect(r.requeued()).toBe(1);
+  });
+
+  it('names a key file moved aside as damaged, from any process, until it is dealt with', () => {
+    const r = rig('2468');
+    const view = () => {
+      const answer = r.diagnostics.open('2468');
+      if (answer.type !== 'diagnostics') throw new Error('refused');
+      return answer.view;
+    };
+    expect(view().store.keyFault).toBeNull();
+    // The terminal's own key, torn: its owner moves it aside on open.
+    mkdirSync(dirname(r.config.store.keyFile), { recursive: true });
+    writeFileSync(r.config.store.keyFile, '');
+    const store = RatingStore.open(r.config.store);
+    const moved = store.keyFault?.movedAside as string;
+    store.close();
+    expect(view().store.keyFault).toContain(moved);
+    expect(view().store.keyFault).toContain('without personal data');
+    rmSync(moved);
+    expect(view().store.keyFault).toBeNull();
   });
 });
