@@ -97,12 +97,17 @@ async function runAndCut(spec: Spec, delayMs: number, trigger: (l: string) => bo
   const run = spawnChild(spec);
   await run.line(trigger, 'the moment to cut');
   await new Promise((r) => setTimeout(r, delayMs));
+  // Reported is what the terminal said before the power went: the whole lines read so
+  // far. A commit still in flight when the filesystem is shut down may be answered
+  // after the shutdown began; with real power gone there would be no one to answer.
+  const out = run.out();
+  const reportedBeforeCut = out.slice(0, out.lastIndexOf('\n') + 1);
   disk?.cut();
   run.child.kill('SIGKILL');
   const { signal } = await run.exited;
   if (signal !== 'SIGKILL') throw new Error(`the child ended by itself before the cut: ${run.err()}`);
   disk?.remount();
-  return run.out();
+  return reportedBeforeCut;
 }
 
 async function drain(spec: Spec): Promise<void> {
@@ -137,7 +142,14 @@ function problems(folders: string[], reported: Map<string, Reported>, configs: S
         if (rep.folder !== folder) continue;
         const recs = byTx.get(tid) ?? [];
         if (recs.length !== 1) {
-          found.push(`${tid}: reported rated, ${recs.length} records in the store`);
+          const prompt = db.prepare('SELECT status FROM prompts WHERE transaction_id = ?').pluck().get(tid);
+          const run = tid.split('-')[0];
+          const sameRun = [...reported].filter(([t, r]) => t.startsWith(`${run}-`) && r.folder === folder);
+          const later = sameRun.filter(([t]) => Number(t.split('-')[1]) > Number(tid.split('-')[1]));
+          const laterKept = later.filter(([t]) => byTx.has(t)).length;
+          found.push(
+            `${tid}: reported rated, ${recs.length} records in the store (prompt: ${prompt ?? 'none'}; later in its run: ${later.length} reported, ${laterKept} kept)`,
+          );
           continue;
         }
         const rec = recs[0] as (typeof rows)[number];
