@@ -3,6 +3,9 @@
 // the filesystem stops at once and every write not yet made durable by fsync is lost,
 // as when the power goes; the page cache that a plain SIGKILL leaves intact does not
 // reach the disk. Re-mounting replays the journal as a reboot would.
+// Mounted with noauto_da_alloc: ext4's heuristic that flushes a file truncated or
+// replaced in place on close would otherwise hide a missing fsync (other filesystems
+// have no such heuristic).
 // Needs root, loop devices, mkfs.ext4 and xfs_io (Debian's xfsprogs); CI has them.
 // Anywhere else the test fails saying which is missing, never skips.
 import { execFileSync } from 'node:child_process';
@@ -38,6 +41,8 @@ function run(cmd: string, args: string[]): string {
     throw new Error(`${cmd} ${args.join(' ')} failed: ${(e.stderr ?? '').trim() || e.message}`);
   }
 }
+
+const MOUNT_OPTIONS = 'noauto_da_alloc';
 
 export function makeLoopDisk(sizeMiB: number): LoopDisk {
   if (process.getuid?.() !== 0) {
@@ -84,7 +89,7 @@ export function makeLoopDisk(sizeMiB: number): LoopDisk {
       throw new Error(`no free loop device for the power-cut test (${(err as Error).message})`);
     }
     run('mkfs.ext4', ['-q', '-F', device]);
-    run('mount', [device, dir]);
+    run('mount', ['-o', MOUNT_OPTIONS, device, dir]);
     mounted = true;
   } catch (err) {
     destroy();
@@ -98,7 +103,7 @@ export function makeLoopDisk(sizeMiB: number): LoopDisk {
     remount() {
       run('umount', [dir]);
       mounted = false;
-      run('mount', [device as string, dir]);
+      run('mount', ['-o', MOUNT_OPTIONS, device as string, dir]);
       mounted = true;
     },
     destroy,

