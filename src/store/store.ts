@@ -80,14 +80,21 @@ interface PromptRow {
 
 export class RatingStore {
   readonly movedAside: string | null;
-  keyFault: KeyFault | null = null;
+  /** Set when this owner found the key file damaged and moved it aside. */
+  readonly keyFault: KeyFault | null;
   readonly path: string;
   private readonly db: Database.Database;
   private readonly sealer: Sealer;
   private readonly stmt;
   private outboxOps: Outbox | null = null;
 
-  private constructor(path: string, db: Database.Database, movedAside: string | null, sealer: Sealer) {
+  private constructor(
+    path: string,
+    db: Database.Database,
+    movedAside: string | null,
+    sealer: Sealer,
+    movedKey: string | null,
+  ) {
     this.path = path;
     this.db = db;
     this.movedAside = movedAside;
@@ -133,6 +140,10 @@ export class RatingStore {
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM records').pluck(),
       sealedRecords: db.prepare('SELECT COUNT(*) FROM records WHERE personal_sealed IS NOT NULL').pluck(),
     };
+    // A new key has just been made: everything sealed so far is under the old one.
+    this.keyFault = movedKey
+      ? { movedAside: movedKey, unreadableRecords: this.stmt.sealedRecords.get() as number }
+      : null;
   }
 
   /**
@@ -142,15 +153,8 @@ export class RatingStore {
   static open(options: StoreOptions): RatingStore {
     const key = loadOrCreateKey(options.keyFile);
     const { db, movedAside } = openDatabase(options.path);
-    const store = new RatingStore(options.path, db, movedAside, createSealer(key.key));
+    const store = new RatingStore(options.path, db, movedAside, createSealer(key.key), key.movedAside);
     store.seq = store.stmt.maxSeq.get() as number;
-    if (key.movedAside) {
-      // A new key has just been made: everything sealed so far is under the old one.
-      store.keyFault = {
-        movedAside: key.movedAside,
-        unreadableRecords: store.stmt.sealedRecords.get() as number,
-      };
-    }
     return store;
   }
 
@@ -161,7 +165,7 @@ export class RatingStore {
   static attach(options: StoreOptions): RatingStore {
     const sealer = createSealer(readExistingKey(options.keyFile));
     const db = attachDatabase(options.path);
-    const store = new RatingStore(options.path, db, null, sealer);
+    const store = new RatingStore(options.path, db, null, sealer, null);
     store.seq = store.stmt.maxSeq.get() as number;
     return store;
   }
