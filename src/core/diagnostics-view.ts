@@ -14,7 +14,13 @@ export interface DiagnosticsView {
     portOpen: boolean;
     hello: { model: string; firmware: string; serialNo: string } | null;
   };
-  store: { state: 'ok' | 'unavailable'; message: string | null; path: string };
+  store: {
+    state: 'ok' | 'unavailable';
+    message: string | null;
+    path: string;
+    /** A key file moved aside as damaged, waiting for a technician to restore it; else null. */
+    keyFault: string | null;
+  };
   platform: {
     state: string;
     pending: number;

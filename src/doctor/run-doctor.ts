@@ -16,7 +16,7 @@ import { checkLogFolder } from './log-folder.js';
 import { checkPlatform } from './platform-check.js';
 import { type Finding, fail, formatFinding, ok, warn } from './report.js';
 import { askRunningTerminal, type Running } from './running-terminal.js';
-import { checkStore } from './store-check.js';
+import { checkKeyFile, checkStore } from './store-check.js';
 import { checkTraining } from './training-check.js';
 
 export const DOCTOR_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -47,7 +47,9 @@ export async function runDoctor(options: DoctorOptions, io: DoctorIo): Promise<n
   const running = await askRunningTerminal(config.api, config.terminal.id);
   const training = checkTraining(config, running);
   if (training !== null) emit(training);
-  emit(running.kind === 'this' ? storeFromRunning(config, running) : checkStore(config.store));
+  const store = running.kind === 'this' ? storeFromRunning(config, running) : checkStore(config.store);
+  // The store may take writes while a damaged key file waits to be restored.
+  emit(store.status === 'FAIL' ? store : (checkKeyFile(config.store) ?? store));
 
   // --keys needs the port after the other checks: the keypad check leaves it open then.
   const keypad = await checkKeypad(config.keypad, running, options.keys);

@@ -7,9 +7,9 @@ import { accessSync, constants, existsSync, mkdirSync, statfsSync, statSync, unl
 import { dirname } from 'node:path';
 import type { StoreSection } from '../config/terminal-config.js';
 import { describeIoError, StoreUnavailableError } from '../store/open.js';
-import { KeyFileError } from '../store/seal.js';
+import { damagedKeyFiles, KeyFileError } from '../store/seal.js';
 import { RatingStore } from '../store/store.js';
-import { type Finding, failFromMessage, ok, warn } from './report.js';
+import { type Finding, fail, failFromMessage, ok, warn } from './report.js';
 
 const FALLBACK = 'check the disk and the folder, then run doctor again';
 
@@ -35,6 +35,22 @@ export function checkStore(store: StoreSection): Finding {
     );
   }
   return ok('store', `${store.path} opens and takes writes`);
+}
+
+/**
+ * A key file moved aside as damaged (by this doctor's open or by the terminal): the
+ * terminal rates on with a new key, but what was sealed under the old one is lost
+ * until a technician restores it. A FAIL while the moved file is there.
+ */
+export function checkKeyFile(store: StoreSection): Finding | null {
+  const moved = damagedKeyFiles(store.keyFile);
+  if (moved.length === 0) return null;
+  const names = moved.join(', ');
+  return fail(
+    'store',
+    `the key file ${store.keyFile} was damaged and moved to ${names}; a new key seals new data, and records sealed under the old one go to the platform without the citizen's name, id number and phone`,
+    `restore ${store.keyFile} from backup with the terminal stopped, then delete ${names} (see docs/key-file.md); without a backup, delete ${names} to accept the loss`,
+  );
 }
 
 /**

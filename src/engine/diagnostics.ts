@@ -3,6 +3,7 @@
 // guesses lock the screen for a while so it cannot be guessed at the counter.
 import { describeConfig, type TerminalConfig } from '../config/terminal-config.js';
 import type { DiagnosticsAnswer, DiagnosticsView } from '../core/diagnostics-view.js';
+import { damagedKeyFiles } from '../store/seal.js';
 import type { Clock } from './clock.js';
 import type { Forwarding } from './forwarding.js';
 import type { KeypadHandle } from './keypad-wiring.js';
@@ -36,6 +37,13 @@ export interface Diagnostics {
 // length, and timingSafeEqual threw.
 function samePin(given: string, expected: string): boolean {
   return sameSecret(given, expected);
+}
+
+/** Read from the folder, so it is shown from any process and after any restart. */
+function keyFault(keyFile: string): string | null {
+  const moved = damagedKeyFiles(keyFile);
+  if (moved.length === 0) return null;
+  return `the key file was damaged and moved to ${moved.join(', ')}; records sealed under it go to the platform without personal data; restore it from backup (run doctor)`;
 }
 
 export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
@@ -90,7 +98,12 @@ export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
           ? { model: keypad.hello.model, firmware: keypad.hello.firmware, serialNo: keypad.hello.serialNo }
           : null,
       },
-      store: { state: health.store, message: health.storeMessage, path: deps.config.store.path },
+      store: {
+        state: health.store,
+        message: health.storeMessage,
+        path: deps.config.store.path,
+        keyFault: keyFault(deps.config.store.keyFile),
+      },
       platform: {
         state: platform.state,
         pending: platform.pending,

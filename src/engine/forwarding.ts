@@ -24,7 +24,7 @@ export interface ForwardingOptions {
   transport?: Transport;
   random?: () => number;
   leaseMs?: number;
-  /** Opens the forwarder's own connection; default RatingStore.open on config.store. */
+  /** Opens the forwarder's own connection; default RatingStore.attach on config.store. */
   openStore?: () => RatingStore;
 }
 
@@ -52,8 +52,16 @@ export function startForwarding(
   options: ForwardingOptions = {},
 ): Forwarding {
   const clock = options.clock ?? systemClock;
+  // The Terminal owns the database file (checks, repairs, moves it aside); the forwarder
+  // only attaches to it, and retries until the owner has opened it.
   const openStore =
-    options.openStore ?? (() => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile }));
+    options.openStore ??
+    (() =>
+      RatingStore.attach({
+        path: config.store.path,
+        keyFile: config.store.keyFile,
+        training: config.training ?? false,
+      }));
   const training = config.training ?? false;
   // On a training terminal no forwarder ever starts: its state stays "unconfigured".
   const usable = (p: PlatformSection | null) => (training ? null : p);

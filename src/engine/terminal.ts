@@ -404,6 +404,12 @@ export class Terminal {
           message: `the database was damaged; it was moved to ${this.store.movedAside} and a fresh one started`,
         });
       }
+      const key = this.store.keyFault;
+      if (key) {
+        this.log.log('error', 'key_moved_aside', {
+          message: `the key file was damaged; it was moved to ${key.movedAside} and a new key made. ${key.unreadableRecords} records sealed under it go to the platform without personal data. Restore it from backup (doctor says how)`,
+        });
+      }
       return null;
     } catch (err) {
       this.store = null;

@@ -202,6 +202,7 @@ export class DiagnosticsOverlay {
             : '—',
         ],
         ['存储', `${v.store.state}${v.store.message ? ` · ${v.store.message}` : ''} · ${v.store.path}`],
+        ['密钥文件', v.store.keyFault ?? '正常'],
         ['平台', `${v.platform.state} · 待发送 ${v.platform.pending} · 被拒 ${v.platform.rejected}`],
         ['最近送达', time(v.platform.lastDeliveryAt)],
         ['最近错误', v.platform.lastError ?? '—'],

@@ -1,11 +1,15 @@
 // Opening the database: pragmas that make a commit survive a power cut, an integrity
 // check, migrations, and — for a damaged file — moving it aside (never deleting it)
 // and starting afresh, so the hall can keep rating while the old file is examined.
+//
+// One owner per database file: openDatabase checks, repairs, migrates and moves aside;
+// every other connection (the forwarder's) uses attachDatabase, which does none of it.
 
-import { accessSync, constants, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { accessSync, constants, existsSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate } from './migrations/index.js';
+import { damagedName, ensureFolder, syncFolder } from './durable.js';
+import { LATEST_VERSION, migrate } from './migrations/index.js';
 
 export class StoreUnavailableError extends Error {}
 
@@ -23,7 +27,7 @@ const BACKSTOP_CHECKPOINT_PAGES = 4000;
 
 export function openDatabase(path: string): OpenedDatabase {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    ensureFolder(dirname(path));
   } catch (err) {
     throw new StoreUnavailableError(
       `cannot create the folder for the database ${path}: ${describeIoError(err)}`,
@@ -46,27 +50,76 @@ export function openDatabase(path: string): OpenedDatabase {
   }
 }
 
+/**
+ * A further connection to a database its owner has opened (and so checked and
+ * migrated). It never creates, checks, migrates or moves the file: when the file is
+ * not there or not at this program's schema yet, it throws and the caller tries later.
+ */
+export function attachDatabase(path: string): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { fileMustExist: true });
+  } catch (err) {
+    throw new StoreUnavailableError(`cannot attach to the database ${path}: ${describeIoError(err)}`);
+  }
+  try {
+    configure(db, path);
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== LATEST_VERSION) {
+      throw new StoreUnavailableError(
+        `the database ${path} is at schema ${version}, not ${LATEST_VERSION}: its owner has not opened it yet`,
+      );
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof StoreUnavailableError) throw err;
+    throw new StoreUnavailableError(`cannot attach to the database ${path}: ${describeIoError(err)}`);
+  }
+}
+
+/** The settings every connection has, owner or not. */
+function configure(db: Database.Database, path: string): void {
+  // Wait for the other connection's write rather than fail at once.
+  db.pragma('busy_timeout = 5000');
+  // WAL + FULL: each commit is fsynced to the log before it returns.
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode !== 'wal')
+    throw new StoreUnavailableError(`the database ${path} cannot use WAL journaling (${mode})`);
+  db.pragma('synchronous = FULL');
+  // Erased personal data is overwritten with zeros, not left in free space.
+  db.pragma('secure_delete = ON');
+  // Checkpoints run when the terminal is idle (RatingStore.checkpointIfDue), not inside a
+  // citizen's commit; this is only the backstop for a terminal that is never idle.
+  db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+  db.pragma('foreign_keys = ON');
+}
+
 function openChecked(path: string): Database.Database {
+  const fresh = !existsSync(path);
   const db = new Database(path);
   try {
-    // WAL + FULL: each commit is fsynced to the log before it returns.
-    const mode = db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal')
-      throw new StoreUnavailableError(`the database ${path} cannot use WAL journaling (${mode})`);
-    db.pragma('synchronous = FULL');
-    // Checkpoints run when the terminal is idle (RatingStore.checkpointIfDue), not inside a
-    // citizen's commit; this is only the backstop for a terminal that is never idle.
-    db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    configure(db, path);
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new DamagedDatabase(String(check));
     migrate(db);
+    if (fresh) {
+      // A new database lives in its WAL until a checkpoint: copy it into the file
+      // (fsynced) and sync the folder, so a cut now leaves the whole database.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      syncFolder(dirname(path));
+    }
     return db;
   } catch (err) {
     db.close();
     throw err;
   }
+}
+
+/** Empties the WAL into the database; false when a reader elsewhere kept it from finishing. */
+export function truncateWal(db: Database.Database): boolean {
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+  return result?.busy === 0;
 }
 
 /** SQLite says only "cannot open"; the folder's own error says why (read-only, permission). */
@@ -80,15 +133,12 @@ function whyNotWritable(path: string): unknown {
   }
 }
 
-function stamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-}
-
 function moveAside(path: string): string {
-  const aside = `${path}.damaged-${stamp()}`;
+  const aside = damagedName(path);
   for (const suffix of ['', '-wal', '-shm']) {
     if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
   }
+  syncFolder(dirname(path));
   return aside;
 }
 

@@ -13,6 +13,7 @@
 
 import type Database from 'better-sqlite3';
 import type { Citizen, RatingRecord } from '../core/model.js';
+import { truncateWal } from './open.js';
 import type { Sealer } from './seal.js';
 
 /** A final record as the forwarder sends it, personal data unsealed when it carries any. */
@@ -59,9 +60,6 @@ export interface OutboxStore {
   nextLeaseExpiry(now: number): number | null;
 }
 
-/** Code given to a record whose sealed personal data cannot be read (a replaced key file). */
-export const UNREADABLE_PERSONAL_DATA = 'local_unreadable_personal_data';
-
 const DAY_MS = 86_400_000;
 
 interface ClaimRow {
@@ -78,6 +76,8 @@ type RecordBody = Omit<RatingRecord, 'citizen' | 'final'>;
 export class Outbox implements OutboxStore {
   private readonly stmt;
   private readonly claimTx;
+  /** Personal data was erased: the WAL still holds it until a truncating checkpoint. */
+  private eraseUnflushed = false;
 
   constructor(
     private readonly db: Database.Database,
@@ -93,8 +93,12 @@ export class Outbox implements OutboxStore {
       lease: db.prepare(
         `UPDATE records SET lease_until = ? WHERE prompt_id = ? AND id = ? AND state = 'pending'`,
       ),
+      // The platform holds the rating now: the citizen's sealed data has no more use here.
+      erase: db.prepare(
+        `UPDATE records SET personal_sealed = NULL
+         WHERE prompt_id = ? AND id = ? AND state = 'pending' AND personal_sealed IS NOT NULL`,
+      ),
       delivered: db.prepare(
-        // The platform holds the rating now: the citizen's sealed data has no more use here.
         `UPDATE records SET state = 'delivered', delivered_at = ?, personal_sealed = NULL,
            lease_until = NULL, last_error = NULL
          WHERE prompt_id = ? AND id = ? AND state = 'pending'`,
@@ -143,15 +147,6 @@ export class Outbox implements OutboxStore {
       const items: OutboxItem[] = [];
       for (const row of this.stmt.candidates.all(now, limit) as ClaimRow[]) {
         const citizen = this.unseal(row);
-        if (citizen === undefined) {
-          this.stmt.rejected.run(
-            UNREADABLE_PERSONAL_DATA,
-            'the sealed personal data cannot be read with this key file; restore the key, then re-queue',
-            row.prompt_id,
-            row.id,
-          );
-          continue;
-        }
         this.stmt.lease.run(now + leaseMs, row.prompt_id, row.id);
         const body = JSON.parse(row.body) as RecordBody;
         items.push({ seq: row.seq, attempts: row.attempts, record: { ...body, citizen, final: true } });
@@ -171,7 +166,14 @@ export class Outbox implements OutboxStore {
 
   /** Only on `accepted` or `duplicate`: a delivered record is never sent again. */
   markDelivered(keys: readonly RecordKey[], now: number): void {
-    this.each(keys, (k) => this.stmt.delivered.run(now, k.promptId, k.id));
+    this.each(keys, (k) => {
+      if (this.stmt.erase.run(k.promptId, k.id).changes > 0) this.eraseUnflushed = true;
+      this.stmt.delivered.run(now, k.promptId, k.id);
+    });
+    // secure_delete overwrote the data in the database's pages; older copies of those
+    // pages stay in the WAL until it is emptied. A reader elsewhere may delay that to
+    // the next batch.
+    if (this.eraseUnflushed && truncateWal(this.db)) this.eraseUnflushed = false;
   }
 
   /** Set aside with the platform's reason; kept, and not sent again until re-queued. */
@@ -243,13 +245,17 @@ export class Outbox implements OutboxStore {
     })();
   }
 
-  /** null: carries no personal data; undefined: carries some that cannot be read. */
-  private unseal(row: ClaimRow): Citizen | null | undefined {
+  /**
+   * The citizen, or null: none was given, or it was sealed under a key file that was
+   * damaged and replaced. Such a record keeps its rating and goes without the
+   * personal fields (the owner logged the key fault; doctor and diagnostics show it).
+   */
+  private unseal(row: ClaimRow): Citizen | null {
     if (!row.personal_sealed) return null;
     try {
       return JSON.parse(this.sealer.open(row.personal_sealed)) as Citizen;
     } catch {
-      return undefined;
+      return null;
     }
   }
 }

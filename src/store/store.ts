@@ -12,9 +12,9 @@ import type {
   ServiceFacts,
 } from '../core/model.js';
 import { resolveFacts } from '../core/service-facts.js';
-import { openDatabase } from './open.js';
+import { attachDatabase, openDatabase, truncateWal } from './open.js';
 import { Outbox } from './outbox.js';
-import { createSealer, loadOrCreateKey, type Sealer } from './seal.js';
+import { createSealer, loadOrCreateKey, readExistingKey, type Sealer } from './seal.js';
 
 export interface StoreOptions {
   path: string;
@@ -39,6 +39,21 @@ export interface RecoveryFacts {
   inviteSeq: number;
   drafts: RatingRecord[];
   unfinished: PromptRecord[];
+}
+
+/** The settings a power cut and an erase depend on, as the connection reports them. */
+export interface DurabilitySettings {
+  journalMode: string;
+  synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  secureDelete: boolean;
+}
+
+/** What the owner found wrong with the key file, and did about it. */
+export interface KeyFault {
+  /** Where the damaged key file was moved. */
+  movedAside: string;
+  /** Records still holding personal data sealed under it: they go out without it. */
+  unreadableRecords: number;
 }
 
 /** Records meant for a platform, by state; training records are not among them. */
@@ -84,6 +99,8 @@ interface PromptRow {
 
 export class RatingStore {
   readonly movedAside: string | null;
+  /** Set when this owner found the key file damaged and moved it aside. */
+  readonly keyFault: KeyFault | null;
   readonly path: string;
   private readonly db: Database.Database;
   private readonly sealer: Sealer;
@@ -97,6 +114,7 @@ export class RatingStore {
     movedAside: string | null,
     sealer: Sealer,
     training: boolean,
+    movedKey: string | null,
   ) {
     this.path = path;
     this.db = db;
@@ -111,8 +129,9 @@ export class RatingStore {
       ),
       promptStatus: db.prepare('UPDATE prompts SET status = ? WHERE id = ?'),
       // Once the prompt has left the screen its real-name data is of no more use.
-      promptEnd: db.prepare(
-        'UPDATE prompts SET status = ?, ended_at = ?, citizen_sealed = NULL WHERE id = ?',
+      promptEnd: db.prepare('UPDATE prompts SET status = ?, ended_at = ? WHERE id = ?'),
+      promptErase: db.prepare(
+        'UPDATE prompts SET citizen_sealed = NULL WHERE id = ? AND citizen_sealed IS NOT NULL',
       ),
       // Only a draft may change: a final record may already be on its way to the platform.
       // `training` is set once, at insert: a draft a training terminal began stays training.
@@ -154,13 +173,41 @@ export class RatingStore {
          ORDER BY rated_at DESC LIMIT 1`,
       ),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM records').pluck(),
+      sealedRecords: db.prepare('SELECT COUNT(*) FROM records WHERE personal_sealed IS NOT NULL').pluck(),
     };
+    // A new key has just been made: everything sealed so far is under the old one.
+    this.keyFault = movedKey
+      ? { movedAside: movedKey, unreadableRecords: this.stmt.sealedRecords.get() as number }
+      : null;
   }
 
+  /**
+   * Opens the store as its owner: makes the key and the database when missing, checks
+   * them, moves a damaged one aside, migrates. One owner per database file.
+   */
   static open(options: StoreOptions): RatingStore {
-    const sealer = createSealer(loadOrCreateKey(options.keyFile));
+    const key = loadOrCreateKey(options.keyFile);
     const { db, movedAside } = openDatabase(options.path);
-    const store = new RatingStore(options.path, db, movedAside, sealer, options.training ?? false);
+    const store = new RatingStore(
+      options.path,
+      db,
+      movedAside,
+      createSealer(key.key),
+      options.training ?? false,
+      key.movedAside,
+    );
+    store.seq = store.stmt.maxSeq.get() as number;
+    return store;
+  }
+
+  /**
+   * A further connection to a store its owner has opened (the forwarder's): never
+   * creates, checks, migrates or moves a file. Throws until the owner has opened it.
+   */
+  static attach(options: StoreOptions): RatingStore {
+    const sealer = createSealer(readExistingKey(options.keyFile));
+    const db = attachDatabase(options.path);
+    const store = new RatingStore(options.path, db, null, sealer, options.training ?? false, null);
     store.seq = store.stmt.maxSeq.get() as number;
     return store;
   }
@@ -172,6 +219,8 @@ export class RatingStore {
   /** The last seq given; read once at open (a scan there saves an index on every commit). */
   private seq = 0;
   private commitsSinceCheckpoint = 0;
+  /** Personal data was erased: the WAL still holds it until a truncating checkpoint. */
+  private erasedSinceCheckpoint = false;
 
   /** Applies one step's ops in one transaction: all of them are on disk, or none. */
   apply(ops: readonly StoreOp[]): void {
@@ -203,6 +252,8 @@ export class RatingStore {
         return;
       case 'prompt_end':
         this.stmt.promptEnd.run(op.status, op.at, op.id);
+        // Once the prompt has left the screen its real-name data is of no more use.
+        if (this.stmt.promptErase.run(op.id).changes > 0) this.erasedSinceCheckpoint = true;
         return;
       case 'records_put':
         for (const r of op.records) {
@@ -298,10 +349,26 @@ export class RatingStore {
    * when the terminal is idle, so no citizen's press waits for a checkpoint.
    */
   checkpointIfDue(): boolean {
+    if (this.erasedSinceCheckpoint) {
+      // Erased data is overwritten in the database (secure_delete), but older copies of
+      // its pages stay in the WAL until it is emptied.
+      if (truncateWal(this.db)) this.erasedSinceCheckpoint = false;
+      this.commitsSinceCheckpoint = 0;
+      return true;
+    }
     if (this.commitsSinceCheckpoint < CHECKPOINT_EVERY_COMMITS) return false;
     this.db.pragma('wal_checkpoint(PASSIVE)');
     this.commitsSinceCheckpoint = 0;
     return true;
+  }
+
+  durability(): DurabilitySettings {
+    const sync = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: sync[this.db.pragma('synchronous', { simple: true }) as number] ?? 'OFF',
+      secureDelete: this.db.pragma('secure_delete', { simple: true }) === 1,
+    };
   }
 
   /** A real write, to learn whether the disk takes data again after a fault. */
@@ -319,11 +386,18 @@ export class RatingStore {
 
   private toRecord(row: RecordRow, withCitizen: boolean): RatingRecord {
     const body = JSON.parse(row.body) as RecordBody;
-    const citizen =
-      withCitizen && row.personal_sealed
-        ? (JSON.parse(this.sealer.open(row.personal_sealed)) as Citizen)
-        : null;
+    const citizen = withCitizen ? this.unseal(row.personal_sealed) : null;
     return { ...body, citizen, final: row.state !== 'draft' };
+  }
+
+  /** Sealed under a key that is gone (moved aside as damaged): the rating goes on without it. */
+  private unseal(sealed: Buffer | null): Citizen | null {
+    if (!sealed) return null;
+    try {
+      return JSON.parse(this.sealer.open(sealed)) as Citizen;
+    } catch {
+      return null;
+    }
   }
 
   private toPrompt(row: PromptRow): PromptRecord {
@@ -333,7 +407,7 @@ export class RatingStore {
       service: JSON.parse(row.service),
       departments: JSON.parse(row.departments),
       mode: row.mode as PromptRecord['mode'],
-      citizen: row.citizen_sealed ? (JSON.parse(this.sealer.open(row.citizen_sealed)) as Citizen) : null,
+      citizen: this.unseal(row.citizen_sealed),
       clerk: row.clerk ? JSON.parse(row.clerk) : null,
       // A prompt kept before the facts were: the defaults, as for a prompt given none.
       facts: row.facts ? (JSON.parse(row.facts) as ServiceFacts) : resolveFacts(undefined, row.opened_at),

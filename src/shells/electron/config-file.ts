@@ -1,9 +1,10 @@
 // Where the Electron app's configuration lives: `--config FILE`, or config.yaml in the
 // app's user-data folder, written from the commented template on first run so a
 // technician finds a file to edit. No Electron import: tested on Node.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../config/package-root.js';
+import { writeFileDurable } from '../../store/durable.js';
 
 export const TEMPLATE_FILE = join(PACKAGE_ROOT, 'assets', 'config.template.yaml');
 
@@ -25,7 +26,9 @@ export function resolveConfigFile(
   if (given) return { file: given, created: false };
   const file = join(userDataDir, 'config.yaml');
   if (existsSync(file)) return { file, created: false };
-  mkdirSync(userDataDir, { recursive: true });
-  copyFileSync(TEMPLATE_FILE, file);
-  return { file, created: true };
+  // Durable and whole: a power cut must not leave an empty config.yaml, which would
+  // stop every later start until a technician came. Exclusive: a technician's own
+  // file, put there meanwhile, is never overwritten.
+  const created = writeFileDurable(file, readFileSync(TEMPLATE_FILE), { exclusive: true });
+  return { file, created };
 }

@@ -1,7 +1,7 @@
 // haochaping-terminal doctor, run as the installed command against a healthy rig and
 // against each broken part (contracts/config-and-cli.md § Command line).
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -113,6 +113,22 @@ describe('haochaping-terminal doctor', () => {
     expect(line).toContain('the disk is full — free some space');
     // An empty key would read as "damaged" at the next start.
     expect(existsSync(join(disk.dir, 'terminal.key'))).toBe(false);
+  });
+
+  it('fails a key file moved aside as damaged, naming it, on every run until it is dealt with', async () => {
+    const rig = await startRig();
+    mkdirSync(join(rig.dir, 'data'));
+    // What a power cut leaves of a key file that was never fsynced.
+    writeFileSync(join(rig.dir, 'data', 'terminal.key'), '');
+    for (let run = 0; run < 2; run++) {
+      const r = await doctor(rig.configFile);
+      expect(r.code).toBe(1);
+      expect(parts(r.lines)).toEqual(CONTRACT_ORDER);
+      const line = lineOf(r.lines, 'store');
+      expectFail(line, 'store');
+      expect(line).toMatch(/moved to \S*terminal\.key\.damaged-\d{8}T\d{6}/);
+      expect(line).toContain('restore');
+    }
   });
 
   it('stops at a configuration that does not load: FAIL config lines only, exit 2', async () => {

@@ -85,7 +85,7 @@ describe('a full or read-only disk', () => {
 
 describe('the key file on a full disk', () => {
   it('is not left half-written, so the next start after freeing space makes it afresh', async () => {
-    const { existsSync, rmSync } = await import('node:fs');
+    const { existsSync, readdirSync, rmSync } = await import('node:fs');
     const { loadOrCreateKey, KeyFileError } = await import('../../../src/store/seal.js');
     disk = mountSmallDisk(64);
     const filler = fillDisk(disk.dir);
@@ -93,6 +93,8 @@ describe('the key file on a full disk', () => {
     expect(() => loadOrCreateKey(key)).toThrow(KeyFileError);
     expect(existsSync(key)).toBe(false);
     rmSync(filler);
-    expect(loadOrCreateKey(key)).toHaveLength(32);
+    expect(loadOrCreateKey(key).key).toHaveLength(32);
+    // Nor is a temporary file of the failed attempt left behind.
+    expect(readdirSync(disk.dir).filter((n) => n.includes('terminal.key'))).toEqual(['terminal.key']);
   });
 });

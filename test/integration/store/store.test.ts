@@ -1,8 +1,7 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { KeyFileError, loadOrCreateKey } from '../../../src/store/seal.js';
 import { RatingStore } from '../../../src/store/store.js';
 import { citizen, promptRecord, ratingRecord } from '../../helpers/records.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -174,13 +173,5 @@ describe('the rating store', () => {
     expect(again.clockSkew(0).ratings).toBe(3);
     expect(again.clockSkew(10_000)).toEqual({ ratings: 0, last: null });
     again.close();
-  });
-
-  it('refuses a damaged key file rather than making a new key', () => {
-    const dir = tempDir();
-    const key = join(dir, 'terminal.key');
-    writeFileSync(key, 'short');
-    expect(() => loadOrCreateKey(key)).toThrow(KeyFileError);
-    expect(() => loadOrCreateKey(key)).toThrow(/damaged/);
   });
 });

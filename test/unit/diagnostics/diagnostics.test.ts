@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import type { TerminalConfig } from '../../../src/config/terminal-config.js';
@@ -76,7 +77,7 @@ function rig(pin: string | null, training = false) {
     clock,
     log: { log() {} },
   });
-  return { diagnostics, clock, terminal, requeued: () => requeued };
+  return { diagnostics, clock, config, terminal, requeued: () => requeued };
 }
 
 describe('diagnostics', () => {
@@ -174,5 +175,25 @@ describe('diagnostics', () => {
       expect(diagnostics.retryRejected(pin)).toMatchObject({ reason: 'wrong_pin' });
     }
     expect(rig('2468').diagnostics.open('2468').type).toBe('diagnostics');
+  });
+
+  it('names a key file moved aside as damaged, from any process, until it is dealt with', () => {
+    const r = rig('2468');
+    const view = () => {
+      const answer = r.diagnostics.open('2468');
+      if (answer.type !== 'diagnostics') throw new Error('refused');
+      return answer.view;
+    };
+    expect(view().store.keyFault).toBeNull();
+    // The terminal's own key, torn: its owner moves it aside on open.
+    mkdirSync(dirname(r.config.store.keyFile), { recursive: true });
+    writeFileSync(r.config.store.keyFile, '');
+    const store = RatingStore.open(r.config.store);
+    const moved = store.keyFault?.movedAside as string;
+    store.close();
+    expect(view().store.keyFault).toContain(moved);
+    expect(view().store.keyFault).toContain('without personal data');
+    rmSync(moved);
+    expect(view().store.keyFault).toBeNull();
   });
 });
