@@ -153,6 +153,7 @@ function resolveConfig(
     prompt: {
       timeoutSeconds: prompt.timeoutSeconds,
       reasonsTimeoutSeconds: prompt.reasonsTimeoutSeconds,
+      goodIndicators: prompt.goodIndicators,
       invite: { enabled: prompt.invite.enabled, service: { ...prompt.invite.service } },
     },
     reasons: file.reasons === null ? null : resolvePath(baseDir, file.reasons),

@@ -82,6 +82,7 @@ describe('loadConfig: the contract sample', () => {
       prompt: {
         timeoutSeconds: 60,
         reasonsTimeoutSeconds: 30,
+        goodIndicators: 'off',
         invite: { enabled: true, service: { code: '', name: '窗口服务' } },
       },
       reasons: null,
