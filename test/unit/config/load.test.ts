@@ -288,6 +288,13 @@ describe('loadConfig: derived values', () => {
     expect(loaded(loadConfig(written, { dataDir: tempFolder() })).config.platform?.channel).toBe(2);
   });
 
+  it('takes prompt.goodIndicators: optional (off by default)', () => {
+    const file = writeTemp('g.yaml', `${MINIMAL_CONFIG}prompt:\n  goodIndicators: optional\n`);
+    expect(loaded(loadConfig(file, { dataDir: tempFolder() })).config.prompt.goodIndicators).toBe('optional');
+    const plain = writeTemp('p.yaml', MINIMAL_CONFIG);
+    expect(loaded(loadConfig(plain, { dataDir: tempFolder() })).config.prompt.goodIndicators).toBe('off');
+  });
+
   it('allows a non-loopback api.host when a token is set, and loopback hosts without one', () => {
     const open = writeTemp('o.yaml', `${MINIMAL_CONFIG}api:\n  host: 0.0.0.0\n  token: "${API_TOKEN}"\n`);
     expect(loaded(loadConfig(open, { dataDir: tempFolder() })).config.api.host).toBe('0.0.0.0');
