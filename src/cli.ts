@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { loadConfig, type TerminalConfig } from './config/load.js';
 import { PACKAGE_ROOT, packageVersion } from './config/package-root.js';
-import { loadReasonsCatalogue } from './config/reasons-catalogue.js';
+import { loadCatalogueOf } from './config/reasons-catalogue.js';
 import { runDoctor } from './doctor/run-doctor.js';
 import {
   ListenError,
@@ -114,7 +114,8 @@ export function loadAll(file: string | null, io: Io) {
     return null;
   }
   for (const line of loaded.warnings) io.err(`warning: ${line}`);
-  const reasons = loadReasonsCatalogue(loaded.config.reasons);
+  // Checked against platform.profile: a real platform takes only the national indicators.
+  const reasons = loadCatalogueOf(loaded.config);
   if (!reasons.ok) {
     for (const line of reasons.errors) io.err(line);
     io.err('The terminal did not start: fix the reasons catalogue above and start it again.');

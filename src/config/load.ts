@@ -148,6 +148,7 @@ function resolveConfig(
     prompt: {
       timeoutSeconds: prompt.timeoutSeconds,
       reasonsTimeoutSeconds: prompt.reasonsTimeoutSeconds,
+      goodIndicators: prompt.goodIndicators,
       // INVITE makes up 办件编号, which real platforms refuse: off by default with them.
       invite: {
         enabled: prompt.invite.enabled ?? (platform === null || platform.profile === 'reference'),

@@ -1,25 +1,35 @@
-// Loads the reasons catalogue a 差评 offers (the built-in one, or a hall's own file
-// named by `reasons:`), checked so that what reaches the screen fits it and what
-// reaches the platform as evalDetail is a clean code.
+// Loads the reasons catalogue (the evaluation indicators a rating may carry): the
+// built-in one, the national list (national-2020), or a hall's own file named by
+// `reasons:`. Checked so that what reaches the screen fits it and what reaches the
+// platform as evalDetail is a clean code; with a real platform's profile (national,
+// fujian) every code must be a national indicator of its own level, since those
+// platforms know no other.
 
 import { join } from 'node:path';
 import { z } from 'zod';
+import { type Level, levelInfo } from '../core/levels.js';
 import { MAX_REASONS_PER_LEVEL, type Reason, type ReasonsCatalogue } from '../core/reasons.js';
 import { emptyFileLine, issueLines, notKeysLine, plainErrorMap, unexpectedLine } from './messages.js';
 import { PACKAGE_ROOT } from './package-root.js';
 import { readYamlFile } from './read-yaml-file.js';
 
+/** The built-in catalogue: the national indicator list (national-2020), all five levels. */
 export const BUILT_IN_REASONS_FILE = join(PACKAGE_ROOT, 'assets', 'reasons.json');
 
-export const REASON_LABEL_MAX = 12;
+/** The national list's longest label is 18 characters; the screen wraps labels on two lines. */
+export const REASON_LABEL_MAX = 20;
+
+/** Profiles whose platforms take only the national indicator codes as evalDetail. */
+export const NATIONAL_CODE_PROFILES: ReadonlySet<string> = new Set(['national', 'fujian']);
 
 export type ReasonsCatalogueResult =
   | { ok: true; catalogue: ReasonsCatalogue }
   | { ok: false; errors: string[] };
 
-const CODE = 'a reason code of 1-32 letters, digits, "_" or "-", such as D01';
-const LABEL = `the reason as shown on screen, 1-${REASON_LABEL_MAX} characters, such as 等待时间长`;
-const REASONS = `a list of 1 to ${MAX_REASONS_PER_LEVEL} reasons, each {code: D01, label: 等待时间长}`;
+const CODE = 'a reason code of 1-32 letters, digits, "_" or "-", such as 207';
+const LABEL = `the reason as shown on screen, 1-${REASON_LABEL_MAX} characters, such as 服务态度生硬`;
+const BAD_REASONS = `a list of 1 to ${MAX_REASONS_PER_LEVEL} reasons, each {code: "207", label: 没有提供材料样本}`;
+const GOOD_REASONS = `a list of 0 to ${MAX_REASONS_PER_LEVEL} indicators, each {code: "510", label: 一窗受理一次办结}`;
 
 // Labels are counted in characters as a reader sees them (code points), like the API does.
 function labelFits(label: string): boolean {
@@ -34,46 +44,110 @@ const reasonSchema = z.strictObject({
   label: z.string({ error: LABEL }).refine(labelFits, { error: LABEL }),
 });
 
-const reasonsSchema = z
-  .array(reasonSchema, { error: REASONS })
-  .min(1, { error: REASONS })
-  .max(MAX_REASONS_PER_LEVEL, { error: REASONS })
-  .superRefine((reasons, ctx) => {
-    // A code must name one reason, or the platform's evalDetail becomes ambiguous.
-    const seen = new Map<string, number>();
-    reasons.forEach((reason, index) => {
-      const first = seen.get(reason.code);
-      if (first === undefined) seen.set(reason.code, index);
-      else
-        ctx.addIssue({
-          code: 'custom',
-          path: [index, 'code'],
-          message: `a code not used by another reason of this level (reason [${first}] already has it)`,
-        });
+function reasonsSchema(min: number, expected: string) {
+  return z
+    .array(reasonSchema, { error: expected })
+    .min(min, { error: expected })
+    .max(MAX_REASONS_PER_LEVEL, { error: expected })
+    .superRefine((reasons, ctx) => {
+      // A code must name one reason, or the platform's evalDetail becomes ambiguous.
+      const seen = new Map<string, number>();
+      reasons.forEach((reason, index) => {
+        const first = seen.get(reason.code);
+        if (first === undefined) seen.set(reason.code, index);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'code'],
+            message: `a code not used by another reason of this level (reason [${first}] already has it)`,
+          });
+      });
     });
-  });
+}
+
+const VERSION = 'the catalogue\'s version as text, e.g. "national-2020"';
 
 export const reasonsCatalogueSchema = z.strictObject({
-  version: z
-    .string({ error: 'the catalogue\'s version as text, e.g. "2026.1"' })
-    .refine((version) => version.trim() !== '', { error: 'the catalogue\'s version as text, e.g. "2026.1"' }),
+  version: z.string({ error: VERSION }).refine((version) => version.trim() !== '', { error: VERSION }),
   levels: z.strictObject(
     {
-      '1': reasonsSchema,
-      '2': reasonsSchema,
+      // A 差评 always offers reasons; a good level may offer none (it then has no indicators screen).
+      '1': reasonsSchema(1, BAD_REASONS),
+      '2': reasonsSchema(1, BAD_REASONS),
+      '3': reasonsSchema(0, GOOD_REASONS).optional(),
+      '4': reasonsSchema(0, GOOD_REASONS).optional(),
+      '5': reasonsSchema(0, GOOD_REASONS).optional(),
     },
     {
-      error: 'the reasons of the 差评 levels: keys "1" (非常不满意) and "2" (不满意), each a list of reasons',
+      error:
+        'the indicators of each level: keys "1" (非常不满意) and "2" (不满意), each a list of reasons, and optionally "3", "4" and "5"',
     },
   ),
 });
 
-function toCatalogue(parsed: z.output<typeof reasonsCatalogueSchema>): ReasonsCatalogue {
-  const copy = (reasons: readonly Reason[]): Reason[] => reasons.map(({ code, label }) => ({ code, label }));
-  return { version: parsed.version, levels: { 1: copy(parsed.levels['1']), 2: copy(parsed.levels['2']) } };
+type ParsedCatalogue = z.output<typeof reasonsCatalogueSchema>;
+const LEVEL_KEYS = ['1', '2', '3', '4', '5'] as const;
+
+/** Where each national code belongs, read from the built-in catalogue. */
+type NationalList = ReadonlyMap<string, Level>;
+
+function levelOfKey(key: (typeof LEVEL_KEYS)[number]): Level {
+  return Number(key) as Level;
 }
 
-function load(path: string | null): ReasonsCatalogueResult {
+/**
+ * With a national-code profile, a hall's catalogue may only pick among the national
+ * indicators, each at its own level: a platform refuses any other code, and a code
+ * shown under another level would tell it something the citizen did not say.
+ */
+function nationalIssues(
+  parsed: ParsedCatalogue,
+  national: NationalList,
+  profile: string,
+): z.core.$ZodIssue[] {
+  const issues: z.core.$ZodIssue[] = [];
+  for (const key of LEVEL_KEYS) {
+    const level = levelOfKey(key);
+    const ownCodes = [...national].filter(([, l]) => l === level).map(([code]) => code);
+    const expected = `a national indicator of level ${level} (${levelInfo(level).label}): one of ${ownCodes.join(', ')}`;
+    parsed.levels[key]?.forEach((reason, index) => {
+      const actual = national.get(reason.code);
+      if (actual === level) return;
+      const why =
+        actual === undefined
+          ? 'it is not in the national list'
+          : `it is an indicator of level ${actual} (${levelInfo(actual).label})`;
+      issues.push({
+        code: 'custom',
+        input: reason.code,
+        path: ['levels', key, index, 'code'],
+        message: `${expected} — ${why}, and platform.profile ${profile} takes only national codes; or set reasons: null for the built-in national list`,
+      });
+    });
+  }
+  return issues;
+}
+
+function toCatalogue(parsed: ParsedCatalogue): ReasonsCatalogue {
+  const copy = (reasons: readonly Reason[] | undefined): Reason[] =>
+    (reasons ?? []).map(({ code, label }) => ({ code, label }));
+  const l = parsed.levels;
+  return {
+    version: parsed.version,
+    levels: { 1: copy(l['1']), 2: copy(l['2']), 3: copy(l['3']), 4: copy(l['4']), 5: copy(l['5']) },
+  };
+}
+
+function nationalList(builtIn: ReasonsCatalogue): NationalList {
+  const list = new Map<string, Level>();
+  for (const key of LEVEL_KEYS) {
+    const level = levelOfKey(key);
+    for (const reason of builtIn.levels[level]) list.set(reason.code, level);
+  }
+  return list;
+}
+
+function load(path: string | null, profile: string): ReasonsCatalogueResult {
   const file = path ?? BUILT_IN_REASONS_FILE;
   const hint =
     path === null
@@ -86,26 +160,35 @@ function load(path: string | null): ReasonsCatalogueResult {
   if (typeof read.value !== 'object' || read.value === null || Array.isArray(read.value)) {
     return { ok: false, errors: [notKeysLine(file, read.value, 'version: and levels:')] };
   }
+  const source = { file, input: read.value, schema: reasonsCatalogueSchema, secretKeys: [] };
   const parsed = reasonsCatalogueSchema.safeParse(read.value, { error: plainErrorMap });
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: issueLines(parsed.error.issues, {
-        file,
-        input: read.value,
-        schema: reasonsCatalogueSchema,
-        secretKeys: [],
-      }),
-    };
+  if (!parsed.success) return { ok: false, errors: issueLines(parsed.error.issues, source) };
+  if (path !== null && NATIONAL_CODE_PROFILES.has(profile)) {
+    const builtIn = load(null, 'reference');
+    if (!builtIn.ok) return builtIn;
+    const issues = nationalIssues(parsed.data, nationalList(builtIn.catalogue), profile);
+    if (issues.length > 0) return { ok: false, errors: issueLines(issues, source) };
   }
   return { ok: true, catalogue: toCatalogue(parsed.data) };
 }
 
-/** `path === null` loads the built-in catalogue (assets/reasons.json). Never throws. */
-export function loadReasonsCatalogue(path: string | null): ReasonsCatalogueResult {
+/**
+ * `path === null` loads the built-in catalogue (assets/reasons.json). `profile` is
+ * `platform.profile` (reference when there is no platform). Never throws.
+ */
+export function loadReasonsCatalogue(path: string | null, profile = 'reference'): ReasonsCatalogueResult {
   try {
-    return load(path);
+    return load(path, profile);
   } catch (error) {
     return { ok: false, errors: [unexpectedLine(path ?? BUILT_IN_REASONS_FILE, error)] };
   }
+}
+
+/** The catalogue a loaded configuration names, checked against its platform's profile. */
+export function loadCatalogueOf(config: {
+  reasons: string | null;
+  platform: { profile?: string } | null;
+}): ReasonsCatalogueResult {
+  // Read defensively: a configuration without a platform forwards nowhere, so any codes do.
+  return loadReasonsCatalogue(config.reasons, config.platform?.profile ?? 'reference');
 }

@@ -491,6 +491,11 @@ const promptSchema = z.strictObject({
     86_400,
     'a whole number of seconds from 1 to 86400, such as 30',
   ).default(30),
+  // Indicators on a 好评 are never required; `optional` offers them on a screen of their own.
+  goodIndicators: oneOf(
+    ['off', 'optional'],
+    'off (a 好评 is final at the press) or optional (a 好评 may add indicators for up to 10 s)',
+  ).default('off'),
   invite: section(
     z.strictObject({
       // Default by profile (src/config/load.ts): INVITE makes up 办件编号 real platforms refuse.

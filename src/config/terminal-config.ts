@@ -124,6 +124,8 @@ export interface InviteSection {
 export interface PromptSection {
   timeoutSeconds: number;
   reasonsTimeoutSeconds: number;
+  /** `optional`: a 好评 is followed by its level's indicators, which the citizen may skip. */
+  goodIndicators: 'off' | 'optional';
   invite: InviteSection;
 }
 

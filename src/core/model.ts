@@ -1,7 +1,7 @@
 // The nouns of the rating terminal, shared by every layer. Plain data only.
 
 import type { Keymap, Level } from './levels.js';
-import type { ReasonsCatalogue } from './reasons.js';
+import type { GoodIndicators, ReasonsCatalogue } from './reasons.js';
 
 export interface Department {
   code: string;
@@ -84,7 +84,8 @@ export interface PromptRecord {
 
 /**
  * One rating of one department: the unit the platform receives. `final` is false
- * only for a 差评 whose reasons are still being chosen; only final records are sent.
+ * only while its indicators are still being chosen (a 差评's reasons, or a 好评's
+ * optional indicators); only final records are sent.
  */
 export interface RatingRecord {
   id: string;
@@ -139,6 +140,8 @@ export interface CoreConfig {
   thanksMs: number;
   invite: { enabled: boolean; service: Service };
   catalogue: ReasonsCatalogue;
+  /** Whether a 好评 is followed by its optional indicators screen. */
+  goodIndicators: GoodIndicators;
   /** The hall's static QR code for idle screens, rendered by the engine. */
   staticQr: QrCode | null;
   /** A training terminal: every screen says so (its ratings are kept apart, never forwarded). */

@@ -1,8 +1,9 @@
-// The reasons catalogue: what a citizen may say is wrong with a 差评. Its codes travel
-// to the platform as `evalDetail`, so the catalogue is versioned and each record keeps
-// the version it was rated under.
+// The reasons catalogue: the evaluation indicators (评价指标) a citizen may pick for a
+// rating — what is wrong with a 差评, and, where the hall offers it, what was good about
+// a 好评. Their codes travel to the platform as `evalDetail`, so the catalogue is
+// versioned and each record keeps the version it was rated under.
 
-import type { Level } from './levels.js';
+import { isBad, type Level } from './levels.js';
 
 export interface Reason {
   code: string;
@@ -11,12 +12,30 @@ export interface Reason {
 
 export interface ReasonsCatalogue {
   version: string;
-  /** Reasons offered for each 差评 level (1 and 2); good levels offer none. */
-  levels: { 1: readonly Reason[]; 2: readonly Reason[] };
+  /**
+   * Indicators offered for each level. The 差评 levels (1 and 2) always have some; a
+   * good level may have none (a hall catalogue need not list them).
+   */
+  levels: Record<Level, readonly Reason[]>;
 }
 
 export function reasonsFor(catalogue: ReasonsCatalogue, level: Level): readonly Reason[] {
-  return level === 1 || level === 2 ? catalogue.levels[level] : [];
+  return catalogue.levels[level] ?? [];
+}
+
+/** `prompt.goodIndicators`: whether a 好评 is followed by an optional indicators screen. */
+export type GoodIndicators = 'off' | 'optional';
+
+/** A 好评 on its optional indicators screen is final after this, whatever the citizen does. */
+export const GOOD_INDICATORS_MS = 10_000;
+
+/** Whether a rating at `level` goes on to the optional indicators screen. */
+export function offersGoodIndicators(
+  catalogue: ReasonsCatalogue,
+  goodIndicators: GoodIndicators,
+  level: Level,
+): boolean {
+  return !isBad(level) && goodIndicators === 'optional' && reasonsFor(catalogue, level).length > 0;
 }
 
 /** The contract's honest note for a 差评 finalised with no reason chosen. */

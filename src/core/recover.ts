@@ -2,6 +2,7 @@
 
 import type { CoreEvent } from './events.js';
 import { ledsFor } from './keypad-keys.js';
+import { isBad } from './levels.js';
 import type { PromptStatus } from './model.js';
 import { NO_REASON_NOTE } from './reasons.js';
 import type { CoreState } from './state.js';
@@ -15,11 +16,12 @@ export function recover(
 ) {
   state.clerk = event.clerk && state.config.mode === 'counter' ? { ...event.clerk } : null;
   state.inviteSeq = event.inviteSeq;
-  // A 差评 cut off on its reasons screen (power cut, crash) is final as it stood.
+  // A rating cut off on its reasons or indicators screen (power cut, crash) is final as
+  // it stood. Only a 差评 needs the note: a 好评's indicators are optional.
   const finals = event.drafts.map((r) => ({
     ...r,
     final: true,
-    comment: r.reasons.length === 0 && r.comment === '' ? NO_REASON_NOTE : r.comment,
+    comment: isBad(r.level) && r.reasons.length === 0 && r.comment === '' ? NO_REASON_NOTE : r.comment,
   }));
   if (finals.length > 0) {
     out.ops.push({ op: 'records_put', records: finals });

@@ -39,6 +39,8 @@ export type Phase =
   | { kind: 'rate'; target: 'all' | number }
   /** Choosing reasons for the 差评 `rating` (an index into `ratings`). */
   | { kind: 'reasons'; rating: number; cursor: number }
+  /** The 好评 `rating` may add its level's indicators (`prompt.goodIndicators: optional`). */
+  | { kind: 'indicators'; rating: number; cursor: number }
   /** Back from the reasons screen to change the 差评's level. */
   | { kind: 'change'; rating: number };
 

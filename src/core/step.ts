@@ -9,7 +9,7 @@ import { anomalyFlags } from './flags.js';
 import { ALL_KEYS, keyIntent, ledsFor, moveCursor } from './keypad-keys.js';
 import { isBad, type Level } from './levels.js';
 import type { ClerkState, PromptStatus, QrCode, Scope } from './model.js';
-import { reasonsFor } from './reasons.js';
+import { GOOD_INDICATORS_MS, offersGoodIndicators, reasonsFor } from './reasons.js';
 import { recordsOf } from './records.js';
 import { recover } from './recover.js';
 import { resolveFacts, serviceInstant } from './service-facts.js';
@@ -122,7 +122,7 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       if (!state.storeOk || !state.session) break;
       const intent = keyIntent(state, event.position);
       if (intent) onIntent(state, out, now, ids, intent, 'keypad');
-      else if (state.session.phase.kind === 'reasons') moveCursor(state, out, now, event.position);
+      else moveCursor(state, out, now, event.position);
       break;
     }
     case 'tick': {
@@ -293,7 +293,7 @@ function onIntent(
       return;
     }
     case 'toggle_reason': {
-      if (phase.kind !== 'reasons') return;
+      if (phase.kind !== 'reasons' && phase.kind !== 'indicators') return;
       const rating = s.ratings[phase.rating] as GivenRating;
       const offered = reasonsFor(state.config.catalogue, rating.level);
       const index = offered.findIndex((r) => r.code === intent.code);
@@ -302,16 +302,17 @@ function onIntent(
         ? rating.reasons.filter((c) => c !== intent.code)
         : offered.map((r) => r.code).filter((c) => c === intent.code || rating.reasons.includes(c));
       phase.cursor = index;
-      s.deadline = now + state.config.reasonsTimeoutMs;
-      // Kept on disk as chosen, so a power cut finalises the 差评 with them.
+      // A 好评's indicators screen ends on time, however busy the citizen is with it.
+      if (phase.kind === 'reasons') s.deadline = now + state.config.reasonsTimeoutMs;
+      // Kept on disk as chosen, so a power cut finalises the rating with them.
       out.ops.push({ op: 'records_put', records: recordsOf(state, s, rating) });
       out.render = true;
       return;
     }
     case 'submit_reasons': {
-      if (phase.kind !== 'reasons') return;
+      if (phase.kind !== 'reasons' && phase.kind !== 'indicators') return;
       finalise(state, out, s.ratings[phase.rating] as GivenRating);
-      advance(state, out, now);
+      advance(state, out, now, phase.kind === 'indicators');
       return;
     }
     case 'change_level': {
@@ -338,7 +339,7 @@ function onIntent(
       return;
     }
     case 'real_name': {
-      if (!s.citizen || phase.kind === 'reasons') return;
+      if (!s.citizen || phase.kind === 'reasons' || phase.kind === 'indicators') return;
       s.realName = intent.on;
       out.render = true;
       return;
@@ -379,7 +380,7 @@ function giveRating(
     ratedAt: now,
     flags: flagsFor(state, now, source),
     realName: s.realName && s.citizen !== null,
-    final: !isBad(level),
+    final: !isBad(level) && !offersIndicators(state, level),
   };
   s.ratings.push(rating);
   if (s.status === 'open') {
@@ -391,8 +392,10 @@ function giveRating(
   if (rating.final) {
     out.forward = true;
     advance(state, out, now);
-  } else {
+  } else if (isBad(level)) {
     toReasons(state, out, now, s.ratings.length - 1);
+  } else {
+    toIndicators(state, out, now, s.ratings.length - 1);
   }
 }
 
@@ -415,11 +418,36 @@ function changeLevel(
     rating.reasons = rating.reasons.filter((c) => offered.has(c));
     out.ops.push({ op: 'records_put', records: recordsOf(state, s, rating) });
     toReasons(state, out, now, index);
+  } else if (offersIndicators(state, level)) {
+    // A 好评 reached by changing a 差评 is offered its indicators like any other.
+    rating.reasons = [];
+    out.ops.push({ op: 'records_put', records: recordsOf(state, s, rating) });
+    toIndicators(state, out, now, index);
   } else {
     rating.reasons = [];
     finalise(state, out, rating);
     advance(state, out, now);
   }
+}
+
+function offersIndicators(state: CoreState, level: Level): boolean {
+  return offersGoodIndicators(state.config.catalogue, state.config.goodIndicators, level);
+}
+
+/**
+ * The 好评 is already on disk (a draft) when this screen shows, so it thanks the
+ * citizen at once; the indicators are a choice, never asked for. It is final when
+ * the citizen leaves the screen or after GOOD_INDICATORS_MS, whichever is first, and
+ * then forwarded: a 好评 never waits long for a platform.
+ */
+function toIndicators(state: CoreState, out: Out, now: number, rating: number) {
+  const s = state.session as Session;
+  s.phase = { kind: 'indicators', rating, cursor: 0 };
+  s.deadline = now + GOOD_INDICATORS_MS;
+  s.shownAt = now;
+  out.keypad({ kind: 'leds', mask: ledsFor(s.phase), blink: false });
+  out.sound('thanks');
+  out.render = true;
 }
 
 function toReasons(state: CoreState, out: Out, now: number, rating: number) {
@@ -451,8 +479,11 @@ function finalise(state: CoreState, out: Out, rating: GivenRating) {
   out.forward = true;
 }
 
-/** After a final rating: the next department of a per-department sequence, or the end. */
-function advance(state: CoreState, out: Out, now: number) {
+/**
+ * After a final rating: the next department of a per-department sequence, or the end.
+ * `thanked`: the citizen was thanked when the rating was given (indicators screen).
+ */
+function advance(state: CoreState, out: Out, now: number, thanked = false) {
   const s = state.session as Session;
   const last = s.ratings[s.ratings.length - 1];
   const next =
@@ -465,11 +496,17 @@ function advance(state: CoreState, out: Out, now: number) {
     out.render = true;
     return;
   }
-  endSession(state, out, now, 'rated');
+  endSession(state, out, now, 'rated', thanked);
 }
 
 function onTimeout(state: CoreState, out: Out, now: number) {
   const s = state.session as Session;
+  if (s.phase.kind === 'indicators') {
+    // The 好评's time is up, not the citizen's: a per-department sequence goes on.
+    finalise(state, out, s.ratings[s.phase.rating] as GivenRating);
+    advance(state, out, now, true);
+    return;
+  }
   // A 差评 left alone is final with what was chosen; walking away never loses it.
   endSession(state, out, now, s.ratings.length > 0 ? 'rated' : 'expired');
 }
@@ -479,7 +516,13 @@ function onTimeout(state: CoreState, out: Out, now: number) {
  * first. `withdrawn` is the clerk's side (cancel, sign-out, replace): it cancels a
  * prompt nobody rated, and leaves a rated one rated.
  */
-function endSession(state: CoreState, out: Out, now: number, how: PromptStatus | 'withdrawn') {
+function endSession(
+  state: CoreState,
+  out: Out,
+  now: number,
+  how: PromptStatus | 'withdrawn',
+  thanked = false,
+) {
   const s = state.session as Session;
   for (const rating of s.ratings) finalise(state, out, rating);
   const status: PromptStatus = s.ratings.length > 0 ? 'rated' : how === 'withdrawn' ? 'cancelled' : how;
@@ -493,7 +536,7 @@ function endSession(state: CoreState, out: Out, now: number, how: PromptStatus |
     if (how !== 'withdrawn') {
       state.thanksUntil = now + state.config.thanksMs;
       state.thanksLevel = (s.ratings[s.ratings.length - 1] as GivenRating).level;
-      out.sound('thanks');
+      if (!thanked) out.sound('thanks');
     }
   }
   state.session = null;

@@ -1,7 +1,7 @@
 // The view model: what each screen shows, as data. The renderer is a pure function of
 // this; it never decides what happens next.
 
-import { REASON_KEYS, SCOPE_KEYS } from './keypad-keys.js';
+import { INDICATOR_KEYS, REASON_KEYS, SCOPE_KEYS } from './keypad-keys.js';
 import { type Keymap, LEVELS, type Level, levelInfo, positionOfLevel } from './levels.js';
 import { maskName } from './mask.js';
 import type { Department, Scope } from './model.js';
@@ -70,6 +70,18 @@ export type Screen =
       /** The reason the keypad's cursor is on. */
       cursor: number;
       keyHints: KeyHint[];
+      deadline: number;
+    }
+  | {
+      /** After a 好评 (`prompt.goodIndicators: optional`): it is stored; indicators may be added. */
+      kind: 'indicators';
+      promptId: string;
+      given: LevelButton;
+      subject: string[];
+      indicators: { code: string; label: string; selected: boolean }[];
+      cursor: number;
+      keyHints: KeyHint[];
+      /** When the 好评 becomes final on its own (10 s after the press). */
       deadline: number;
     }
   | { kind: 'thanks'; given: LevelButton | null }
@@ -203,6 +215,28 @@ function promptScreen(state: CoreState, s: Session): Screen {
           { position: REASON_KEYS.toggle, label: '选择' },
           { position: REASON_KEYS.change, label: '返回修改' },
           { position: REASON_KEYS.submit, label: '提交' },
+        ],
+        deadline: s.deadline,
+      };
+    }
+    case 'indicators': {
+      const rating = s.ratings[phase.rating] as GivenRating;
+      return {
+        kind: 'indicators',
+        promptId: s.id,
+        given: buttonOf(rating.level, cfg.keymap),
+        subject: names(s, rating.departments),
+        indicators: reasonsFor(cfg.catalogue, rating.level).map((r) => ({
+          code: r.code,
+          label: r.label,
+          selected: rating.reasons.includes(r.code),
+        })),
+        cursor: phase.cursor,
+        keyHints: [
+          { position: INDICATOR_KEYS.previous, label: '上一项' },
+          { position: INDICATOR_KEYS.next, label: '下一项' },
+          { position: INDICATOR_KEYS.toggle, label: '选择' },
+          { position: INDICATOR_KEYS.done, label: '完成' },
         ],
         deadline: s.deadline,
       };

@@ -3,7 +3,7 @@
 // else can be checked: the findings say why and the run stops there.
 
 import { loadConfig, type TerminalConfig } from '../config/load.js';
-import { loadReasonsCatalogue } from '../config/reasons-catalogue.js';
+import { loadCatalogueOf } from '../config/reasons-catalogue.js';
 import { type Finding, failFromMessage, ok, warn } from './report.js';
 
 export type ConfigCheck =
@@ -18,7 +18,7 @@ export function checkConfig(file: string): ConfigCheck {
     return { ok: false, findings: loaded.errors.map((line) => failFromMessage('config', line, FIX)) };
   }
   const { config } = loaded;
-  const reasons = loadReasonsCatalogue(config.reasons);
+  const reasons = loadCatalogueOf(config);
   if (!reasons.ok) {
     return { ok: false, findings: reasons.errors.map((line) => failFromMessage('config', line, FIX)) };
   }

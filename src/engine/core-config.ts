@@ -24,6 +24,7 @@ export function coreConfigOf(config: TerminalConfig, catalogue: ReasonsCatalogue
     thanksMs: THANKS_MS,
     invite: config.prompt.invite,
     catalogue,
+    goodIndicators: config.prompt.goodIndicators,
     // The hall's QR leads to the platform's own rating page: a training terminal shows none.
     staticQr:
       config.qr?.staticUrl && !training

@@ -434,7 +434,8 @@ export class Terminal {
       : null;
     const shown = this.state.session?.id;
     this.dispatch({ type: 'recover', ...facts, qr });
-    // Only a 差评 has a draft, so a count of drafts finalised would tell how someone rated.
+    // Drafts are 差评 on their reasons screen (or 好评 on their optional indicators screen),
+    // so a count of drafts finalised would tell how someone rated.
     const back = this.state.session?.id;
     if (back && back !== shown) this.log.log('info', 'prompt_resumed', { promptId: back });
   }

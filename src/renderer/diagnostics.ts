@@ -10,7 +10,12 @@ import type { Screen } from '../core/view.js';
 const HOLD_MS = 3_000;
 const IDLE_CLOSE_MS = 120_000;
 /** The screens on which a citizen is being asked something. */
-const PROMPT_SCREENS: ReadonlySet<Screen['kind']> = new Set(['choose_scope', 'rate', 'reasons']);
+const PROMPT_SCREENS: ReadonlySet<Screen['kind']> = new Set([
+  'choose_scope',
+  'rate',
+  'reasons',
+  'indicators',
+]);
 
 type Send = (m: UpMessage) => void;
 

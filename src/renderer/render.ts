@@ -62,6 +62,44 @@ function qrBlock(qr: { svg: string }, caption: string): HTMLElement {
   return box;
 }
 
+/**
+ * The indicators of a reasons or indicators screen, as toggles. Labels run up to 20
+ * characters: the stylesheet sizes them to wrap on at most two lines, never cut.
+ */
+function indicatorGrid(
+  items: readonly { code: string; label: string; selected: boolean }[],
+  cursor: number,
+  send: Send,
+): HTMLElement {
+  const longest = Math.max(1, ...items.map((r) => [...r.label].length));
+  const grid = el(
+    'div',
+    { className: 'reasons' },
+    ...items.map((r, i) => {
+      const b = button(
+        r.label,
+        () => send({ type: 'toggle_reason', code: r.code }),
+        `reason${i === cursor ? ' cursor' : ''}`,
+      );
+      b.classList.remove('lit');
+      b.setAttribute('aria-pressed', String(r.selected));
+      b.addEventListener('pointerdown', () => b.classList.remove('lit'));
+      return b;
+    }),
+  );
+  // Through the CSSOM: the page's CSP refuses style attributes.
+  grid.style.setProperty('--line-chars', String(Math.ceil(longest / 2)));
+  return grid;
+}
+
+function keyHints(hints: readonly { position: number; label: string }[]): HTMLElement {
+  return el(
+    'ul',
+    { className: 'key-hints', attrs: { 'aria-label': '按键说明' } },
+    ...hints.map((h) => el('li', { text: `按键 ${h.position}：${h.label}` })),
+  );
+}
+
 function countdown(deadline: number): HTMLElement {
   return el('p', {
     className: 'countdown',
@@ -170,33 +208,27 @@ function frameOf(screen: Screen, send: Send): Frame {
         el('h1', { text: '请选择不满意的原因' }),
         el('p', { className: 'sub', text: `${screen.levelLabel} · ${screen.subject.join('、')}（可多选）` }),
       );
-      f.main.push(
-        el(
-          'div',
-          { className: 'reasons' },
-          ...screen.reasons.map((r, i) => {
-            const b = button(
-              r.label,
-              () => send({ type: 'toggle_reason', code: r.code }),
-              `reason${i === screen.cursor ? ' cursor' : ''}`,
-            );
-            b.classList.remove('lit');
-            b.setAttribute('aria-pressed', String(r.selected));
-            b.addEventListener('pointerdown', () => b.classList.remove('lit'));
-            return b;
-          }),
-        ),
-      );
-      f.aside.push(
-        el(
-          'ul',
-          { className: 'key-hints', attrs: { 'aria-label': '按键说明' } },
-          ...screen.keyHints.map((h) => el('li', { text: `按键 ${h.position}：${h.label}` })),
-        ),
-      );
+      f.main.push(indicatorGrid(screen.reasons, screen.cursor, send));
+      f.aside.push(keyHints(screen.keyHints));
       f.footer.push(
         button('返回修改', () => send({ type: 'change_level' }), 'secondary', 4),
         button('提交', () => send({ type: 'submit_reasons' }), 'primary', 5),
+        countdown(screen.deadline),
+      );
+      return f;
+    case 'indicators':
+      // The rating is already stored: thank first, then offer the indicators as a choice.
+      f.header.push(
+        el('h1', { className: 'thanked', text: '谢谢您的评价' }),
+        el('p', {
+          className: 'sub',
+          text: `${screen.given.label} · 可再选满意的方面（可不选）`,
+        }),
+      );
+      f.main.push(indicatorGrid(screen.indicators, screen.cursor, send));
+      f.aside.push(keyHints(screen.keyHints));
+      f.footer.push(
+        button('完成', () => send({ type: 'submit_reasons' }), 'primary', 5),
         countdown(screen.deadline),
       );
       return f;

@@ -77,16 +77,16 @@ describe('the citizen’s screens', { timeout: 60_000 }, () => {
     await h.prompt();
     await h.tap('不满意');
     await h.screen('reasons');
-    await h.tap('等待时间长');
-    await h.tap('办事效率低');
+    await h.tap('没有提供材料样本');
+    await h.tap('未在承诺时间内办结');
     await h.shoot('reasons');
-    expect(await h.page.getByRole('button', { name: '办事效率低' }).getAttribute('aria-pressed')).toBe(
-      'true',
-    );
+    expect(
+      await h.page.getByRole('button', { name: '未在承诺时间内办结' }).getAttribute('aria-pressed'),
+    ).toBe('true');
     await h.tap('提交');
     await h.screen('thanks');
     const [sent] = await h.platformHas(1);
-    expect(sent).toMatchObject({ satisfaction: 2, evalDetail: 'D01,D03', writingEvaluation: '' });
+    expect(sent).toMatchObject({ satisfaction: 2, evalDetail: '207,209', writingEvaluation: '' });
   });
 
   it('a 差评 changed to 满意 on the reasons screen: one good record, no reasons', async () => {
@@ -94,7 +94,7 @@ describe('the citizen’s screens', { timeout: 60_000 }, () => {
     await h.prompt();
     await h.tap('非常不满意');
     await h.screen('reasons');
-    await h.tap('服务态度差');
+    await h.tap('服务态度差效率低');
     await h.tap('返回修改');
     await h.page.waitForSelector('h1:text("请重新选择您的评价")');
     await h.shoot('change-level');
@@ -319,7 +319,7 @@ describe('the citizen’s screens', { timeout: 60_000 }, () => {
     await h.tap('不满意');
     await h.screen('reasons');
     await mark('reasons');
-    await h.tap('办事效率低');
+    await h.tap('未在承诺时间内办结');
     await h.tap('提交');
     await h.screen('thanks');
     await mark('thanks');

@@ -68,14 +68,14 @@ describe('the serve shell in Chromium', () => {
     await page.waitForTimeout(350); // past the 300 ms of a press too fast to be read
     await page.keyboard.press('F5');
     await expect.poll(() => page.locator('h1').textContent()).toBe('请选择不满意的原因');
-    await page.getByRole('button', { name: '服务态度差' }).click();
+    await page.getByRole('button', { name: '服务态度差效率低' }).click();
     await expect
-      .poll(() => page.getByRole('button', { name: '服务态度差' }).getAttribute('aria-pressed'))
+      .poll(() => page.getByRole('button', { name: '服务态度差效率低' }).getAttribute('aria-pressed'))
       .toBe('true');
     await page.getByRole('button', { name: '提交' }).click();
     await expect.poll(() => page.locator('main').getAttribute('data-screen')).toBe('thanks');
     expect(terminal.getPrompt(promptId as string)?.records).toEqual([
-      expect.objectContaining({ level: 1, reasons: ['D02'], final: true, flags: [] }),
+      expect.objectContaining({ level: 1, reasons: ['115'], final: true, flags: [] }),
     ]);
   });
 

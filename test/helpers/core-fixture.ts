@@ -27,6 +27,7 @@ export function coreConfig(overrides: Partial<CoreConfig> = {}): CoreConfig {
     thanksMs: 3_000,
     invite: { enabled: true, service: { code: '', name: '窗口服务' } },
     catalogue,
+    goodIndicators: 'off',
     staticQr: null,
     training: false,
     ...overrides,

@@ -25,7 +25,16 @@ export interface HallOptions {
   pin?: string;
   /** terminal.training (the platform simulator stays configured). */
   training?: boolean;
+  /** prompt.goodIndicators; absent leaves the default (off). */
+  goodIndicators?: 'off' | 'optional';
 }
+
+/** The screen sizes every screenshot is taken at: counter screens, a big one, portrait. */
+export const SCREEN_SIZES: readonly (readonly [number, number])[] = [
+  [1024, 600],
+  [1920, 1080],
+  [600, 1024],
+];
 
 export class Hall {
   readonly dir = tempDir('hcp-hall-');
@@ -79,6 +88,7 @@ export class Hall {
       prompt: {
         timeoutSeconds: o.timeoutSeconds ?? 60,
         reasonsTimeoutSeconds: o.reasonsTimeoutSeconds ?? 30,
+        ...(o.goodIndicators ? { goodIndicators: o.goodIndicators } : {}),
       },
       ui: { port: uiPort },
       ...(o.pin ? { diagnostics: { pin: o.pin } } : {}),
@@ -162,18 +172,20 @@ export class Hall {
   }
 
   /**
-   * Screenshots at 1024×600, 1920×1080 and portrait 600×1024 into test-results/screens/,
-   * checking on the small ones that every visible button is a target of 96 CSS px or more.
+   * Screenshots at 1024×600, 1920×1080 and portrait 600×1024 (or `sizes`) into
+   * test-results/screens/, checking on the small ones that every visible button is a
+   * target of 96 CSS px or more. `check` runs at each size, after the layout settled.
    */
-  async shoot(name: string): Promise<void> {
+  async shoot(
+    name: string,
+    sizes: readonly (readonly [number, number])[] = SCREEN_SIZES,
+    check?: (size: string) => Promise<void>,
+  ): Promise<void> {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    for (const [w, h] of [
-      [1024, 600],
-      [1920, 1080],
-      [600, 1024],
-    ] as const) {
+    for (const [w, h] of sizes) {
       await this.page.setViewportSize({ width: w, height: h });
       await this.page.waitForTimeout(50);
+      await check?.(`${w}x${h}`);
       if (w < 1920) {
         const small = await this.page.$$eval('button', (buttons) =>
           buttons

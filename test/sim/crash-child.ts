@@ -22,7 +22,7 @@ for (let n = 0; ; n++) {
   if (n % 3 === 2) {
     // A 差评 with a reason: committed only once submitted.
     terminal.intent({ type: 'rate', level: 2 });
-    terminal.intent({ type: 'toggle_reason', code: 'D01' });
+    terminal.intent({ type: 'toggle_reason', code: '207' });
     terminal.intent({ type: 'submit_reasons' });
   } else {
     terminal.intent({ type: 'rate', level: 5 });

@@ -327,7 +327,7 @@ describe('prompts', () => {
       expect(await get(open)).toEqual({ id: open, transactionId: 'A', status: 'open', ratings: [] });
       clock.advance(1_000);
       r.terminal.intent({ type: 'rate', level: 2 });
-      r.terminal.intent({ type: 'toggle_reason', code: 'D03' });
+      r.terminal.intent({ type: 'toggle_reason', code: '209' });
       r.terminal.intent({ type: 'submit_reasons' });
       const rated = await get(open);
       expect(rated.status).toBe('rated');
@@ -337,7 +337,7 @@ describe('prompts', () => {
               {
                 department: { code: 'D-MKT', name: '县市场监管局' },
                 level: 2,
-                reasons: ['D03'],
+                reasons: ['209'],
                 comment: '',
                 scope: 'single',
                 ratedAt: new Date(clock.now()).toISOString(),

@@ -100,14 +100,14 @@ describe('the engine', () => {
     first.openPrompt(request());
     clock.advance(2_000);
     first.intent({ type: 'rate', level: 1 });
-    first.intent({ type: 'toggle_reason', code: 'D02' });
+    first.intent({ type: 'toggle_reason', code: '109' });
     expect(recordsInFile(dir).map((r) => r.state)).toEqual(['draft']);
     first.stop(); // as a power cut would: the reasons screen never finished
 
     const second = terminal(dir, { clock });
     const rows = recordsInFile(dir);
     expect(rows.map((r) => r.state)).toEqual(['pending']);
-    expect(JSON.parse(rows[0]?.body as string)).toMatchObject({ level: 1, reasons: ['D02'] });
+    expect(JSON.parse(rows[0]?.body as string)).toMatchObject({ level: 1, reasons: ['109'] });
     expect(second.view().screen.kind).toBe('idle');
   });
 
@@ -148,7 +148,7 @@ describe('the engine on a failing disk', () => {
 
     // Enough ratings to outgrow any free page in the database.
     for (let i = 0; i < 50 && t.health().store === 'ok'; i++) {
-      t.intent({ type: 'toggle_reason', code: 'D01' });
+      t.intent({ type: 'toggle_reason', code: '207' });
       t.intent({ type: 'rate', level: 2 });
       t.intent({ type: 'submit_reasons' });
       t.openPrompt(request({ transactionId: `TX-${i}`, citizen: null }), { replace: true });

@@ -91,7 +91,7 @@ describe('activity lines', () => {
     t.intent({ type: 'choose_scope', scope: 'department' });
     clock.advance(1_000);
     t.intent({ type: 'rate', level: 2 });
-    t.intent({ type: 'toggle_reason', code: 'D01' });
+    t.intent({ type: 'toggle_reason', code: '207' });
     t.intent({ type: 'submit_reasons' });
     clock.advance(1_000);
     t.intent({ type: 'rate', level: 5 });

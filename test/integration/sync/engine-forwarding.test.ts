@@ -117,7 +117,7 @@ describe('forwarding wired to a Terminal', () => {
     const withConsent = terminal.openPrompt(request({ transactionId: 'TX-real', citizen }));
     terminal.intent({ type: 'real_name', on: true });
     terminal.intent({ type: 'rate', level: 2 });
-    terminal.intent({ type: 'toggle_reason', code: 'D01' });
+    terminal.intent({ type: 'toggle_reason', code: '207' });
     terminal.intent({ type: 'submit_reasons' });
     const realId = terminal.getPrompt(withConsent.promptId as string)?.records[0]?.id as string;
     // The same citizen data given, consent not given: nothing personal leaves.
@@ -128,7 +128,7 @@ describe('forwarding wired to a Terminal', () => {
     expect(await waitFor(() => sim.accepted.has(realId) && sim.accepted.has(anonId), 3_000)).toBe(true);
     expect(sim.accepted.get(realId)).toMatchObject({
       satisfaction: 2,
-      evalDetail: 'D01',
+      evalDetail: '207',
       userProp: 1,
       userName: citizen.name,
       certKey: citizen.idNumber,

@@ -79,7 +79,7 @@ function rate(running: RunningTerminal, transactionId: string, level: 1 | 2 | 3 
   expect(opened.qr === null).toBe(running.config.terminal.training);
   running.terminal.intent({ type: 'rate', level });
   if (level <= 2) {
-    running.terminal.intent({ type: 'toggle_reason', code: 'D01' });
+    running.terminal.intent({ type: 'toggle_reason', code: level === 1 ? '108' : '207' });
     running.terminal.intent({ type: 'submit_reasons' });
   }
   const record = running.terminal.getPrompt(opened.promptId as string)?.records[0];

@@ -307,6 +307,17 @@ describe('bad values', () => {
     expect(oneError('store:\n  retentionDays: -1\n')).toContain('store.retentionDays: found -1 (number)');
   });
 
+  it('prompt.goodIndicators other than off or optional', () => {
+    const expected =
+      'expected off (a 好评 is final at the press) or optional (a 好评 may add indicators for up to 10 s)';
+    expect(oneError('prompt:\n  goodIndicators: required\n')).toBe(
+      `prompt.goodIndicators: found "required" (text), ${expected}`,
+    );
+    expect(oneError('prompt:\n  goodIndicators: true\n')).toBe(
+      `prompt.goodIndicators: found true (true/false), ${expected}`,
+    );
+  });
+
   it('a diagnostics PIN that is not 4-12 digits, without showing it', () => {
     const line = oneError('diagnostics:\n  pin: "12x"\n');
     expect(line).toBe(

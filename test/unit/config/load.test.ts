@@ -82,6 +82,7 @@ describe('loadConfig: the contract sample', () => {
       prompt: {
         timeoutSeconds: 60,
         reasonsTimeoutSeconds: 30,
+        goodIndicators: 'off',
         invite: { enabled: true, service: { code: '', name: '窗口服务' } },
       },
       reasons: null,
@@ -285,6 +286,13 @@ describe('loadConfig: derived values', () => {
     expect(loaded(loadConfig(kiosk, { dataDir: tempFolder() })).config.platform?.channel).toBe(5);
     const written = writeTemp('w.yaml', `${MINIMAL_CONFIG}${platform}  channel: 2\n`);
     expect(loaded(loadConfig(written, { dataDir: tempFolder() })).config.platform?.channel).toBe(2);
+  });
+
+  it('takes prompt.goodIndicators: optional (off by default)', () => {
+    const file = writeTemp('g.yaml', `${MINIMAL_CONFIG}prompt:\n  goodIndicators: optional\n`);
+    expect(loaded(loadConfig(file, { dataDir: tempFolder() })).config.prompt.goodIndicators).toBe('optional');
+    const plain = writeTemp('p.yaml', MINIMAL_CONFIG);
+    expect(loaded(loadConfig(plain, { dataDir: tempFolder() })).config.prompt.goodIndicators).toBe('off');
   });
 
   it('allows a non-loopback api.host when a token is set, and loopback hosts without one', () => {

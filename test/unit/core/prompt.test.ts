@@ -181,7 +181,7 @@ describe('a good rating', () => {
       channel: 4,
       assessNumber: 1,
       citizen: null,
-      catalogueVersion: '2026.1',
+      catalogueVersion: 'national-2020',
     });
     expect(r.effects).toContainEqual({ type: 'forward' });
     expect(r.effects).toContainEqual({ type: 'sound', name: 'thanks' });
@@ -280,26 +280,26 @@ describe('a 差评', () => {
       levelLabel: '不满意',
       deadline: rig.now + 30_000,
     });
-    expect((rig.screen as { reasons: unknown[] }).reasons).toHaveLength(6);
+    expect((rig.screen as { reasons: unknown[] }).reasons).toHaveLength(8);
   });
 
   it('keeps chosen reasons on disk and is final when submitted', () => {
     const { rig } = bad();
-    const t = rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: 'D03' }, source: 'touch' });
-    expect(putRecords(t.effects)[0]).toMatchObject({ reasons: ['D03'], final: false });
-    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: 'D01' }, source: 'touch' });
+    const t = rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: '209' }, source: 'touch' });
+    expect(putRecords(t.effects)[0]).toMatchObject({ reasons: ['209'], final: false });
+    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: '207' }, source: 'touch' });
     rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: 'nope' }, source: 'touch' });
     const r = rig.send({ type: 'intent', intent: { type: 'submit_reasons' }, source: 'touch' });
     const [rec] = putRecords(r.effects);
-    expect(rec).toMatchObject({ reasons: ['D01', 'D03'], final: true, comment: '' });
+    expect(rec).toMatchObject({ reasons: ['207', '209'], final: true, comment: '' });
     expect(r.effects).toContainEqual({ type: 'forward' });
     expect(rig.screen.kind).toBe('thanks');
   });
 
   it('unselects a reason touched twice', () => {
     const { rig } = bad();
-    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: 'D03' }, source: 'touch' });
-    const t = rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: 'D03' }, source: 'touch' });
+    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: '209' }, source: 'touch' });
+    const t = rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: '209' }, source: 'touch' });
     expect(putRecords(t.effects)[0]?.reasons).toEqual([]);
   });
 
@@ -312,10 +312,10 @@ describe('a 差评', () => {
   it('left alone is final after the reasons time-out, with the reasons chosen so far', () => {
     const { rig } = bad();
     rig.now += 10_000;
-    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: 'D02' }, source: 'touch' });
+    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: '208' }, source: 'touch' });
     expect(rig.advance(29_999).effects).toEqual([]);
     const r = rig.advance(1);
-    expect(putRecords(r.effects)[0]).toMatchObject({ reasons: ['D02'], final: true, comment: '' });
+    expect(putRecords(r.effects)[0]).toMatchObject({ reasons: ['208'], final: true, comment: '' });
     expect(opsOf(r.effects)).toContainEqual(expect.objectContaining({ op: 'prompt_end', status: 'rated' }));
   });
 
@@ -328,7 +328,7 @@ describe('a 差评', () => {
   it('can be changed to a good level: the same record, final, no reasons', () => {
     const { rig, r } = bad();
     const id = putRecords(r.effects)[0]?.id;
-    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: 'D02' }, source: 'touch' });
+    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: '208' }, source: 'touch' });
     rig.send({ type: 'intent', intent: { type: 'change_level' }, source: 'touch' });
     expect(rig.screen).toMatchObject({ kind: 'rate', changingFrom: 2, canDecline: false });
     rig.now += 2_000;
@@ -339,14 +339,25 @@ describe('a 差评', () => {
     expect(rig.screen.kind).toBe('thanks');
   });
 
-  it('can be changed to the other 差评 level, back to the reasons', () => {
+  it('can be changed to the other 差评 level, back to the reasons, which are that level’s', () => {
     const { rig } = bad();
-    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: 'D02' }, source: 'touch' });
+    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: '208' }, source: 'touch' });
     rig.send({ type: 'intent', intent: { type: 'change_level' }, source: 'touch' });
     rig.now += 1_000;
     const c = rig.rate(1);
-    expect(putRecords(c.effects)[0]).toMatchObject({ level: 1, reasons: ['D02'], final: false });
+    // 208 is an indicator of 不满意: a 非常不满意 cannot carry it, the platform would refuse it.
+    expect(putRecords(c.effects)[0]).toMatchObject({ level: 1, reasons: [], final: false });
     expect(rig.screen).toMatchObject({ kind: 'reasons', level: 1, levelLabel: '非常不满意' });
+    expect((rig.screen as { reasons: { code: string }[] }).reasons.map((r) => r.code)).toEqual([
+      '108',
+      '109',
+      '110',
+      '111',
+      '112',
+      '113',
+      '114',
+      '115',
+    ]);
   });
 
   it('can go back from changing to the reasons; left on the change screen it stays a 差评', () => {
@@ -366,7 +377,7 @@ describe('a 差评', () => {
     rig.send({ type: 'key', position: 2 }); // next
     expect(rig.screen).toMatchObject({ cursor: 2 });
     const t = rig.send({ type: 'key', position: 3 }); // choose
-    expect(putRecords(t.effects)[0]?.reasons).toEqual(['D03']);
+    expect(putRecords(t.effects)[0]?.reasons).toEqual(['209']);
     rig.send({ type: 'key', position: 1 }); // previous
     rig.send({ type: 'key', position: 3 });
     expect(rig.screen).toMatchObject({ cursor: 1 });
@@ -374,7 +385,7 @@ describe('a 差评', () => {
     expect(rig.screen).toMatchObject({ kind: 'rate', changingFrom: 2 });
     rig.send({ type: 'key', position: 4 }); // 不满意 again
     const s = rig.send({ type: 'key', position: 5 }); // submit
-    expect(putRecords(s.effects)[0]).toMatchObject({ reasons: ['D02', 'D03'], final: true });
+    expect(putRecords(s.effects)[0]).toMatchObject({ reasons: ['208', '209'], final: true });
   });
 
   it('is finalised, not lost, when the clerk signs out or replaces the prompt', () => {
@@ -634,7 +645,7 @@ describe('recovery at start-up', () => {
       windowNo: '12',
       citizen: null,
       flags: [],
-      catalogueVersion: '2026.1',
+      catalogueVersion: 'national-2020',
       final: false,
     };
     const prompt = (id: string, status: 'open' | 'rated', expiresAt: number) => ({
@@ -655,7 +666,7 @@ describe('recovery at start-up', () => {
       type: 'recover',
       clerk: { ...clerk, status: 'paused', pauseWhenDone: false },
       inviteSeq: 41,
-      drafts: [draft, { ...draft, id: 'r-2', reasons: ['D01'] }],
+      drafts: [draft, { ...draft, id: 'r-2', reasons: ['207'] }],
       unfinished: [
         prompt('p-old', 'rated', rig.now + 40_000),
         prompt('p-gone', 'open', rig.now - 1),
@@ -666,7 +677,7 @@ describe('recovery at start-up', () => {
     const recs = putRecords(r.effects);
     expect(recs).toEqual([
       expect.objectContaining({ id: 'r-1', final: true, comment: '未选择差评原因' }),
-      expect.objectContaining({ id: 'r-2', final: true, comment: '', reasons: ['D01'] }),
+      expect.objectContaining({ id: 'r-2', final: true, comment: '', reasons: ['207'] }),
     ]);
     expect(opsOf(r.effects)).toContainEqual({ op: 'prompt_end', id: 'p-old', status: 'rated', at: rig.now });
     expect(opsOf(r.effects)).toContainEqual({
