@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ConfigResult, describeConfig, loadConfig } from '../../../src/config/load.js';
+import { loadCatalogueOf } from '../../../src/config/reasons-catalogue.js';
 import { createAdapter } from '../../../src/sync/adapters/index.js';
 import { sm2GenerateKeyPair } from '../../../src/sync/crypto/index.js';
 import { MINIMAL_CONFIG, tempFolder } from './config-files.js';
@@ -229,5 +230,25 @@ describe('platform.profile fujian', () => {
       'platform.appMark is a key of the reference and national profiles, not of fujian; remove it, or check platform.profile',
       'platform.dataSource is a key of the national profile, not of fujian; remove it, or check platform.profile',
     ]);
+  });
+});
+
+describe('a hall catalogue under a real profile', () => {
+  const hallFile =
+    'version: hall-1\nlevels:\n  "2":\n    - { code: "D01", label: 等候时间长 }\n  "1":\n    - { code: "108", label: 服务态度差 }\n';
+
+  it('refuses a code outside the national list, naming it, once the configuration has loaded', () => {
+    const result = loaded(`${national()}reasons: reasons.yaml\n`, { 'reasons.yaml': hallFile });
+    const catalogue = loadCatalogueOf(result.config);
+    expect(catalogue.ok).toBe(false);
+    if (catalogue.ok) return;
+    expect(catalogue.errors.join('\n')).toMatch(/D01/);
+  });
+
+  it('takes the same file under the reference profile, and the built-in list under national', () => {
+    const reference = loaded(`${MINIMAL_CONFIG}reasons: reasons.yaml\n`, { 'reasons.yaml': hallFile });
+    expect(loadCatalogueOf(reference.config).ok).toBe(true);
+    const builtIn = loadCatalogueOf(loaded(national()).config);
+    expect(builtIn.ok && builtIn.catalogue.version).toBe('national-2020');
   });
 });
