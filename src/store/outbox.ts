@@ -146,9 +146,20 @@ export class Outbox implements OutboxStore {
     this.claimTx = db.transaction((limit: number, now: number, leaseMs: number) => {
       const items: OutboxItem[] = [];
       for (const row of this.stmt.candidates.all(now, limit) as ClaimRow[]) {
+        const body = parseBody(row.body);
+        if (body === null) {
+          // A row no program of ours wrote (a disk fault, a hand edit): it cannot be sent,
+          // and must not stop the queue behind it. Set aside, kept for a technician.
+          this.stmt.rejected.run(
+            UNREADABLE_RECORD,
+            'the stored record is not readable',
+            row.prompt_id,
+            row.id,
+          );
+          continue;
+        }
         const citizen = this.unseal(row);
         this.stmt.lease.run(now + leaseMs, row.prompt_id, row.id);
-        const body = JSON.parse(row.body) as RecordBody;
         items.push({ seq: row.seq, attempts: row.attempts, record: { ...body, citizen, final: true } });
       }
       return items;
@@ -213,12 +224,12 @@ export class Outbox implements OutboxStore {
       reject_message: string | null;
     }[];
     return rows.map((r) => {
-      const body = JSON.parse(r.body) as RecordBody;
+      const body = parseBody(r.body);
       return {
         promptId: r.prompt_id,
         id: r.id,
-        transactionId: body.transactionId,
-        ratedAt: body.ratedAt,
+        transactionId: typeof body?.transactionId === 'string' ? body.transactionId : '',
+        ratedAt: typeof body?.ratedAt === 'number' ? body.ratedAt : 0,
         code: r.reject_code ?? '',
         message: r.reject_message ?? '',
       };
@@ -257,5 +268,18 @@ export class Outbox implements OutboxStore {
     } catch {
       return null;
     }
+  }
+}
+
+/** The local code of a record set aside because its stored body cannot be read. */
+export const UNREADABLE_RECORD = 'unreadable_record';
+
+/** A stored record body, or null when it is not one (not JSON, not an object). */
+function parseBody(text: string): RecordBody | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as RecordBody) : null;
+  } catch {
+    return null;
   }
 }

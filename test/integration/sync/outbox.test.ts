@@ -40,6 +40,26 @@ describe('the outbox on a real database', () => {
     store.close();
   });
 
+  it('sets aside a record whose stored body is unreadable, and the queue behind it goes on', () => {
+    const files = storeFiles();
+    const store = openStore(files);
+    seed(store, 3);
+    store.close();
+    const db = new Database(files.path);
+    db.prepare(`UPDATE records SET body = '{"transactionId":' WHERE id = 'r-0000'`).run();
+    db.prepare(`UPDATE records SET body = '[1,2]' WHERE id = 'r-0001'`).run();
+    db.close();
+    const again = openStore(files);
+    const outbox = again.outbox();
+    expect(outbox.claim(10, NOW, 10_000).map((i) => i.record.id)).toEqual(['r-0002']);
+    expect(outbox.counts()).toEqual({ pending: 1, rejected: 2 });
+    expect(outbox.rejected().map((r) => [r.id, r.code])).toEqual([
+      ['r-0000', 'unreadable_record'],
+      ['r-0001', 'unreadable_record'],
+    ]);
+    again.close();
+  });
+
   it('a second connection cannot claim what the first holds (a restart racing a dying process)', () => {
     const files = storeFiles();
     const a = openStore(files);
