@@ -93,6 +93,21 @@ export interface DiagnosticsSection {
   pin: string | null;
 }
 
+export interface FleetSection {
+  /** mqtt://HOST:PORT or mqtts://HOST:PORT. */
+  url: string;
+  username: string | null;
+  password: string | null;
+  /** Absolute path of a PEM file (the broker's private CA), or null. */
+  ca: string | null;
+  topicPrefix: string;
+  /** Filled in from terminal.areaCode when not configured. */
+  hallId: string;
+  keepaliveSeconds: number;
+  stateIntervalSeconds: number;
+  badRatingEvents: boolean;
+}
+
 export interface TerminalConfig {
   terminal: TerminalSection;
   keypad: KeypadSection;
@@ -106,6 +121,8 @@ export interface TerminalConfig {
   reasons: string | null;
   ui: UiSection;
   diagnostics: DiagnosticsSection;
+  /** The hall's MQTT broker; null: the terminal reports to no broker. */
+  fleet: FleetSection | null;
   /** The file this was read from (absolute), or null for the built-in defaults. */
   source: { file: string | null };
 }
@@ -115,7 +132,7 @@ export const REDACTED = '***';
 
 /**
  * A copy that is safe to log or show: secrets (platform.secret, api.token, qr.secret,
- * ui.token, and the diagnostics PIN, which guards a screen) are replaced by "***". An unset
+ * ui.token, fleet.password, and the diagnostics PIN, which guards a screen) are replaced by "***". An unset
  * secret stays null so the copy still tells whether one is configured.
  */
 export function describeConfig(config: TerminalConfig): TerminalConfig {
@@ -125,5 +142,6 @@ export function describeConfig(config: TerminalConfig): TerminalConfig {
   if (copy.qr !== null) copy.qr.secret = REDACTED;
   if (copy.ui.token !== null) copy.ui.token = REDACTED;
   if (copy.diagnostics.pin !== null) copy.diagnostics.pin = REDACTED;
+  if (copy.fleet?.password) copy.fleet.password = REDACTED;
   return copy;
 }

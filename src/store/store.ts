@@ -127,6 +127,10 @@ export class RatingStore {
       // Training records wait for no platform: they are counted apart.
       counts: db.prepare('SELECT state, COUNT(*) AS n FROM records WHERE training = 0 GROUP BY state'),
       trainingCount: db.prepare('SELECT COUNT(*) FROM records WHERE training = 1').pluck(),
+      // The outbox index's order: the oldest queued record is the first pending one by seq.
+      oldestPending: db
+        .prepare(`SELECT final_at FROM records WHERE state = 'pending' AND training = 0 ORDER BY seq LIMIT 1`)
+        .pluck(),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM records').pluck(),
     };
   }
@@ -240,6 +244,12 @@ export class RatingStore {
     for (const row of this.stmt.counts.all() as { state: keyof QueueCounts; n: number }[])
       counts[row.state] = row.n;
     return counts;
+  }
+
+  /** When the oldest record waiting for the platform was committed final; null when none waits. */
+  oldestPendingAt(): number | null {
+    const at = this.stmt.oldestPending.get() as number | null | undefined;
+    return at ?? null;
   }
 
   /** Records kept marked training (a training terminal's, or the built-in DEV-0001's): never sent. */
