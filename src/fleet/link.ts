@@ -129,23 +129,19 @@ export class FleetLink {
     const client = this.client;
     this.client = null;
     if (!client) return;
-    if (this.connected) {
-      this.connected = false;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, STOP_GRACE_MS);
-        client.publish(this.settings.topics.availability, 'offline', { qos: 1, retain: true }, () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+    if (!this.connected) {
+      client.removeAllListeners();
+      client.on('error', () => {});
+      client.end(true);
+      return;
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, STOP_GRACE_MS);
-      client.end(true, {}, () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    this.connected = false;
+    // A clean DISCONNECT after our own "offline": the broker then drops the will.
+    await within(STOP_GRACE_MS, (done) =>
+      client.publish(this.settings.topics.availability, 'offline', { qos: 1, retain: true }, () => done()),
+    );
+    const ended = await within(STOP_GRACE_MS, (done) => client.end(false, {}, () => done()));
+    if (!ended) client.end(true);
   }
 
   private attempt(): void {
@@ -226,6 +222,17 @@ export class FleetLink {
     this.retryTimer = setTimeout(() => this.attempt(), delay);
     this.retryTimer.unref?.();
   }
+}
+
+/** Runs `start`, resolving true when it calls back within `ms`, false when it does not. */
+function within(ms: number, start: (done: () => void) => void): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    start(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }
 
 function messageOf(err: unknown): string {
