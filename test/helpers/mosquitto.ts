@@ -170,11 +170,14 @@ export interface Seen {
 
 export class Recorder {
   readonly seen: Seen[] = [];
+  /** The recorder's own connection, e.g. to publish a marker that ends a "nothing else came" check. */
+  client!: MqttClient;
   private waiters: { test: (m: Seen) => boolean; resolve: (m: Seen) => void }[] = [];
 
   static async on(broker: Broker, filter = '#', options: IClientOptions = {}): Promise<Recorder> {
     const r = new Recorder();
     const c = await broker.client(options);
+    r.client = c;
     c.on('message', (topic, payload, packet) => {
       const m = { topic, payload: Buffer.from(payload), retain: packet.retain, at: performance.now() };
       r.seen.push(m);
@@ -203,6 +206,14 @@ export class Recorder {
         },
       });
     });
+  }
+
+  /** Publishes a marker and waits for it back: whatever was sent to the broker before has arrived by then. */
+  async barrier(): Promise<Seen[]> {
+    const topic = `test-barrier/${Math.random().toString(36).slice(2)}`;
+    await this.client.publishAsync(topic, 'x', { qos: 1 });
+    await this.next((m) => m.topic === topic, 'the barrier marker');
+    return this.seen.filter((m) => !m.topic.startsWith('test-barrier/'));
   }
 
   /** Waits for a message that passes `test` and arrives after this call. */
