@@ -28,8 +28,10 @@ export interface BrokerOptions {
   acl?: string;
   /** A TLS listener instead of plain TCP. */
   tls?: { caFile: string; certFile: string; keyFile: string };
-  /** Extra lines for mosquitto.conf (a sample config under test). */
+  /** Extra lines for mosquitto.conf. */
   extra?: string;
+  /** The whole mosquitto.conf instead (a sample under test), given the port to listen on. */
+  raw?: (port: number) => string;
 }
 
 export class Broker {
@@ -53,21 +55,23 @@ export class Broker {
 
   private writeConfig(): string {
     const o = this.options;
+    const file = join(this.dir, 'mosquitto.conf');
+    if (o.raw) {
+      const own = ['log_dest stderr', 'log_type error', 'log_type warning', ...asRoot()];
+      writeFileSync(file, `${o.raw(this.port)}\n${own.join('\n')}\n`);
+      return file;
+    }
     const lines = [
       `listener ${this.port} 127.0.0.1`,
       'persistence false',
       'log_dest stderr',
       'log_type error',
       'log_type warning',
-      // Run as root in a container: stay root rather than drop to a user who cannot read the temp files.
-      ...(process.getuid?.() === 0 ? ['user root'] : []),
+      ...asRoot(),
     ];
     if (o.users) {
       const pw = join(this.dir, 'passwd');
-      writeFileSync(pw, '');
-      for (const [user, password] of Object.entries(o.users)) {
-        execFileSync('mosquitto_passwd', ['-b', pw, user, password]);
-      }
+      passwordFile(pw, o.users);
       lines.push('allow_anonymous false', `password_file ${pw}`);
     } else {
       lines.push('allow_anonymous true');
@@ -79,7 +83,6 @@ export class Broker {
     }
     if (o.tls) lines.push(`cafile ${o.tls.caFile}`, `certfile ${o.tls.certFile}`, `keyfile ${o.tls.keyFile}`);
     if (o.extra) lines.push(o.extra);
-    const file = join(this.dir, 'mosquitto.conf');
     writeFileSync(file, `${lines.join('\n')}\n`);
     return file;
   }
@@ -124,6 +127,18 @@ export class Broker {
     clients.push(c);
     return c;
   }
+}
+
+// Run as root in a container: stay root rather than drop to a user who cannot read the temp files.
+function asRoot(): string[] {
+  return process.getuid?.() === 0 ? ['user root'] : [];
+}
+
+/** Adds users to a Mosquitto password file with mosquitto_passwd (creating it). */
+export function passwordFile(file: string, users: Record<string, string>): void {
+  writeFileSync(file, '');
+  for (const [user, password] of Object.entries(users))
+    execFileSync('mosquitto_passwd', ['-b', file, user, password]);
 }
 
 const clients: MqttClient[] = [];
