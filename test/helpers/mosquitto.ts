@@ -2,12 +2,12 @@
 // generated configuration (optionally users, an ACL file and TLS). Fails with a message
 // naming mosquitto when it is not installed, never skips.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { freePort } from './cli.js';
-import { tempDir } from './temp.js';
 
 const CANDIDATES = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'];
 
@@ -35,7 +35,8 @@ export interface BrokerOptions {
 }
 
 export class Broker {
-  readonly dir = tempDir('hcp-mosq-');
+  // Not tempDir: the bench uses this helper outside vitest.
+  readonly dir = mkdtempSync(join(tmpdir(), 'hcp-mosq-'));
   port = 0;
   private child: ChildProcess | null = null;
   private log = '';
@@ -48,6 +49,11 @@ export class Broker {
   }
 
   private constructor(private readonly options: BrokerOptions) {}
+
+  /** The broker's process id (for the bench's CPU figures). */
+  get pid(): number {
+    return this.child?.pid ?? 0;
+  }
 
   get url(): string {
     return `${this.options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
@@ -111,6 +117,12 @@ export class Broker {
     await gone;
   }
 
+  /** Stops it and removes its folder. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
   /** The same broker back on the same port, with nothing retained (persistence is off). */
   async restart(): Promise<void> {
     await this.stop();
@@ -153,7 +165,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
 
 export async function cleanupBrokers(): Promise<void> {
   for (const c of clients.splice(0)) c.end(true);
-  for (const b of brokers.splice(0)) await b.stop();
+  for (const b of brokers.splice(0)) await b.dispose();
 }
 
 function waitListening(port: number): Promise<void> {
