@@ -54,6 +54,7 @@ export function startFleet(
   let storeWasOk = true;
   let platformWas: PlatformState | null = null;
   let stopped = false;
+  let reloading: Promise<void> = Promise.resolve();
 
   const facts = () => {
     const health = terminal.health();
@@ -179,15 +180,26 @@ export function startFleet(
     get connected() {
       return link?.isConnected ?? false;
     },
-    async reload(next) {
-      if (stopped || JSON.stringify(next) === JSON.stringify(config)) return;
-      const carried = await close();
-      config = next;
-      log.log('info', 'fleet_reconfigured', { fleet: next ? 'configured' : 'none' });
-      if (next) open(next, carried);
+    reload(next) {
+      // One reload at a time: two quick SIGHUPs must not leave two links open.
+      reloading = reloading
+        .then(async () => {
+          if (stopped || JSON.stringify(next) === JSON.stringify(config)) return;
+          const carried = await close();
+          config = next;
+          log.log('info', 'fleet_reconfigured', { fleet: next ? 'configured' : 'none' });
+          if (next && !stopped) open(next, carried);
+        })
+        .catch((err) => {
+          log.log('error', 'fleet_reload_failed', {
+            error: err instanceof Error ? err.message : String(err),
+          });
+        });
+      return reloading;
     },
     async stop() {
       stopped = true;
+      await reloading;
       unsubscribe();
       if (settleTimer) clearTimeout(settleTimer);
       settleTimer = null;

@@ -212,6 +212,45 @@ describe('fleet reporter on a real Mosquitto', () => {
     expect(json(e)).toMatchObject({ type: 'bad_rating', training: true });
   });
 
+  it('tells a store fault and a paused platform as they begin, once each', async () => {
+    const broker = await startBroker();
+    const rec = await Recorder.on(broker);
+    const rig = fleetRig(section(broker.url), { storeFailsFirst: true });
+    const fault = await rec.next(isEvent('store_fault'), 'store_fault');
+    expect(Object.keys(json(fault))).toEqual(['type', 'at']);
+    await rec.next(
+      isState((s) => s.store === 'fault'),
+      'state with the store at fault',
+    );
+    // The engine tries again every 2 s, and the store opens.
+    await rec.next(
+      isState((s) => s.store === 'ok'),
+      'the store back',
+      30_000,
+    );
+
+    rig.terminal.platformStatus('auth_failed', 0, 0);
+    const paused = await rec.next(isEvent('platform_paused'), 'platform_paused');
+    expect(json(paused)).toEqual({
+      type: 'platform_paused',
+      state: 'auth_failed',
+      at: expect.stringMatching(CST),
+    });
+    await rec.next(
+      isState((s) => (s.platform as any).state === 'auth_failed'),
+      'state shows it',
+    );
+    // Still paused (its queue changed): no second event. The keypad change makes a state to wait for.
+    rig.terminal.platformStatus('auth_failed', 1, 0);
+    rig.terminal.keypadStatus('offline', null);
+    await rec.next(isState((s) => s.keypad === 'offline'), 'the next state');
+    expect(rec.seen.filter(isEvent('platform_paused'))).toHaveLength(1);
+    rig.terminal.platformStatus('online', 0, 0);
+    await rec.next(isState((s) => (s.platform as any).state === 'online'), 'online again');
+    expect(rec.seen.filter(isEvent('platform_paused'))).toHaveLength(1);
+    expect(rec.seen.filter(isEvent('store_fault'))).toHaveLength(1);
+  });
+
   it('puts no personal data, no words and no ids on the bus, and levels only in bad_rating', async () => {
     const broker = await startBroker();
     const rec = await Recorder.on(broker);

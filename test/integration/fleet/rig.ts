@@ -57,15 +57,28 @@ let txCounter = 0;
 
 export function fleetRig(
   fleet: FleetSection | null,
-  options: { mode?: 'counter' | 'kiosk'; training?: boolean; terminalId?: string } = {},
+  options: {
+    mode?: 'counter' | 'kiosk';
+    training?: boolean;
+    terminalId?: string;
+    /** The store will not open the first time (as a disk not yet mounted); it opens on the engine's retry. */
+    storeFailsFirst?: boolean;
+  } = {},
 ): FleetRig {
   const dir = tempDir('hcp-fleet-');
   const mode = options.mode ?? 'counter';
   const training = options.training ?? false;
+  let failures = options.storeFailsFirst ? 1 : 0;
   const terminal = new Terminal({
     config: coreConfig({ mode, training, terminalId: options.terminalId ?? TERMINAL_ID }),
-    openStore: () =>
-      RatingStore.open({ path: join(dir, 'terminal.db'), keyFile: join(dir, 'terminal.key'), training }),
+    openStore: () => {
+      if (failures-- > 0) throw new Error('the disk is not mounted yet');
+      return RatingStore.open({
+        path: join(dir, 'terminal.db'),
+        keyFile: join(dir, 'terminal.key'),
+        training,
+      });
+    },
   });
   const reporter = startFleet(
     fleet,
