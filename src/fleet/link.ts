@@ -73,7 +73,6 @@ export class FleetLink {
   private held: string[] = [];
   private inFlight = new Map<number, string>();
   private nextInFlight = 0;
-  private lastError = '';
 
   constructor(
     private readonly settings: LinkSettings,
@@ -95,8 +94,24 @@ export class FleetLink {
 
   /** Retained state: sent now if connected; otherwise the next connect sends the state of then. */
   publishState(payload: string): void {
-    if (!this.connected || !this.client) return;
-    this.client.publish(this.settings.topics.state, payload, { qos: 1, retain: true }, () => {});
+    if (!this.connected) return;
+    this.publish(this.settings.topics.state, payload, { qos: 1, retain: true });
+  }
+
+  /** A publish on the live client; a client that throws (MQTT.js on a closing connection) is lost. */
+  private publish(
+    topic: string,
+    payload: string,
+    opts: { qos: 1; retain?: boolean },
+    done?: (err?: Error) => void,
+  ): void {
+    const client = this.client;
+    if (!client) return;
+    try {
+      client.publish(topic, payload, opts, (err) => done?.(err));
+    } catch (err) {
+      this.lost(`publish failed: ${messageOf(err)}`);
+    }
   }
 
   publishEvent(payload: string): void {
@@ -137,9 +152,13 @@ export class FleetLink {
     }
     this.connected = false;
     // A clean DISCONNECT after our own "offline": the broker then drops the will.
-    await within(STOP_GRACE_MS, (done) =>
-      client.publish(this.settings.topics.availability, 'offline', { qos: 1, retain: true }, () => done()),
-    );
+    await within(STOP_GRACE_MS, (done) => {
+      try {
+        client.publish(this.settings.topics.availability, 'offline', { qos: 1, retain: true }, () => done());
+      } catch {
+        done();
+      }
+    });
     const ended = await within(STOP_GRACE_MS, (done) => client.end(false, {}, () => done()));
     if (!ended) client.end(true);
   }
@@ -156,17 +175,16 @@ export class FleetLink {
     }
     this.client = client;
     client.on('connect', () => {
-      if (this.client !== client) return;
+      // MQTT.js can emit 'connect' after an 'error' from the same bytes (a CONNACK followed
+      // by garbage): by then the client is ended, and publishing on it would throw.
+      if (this.client !== client || client.disconnecting || client.disconnected) return;
       this.connected = true;
-      if (this.failures > 0 || this.lastError) {
-        this.hooks.log.log('info', 'fleet_connected', { after: this.failures });
-      }
+      if (this.failures > 0) this.hooks.log.log('info', 'fleet_connected', { after: this.failures });
       this.failures = 0;
-      this.lastError = '';
       const { topics } = this.settings;
       // The contract's order: availability, state, then what was held, oldest first.
-      client.publish(topics.availability, 'online', { qos: 1, retain: true }, () => {});
-      client.publish(topics.state, this.hooks.currentState(), { qos: 1, retain: true }, () => {});
+      this.publish(topics.availability, 'online', { qos: 1, retain: true });
+      this.publish(topics.state, this.hooks.currentState(), { qos: 1, retain: true });
       const backlog = this.held;
       this.held = [];
       for (const payload of backlog) this.send(payload);
@@ -174,13 +192,12 @@ export class FleetLink {
     });
     client.on('error', (err) => {
       if (this.client !== client) return;
-      this.lastError = messageOf(err);
-      // A refused CONNACK (bad credentials) does not always close the socket by itself.
-      client.end(true);
+      // A refused CONNACK or bytes that are not MQTT: this connection is done with.
+      this.lost(messageOf(err));
     });
     client.on('close', () => {
       if (this.client !== client) return;
-      this.lost(this.lastError || 'the connection closed');
+      this.lost('the connection closed');
     });
   }
 
@@ -192,7 +209,7 @@ export class FleetLink {
     }
     const key = this.nextInFlight++;
     this.inFlight.set(key, payload);
-    client.publish(this.settings.topics.events, payload, { qos: 1 }, (err) => {
+    this.publish(this.settings.topics.events, payload, { qos: 1 }, (err) => {
       // After a loss the map was emptied into `held`: a late callback changes nothing.
       if (!err) this.inFlight.delete(key);
     });
@@ -203,9 +220,15 @@ export class FleetLink {
     this.client = null;
     const wasConnected = this.connected;
     this.connected = false;
-    client?.removeAllListeners();
-    client?.on('error', () => {});
-    client?.end(true);
+    if (client) {
+      client.removeAllListeners();
+      client.on('error', () => {});
+      try {
+        client.end(true);
+      } catch {
+        // already ended: nothing left to let go of
+      }
+    }
     // Events sent but not acknowledged go back in front of those held since (QoS 1: at least once).
     const unacked = [...this.inFlight.values()];
     this.inFlight.clear();

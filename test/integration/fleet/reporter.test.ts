@@ -243,10 +243,16 @@ describe('fleet reporter on a real Mosquitto', () => {
     // Still paused (its queue changed): no second event. The keypad change makes a state to wait for.
     rig.terminal.platformStatus('auth_failed', 1, 0);
     rig.terminal.keypadStatus('offline', null);
-    await rec.next(isState((s) => s.keypad === 'offline'), 'the next state');
+    await rec.next(
+      isState((s) => s.keypad === 'offline'),
+      'the next state',
+    );
     expect(rec.seen.filter(isEvent('platform_paused'))).toHaveLength(1);
     rig.terminal.platformStatus('online', 0, 0);
-    await rec.next(isState((s) => (s.platform as any).state === 'online'), 'online again');
+    await rec.next(
+      isState((s) => (s.platform as any).state === 'online'),
+      'online again',
+    );
     expect(rec.seen.filter(isEvent('platform_paused'))).toHaveLength(1);
     expect(rec.seen.filter(isEvent('store_fault'))).toHaveLength(1);
   });
