@@ -156,7 +156,9 @@ function describeStart(config: TerminalConfig, url: string, logFile: string): st
   if (!config.platform) lines.push('Platform: not configured — ratings are kept on this terminal only.');
   if (config.fleet) {
     const { topicPrefix, hallId } = config.fleet;
-    lines.push(`Fleet: ${shownBrokerUrl(config.fleet.url)} as ${topicPrefix}/${hallId}/${config.terminal.id}`);
+    lines.push(
+      `Fleet: ${shownBrokerUrl(config.fleet.url)} as ${topicPrefix}/${hallId}/${config.terminal.id}`,
+    );
   }
   return lines;
 }
