@@ -155,7 +155,25 @@ function describeStart(config: TerminalConfig, url: string, logFile: string): st
   }
   lines.push(`Store: ${config.store.path}`, `Log: ${logFile}`, screensLine(url, config.ui.token !== null));
   if (!config.platform) lines.push('Platform: not configured — ratings are kept on this terminal only.');
+  if (config.fleet) {
+    const { topicPrefix, hallId } = config.fleet;
+    lines.push(
+      `Fleet: ${shownBrokerUrl(config.fleet.url)} as ${topicPrefix}/${hallId}/${config.terminal.id}`,
+    );
+  }
   return lines;
+}
+
+/** The broker's address without any user:password written into it. */
+function shownBrokerUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
 }
 
 async function serve(file: string | null, io: Io): Promise<number> {

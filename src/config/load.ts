@@ -64,6 +64,7 @@ const SECRET_ADVICE: Record<string, string> = {
   'api.token': 'set a long random token and give it to the business system',
   'qr.secret': 'set the secret shared with the rating page',
   'ui.token': 'set a long random token and give it to the screen as ?token=',
+  'fleet.password': "set the password the broker's administrator issued for this terminal",
 };
 
 function isSample(secret: string | null | undefined): boolean {
@@ -86,6 +87,7 @@ function sampleSecretWarnings(label: string, file: ConfigFile): string[] {
     'api.token': file.api.token,
     'qr.secret': file.qr?.secret,
     'ui.token': file.ui.token,
+    'fleet.password': file.fleet?.password,
   };
   return Object.entries(secrets)
     .filter(([, value]) => isSample(value))
@@ -158,6 +160,14 @@ function resolveConfig(
     reasons: file.reasons === null ? null : resolvePath(baseDir, file.reasons),
     ui: { ...ui },
     diagnostics: { pin: file.diagnostics.pin },
+    fleet:
+      file.fleet === null
+        ? null
+        : {
+            ...file.fleet,
+            ca: file.fleet.ca === null ? null : resolvePath(baseDir, file.fleet.ca),
+            hallId: file.fleet.hallId ?? terminal.areaCode,
+          },
     source: { file: source },
   };
 }

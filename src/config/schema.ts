@@ -23,6 +23,7 @@ export const SECRET_KEYS: readonly string[] = [
   'qr.secret',
   'ui.token',
   'diagnostics.pin',
+  'fleet.password',
 ];
 
 export const DEFAULT_AUTO_IDS: readonly string[] = ['1a86:7523', '10c4:ea60', '0403:6001'];
@@ -549,21 +550,103 @@ const diagnosticsSchema = z.strictObject({
     .default(null),
 });
 
-export const configFileSchema = z.strictObject({
-  terminal: section(terminalSchema),
-  keypad: section(keypadSchema),
-  store: section(storeSchema),
-  log: section(logSchema),
-  platform: platformSchema.nullable().default(null),
-  api: section(apiSchema),
-  qr: qrSchema.nullable().default(null),
-  prompt: section(promptSchema),
-  reasons: filePath('a path to a reasons catalogue file, or null for the built-in one')
-    .nullable()
-    .default(null),
-  ui: section(uiSchema),
-  diagnostics: section(diagnosticsSchema),
-});
+// A terminal id or hall id becomes one MQTT topic level: a level separator, a wildcard
+// or a space would put its messages under another terminal's topics, or nowhere.
+const TOPIC_LEVEL_FORBIDDEN = /[/+#\s]/;
+const badTopicLevel = (level: string) => TOPIC_LEVEL_FORBIDDEN.test(level) || level.includes('\0');
+const HALL_ID =
+  'the hall\'s id as one topic level, e.g. "350521": no /, +, # or spaces (or null for terminal.areaCode)';
+const TOPIC_PREFIX =
+  'the first topic level(s), e.g. hcp or fj/hcp: no +, # or spaces, no empty level, not starting with $';
+
+function isMqttUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'mqtt:' || url.protocol === 'mqtts:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+const fleetSchema = z
+  .strictObject({
+    url: z
+      .string(
+        says("the broker's address, mqtt://HOST:PORT or mqtts://HOST:PORT, such as mqtt://10.1.2.3:1883"),
+      )
+      .refine(
+        isMqttUrl,
+        says("the broker's address, mqtt://HOST:PORT or mqtts://HOST:PORT, such as mqtt://10.1.2.3:1883"),
+      ),
+    username: text('the user name the broker knows this terminal by, as text', 1).nullable().default(null),
+    password: text('the password the broker issued for this terminal, as text', 1).nullable().default(null),
+    ca: filePath("a PEM file of the private CA that signed the broker's certificate, or null")
+      .nullable()
+      .default(null),
+    topicPrefix: text(TOPIC_PREFIX, 1, 128)
+      .refine(
+        (p) => !p.startsWith('$') && p.split('/').every((l) => l !== '' && !badTopicLevel(l)),
+        says(TOPIC_PREFIX),
+      )
+      .default('hcp'),
+    hallId: text(quoted(HALL_ID), 1, 64)
+      .refine((id) => !badTopicLevel(id), says(HALL_ID))
+      .nullable()
+      .default(null),
+    keepaliveSeconds: wholeNumber(5, 3600, 'a whole number of seconds from 5 to 3600, such as 30').default(
+      30,
+    ),
+    stateIntervalSeconds: wholeNumber(
+      1,
+      86_400,
+      'a whole number of seconds from 1 to 86400, such as 30',
+    ).default(30),
+    badRatingEvents: bool('true (tell the hall of each 差评 at once) or false (state only)').default(true),
+  })
+  .superRefine((fleet, ctx) => {
+    const url = field(fleet, 'url');
+    const ca = field(fleet, 'ca');
+    if (typeof url === 'string' && url.startsWith('mqtt://') && typeof ca === 'string') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ca'],
+        message: `null, because fleet.url ${url} is not TLS (use mqtts:// to check the broker against this CA)`,
+      });
+    }
+  }, evenWithOtherIssues);
+
+export const configFileSchema = z
+  .strictObject({
+    terminal: section(terminalSchema),
+    keypad: section(keypadSchema),
+    store: section(storeSchema),
+    log: section(logSchema),
+    platform: platformSchema.nullable().default(null),
+    api: section(apiSchema),
+    qr: qrSchema.nullable().default(null),
+    prompt: section(promptSchema),
+    reasons: filePath('a path to a reasons catalogue file, or null for the built-in one')
+      .nullable()
+      .default(null),
+    ui: section(uiSchema),
+    diagnostics: section(diagnosticsSchema),
+    fleet: fleetSchema.nullable().default(null),
+  })
+  .superRefine((file, ctx) => {
+    // terminal.id is a topic level only when a broker is configured.
+    const fleet = field(file, 'fleet');
+    const terminal = field(file, 'terminal');
+    if (typeof fleet !== 'object' || fleet === null || typeof terminal !== 'object' || terminal === null)
+      return;
+    const id = field(terminal, 'id');
+    if (typeof id === 'string' && badTopicLevel(id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['terminal', 'id'],
+        message: `${TERMINAL_ID}, and with fleet configured no /, + or # either (it is a topic level on the broker)`,
+      });
+    }
+  }, evenWithOtherIssues);
 
 /** The file as parsed: static defaults filled, paths still as written. */
 export type ConfigFile = z.output<typeof configFileSchema>;

@@ -142,6 +142,21 @@ export interface DiagnosticsSection {
   pin: string | null;
 }
 
+export interface FleetSection {
+  /** mqtt://HOST:PORT or mqtts://HOST:PORT. */
+  url: string;
+  username: string | null;
+  password: string | null;
+  /** Absolute path of a PEM file (the broker's private CA), or null. */
+  ca: string | null;
+  topicPrefix: string;
+  /** Filled in from terminal.areaCode when not configured. */
+  hallId: string;
+  keepaliveSeconds: number;
+  stateIntervalSeconds: number;
+  badRatingEvents: boolean;
+}
+
 export interface TerminalConfig {
   terminal: TerminalSection;
   keypad: KeypadSection;
@@ -155,6 +170,8 @@ export interface TerminalConfig {
   reasons: string | null;
   ui: UiSection;
   diagnostics: DiagnosticsSection;
+  /** The hall's MQTT broker; null: the terminal reports to no broker. */
+  fleet: FleetSection | null;
   /** The file this was read from (absolute), or null for the built-in defaults. */
   source: { file: string | null };
 }
@@ -164,9 +181,9 @@ export const REDACTED = '***';
 
 /**
  * A copy that is safe to log or show: secrets (platform.secret, platform.appWord,
- * platform.appCode, platform.sm4Key, platform.sm4Iv, api.token, qr.secret, ui.token, and
- * the diagnostics PIN, which guards a screen) are replaced by "***". An unset secret
- * stays null so the copy still tells whether one is configured.
+ * platform.appCode, platform.sm4Key, platform.sm4Iv, api.token, qr.secret, ui.token,
+ * fleet.password, and the diagnostics PIN, which guards a screen) are replaced by "***".
+ * An unset secret stays null so the copy still tells whether one is configured.
  */
 export function describeConfig(config: TerminalConfig): TerminalConfig {
   const copy = structuredClone(config);
@@ -175,6 +192,7 @@ export function describeConfig(config: TerminalConfig): TerminalConfig {
   if (copy.qr !== null) copy.qr.secret = REDACTED;
   if (copy.ui.token !== null) copy.ui.token = REDACTED;
   if (copy.diagnostics.pin !== null) copy.diagnostics.pin = REDACTED;
+  if (copy.fleet?.password) copy.fleet.password = REDACTED;
   return copy;
 }
 

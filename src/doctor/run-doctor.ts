@@ -1,6 +1,6 @@
 // haochaping-terminal doctor --config FILE [--keys]: the technician's check of one
 // terminal, one line per part in the contract's order — config, store, keypad,
-// platform, clock — then where the log is, then (with --keys) each key pressed in turn.
+// platform, clock, fleet — then where the log is, then (with --keys) each key pressed in turn.
 // A training terminal gets a `warn training:` line right after config.
 //
 // Exit codes, for scripts:
@@ -10,6 +10,7 @@
 
 import type { TerminalConfig } from '../config/terminal-config.js';
 import { checkConfig } from './config-check.js';
+import { checkFleet } from './fleet-check.js';
 import { keySeconds, testKeys } from './key-test.js';
 import { ASKED, checkKeypad, closeLine } from './keypad-check.js';
 import { checkLogFolder } from './log-folder.js';
@@ -58,6 +59,7 @@ export async function runDoctor(options: DoctorOptions, io: DoctorIo): Promise<n
     const { platform, clock } = await checkPlatform(config.platform);
     emit(platform);
     emit(clock);
+    emit(await checkFleet(config.fleet, config.terminal.id));
     if (running.kind === 'other') {
       emit(
         warn(

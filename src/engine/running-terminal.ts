@@ -5,6 +5,7 @@ import { type ApiServer, startApi } from '../api/server.js';
 import { packageVersion } from '../config/package-root.js';
 import type { TerminalConfig } from '../config/terminal-config.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
+import { type FleetReporter, startFleet } from '../fleet/reporter.js';
 import { systemClock } from './clock.js';
 import { coreConfigOf } from './core-config.js';
 import { createTerminal } from './create-terminal.js';
@@ -22,6 +23,7 @@ export interface RunningTerminal {
   readonly forwarding: Forwarding;
   readonly diagnostics: Diagnostics;
   readonly api: ApiServer;
+  readonly fleet: FleetReporter;
   readonly logger: Logger;
   readonly logFile: string;
   /** Applies what may change while running; returns a line for each change that needs a restart. */
@@ -74,6 +76,19 @@ export async function startRunningTerminal(
   let current = config;
   const { logger, file: logFile } = fileLogger(config.log.dir);
   const terminal = createTerminal(config, catalogue, logger);
+  // Before start: a 差评 a power cut left on its reasons screen becomes final at start, and is told.
+  const fleet = startFleet(
+    config.fleet,
+    {
+      terminalId: config.terminal.id,
+      windowNo: config.terminal.windowNo,
+      mode: config.terminal.mode,
+      training: config.terminal.training,
+      version: packageVersion(),
+    },
+    terminal,
+    logger,
+  );
   terminal.start();
   const forwarding = startForwarding(
     { platform: config.platform, store: config.store, training: config.terminal.training },
@@ -104,6 +119,7 @@ export async function startRunningTerminal(
   } catch (err) {
     await keypad.stop();
     await forwarding.stop();
+    await fleet.stop();
     terminal.stop();
     throw new ListenError(listenProblem(err, 'api', config.api.host, config.api.port));
   }
@@ -117,6 +133,7 @@ export async function startRunningTerminal(
     forwarding,
     diagnostics,
     api,
+    fleet,
     logger,
     logFile,
     reload(next) {
@@ -137,11 +154,14 @@ export async function startRunningTerminal(
       terminal.reconfigure(coreConfigOf(current, next.catalogue));
       api.reload(current.api);
       forwarding.reload(current.platform);
+      // Reconnects only if the section changed; never waited for (a dead broker must not hold a reload).
+      void fleet.reload(current.fleet);
       // Which settings wait for a restart, and whether forwarding is on: never their values,
       // which hold secrets (platform.secret, api.token).
       logger.log('info', 'config_reloaded', {
         restartNeeded: waiting,
         platform: current.platform ? 'configured' : 'none',
+        fleet: current.fleet ? 'configured' : 'none',
       });
       return warnings;
     },
@@ -149,6 +169,7 @@ export async function startRunningTerminal(
       await api.close();
       await keypad.stop();
       await forwarding.stop();
+      await fleet.stop();
       terminal.stop();
     },
   };

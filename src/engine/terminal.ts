@@ -14,6 +14,7 @@ import type {
   KeypadState,
   PlatformState,
   QrCode,
+  RatingRecord,
 } from '../core/model.js';
 import { type CoreState, initialState, nextDeadline } from '../core/state.js';
 import { inviteRequest, step } from '../core/step.js';
@@ -61,6 +62,8 @@ export interface TerminalListeners {
   keypadState?: (state: KeypadState, fault: KeypadFault) => void;
   /** The platform link's state or queue changed. */
   platformState?: (state: PlatformState, pending: number) => void;
+  /** Records became final and are committed: the moment they are queued for the platform. */
+  final?: (records: RatingRecord[]) => void;
 }
 
 export type OpenPromptReply = Reply & { promptId?: string; expiresAt?: number; qr?: QrCode | null };
@@ -165,6 +168,11 @@ export class Terminal {
   clockSkew(): ClockSkewSummary | null {
     const since = this.clock.now() - CLOCK_SKEW_WINDOW_MS;
     return this.readStore((s) => s.clockSkew(since));
+  }
+
+  /** When the oldest record queued for the platform was committed; null when none is queued or the store cannot be read. */
+  oldestQueuedAt(): number | null {
+    return this.readStore((s) => s.oldestPendingAt());
   }
 
   /** How many records are kept marked training (never sent); null when the store cannot be read. */
@@ -300,6 +308,7 @@ export class Terminal {
     }
     this.state = result.state;
     for (const effect of result.effects) this.run(effect);
+    if (persist && persist.type === 'persist') this.emitFinal(persist.ops);
     this.schedule();
     if (persist) this.scheduleIdleWork();
     return result.reply ?? { ok: true };
@@ -337,6 +346,13 @@ export class Terminal {
         this.emit((l) => l.forward?.());
         return;
     }
+  }
+
+  /** Records committed final in this step, for listeners that report them (the fleet). */
+  private emitFinal(ops: Extract<Effect, { type: 'persist' }>['ops']): void {
+    if (!this.listeners.some((l) => l.final)) return;
+    const records = ops.flatMap((op) => (op.op === 'records_put' ? op.records.filter((r) => r.final) : []));
+    if (records.length > 0) this.emit((l) => l.final?.(records));
   }
 
   private emit(call: (l: TerminalListeners) => void): void {

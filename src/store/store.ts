@@ -172,6 +172,10 @@ export class RatingStore {
              THEN EXISTS (SELECT 1 FROM json_each(body, '$.flags') WHERE value = 'clock_skew') ELSE 0 END
          ORDER BY rated_at DESC LIMIT 1`,
       ),
+      // The outbox index's order: the oldest queued record is the first pending one by seq.
+      oldestPending: db
+        .prepare(`SELECT final_at FROM records WHERE state = 'pending' AND training = 0 ORDER BY seq LIMIT 1`)
+        .pluck(),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM records').pluck(),
       sealedRecords: db.prepare('SELECT COUNT(*) FROM records WHERE personal_sealed IS NOT NULL').pluck(),
     };
@@ -331,6 +335,12 @@ export class RatingStore {
       ratings: first.n,
       last: { promptId: first.prompt_id, ratedAt: first.rated_at, serviceTime: body.serviceTime ?? '' },
     };
+  }
+
+  /** When the oldest record waiting for the platform was committed final; null when none waits. */
+  oldestPendingAt(): number | null {
+    const at = this.stmt.oldestPending.get() as number | null | undefined;
+    return at ?? null;
   }
 
   /** Records kept marked training (a training terminal's, or the built-in DEV-0001's): never sent. */

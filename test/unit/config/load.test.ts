@@ -88,6 +88,7 @@ describe('loadConfig: the contract sample', () => {
       reasons: null,
       ui: { host: '127.0.0.1', port: 7481, volume: 80, token: null },
       diagnostics: { pin: null },
+      fleet: null,
       source: { file },
     });
   });
