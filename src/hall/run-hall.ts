@@ -37,8 +37,7 @@ interface Io {
 }
 
 function brokerLine(status: BrokerStatus): string {
-  if (status.state === 'connected') return 'Broker: connected, subscribed.';
-  if (status.state === 'connecting') return 'Broker: connecting…';
+  if (status.state !== 'disconnected') return 'Broker: connected, subscribed.';
   return `Broker: not connected${status.problem ? ` (${status.problem})` : ''}; retrying every 5 s.`;
 }
 
@@ -85,13 +84,6 @@ export async function runHall(argv: string[], io: Io): Promise<number> {
     io.err(`haochaping-terminal hall: ${options.host}:${options.port} ${why}`);
     return 1;
   }
-  const subscriber = startSubscriber(options, board, {
-    status(status) {
-      server.status(status);
-      (status.state === 'disconnected' ? io.err : io.out)(brokerLine(status));
-    },
-    alert: (alert) => server.alert(alert),
-  });
   // The password and token are never printed; the address shows where the token goes.
   io.out(`Hall console for hall ${options.hallId} (topics ${options.prefix}/${options.hallId}/+/…)`);
   io.out(
@@ -102,6 +94,15 @@ export async function runHall(argv: string[], io: Io): Promise<number> {
       ? `Console: ${server.url}`
       : `Console: ${server.url}?token=…  (… is the token given with --token or ${TOKEN_ENV})`,
   );
+
+  const subscriber = startSubscriber(options, board, {
+    status(status) {
+      server.status(status);
+      if (status.state === 'connected') io.out(brokerLine(status));
+      if (status.state === 'disconnected') io.err(brokerLine(status));
+    },
+    alert: (alert) => server.alert(alert),
+  });
 
   return new Promise<number>((resolve) => {
     const stop = async (signal: string) => {

@@ -37,6 +37,9 @@ export async function startMosquitto(dir: string, opts: BrokerOptions = {}): Pro
   }
   const port = await freePort();
   const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type error'];
+  // Run as root (CI containers), Mosquitto would drop to the user "mosquitto", which
+  // cannot read files in the test's private temp folder.
+  if (process.getuid?.() === 0) lines.push('user root');
   if (opts.users) {
     const passwords = join(dir, 'passwords');
     writeFileSync(passwords, '');

@@ -31,7 +31,12 @@ describe('Board', () => {
     board.apply({ kind: 'availability', terminalId: 'HA-1', value: 'online' });
     now = 2000;
     const alert = board.apply(bad());
-    expect(alert).toMatchObject({ kind: 'bad_rating', reasons: ['等待时间长(2)', 'X9'], receivedAt: 2000, seq: 1 });
+    expect(alert).toMatchObject({
+      kind: 'bad_rating',
+      reasons: ['等待时间长(2)', 'X9'],
+      receivedAt: 2000,
+      seq: 1,
+    });
     expect(board.takeChanges()).toEqual({
       upsert: [{ terminalId: 'HA-1', availability: 'online', state: null, lastSeen: 2000 }],
       remove: [],

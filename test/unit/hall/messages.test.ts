@@ -35,7 +35,12 @@ const BAD = {
 };
 
 const parse = (part: string, payload: unknown, topic = `${T}/${part}`) =>
-  parseMessage('hcp', HALL, topic, typeof payload === 'string' ? bytes(payload) : bytes(JSON.stringify(payload)));
+  parseMessage(
+    'hcp',
+    HALL,
+    topic,
+    typeof payload === 'string' ? bytes(payload) : bytes(JSON.stringify(payload)),
+  );
 
 describe('parseMessage', () => {
   it('takes the contract examples', () => {
@@ -47,9 +52,9 @@ describe('parseMessage', () => {
     expect(parse('state', STATE)).toMatchObject({ ok: true, message: { kind: 'state', state: STATE } });
     expect(parse('events', BAD)).toMatchObject({ ok: true, message: { kind: 'event', event: BAD } });
     expect(parse('events', { type: 'store_fault', at: '2026-11-29 14:31:05' }).ok).toBe(true);
-    expect(parse('events', { type: 'platform_paused', state: 'auth_failed', at: '2026-11-29 14:31:05' }).ok).toBe(
-      true,
-    );
+    expect(
+      parse('events', { type: 'platform_paused', state: 'auth_failed', at: '2026-11-29 14:31:05' }).ok,
+    ).toBe(true);
     // A kiosk: no clerk, something queued with its oldest time.
     const kiosk = {
       ...STATE,
@@ -61,7 +66,10 @@ describe('parseMessage', () => {
   });
 
   it('reads a zero-length retained message as the topic cleared', () => {
-    expect(parse('state', '')).toEqual({ ok: true, message: { kind: 'cleared', terminalId: 'HA-0001', part: 'state' } });
+    expect(parse('state', '')).toEqual({
+      ok: true,
+      message: { kind: 'cleared', terminalId: 'HA-0001', part: 'state' },
+    });
     expect(parse('events', '')).toEqual({ ok: false, reason: 'not_json' });
   });
 

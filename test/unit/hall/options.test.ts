@@ -81,7 +81,14 @@ describe('parseHallOptions', () => {
       'no broker: give --broker mqtt://HOST:1883, or --config FILE with fleet.url',
       'no hall: give --hall ID (the fleet.hallId of the terminals, by default their terminal.areaCode)',
     ]);
-    const withSecret = errorsOf(['--broker', `mqtt://u:${PASSWORD}@h:1883`, '--hall', 'a/b', '--port', '70000']);
+    const withSecret = errorsOf([
+      '--broker',
+      `mqtt://u:${PASSWORD}@h:1883`,
+      '--hall',
+      'a/b',
+      '--port',
+      '70000',
+    ]);
     expect(withSecret).toEqual([
       '--broker: put no user or password in the address; use fleet.username / fleet.password (or --username and HAOCHAPING_HALL_PASSWORD)',
       '--hall: a hall id cannot contain "/", "+", "#" or spaces',
@@ -97,6 +104,8 @@ describe('parseHallOptions', () => {
     expect(errorsOf(['--broker', 'mqtt://h', '--hall', 'x', '--ca', '/nonexistent/ca.pem'])).toEqual([
       '--ca: cannot read /nonexistent/ca.pem; check the path',
     ]);
-    expect(errorsOf(['--verbose'])).toEqual(['unknown argument "--verbose" (see haochaping-terminal hall --help)']);
+    expect(errorsOf(['--verbose'])).toEqual([
+      'unknown argument "--verbose" (see haochaping-terminal hall --help)',
+    ]);
   });
 });
