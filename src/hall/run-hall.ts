@@ -102,6 +102,7 @@ export async function runHall(argv: string[], io: Io): Promise<number> {
       if (status.state === 'disconnected') io.err(brokerLine(status));
     },
     alert: (alert) => server.alert(alert),
+    changed: () => server.changed(),
   });
 
   return new Promise<number>((resolve) => {

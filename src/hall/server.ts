@@ -3,6 +3,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { sameSecret } from '../engine/same-secret.js';
 import { readStatic } from '../shells/serve/static-files.js';
 import { alertWav } from './beep.js';
@@ -17,7 +18,10 @@ export interface HallServerOptions {
   token: string | null;
   /** The built page (dist/web/hall). */
   webRoot: string;
-  /** How often changes go to the pages; batching keeps 5 000 terminals' state cheap to draw. */
+  /**
+   * Changes go to the pages at once, but at most this often: at 5 000 terminals the
+   * updates then arrive in batches, which keeps them cheap to send and to draw.
+   */
   flushMs?: number;
   maxClients?: number;
 }
@@ -27,6 +31,8 @@ export interface HallServer {
   port: number;
   status(status: BrokerStatus): void;
   alert(alert: Alert): void;
+  /** The board changed (or counted a refusal): the pages hear of it within flushMs. */
+  changed(): void;
   close(): Promise<void>;
 }
 
@@ -93,7 +99,13 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
     res.write('retry: 3000\n\n');
     clients.add(res);
     req.on('close', () => clients.delete(res));
-    send(res, 'snapshot', { hallId: opts.hallId, broker, stats: stats(), ...board.snapshot() });
+    send(res, 'snapshot', {
+      hallId: opts.hallId,
+      broker,
+      stats: stats(),
+      now: Date.now(),
+      ...board.snapshot(),
+    });
   }
 
   const server: Server = createServer((req, res) => {
@@ -133,7 +145,12 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
   server.headersTimeout = 10_000;
   server.requestTimeout = 0; // SSE streams stay open
 
-  const flush = setInterval(() => {
+  const flushMs = opts.flushMs ?? 100;
+  let lastFlush = 0;
+  let pending: NodeJS.Timeout | null = null;
+  const flush = () => {
+    pending = null;
+    lastFlush = performance.now();
     const changes = board.takeChanges();
     if (changes) broadcast('terminals', changes);
     const now = JSON.stringify(stats());
@@ -141,7 +158,11 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
       lastStats = now;
       broadcast('stats', stats());
     }
-  }, opts.flushMs ?? 250);
+  };
+  const changed = () => {
+    if (pending) return;
+    pending = setTimeout(flush, Math.max(0, lastFlush + flushMs - performance.now()));
+  };
   // A comment now and then keeps proxies and phones from closing an idle stream.
   const heartbeat = setInterval(() => {
     for (const res of clients) res.write(': \n\n');
@@ -165,6 +186,7 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
       broker = status;
       broadcast('broker', status);
     },
+    changed,
     alert(alert) {
       // Changes first, so the alert's terminal is on the page when the alert is.
       const changes = board.takeChanges();
@@ -172,7 +194,7 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
       broadcast('alert', alert);
     },
     async close() {
-      clearInterval(flush);
+      if (pending) clearTimeout(pending);
       clearInterval(heartbeat);
       for (const res of clients) res.end();
       clients.clear();

@@ -21,6 +21,8 @@ export type BrokerStatus =
 export interface SubscriberEvents {
   status(status: BrokerStatus): void;
   alert(alert: Alert): void;
+  /** After every message, taken or refused. */
+  changed(): void;
 }
 
 export interface Subscriber {
@@ -78,12 +80,12 @@ export function startSubscriber(options: HallOptions, board: Board, on: Subscrib
   });
   client.on('message', (topic, payload) => {
     const parsed = parseMessage(options.prefix, options.hallId, topic, payload);
-    if (!parsed.ok) {
-      board.refuse(parsed.reason);
-      return;
+    if (!parsed.ok) board.refuse(parsed.reason);
+    else {
+      const alert = board.apply(parsed.message);
+      if (alert) on.alert(alert);
     }
-    const alert = board.apply(parsed.message);
-    if (alert) on.alert(alert);
+    on.changed();
   });
   client.on('error', (err) => report({ state: 'disconnected', problem: describeError(err) }));
   client.on('close', () => report({ state: 'disconnected', problem: lastProblem }));

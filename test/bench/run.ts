@@ -1,6 +1,7 @@
 // npm run bench: every figure, one line each (see format.ts).
 import { captureFigures } from './capture.js';
 import { line } from './format.js';
+import { hallFigures } from './hall.js';
 import { paintFigures } from './paint.js';
 import { qrFigures } from './qr.js';
 
@@ -8,6 +9,7 @@ const groups: [string, () => Promise<unknown> | unknown][] = [
   ['capture', captureFigures],
   ['qr', qrFigures],
   ['paint', paintFigures],
+  ['hall', hallFigures],
 ];
 const only = process.argv[2];
 for (const [name, run] of groups) {

@@ -1,11 +1,14 @@
 // The hall console end to end: a real Mosquitto, the real `haochaping-terminal hall`
 // process, simulated terminals publishing the contract's messages over their own MQTT
 // connections (with the contract's will), and the page in Debian's Chromium.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { freePort, type Run, runCli, waitFor } from '../helpers/cli.js';
+import { SCREENSHOT_DIR } from '../helpers/hall.js';
 import { type Broker, startMosquitto } from '../helpers/hall-mosquitto.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -211,8 +214,8 @@ describe('hall console', { timeout: 120_000 }, () => {
     for (const [topic, payload] of hostile) await send(topic, payload);
     await expect.poll(() => page.locator('body').getAttribute('data-refused')).toBe(String(hostile.length));
     expect(await page.locator('#n-refused').textContent()).toBe(String(hostile.length));
-    expect(await page.locator('#refused-box').getAttribute('title')).toBe(
-      '按原因：主题不符 1，消息过大 2，非 UTF-8 1，非 JSON 1，字段不符 8，终端或大厅不符 1',
+    expect(await page.locator('#refused-detail').textContent()).toBe(
+      '（主题不符 1，消息过大 2，非 UTF-8 1，非 JSON 1，字段不符 8，终端或大厅不符 1）',
     );
     expect(await page.locator('article.card').count()).toBe(0);
 
@@ -243,5 +246,93 @@ describe('hall console', { timeout: 120_000 }, () => {
     expect(await page.locator('main img, main script, main b, main i').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('body').getAttribute('data-refused')).toBe(String(hostile.length));
+  });
+
+  it('fits a supervisor monitor and a phone (screenshots)', async () => {
+    const dir = tempDir();
+    const broker = await startMosquitto(dir);
+    cleanups.push(() => broker.stop());
+    const pub = await publisher(broker);
+    const names = [
+      '林晓',
+      '陈思远',
+      '黄丽娟',
+      '王建国',
+      '张敏',
+      '刘洋',
+      '郑雅婷',
+      '吴志强',
+      '蔡文静',
+      '许伟',
+    ];
+    for (let i = 1; i <= 24; i++) {
+      const id = `HA-${String(i).padStart(4, '0')}`;
+      const over: Record<string, unknown> = {
+        windowNo: String(i),
+        clerk: { id: String(400 + i).padStart(4, '0'), name: names[i % names.length], status: 'serving' },
+      };
+      if (i === 4) over.keypad = 'offline';
+      if (i === 9)
+        over.platform = { state: 'offline', queued: 12, rejected: 0, oldestQueuedAt: '2026-11-29 12:05:41' };
+      if (i === 15)
+        over.platform = {
+          state: 'auth_failed',
+          queued: 3,
+          rejected: 0,
+          oldestQueuedAt: '2026-11-29 14:02:10',
+        };
+      if (i === 18) over.clerk = null;
+      if (i === 20) over.training = true;
+      if (i === 21) over.prompt = 'open';
+      if (i === 22) over.clerk = { id: '0422', name: '周小燕', status: 'paused' };
+      if (i === 24) Object.assign(over, { mode: 'kiosk', windowNo: null, clerk: null });
+      const t = `hcp/${HALL}/${id}`;
+      await pub.publishAsync(`${t}/availability`, i === 7 || i === 13 ? 'offline' : 'online', {
+        retain: true,
+        qos: 1,
+      });
+      await pub.publishAsync(`${t}/state`, JSON.stringify(state(id, over)), { retain: true, qos: 1 });
+    }
+    const { url } = await startConsole(broker);
+    const events: [string, Record<string, unknown>][] = [
+      [
+        'HA-0003',
+        badRating({
+          windowNo: '3',
+          evalDetail: 'D02',
+          at: '2026-11-29 14:12:40',
+          taskName: '营业执照变更登记',
+        }),
+      ],
+      ['HA-0020', badRating({ windowNo: '20', training: true, at: '2026-11-29 14:20:03' })],
+      ['HA-0015', { type: 'platform_paused', state: 'auth_failed', at: '2026-11-29 14:25:17' }],
+      [
+        'HA-0011',
+        badRating({ windowNo: '11', level: 1, evalDetail: 'D01,D03,D04', at: '2026-11-29 14:31:05' }),
+      ],
+    ];
+    const desktop = await openPage(url, { width: 1600, height: 1000 });
+    const phone = await openPage(url, { width: 390, height: 844 });
+    for (const [id, event] of events) {
+      await pub.publishAsync(`hcp/${HALL}/${id}/events`, JSON.stringify(event), { qos: 1 });
+    }
+    for (const page of [desktop, phone]) {
+      await expect.poll(() => page.locator('#alerts li').count()).toBe(4);
+      await expect.poll(() => page.locator('article.card').count()).toBe(24);
+    }
+    expect(await desktop.locator('#n-offline').textContent()).toBe('2');
+    expect(await desktop.locator('#n-problem').textContent()).toBe('3');
+    // Nothing wider than the phone: no sideways scrolling on the floor.
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    // The alerts' flash animation ends before the picture is taken.
+    for (const page of [desktop, phone]) {
+      await page.evaluate(() => {
+        for (const li of document.querySelectorAll('.fresh')) li.classList.remove('fresh');
+      });
+    }
+    await desktop.screenshot({ path: join(SCREENSHOT_DIR, 'hall-1600x1000.png') });
+    await phone.screenshot({ path: join(SCREENSHOT_DIR, 'hall-390x844.png'), fullPage: false });
+    await phone.screenshot({ path: join(SCREENSHOT_DIR, 'hall-390x844-full.png'), fullPage: true });
   });
 });

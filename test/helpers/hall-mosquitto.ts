@@ -11,11 +11,15 @@ export const MOSQUITTO_PATH = process.env.MOSQUITTO_PATH ?? '/usr/sbin/mosquitto
 export interface Broker {
   url: string;
   port: number;
+  /** The broker's process id (the bench reads its CPU time). */
+  pid: number;
   log: () => string;
   stop(): Promise<void>;
 }
 
 export interface BrokerOptions {
+  /** More connections than Debian's default allows (the bench's thousands of terminals). */
+  extra?: string[];
   /** user → password; the broker then refuses anonymous clients. */
   users?: Record<string, string>;
 }
@@ -50,6 +54,7 @@ export async function startMosquitto(dir: string, opts: BrokerOptions = {}): Pro
   } else {
     lines.push('allow_anonymous true');
   }
+  lines.push(...(opts.extra ?? []));
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, `${lines.join('\n')}\n`);
   const child: ChildProcess = spawn(MOSQUITTO_PATH, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -76,6 +81,7 @@ export async function startMosquitto(dir: string, opts: BrokerOptions = {}): Pro
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    pid: child.pid as number,
     log: () => log,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

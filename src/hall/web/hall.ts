@@ -124,6 +124,9 @@ interface Card {
 }
 
 const cards = new Map<string, Card>();
+/** The console server's clock minus this device's: a phone's clock may be minutes off. */
+let clockOffset = 0;
+const serverNow = () => Date.now() + clockOffset;
 const grid = $('terminals');
 
 function line(card: HTMLElement, label: string): HTMLElement {
@@ -249,7 +252,7 @@ function placeAll() {
 }
 
 function upsert(entries: Entry[], remove: string[]) {
-  const now = Date.now();
+  const now = serverNow();
   let reorder = false;
   for (const id of remove) {
     cards.get(id)?.root.remove();
@@ -302,7 +305,7 @@ audio.preload = 'auto';
 let rings = 0;
 
 function setSound(on: boolean) {
-  soundButton.textContent = on ? '🔔 提示音已开启' : '🔇 点击开启提示音';
+  soundButton.textContent = on ? '提示音：已开启' : '点击开启提示音';
   soundButton.className = on ? 'sound on' : 'sound off';
 }
 
@@ -395,7 +398,7 @@ function showStats(stats: Stats) {
   const parts = Object.entries(stats.refused)
     .filter(([, n]) => n > 0)
     .map(([reason, n]) => `${REFUSAL_LABELS[reason] ?? reason} ${n}`);
-  $('refused-box').title = parts.length > 0 ? `按原因：${parts.join('，')}` : '没有不合规消息';
+  $('refused-detail').textContent = parts.length > 0 ? `（${parts.join('，')}）` : '';
   document.body.dataset.refused = String(refused);
   document.body.dataset.accepted = String(stats.accepted);
 }
@@ -410,7 +413,9 @@ function connect() {
       stats: Stats;
       terminals: Entry[];
       alerts: Alert[];
+      now: number;
     };
+    clockOffset = data.now - Date.now();
     $('hall').textContent = data.hallId;
     document.title = `大厅终端监控 · ${data.hallId}`;
     for (const card of cards.values()) card.root.remove();
@@ -449,7 +454,7 @@ function connect() {
 
 // Silence shows only with time passing: re-check the "久无消息" marks now and then.
 setInterval(() => {
-  const now = Date.now();
+  const now = serverNow();
   for (const card of cards.values()) fill(card, card.entry, now);
   summarise();
 }, 15_000);
