@@ -143,7 +143,8 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
     });
   });
   server.headersTimeout = 10_000;
-  server.requestTimeout = 0; // SSE streams stay open
+  // Only the request itself must arrive in time; an SSE response may stay open for days.
+  server.requestTimeout = 15_000;
 
   const flushMs = opts.flushMs ?? 100;
   let lastFlush = 0;

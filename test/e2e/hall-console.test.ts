@@ -334,5 +334,11 @@ describe('hall console', { timeout: 120_000 }, () => {
     await desktop.screenshot({ path: join(SCREENSHOT_DIR, 'hall-1600x1000.png') });
     await phone.screenshot({ path: join(SCREENSHOT_DIR, 'hall-390x844.png'), fullPage: false });
     await phone.screenshot({ path: join(SCREENSHOT_DIR, 'hall-390x844-full.png'), fullPage: true });
+
+    // 只看异常: the two offline terminals and the three with a problem, nothing else.
+    await desktop.locator('#only-problems').check();
+    expect(await desktop.locator('article.card:visible').count()).toBe(5);
+    await desktop.locator('#only-problems').uncheck();
+    expect(await desktop.locator('article.card:visible').count()).toBe(24);
   });
 });
