@@ -54,11 +54,12 @@ export function startSubscriber(options: HallOptions, board: Board, on: Subscrib
     ...(options.ca !== null ? { ca: options.ca } : {}),
   };
   const client: MqttClient = mqtt.connect(options.broker, clientOptions);
+  let closing = false;
   let last: BrokerStatus['state'] | null = null;
   let lastProblem: string | null = null;
   const report = (status: BrokerStatus) => {
     const problem = status.state === 'disconnected' ? status.problem : null;
-    if (status.state === last && problem === lastProblem) return;
+    if (closing || (status.state === last && problem === lastProblem)) return;
     last = status.state;
     lastProblem = problem;
     on.status(status);
@@ -96,6 +97,7 @@ export function startSubscriber(options: HallOptions, board: Board, on: Subscrib
   return {
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
         client.end(true, {}, () => resolve());
       }),
   };

@@ -185,6 +185,31 @@ describe('hall console', { timeout: 120_000 }, () => {
     expect(run.stderr()).toBe('');
   });
 
+  it('says so when the broker goes away, and picks the hall up again when it is back', async () => {
+    const dir = tempDir();
+    const broker = await startMosquitto(dir);
+    cleanups.push(() => broker.stop());
+    const { url, run } = await startConsole(broker);
+    const page = await openPage(url);
+    expect(await page.locator('#broker').textContent()).toBe('已连接消息服务器');
+    await broker.stop();
+    await expect
+      .poll(() => page.locator('#broker').getAttribute('class'), { timeout: 20_000 })
+      .toBe('pill pill-bad');
+    expect(await page.locator('#broker').textContent()).toMatch(/^消息服务器未连接/);
+    await waitFor(() => run.stderr().includes('Broker: not connected'), 'the console to say so', 20_000);
+
+    // The same address again (no retained messages survive: persistence is off here);
+    // a terminal reporting after the restart appears.
+    const again = await startMosquitto(dir, { port: broker.port });
+    cleanups.push(() => again.stop());
+    await expect
+      .poll(() => page.locator('#broker').textContent(), { timeout: 30_000 })
+      .toBe('已连接消息服务器');
+    await terminal(again, 'HA-0005', state('HA-0005', { windowNo: '5' }));
+    await expect.poll(() => card(page, 'HA-0005').locator('.badge').textContent()).toBe('在线');
+  });
+
   it('counts hostile messages, renders no markup from them, and keeps working', async () => {
     const dir = tempDir();
     const broker = await startMosquitto(dir);

@@ -18,8 +18,10 @@ export interface Broker {
 }
 
 export interface BrokerOptions {
-  /** More connections than Debian's default allows (the bench's thousands of terminals). */
+  /** More lines for mosquitto.conf. */
   extra?: string[];
+  /** A port of an earlier broker (a restart); default a free one. */
+  port?: number;
   /** user → password; the broker then refuses anonymous clients. */
   users?: Record<string, string>;
 }
@@ -39,7 +41,7 @@ export async function startMosquitto(dir: string, opts: BrokerOptions = {}): Pro
   if (!existsSync(MOSQUITTO_PATH)) {
     throw new Error(`Mosquitto is not installed at ${MOSQUITTO_PATH}: apt-get install -y mosquitto`);
   }
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type error'];
   // Run as root (CI containers), Mosquitto would drop to the user "mosquitto", which
   // cannot read files in the test's private temp folder.
