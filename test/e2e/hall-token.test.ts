@@ -148,3 +148,31 @@ describe('haochaping-terminal hall', { timeout: 120_000 }, () => {
     for (const text of [bad.stdout(), bad.stderr(), page.body]) expect(text).not.toContain(PASSWORD);
   });
 });
+
+describe('haochaping-terminal hall over mqtts://', { timeout: 120_000 }, () => {
+  it('trusts a private CA given with --ca, and says what is wrong without it', async () => {
+    const dir = tempDir();
+    const broker = await startMosquitto(dir, { tls: true });
+    cleanups.push(() => broker.stop());
+    expect(broker.url).toMatch(/^mqtts:/);
+    const port = await freePort();
+    const run = start([
+      '--broker',
+      broker.url,
+      '--hall',
+      '350521',
+      '--port',
+      String(port),
+      '--ca',
+      broker.ca as string,
+    ]);
+    await waitFor(() => run.stdout().includes('Broker: connected'), 'the console over TLS', 20_000);
+    expect(run.stdout()).toContain(`, CA ${broker.ca}`);
+
+    const blind = start(['--broker', broker.url, '--hall', '350521', '--port', String(await freePort())]);
+    await waitFor(() => blind.stderr().includes('Broker: not connected'), 'the TLS refusal', 20_000);
+    expect(blind.stderr()).toMatch(
+      /Broker: not connected \(.*(self[- ]signed|unable to verify|certificate).*\)/i,
+    );
+  });
+});

@@ -13,6 +13,8 @@ export interface Broker {
   port: number;
   /** The broker's process id (the bench reads its CPU time). */
   pid: number;
+  /** With tls: the private CA's PEM file. */
+  ca: string | null;
   log: () => string;
   stop(): Promise<void>;
 }
@@ -24,6 +26,50 @@ export interface BrokerOptions {
   port?: number;
   /** user → password; the broker then refuses anonymous clients. */
   users?: Record<string, string>;
+  /** Serve mqtts:// with a server certificate for 127.0.0.1 signed by a private CA. */
+  tls?: boolean;
+}
+
+/** A private CA and a server certificate for 127.0.0.1 / localhost, made by openssl. */
+export function makePrivateCa(dir: string): { ca: string; cert: string; key: string } {
+  const f = (name: string) => join(dir, name);
+  const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  run(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      f('ca.key'),
+      '-out',
+      f('ca.pem'),
+      '-days',
+      '2',
+    ].concat(['-subj', '/CN=hall test CA']),
+  );
+  run(
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr')].concat([
+      '-subj',
+      '/CN=127.0.0.1',
+    ]),
+  );
+  writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  run(
+    [
+      'x509',
+      '-req',
+      '-in',
+      f('server.csr'),
+      '-CA',
+      f('ca.pem'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+    ].concat(['-out', f('server.pem'), '-days', '2', '-extfile', f('san.ext')]),
+  );
+  return { ca: f('ca.pem'), cert: f('server.pem'), key: f('server.key') };
 }
 
 function accepts(port: number): Promise<boolean> {
@@ -43,6 +89,12 @@ export async function startMosquitto(dir: string, opts: BrokerOptions = {}): Pro
   }
   const port = opts.port ?? (await freePort());
   const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type error'];
+  let ca: string | null = null;
+  if (opts.tls) {
+    const made = makePrivateCa(dir);
+    ca = made.ca;
+    lines.push(`certfile ${made.cert}`, `keyfile ${made.key}`);
+  }
   // Run as root (CI containers), Mosquitto would drop to the user "mosquitto", which
   // cannot read files in the test's private temp folder.
   if (process.getuid?.() === 0) lines.push('user root');
@@ -81,7 +133,8 @@ export async function startMosquitto(dir: string, opts: BrokerOptions = {}): Pro
     20_000,
   );
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
+    ca,
     port,
     pid: child.pid as number,
     log: () => log,
