@@ -1,6 +1,7 @@
-// The console's doors: --help, the token off loopback (refusing to start without one, as
-// ui.token does), the page and its stream closed to anyone without it, a foreign Host
-// refused on loopback, and the broker's password never printed nor sent to a page.
+// The console as a command: --help, the token off loopback (refusing to start without one,
+// as ui.token does), the page and its stream closed to anyone without it, a foreign Host
+// refused on loopback, the broker's password never printed nor sent to a page, and TLS
+// with a private CA.
 import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
