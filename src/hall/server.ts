@@ -54,7 +54,13 @@ function plain(res: ServerResponse, code: number, text: string) {
   res.end(text);
 }
 
-const ASSETS: Record<string, string> = { '/hall.js': 'hall.js', '/hall.css': 'hall.css' };
+/** The page's modules and styles (src/hall/web, built into dist/web/hall). */
+const ASSETS: Record<string, string> = {
+  '/hall.js': 'hall.js',
+  '/cards.js': 'cards.js',
+  '/common.js': 'common.js',
+  '/hall.css': 'hall.css',
+};
 
 export async function startHallServer(opts: HallServerOptions): Promise<HallServer> {
   const { board } = opts;
