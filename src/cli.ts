@@ -12,6 +12,7 @@ import {
   type RunningTerminal,
   startRunningTerminal,
 } from './engine/running-terminal.js';
+import { runHall } from './hall/run-hall.js';
 import { startServeShell } from './shells/serve/server.js';
 
 const USAGE = `Usage:
@@ -21,6 +22,9 @@ const USAGE = `Usage:
                                               each ("ok   PART: …", "warn PART: …", "FAIL PART: … — what to do");
                                               --keys then asks for each key of the keypad in turn.
                                               Exit 0: no FAIL; 1: some FAIL; 2: usage, or the file does not load.
+  haochaping-terminal hall --broker URL --hall ID [--port 7490] | --config FILE
+                                              the hall's console: every terminal's state and live 差评,
+                                              read from the terminals' MQTT broker (hall --help for more)
   haochaping-terminal --version
   haochaping-terminal --help
 
@@ -72,6 +76,8 @@ function parseArgs(argv: string[]): ParsedArgs {
 }
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  // The console has flags of its own (see src/hall/options.ts).
+  if (argv[0] === 'hall') return runHall(argv.slice(1), io);
   const args = parseArgs(argv);
   if (args.problem) {
     io.err(`haochaping-terminal: ${args.problem}\n\n${USAGE}`);

@@ -2,6 +2,7 @@
 import { captureFigures } from './capture.js';
 import { fleetFigures } from './fleet.js';
 import { line } from './format.js';
+import { hallFigures } from './hall.js';
 import { paintFigures } from './paint.js';
 import { qrFigures } from './qr.js';
 
@@ -10,6 +11,7 @@ const groups: [string, () => Promise<unknown> | unknown][] = [
   ['qr', qrFigures],
   ['paint', paintFigures],
   ['fleet', fleetFigures],
+  ['hall', hallFigures],
 ];
 const only = process.argv[2];
 for (const [name, run] of groups) {

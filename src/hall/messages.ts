@@ -1,0 +1,158 @@
+// What the hall console accepts from the bus. Everything on the broker is hostile
+// input: a message is taken only when its topic and payload have exactly the contract's
+// shape; anything else is refused with a short reason, which the console counts.
+
+import { z } from 'zod';
+
+/** A payload past this is refused unread: a real state message is well under 1 KiB. */
+export const MAX_PAYLOAD_BYTES = 8 * 1024;
+/** Bounds on texts, so that one message cannot fill the supervisor's screen. */
+const ID_MAX = 64;
+const TEXT_MAX = 200;
+
+// `yyyy-MM-dd HH:mm:ss`, UTC+8, as the terminal writes it.
+const TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/;
+
+const id = z.string().min(1).max(ID_MAX);
+const text = z.string().max(TEXT_MAX);
+const time = z.string().regex(TIME);
+
+export const stateSchema = z.strictObject({
+  terminalId: id,
+  hallId: id,
+  // The contract shows texts; a kiosk may have no window or version worth naming.
+  windowNo: text.nullable(),
+  mode: z.enum(['counter', 'kiosk']),
+  version: z.string().max(ID_MAX),
+  clerk: z
+    .strictObject({
+      id: text,
+      name: text,
+      status: z.enum(['serving', 'paused']),
+    })
+    .nullable(),
+  keypad: z.enum(['online', 'offline', 'none']),
+  store: z.enum(['ok', 'fault']),
+  platform: z
+    .strictObject({
+      state: z.enum(['unconfigured', 'online', 'offline', 'auth_failed', 'misconfigured']),
+      queued: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      rejected: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      oldestQueuedAt: time.nullable(),
+    })
+    // The contract: null exactly when nothing is queued.
+    .refine((p) => (p.queued === 0) === (p.oldestQueuedAt === null)),
+  prompt: z.enum(['open', 'none']),
+  training: z.boolean(),
+  at: time,
+});
+export type TerminalState = z.output<typeof stateSchema>;
+
+// Reason codes as the catalogue allows them, comma-separated (none when none was chosen).
+const evalDetail = z.string().regex(/^(?:[A-Za-z0-9_-]{1,32}(?:,[A-Za-z0-9_-]{1,32}){0,19})?$/);
+
+const badRatingSchema = z.strictObject({
+  type: z.literal('bad_rating'),
+  level: z.union([z.literal(1), z.literal(2)]),
+  evalDetail,
+  windowNo: text.nullable(),
+  clerkId: text.nullable(),
+  deptCode: text.nullable(),
+  taskName: text.nullable(),
+  training: z.boolean(),
+  at: time,
+});
+export type BadRatingEvent = z.output<typeof badRatingSchema>;
+
+const storeFaultSchema = z.strictObject({ type: z.literal('store_fault'), at: time });
+const platformPausedSchema = z.strictObject({
+  type: z.literal('platform_paused'),
+  state: z.enum(['offline', 'auth_failed', 'misconfigured']),
+  at: time,
+});
+
+export const eventSchema = z.discriminatedUnion('type', [
+  badRatingSchema,
+  storeFaultSchema,
+  platformPausedSchema,
+]);
+export type TerminalEvent = z.output<typeof eventSchema>;
+
+/** Why a message was refused; the page counts each reason apart. */
+export type RefusalReason =
+  | 'topic' // not {prefix}/{hall}/{id}/{availability|state|events}, or an id that cannot be one
+  | 'too_big'
+  | 'not_utf8'
+  | 'not_json'
+  | 'shape' // JSON, but not the contract's keys and types
+  | 'mismatch' // a state naming another terminal or hall than its topic
+  | 'too_many'; // more terminals than the console keeps
+
+export type Accepted =
+  | { kind: 'availability'; terminalId: string; value: 'online' | 'offline' }
+  | { kind: 'state'; terminalId: string; state: TerminalState }
+  | { kind: 'event'; terminalId: string; event: TerminalEvent }
+  // A zero-length retained message: someone cleared the topic (a terminal taken away).
+  | { kind: 'cleared'; terminalId: string; part: 'availability' | 'state' };
+
+export type Parsed = { ok: true; message: Accepted } | { ok: false; reason: RefusalReason };
+
+// A terminal id is one topic level (the contract forbids "/", "+", "#" and spaces in it).
+const TERMINAL_ID = /^[^/+#\s]{1,64}$/u;
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function decodeJson(
+  payload: Uint8Array,
+): { ok: true; value: unknown } | { ok: false; reason: RefusalReason } {
+  let textValue: string;
+  try {
+    textValue = decoder.decode(payload);
+  } catch {
+    return { ok: false, reason: 'not_utf8' };
+  }
+  try {
+    return { ok: true, value: JSON.parse(textValue) as unknown };
+  } catch {
+    return { ok: false, reason: 'not_json' };
+  }
+}
+
+/**
+ * Reads one message of hall `hallId` under `prefix`. Never throws, whatever the bytes.
+ */
+export function parseMessage(prefix: string, hallId: string, topic: string, payload: Uint8Array): Parsed {
+  const head = `${prefix}/${hallId}/`;
+  if (!topic.startsWith(head)) return { ok: false, reason: 'topic' };
+  const rest = topic.slice(head.length).split('/');
+  const [terminalId, part] = rest;
+  if (rest.length !== 2 || terminalId === undefined || part === undefined || !TERMINAL_ID.test(terminalId)) {
+    return { ok: false, reason: 'topic' };
+  }
+  if (part !== 'availability' && part !== 'state' && part !== 'events') return { ok: false, reason: 'topic' };
+  if (payload.length > MAX_PAYLOAD_BYTES) return { ok: false, reason: 'too_big' };
+  if (payload.length === 0 && part !== 'events')
+    return { ok: true, message: { kind: 'cleared', terminalId, part } };
+
+  if (part === 'availability') {
+    // Bare text, not JSON.
+    const value = Buffer.from(payload).toString('latin1');
+    if (value === 'online' || value === 'offline') {
+      return { ok: true, message: { kind: 'availability', terminalId, value } };
+    }
+    return { ok: false, reason: 'shape' };
+  }
+  const json = decodeJson(payload);
+  if (!json.ok) return json;
+  if (part === 'state') {
+    const parsed = stateSchema.safeParse(json.value);
+    if (!parsed.success) return { ok: false, reason: 'shape' };
+    if (parsed.data.terminalId !== terminalId || parsed.data.hallId !== hallId) {
+      return { ok: false, reason: 'mismatch' };
+    }
+    return { ok: true, message: { kind: 'state', terminalId, state: parsed.data } };
+  }
+  const parsed = eventSchema.safeParse(json.value);
+  if (!parsed.success) return { ok: false, reason: 'shape' };
+  return { ok: true, message: { kind: 'event', terminalId, event: parsed.data } };
+}

@@ -1,0 +1,212 @@
+// The console's web server: the page, its script and sound, and one SSE stream per open
+// page carrying the board. It holds no broker credentials and takes no input but GETs.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { sameSecret } from '../engine/same-secret.js';
+import { readStatic } from '../shells/serve/static-files.js';
+import { alertWav } from './beep.js';
+import type { Alert, Board } from './board.js';
+import type { BrokerStatus } from './subscriber.js';
+
+export interface HallServerOptions {
+  board: Board;
+  hallId: string;
+  host: string;
+  port: number;
+  token: string | null;
+  /** The built page (dist/web/hall). */
+  webRoot: string;
+  /**
+   * Changes go to the pages at once, but at most this often: at 5 000 terminals the
+   * updates then arrive in batches, which keeps them cheap to send and to draw.
+   */
+  flushMs?: number;
+  maxClients?: number;
+}
+
+export interface HallServer {
+  url: string;
+  port: number;
+  status(status: BrokerStatus): void;
+  alert(alert: Alert): void;
+  /** The board changed (or counted a refusal): the pages hear of it within flushMs. */
+  changed(): void;
+  close(): Promise<void>;
+}
+
+/** A page whose socket stops draining this much behind is dropped; its EventSource reconnects. */
+const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
+
+function securityHeaders(res: ServerResponse) {
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'none'; script-src 'self'; style-src 'self'; media-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  );
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cache-Control', 'no-store');
+}
+
+function plain(res: ServerResponse, code: number, text: string) {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}
+
+/** The page's modules and styles (src/hall/web, built into dist/web/hall). */
+const ASSETS: Record<string, string> = {
+  '/hall.js': 'hall.js',
+  '/cards.js': 'cards.js',
+  '/common.js': 'common.js',
+  '/hall.css': 'hall.css',
+};
+
+export async function startHallServer(opts: HallServerOptions): Promise<HallServer> {
+  const { board } = opts;
+  const clients = new Set<ServerResponse>();
+  const maxClients = opts.maxClients ?? 50;
+  let broker: BrokerStatus = { state: 'connecting' };
+  let port = opts.port;
+  const wav = alertWav();
+
+  const allowedHosts = (): Set<string> =>
+    new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${opts.host}:${port}`]);
+
+  function authorised(req: IncomingMessage, url: URL): boolean {
+    if (opts.token !== null) return sameSecret(url.searchParams.get('token') ?? '', opts.token);
+    // Without a token the console is on loopback; a foreign Host is a DNS-rebinding page.
+    return allowedHosts().has((req.headers.host ?? '').toLowerCase());
+  }
+
+  function send(res: ServerResponse, event: string, data: unknown) {
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    if (res.writableLength > MAX_BACKLOG_BYTES) {
+      clients.delete(res);
+      res.destroy();
+    }
+  }
+  const broadcast = (event: string, data: unknown) => {
+    for (const res of clients) send(res, event, data);
+  };
+  const stats = () => ({ accepted: board.accepted, refused: board.refusals, terminals: board.size });
+  let lastStats = '';
+
+  function openStream(req: IncomingMessage, res: ServerResponse) {
+    if (clients.size >= maxClients) {
+      plain(res, 503, 'too many open consoles');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.write('retry: 3000\n\n');
+    clients.add(res);
+    req.on('close', () => clients.delete(res));
+    send(res, 'snapshot', {
+      hallId: opts.hallId,
+      broker,
+      stats: stats(),
+      now: Date.now(),
+      ...board.snapshot(),
+    });
+  }
+
+  const server: Server = createServer((req, res) => {
+    securityHeaders(res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' });
+      res.end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const asset = ASSETS[url.pathname];
+    if (asset) {
+      // The script and the styles hold no data of the hall.
+      void readStatic(opts.webRoot, asset).then((file) => {
+        if (!file) return plain(res, 404, 'not found');
+        res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length });
+        res.end(req.method === 'HEAD' ? undefined : file.body);
+      });
+      return;
+    }
+    if (url.pathname === '/alert.wav') {
+      res.writeHead(200, { 'Content-Type': 'audio/wav', 'Content-Length': wav.length });
+      res.end(req.method === 'HEAD' ? undefined : wav);
+      return;
+    }
+    if (url.pathname !== '/' && url.pathname !== '/events') return plain(res, 404, 'not found');
+    if (!authorised(req, url)) {
+      return plain(res, 403, '需要正确的访问令牌：请使用管理员提供的完整地址（…/?token=…）打开本页。');
+    }
+    if (url.pathname === '/events') return openStream(req, res);
+    void readStatic(opts.webRoot, 'index.html').then((file) => {
+      if (!file) return plain(res, 500, 'the console is not built: run npm run build');
+      res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length });
+      res.end(req.method === 'HEAD' ? undefined : file.body);
+    });
+  });
+  server.headersTimeout = 10_000;
+  // Only the request itself must arrive in time; an SSE response may stay open for days.
+  server.requestTimeout = 15_000;
+
+  const flushMs = opts.flushMs ?? 100;
+  let lastFlush = 0;
+  let pending: NodeJS.Timeout | null = null;
+  const flush = () => {
+    pending = null;
+    lastFlush = performance.now();
+    const changes = board.takeChanges();
+    if (changes) broadcast('terminals', changes);
+    const now = JSON.stringify(stats());
+    if (now !== lastStats) {
+      lastStats = now;
+      broadcast('stats', stats());
+    }
+  };
+  const changed = () => {
+    if (pending) return;
+    pending = setTimeout(flush, Math.max(0, lastFlush + flushMs - performance.now()));
+  };
+  // A comment now and then keeps proxies and phones from closing an idle stream.
+  const heartbeat = setInterval(() => {
+    for (const res of clients) res.write(': \n\n');
+  }, 15_000);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const url = `http://${hostForUrl}:${port}/`;
+
+  return {
+    url,
+    port,
+    status(status) {
+      broker = status;
+      broadcast('broker', status);
+    },
+    changed,
+    alert(alert) {
+      // Changes first, so the alert's terminal is on the page when the alert is.
+      const changes = board.takeChanges();
+      if (changes) broadcast('terminals', changes);
+      broadcast('alert', alert);
+    },
+    async close() {
+      if (pending) clearTimeout(pending);
+      clearInterval(heartbeat);
+      for (const res of clients) res.end();
+      clients.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
