@@ -9,6 +9,7 @@ import { createAdapter } from '../sync/adapters/index.js';
 import { Forwarder, type ForwarderStatus } from '../sync/forwarder.js';
 import type { Transport } from '../sync/http-transport.js';
 import { type Clock, systemClock } from './clock.js';
+import { FaultLog } from './fault-log.js';
 import type { Logger } from './log.js';
 import type { Terminal } from './terminal.js';
 
@@ -67,6 +68,8 @@ export function startForwarding(
   const usable = (p: PlatformSection | null) => (training ? null : p);
   if (training && config.platform) log.log('info', 'forwarding_off_training', {});
   let platform = usable(config.platform);
+  const openFaults = new FaultLog(log, () => clock.now());
+  let openFailed = false;
   let store: RatingStore | null = null;
   let outbox: Outbox | null = null;
   let forwarder: Forwarder | null = null;
@@ -123,10 +126,16 @@ export function startForwarding(
       store = openStore();
       outbox = store.outbox();
     } catch (err) {
-      // The Terminal reports a store it cannot open; here we only keep trying.
-      log.log('error', 'forwarder_store_open_failed', { message: messageOf(err) });
+      // The Terminal reports a store it cannot open; here we only keep trying, and say so
+      // once (then every few minutes), not at every try.
+      openFailed = true;
+      openFaults.fault('error', 'forwarder_store_open_failed', messageOf(err));
       reopenTimer = clock.setTimeout(open, REOPEN_MS);
       return;
+    }
+    if (openFailed) {
+      openFailed = false;
+      openFaults.recovered('forwarder_store_opened');
     }
     prune();
     if (platform) startForwarder();

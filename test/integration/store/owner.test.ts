@@ -13,6 +13,7 @@ import { StoreUnavailableError } from '../../../src/store/open.js';
 import { KeyFileError } from '../../../src/store/seal.js';
 import { RatingStore } from '../../../src/store/store.js';
 import { coreConfig } from '../../helpers/core-fixture.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 import { tempDir } from '../../helpers/temp.js';
 import { openStore, seed, storeFiles } from '../sync/helpers.js';
 
@@ -91,5 +92,29 @@ describe('the forwarding', () => {
     cleanup.push(() => forwarding.stop());
     expect(existsSync(files.dir)).toBe(false);
     expect(forwarding.status()).toMatchObject({ state: 'unconfigured', pending: 0 });
+  });
+
+  it('says once that it cannot attach yet, not at every try, and when it could', () => {
+    const files = storeFiles(join(tempDir(), 'data'));
+    const clock = new FakeClock();
+    const lines: string[] = [];
+    const log = { log: (_level: string, event: string) => void lines.push(event) };
+    const terminal = new Terminal({
+      config: coreConfig({ mode: 'kiosk' }),
+      openStore: () => openStore(files),
+    });
+    const forwarding = startForwarding(
+      { platform: null, store: { path: files.path, keyFile: files.keyFile, retentionDays: 90 } },
+      terminal,
+      log,
+      { clock },
+    );
+    cleanup.push(() => forwarding.stop());
+    // Tried every 30 s for five minutes while the owner has not opened the store.
+    clock.advance(5 * 60_000);
+    expect(lines.filter((e) => e === 'forwarder_store_open_failed')).toEqual(['forwarder_store_open_failed']);
+    openStore(files).close();
+    clock.advance(30_000);
+    expect(lines.filter((e) => e === 'forwarder_store_opened')).toEqual(['forwarder_store_opened']);
   });
 });
