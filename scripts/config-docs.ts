@@ -165,7 +165,8 @@ export function renderConfigDocs(): string {
     if (note) out.push(note, '');
     out.push('| key | type | default | SIGHUP | meaning |', '|---|---|---|---|---|');
     for (const key of keys.filter((k) => k.path === section || k.path.startsWith(`${section}.`))) {
-      const described = key.description ?? '*(not yet described: add a line to scripts/config-descriptions.ts)*';
+      const described =
+        key.description ?? '*(not yet described: add a line to scripts/config-descriptions.ts)*';
       const meaning = SECRET_KEYS.includes(key.path)
         ? `${described} **Secret:** never printed or logged.`
         : described;
