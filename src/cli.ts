@@ -15,22 +15,34 @@ import {
 import { runHall } from './hall/run-hall.js';
 import { startServeShell } from './shells/serve/server.js';
 
-const USAGE = `Usage:
-  haochaping-terminal serve [--config FILE]   run the terminal; screens at http://{ui.host}:{ui.port}/
-  haochaping-terminal doctor --config FILE [--keys]
+const SERVE_USAGE = `  haochaping-terminal serve [--config FILE]   run the terminal; screens at http://{ui.host}:{ui.port}/`;
+const DOCTOR_USAGE = `  haochaping-terminal doctor --config FILE [--keys]
                                               check config, store, keypad, platform and clock, one line
                                               each ("ok   PART: …", "warn PART: …", "FAIL PART: … — what to do");
                                               --keys then asks for each key of the keypad in turn.
                                               Exit 0: no FAIL; 1: some FAIL; 2: usage, or the file does not load.
-  haochaping-terminal hall --broker URL --hall ID [--port 7490] | --config FILE
+                                              What each line means and what to do: docs/troubleshooting.md.`;
+const HALL_USAGE = `  haochaping-terminal hall --broker URL --hall ID [--port 7490] | --config FILE
                                               the hall's console: every terminal's state and live 差评,
-                                              read from the terminals' MQTT broker (hall --help for more)
+                                              read from the terminals' MQTT broker (hall --help for more)`;
+const USAGE = `Usage:
+${SERVE_USAGE}
+${DOCTOR_USAGE}
+${HALL_USAGE}
   haochaping-terminal --version
   haochaping-terminal --help
 
 Without --config, serve runs on built-in defaults (terminal DEV-0001, touch and keyboard,
 no platform): a training terminal, its data in a training folder of its own, whose ratings
-are never forwarded. The configuration file is described in README.md.`;
+are never forwarded. Every key of the configuration file: docs/configuration.md.`;
+
+/** `COMMAND --help`: that command's usage alone. */
+const COMMAND_USAGE: Record<string, string> = {
+  serve: `Usage:\n${SERVE_USAGE}\n\nEvery key of the configuration file: docs/configuration.md.`,
+  doctor: `Usage:\n${DOCTOR_USAGE}`,
+  version: USAGE,
+  help: USAGE,
+};
 
 type Out = (line: string) => void;
 
@@ -49,11 +61,13 @@ interface ParsedArgs {
   config: string | null;
   /** doctor --keys */
   keys: boolean;
+  /** --help anywhere: print the usage and exit 0, whatever else is given. */
+  help: boolean;
   problem: string | null;
 }
 
 function parseArgs(argv: string[]): ParsedArgs {
-  const parsed: ParsedArgs = { command: null, config: null, keys: false, problem: null };
+  const parsed: ParsedArgs = { command: null, config: null, keys: false, help: false, problem: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--config' || a === '-c') {
@@ -64,7 +78,9 @@ function parseArgs(argv: string[]): ParsedArgs {
       parsed.config = a.slice('--config='.length);
     } else if (a === '--keys') {
       parsed.keys = true;
-    } else if (a === '--help' || a === '-h' || a === '--version' || a === '-v') {
+    } else if (a === '--help' || a === '-h') {
+      parsed.help = true;
+    } else if (a === '--version' || a === '-v') {
       parsed.command ??= a.replace(/^-+/, '').replace(/^h$/, 'help').replace(/^v$/, 'version');
     } else if (!a.startsWith('-') && parsed.command === null) {
       parsed.command = a;
@@ -79,6 +95,10 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   // The console has flags of its own (see src/hall/options.ts).
   if (argv[0] === 'hall') return runHall(argv.slice(1), io);
   const args = parseArgs(argv);
+  if (args.help && (args.command === null || Object.hasOwn(COMMAND_USAGE, args.command))) {
+    io.out(args.command === null ? USAGE : (COMMAND_USAGE[args.command] as string));
+    return 0;
+  }
   if (args.problem) {
     io.err(`haochaping-terminal: ${args.problem}\n\n${USAGE}`);
     return 2;

@@ -17,9 +17,10 @@ import type { PromptSummary } from '../store/store.js';
 import { tokenMatches } from './auth.js';
 import { ApiError, errorBody, REPLY_STATUS } from './errors.js';
 import { EventStream } from './events.js';
+import { ROUTE_SCHEMAS, registerOpenApi } from './openapi.js';
 import type { ApiOperations } from './operations.js';
 import { checkPhoto } from './photo.js';
-import { API_FORMATS, clerkBody, clerkStatusBody, promptBody, replaceQuery } from './schemas.js';
+import { API_FORMATS } from './schemas.js';
 import { detailsOf } from './validation.js';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -37,6 +38,8 @@ export interface ApiServer {
   port: number;
   /** What may change while running (SIGHUP): token, revealRatings, corsOrigins. */
   reload(settings: Pick<ApiSettings, 'token' | 'revealRatings' | 'corsOrigins'>): void;
+  /** Every route the server has, as fastify registered it (the OpenAPI test's checklist). */
+  routes: { method: string; url: string }[];
   close(): Promise<void>;
 }
 
@@ -68,6 +71,8 @@ export function promptView(p: PromptSummary, reveal: boolean) {
           ratedAt: iso(r.ratedAt),
         }))
       : [],
+    // An empty list must not read as "not rated": say when it is empty by the hall's choice.
+    ratingsHidden: !reveal,
   };
 }
 
@@ -177,6 +182,12 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       .send(errorBody('internal_error', 'The terminal could not answer; it keeps running.'));
   });
 
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  await registerOpenApi(app);
+
   app.setNotFoundHandler((_req, reply) => {
     reply.code(404).send(errorBody('not_found', 'No such endpoint.'));
   });
@@ -239,7 +250,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       : null;
   };
 
-  app.get('/v1/health', async () => {
+  app.get('/v1/health', { schema: ROUTE_SCHEMAS.health }, async () => {
     const h = ops.health();
     return {
       status: 'ok',
@@ -254,13 +265,13 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     };
   });
 
-  app.get('/v1/clerk', async () => {
+  app.get('/v1/clerk', { schema: ROUTE_SCHEMAS.getClerk }, async () => {
     const clerk = clerkView();
     if (!clerk) throw new ApiError(404, 'not_found', 'No clerk is signed in.');
     return clerk;
   });
 
-  app.put('/v1/clerk', { schema: { body: clerkBody } }, async (req) => {
+  app.put('/v1/clerk', { schema: ROUTE_SCHEMAS.putClerk }, async (req) => {
     const body = req.body as {
       id: string;
       name: string;
@@ -290,21 +301,21 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     return clerkView();
   });
 
-  app.delete('/v1/clerk', async (_req, reply) => {
+  app.delete('/v1/clerk', { schema: ROUTE_SCHEMAS.deleteClerk }, async (_req, reply) => {
     needStore();
     const r = ops.signOut();
     if (!r.ok) refuse(r);
     return reply.code(204).send();
   });
 
-  app.put('/v1/clerk/status', { schema: { body: clerkStatusBody } }, async (req) => {
+  app.put('/v1/clerk/status', { schema: ROUTE_SCHEMAS.putClerkStatus }, async (req) => {
     needStore();
     const r = ops.setClerkStatus((req.body as { status: 'serving' | 'paused' }).status);
     if (!r.ok) refuse(r);
     return clerkView();
   });
 
-  app.post('/v1/prompts', { schema: { body: promptBody, querystring: replaceQuery } }, async (req, reply) => {
+  app.post('/v1/prompts', { schema: ROUTE_SCHEMAS.postPrompt }, async (req, reply) => {
     const body = req.body as Omit<PromptRequest, 'citizen' | 'facts'> & {
       citizen?: Partial<Citizen> & { name: string };
     } & Partial<Omit<ServiceFacts, 'acceptDate' | 'taskHandleItem'>> & {
@@ -366,14 +377,14 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     });
   });
 
-  app.get('/v1/prompts/:id', async (req) => {
+  app.get('/v1/prompts/:id', { schema: ROUTE_SCHEMAS.getPrompt }, async (req) => {
     const p = ops.getPrompt((req.params as { id: string }).id);
     if (!p) throw new ApiError(404, 'not_found', 'No prompt has this id.');
     return promptView(p, settings.revealRatings);
   });
 
   // For a receipt printer: the open prompt's QR code as a PNG.
-  app.get('/v1/prompts/:id/qr.png', async (req, reply) => {
+  app.get('/v1/prompts/:id/qr.png', { schema: ROUTE_SCHEMAS.getPromptQr }, async (req, reply) => {
     const id = (req.params as { id: string }).id;
     if (!ops.getPrompt(id)) throw new ApiError(404, 'not_found', 'No prompt has this id.');
     const qr = ops.qrOf(id);
@@ -386,7 +397,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     return reply.type('image/png').send(await renderPng(qr.url, { scale: 6 }));
   });
 
-  app.delete('/v1/prompts/:id', async (req, reply) => {
+  app.delete('/v1/prompts/:id', { schema: ROUTE_SCHEMAS.deletePrompt }, async (req, reply) => {
     const id = (req.params as { id: string }).id;
     if (!ops.getPrompt(id)) throw new ApiError(404, 'not_found', 'No prompt has this id.');
     needStore();
@@ -396,7 +407,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   });
 
   const streams = new Set<EventStream>();
-  app.get('/v1/events', (req, reply: FastifyReply) => {
+  app.get('/v1/events', { schema: ROUTE_SCHEMAS.events }, (req, reply: FastifyReply) => {
     reply.hijack();
     req.raw.socket.setTimeout(0);
     // A hijacked reply writes its own head: carry over what the CORS plugin set, before
@@ -421,6 +432,8 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     });
   });
 
+  app.get('/v1/openapi.json', { schema: ROUTE_SCHEMAS.openapi }, async () => app.swagger());
+
   await app.listen({ host: settings.host, port: settings.port });
   const port = (app.server.address() as AddressInfo).port;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
@@ -428,6 +441,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   return {
     url: `http://${host}:${port}/v1`,
     port,
+    routes,
     reload(next) {
       settings.token = next.token;
       settings.revealRatings = next.revealRatings;

@@ -175,7 +175,32 @@ function closest(key: string, known: readonly string[]): string | null {
       bestDistance = distance;
     }
   }
-  return bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : null;
+  if (bestDistance <= Math.max(1, Math.floor(key.length / 3))) return best;
+  return sharedStart(key, known);
+}
+
+/**
+ * A key written out where the schema abbreviates it, or the other way round
+ * (windowNumber for windowNo), is many edits away but starts the same: take the one
+ * known key sharing most of the shorter name's start.
+ */
+function sharedStart(key: string, known: readonly string[]): string | null {
+  const lower = key.toLowerCase();
+  let best: string | null = null;
+  let bestLength = 0;
+  let tie = false;
+  for (const candidate of known) {
+    const other = candidate.toLowerCase();
+    let n = 0;
+    while (n < lower.length && n < other.length && lower[n] === other[n]) n++;
+    if (n < 4 || n < 0.6 * Math.min(lower.length, other.length)) continue;
+    if (n > bestLength) {
+      best = candidate;
+      bestLength = n;
+      tie = false;
+    } else if (n === bestLength) tie = true;
+  }
+  return tie ? null : best;
 }
 
 // ---------------------------------------------------------------------------------

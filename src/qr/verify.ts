@@ -1,8 +1,12 @@
 // The platform's side of the signed evaluation link: a province (or our tests) checks a
 // token with the same code that made it. Answers with a reason, never throws.
+// Importable as `haochaping-terminal/qr/verify` (package.json "exports"); it needs only
+// node:crypto. The format and a walk-through are in docs/qr-links.md.
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { QrPayload } from './token.js';
+
+export type { QrPayload };
 
 /** How far a token's iat may lie ahead of the checker's clock: terminals' clocks drift. */
 export const CLOCK_SKEW_SECONDS = 300;
@@ -67,6 +71,17 @@ function asPayload(json: unknown): QrPayload | VerifyFailure {
 /**
  * Checks a token of the contract's format: shape, then signature (in constant time),
  * then content, then time. Valid from iat - CLOCK_SKEW_SECONDS until before exp.
+ *
+ * @param token  the `t` parameter of the link, as received
+ * @param secret the terminal's `qr.secret`
+ * @param nowMs  the checker's clock, milliseconds since 1970 (`Date.now()`)
+ * @returns `{ ok: true, payload }`, or `{ ok: false, reason }` with reason one of
+ *   malformed, bad_signature, expired, not_yet_valid, unsupported_version
+ *
+ * @example
+ * import { verifyToken } from 'haochaping-terminal/qr/verify';
+ * const result = verifyToken(new URL(link).searchParams.get('t') ?? '', secret, Date.now());
+ * if (result.ok) console.log(result.payload.pno, result.payload.dc);
  */
 export function verifyToken(token: string, secret: string, nowMs: number): VerifyResult {
   try {

@@ -324,13 +324,21 @@ describe('prompts', () => {
 
       const open = (await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: 'A' }) })).body
         .id;
-      expect(await get(open)).toEqual({ id: open, transactionId: 'A', status: 'open', ratings: [] });
+      expect(await get(open)).toEqual({
+        id: open,
+        transactionId: 'A',
+        status: 'open',
+        ratings: [],
+        ratingsHidden: !reveal,
+      });
       clock.advance(1_000);
       r.terminal.intent({ type: 'rate', level: 2 });
       r.terminal.intent({ type: 'toggle_reason', code: '209' });
       r.terminal.intent({ type: 'submit_reasons' });
       const rated = await get(open);
       expect(rated.status).toBe('rated');
+      // Hidden ratings say so: an empty list alone would read as "not rated".
+      expect(rated.ratingsHidden).toBe(!reveal);
       expect(rated.ratings).toEqual(
         reveal
           ? [

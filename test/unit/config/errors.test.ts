@@ -119,6 +119,12 @@ describe('unknown keys', () => {
     );
   });
 
+  it('suggests the abbreviated key for one written out (windowNumber → windowNo)', () => {
+    expect(oneError('  windowNumber: "12"\n')).toBe(
+      'terminal.windowNumber is not a known key (known keys in terminal: id, mode, windowNo, hallName, areaCode, training); check the spelling (did you mean windowNo?)',
+    );
+  });
+
   it('points at the indentation when the key belongs to another section', () => {
     expect(oneError('baudRate: 9600\n')).toMatch(
       /^baudRate is not a known key \(known keys: terminal, .*\); check the indentation: baudRate belongs in keypad$/,

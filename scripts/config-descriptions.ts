@@ -1,0 +1,113 @@
+// What each configuration key means, in words for technicians. docs/configuration.md is
+// generated from the schema (types, defaults, limits) plus these lines; a key added to the
+// schema with `.meta({ description })` needs no line here. A key with neither is listed
+// in the page as not yet described, and the generator warns about it.
+
+export const SECTION_NOTES: Record<string, string> = {
+  terminal: 'Who this terminal is. `id` and `areaCode` are required; everything else has a default.',
+  keypad: 'The rating keypad. Without this section the terminal takes keyboard keys (`hid`).',
+  store: 'The SQLite file that holds every prompt and rating, and the key that seals personal data.',
+  log: 'The JSON-lines log (`terminal.log`, rotated at 5 MiB, 5 old files kept).',
+  platform:
+    "The region's 好差评 platform. Leave the section out to keep ratings on the terminal only (platform state `unconfigured`). Each profile has keys of its own; a key of another profile is an error.",
+  api: "The local HTTP API for the window's business system (see [api.md](api.md)).",
+  qr: 'Signed rating links shown as a QR code (see [qr-links.md](qr-links.md)). Leave the section out for no QR code.',
+  prompt: "How long a rating prompt waits, and what the clerk's INVITE key opens.",
+  reasons: '',
+  ui: "The screens (the `serve` shell's HTTP server; volume in both shells).",
+  diagnostics: "The technicians' diagnostics screen.",
+};
+
+export const DESCRIPTIONS: Record<string, string> = {
+  'terminal.id':
+    "The terminal's number (终端编号), e.g. `HA-0001`. Required. `DEV-0001` always makes a training terminal.",
+  'terminal.mode':
+    '`counter`: a clerk signs in and the business system opens prompts. `kiosk`: a self-service terminal, touch only, no clerk.',
+  'terminal.windowNo': 'The window number, as text (quote it: `"12"`).',
+  'terminal.hallName': "The service hall's name, shown on the idle screen.",
+  'terminal.areaCode': 'The 行政区划代码, 6 or 12 digits, as text (quote it: `"350521"`). Required.',
+  'terminal.training':
+    'A training terminal: every screen shows 培训模式, ratings are stored marked training and never forwarded. See [training-mode.md](training-mode.md).',
+  'keypad.driver':
+    '`frame`: a KP/1 serial keypad ([kp1.md](kp1.md)); `ascii`: a serial keypad sending one byte `1`–`5` per press; `hid`: keyboard keys (`keypad.hidKeys`); `none`: touch only.',
+  'keypad.path':
+    'The serial device (`/dev/hcp-keypad`, `/dev/ttyUSB0`, `COM3`), or `auto` to probe the adapters in `keypad.autoIds` that no other program holds. Required for `frame` and `ascii`.',
+  'keypad.autoIds':
+    'USB ids (VID:PID, hex) that `keypad.path: auto` may probe. The default covers CH340, CP210x and FTDI adapters.',
+  'keypad.baudRate': 'Serial speed. KP/1 keypads use 9600 (8N1).',
+  'keypad.keymap':
+    'The satisfaction code (5 非常满意 … 1 非常不满意) of keypad positions 1 to 5, each code exactly once.',
+  'keypad.hidKeys':
+    'For `driver: hid`: the key names (as browsers spell `KeyboardEvent.code`) of positions 1 to 5.',
+  'keypad.debounceMs': 'A second press of the same key within this many milliseconds is ignored.',
+  'store.path':
+    "The database file. Default: `terminal.db` in the user-data folder. A relative path is relative to the configuration file's folder; missing folders are created.",
+  'store.keyFile':
+    "The key that seals citizens' personal data (AES-256-GCM, created with mode 0600). Default: `terminal.key` beside the database. Back it up with the database.",
+  'store.retentionDays':
+    'Delivered records are kept this many days, then pruned. Undelivered ones are never pruned.',
+  'log.dir': 'The log folder. Default: `logs` beside the database. See [log.md](log.md).',
+  'platform.url': "The platform's upload address, `http://` or `https://`. Required in `platform`.",
+  'platform.profile':
+    "`reference` (the reference interface), `national` (the national evaluation interface) or `fujian` (Fujian's provincial gateway). See [platform-national.md](platform-national.md) and [platform-fujian.md](platform-fujian.md).",
+  'platform.appMark':
+    'The application id (应用标识) the platform issued. Required with `reference` and `national`.',
+  'platform.secret': 'The signing secret the platform issued. Required with `reference`.',
+  'platform.channel':
+    "The record's `pf` code, 1 to 7. Default: 4 (hall tablet) on a counter, 5 (self-service kiosk) on a kiosk.",
+  'platform.timeoutSeconds': 'How long one upload may take before it counts as failed and is retried.',
+  'platform.appWord': 'national: the 应用密钥 the platform issued. Required.',
+  'platform.publicKey':
+    "national: the platform's SM2 public key, 128 hex digits (x‖y) or 130 (04‖x‖y). Required.",
+  'platform.cipherMode': 'national: the SM2 ciphertext order. Default `C1C3C2` (GM/T 0003-2012).',
+  'platform.dataSource': 'national: the 数据来源 code the platform assigned, as text. Required.',
+  'platform.headers': 'national: extra HTTP headers sent with every request, as `name: value` lines.',
+  'platform.batchSize':
+    'national: evaluations per request. Default 1; raise it only if the platform takes more.',
+  'platform.tokenPath': 'fujian: the path of the token request, e.g. `/get-token`.',
+  'platform.servicePath': 'fujian: the path of the evaluation web service.',
+  'platform.appKey': 'fujian: the `app_key` the gateway issued. Required.',
+  'platform.appCode': "fujian: the application's secret code the gateway issued. Required.",
+  'platform.sysNo': 'fujian: the `sysNO` (system number) the province assigned, as text. Required.',
+  'platform.tokenTimestamp': "fujian: the token request's timestamp unit, `ms` (default) or `s`.",
+  'platform.sm4Key': 'fujian: the SM4 key, 32 hex digits, when the gateway encrypts.',
+  'platform.sm4Mode': 'fujian: `ecb` (default) or `cbc` (then `platform.sm4Iv` is required).',
+  'platform.sm4Iv': 'fujian: the SM4 IV for `cbc`, 32 hex digits.',
+  'platform.sm4Output': 'fujian: how ciphertext is written, `hex` (default) or `base64`.',
+  'platform.xmlEncoding': "fujian: the evaluation document's encoding, `gb2312` (default) or `utf-8`.",
+  'platform.template': 'fujian: an evaluation template file in place of the built-in one.',
+  'platform.network': 'fujian: the network the terminal is on: 1 internet, 2 政务信息网, 3 政务外网公共区.',
+  'platform.urlMode':
+    'fujian: `qr` asks the gateway for its own rating page address and shows it as the QR code; `off` (default) does not.',
+  'platform.urlTimeoutSeconds':
+    'fujian: how long to wait for that address before the prompt goes on without it.',
+  'platform.backUrl': 'fujian: the address the gateway\'s rating page returns to, or `""`.',
+  'api.host': 'The address the local API listens on. Off loopback, `api.token` is required.',
+  'api.port': "The local API's port.",
+  'api.token':
+    'The Bearer token the business system sends (`Authorization: Bearer …`). Unset: no auth, allowed only on a loopback host.',
+  'api.revealRatings':
+    'When true, `GET /v1/prompts/{id}` and the event stream carry levels and reasons; when false they carry `"ratings": []` and `"ratingsHidden": true`.',
+  'api.corsOrigins': 'Browser origins (scheme, host, port) allowed to call the API from a web page.',
+  'qr.baseUrl':
+    'The rating page the QR code leads to; the signed token is appended as `?t=…`. Required in `qr`.',
+  'qr.secret': 'The HMAC secret shared with the rating page. Required in `qr`.',
+  'qr.ttlSeconds': 'How long a QR link stays valid after the prompt opens.',
+  'qr.staticUrl': "The hall's static QR address, shown on idle screens; null for none.",
+  'prompt.timeoutSeconds':
+    'An unanswered prompt ends `expired`, with no rating, after this many seconds (per department in a per-department sequence).',
+  'prompt.reasonsTimeoutSeconds':
+    'A 差评 whose reasons screen is left alone is final after this many seconds, with the reasons chosen so far.',
+  'prompt.goodIndicators':
+    '`optional`: after a 好评 the citizen may add indicators on a screen of their own for up to 10 s; `off`: a 好评 is final at the press.',
+  'prompt.invite.enabled':
+    "Whether the clerk's INVITE key opens a prompt by itself. Default: true with the reference profile, false with national and fujian (they accept only real 办件编号).",
+  'prompt.invite.service.code': 'The 事项编码 an INVITE prompt carries.',
+  'prompt.invite.service.name': 'The 事项名称 an INVITE prompt carries.',
+  reasons: 'A reasons catalogue file (format of `assets/reasons.json`); null for the built-in one.',
+  'ui.host': "The address the `serve` shell's screens listen on. Off loopback, `ui.token` is required.",
+  'ui.port': "The screens' port (`serve` shell).",
+  'ui.volume': 'Voice prompt volume, 0–100.',
+  'ui.token': "A secret the screen's address carries as `?token=`; required off loopback.",
+  'diagnostics.pin': "4 to 12 digits that open the technicians' screen; null disables the screen.",
+};
