@@ -16,6 +16,8 @@ export const SECTION_NOTES: Record<string, string> = {
   reasons: '',
   ui: "The screens (the `serve` shell's HTTP server; volume in both shells).",
   diagnostics: "The technicians' diagnostics screen.",
+  fleet:
+    "The hall's MQTT broker the terminal reports its state and 差评 alerts to (see [fleet.md](fleet.md)). Leave the section out to report to no broker; a broker that is down changes nothing else.",
 };
 
 export const DESCRIPTIONS: Record<string, string> = {
@@ -109,5 +111,18 @@ export const DESCRIPTIONS: Record<string, string> = {
   'ui.port': "The screens' port (`serve` shell).",
   'ui.volume': 'Voice prompt volume, 0–100.',
   'ui.token': "A secret the screen's address carries as `?token=`; required off loopback.",
+  'fleet.url': 'The broker: `mqtt://HOST:1883`, or `mqtts://HOST:8883` for TLS.',
+  'fleet.username':
+    "The terminal's user on the broker (one per terminal, so the broker's ACL can keep it to its own topics).",
+  'fleet.password': "That user's password.",
+  'fleet.ca':
+    "A PEM file of the private CA that signed the broker's certificate (`mqtts://` only); relative to this file.",
+  'fleet.topicPrefix': 'The first level(s) of every topic: `{topicPrefix}/{hallId}/{terminal.id}/…`.',
+  'fleet.hallId': 'The hall in topics; default `terminal.areaCode`. No `/`, `+`, `#` or spaces.',
+  'fleet.keepaliveSeconds':
+    'MQTT keep-alive: how soon the broker notices a vanished terminal and publishes its will (`offline`).',
+  'fleet.stateIntervalSeconds': 'The retained state is published on every change and at least this often.',
+  'fleet.badRatingEvents':
+    '`false`: no `bad_rating` alerts on the bus (state only), for halls that prefer so.',
   'diagnostics.pin': "4 to 12 digits that open the technicians' screen; null disables the screen.",
 };
