@@ -2,12 +2,14 @@
 import { captureFigures } from './capture.js';
 import { line } from './format.js';
 import { paintFigures } from './paint.js';
+import { platformsFigures } from './platforms.js';
 import { qrFigures } from './qr.js';
 
 const groups: [string, () => Promise<unknown> | unknown][] = [
   ['capture', captureFigures],
   ['qr', qrFigures],
   ['paint', paintFigures],
+  ['platforms', platformsFigures],
 ];
 const only = process.argv[2];
 for (const [name, run] of groups) {
