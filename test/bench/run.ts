@@ -4,6 +4,7 @@ import { fleetFigures } from './fleet.js';
 import { line } from './format.js';
 import { hallFigures } from './hall.js';
 import { paintFigures } from './paint.js';
+import { platformsFigures } from './platforms.js';
 import { qrFigures } from './qr.js';
 
 const groups: [string, () => Promise<unknown> | unknown][] = [
@@ -12,6 +13,7 @@ const groups: [string, () => Promise<unknown> | unknown][] = [
   ['paint', paintFigures],
   ['fleet', fleetFigures],
   ['hall', hallFigures],
+  ['platforms', platformsFigures],
 ];
 const only = process.argv[2];
 for (const [name, run] of groups) {

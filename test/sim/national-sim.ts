@@ -15,6 +15,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { sm2 } from 'sm-crypto-v2';
+import { sendHostile } from './fujian-answers.js';
 import { evaluationProblem } from './national-checks.js';
 
 export interface NationalSimOptions {
@@ -60,7 +61,16 @@ export interface NationalFaults {
   refuse: Map<string, string>;
   /** Answer 200 with an HTML page. */
   html: boolean;
+  /** Answer 200 with a hostile body (see NationalHostile). */
+  hostile: NationalHostile | null;
 }
+
+/**
+ * What a broken or malicious platform could answer with HTTP 200: 100 MB, JSON whose
+ * fields have the wrong types (a success it does not say), JSON nested past any parser's
+ * stack.
+ */
+export type NationalHostile = 'huge' | 'wrong-types' | 'deep-nesting';
 
 interface Evaluation {
   [field: string]: unknown;
@@ -83,6 +93,7 @@ export class NationalSim {
     wrongSign: false,
     refuse: new Map(),
     html: false,
+    hostile: null,
   };
   readonly publicKey: string;
   private readonly privateKey: string;
@@ -216,6 +227,19 @@ export class NationalSim {
       return sendJson(res, 500, { code: '500', success: false, msg: '系统繁忙' });
     }
     if (this.faults.delayMs > 0) await this.hold(this.faults.delayMs);
+    const hostile = this.faults.hostile;
+    if (hostile) {
+      done(200);
+      if (hostile === 'huge') return sendHostile(res, 'huge');
+      return sendRaw(
+        res,
+        200,
+        'application/json;charset=UTF-8',
+        hostile === 'wrong-types'
+          ? '{"code":{"value":0},"success":"yes","msg":["成功"],"data":null}'
+          : `${'['.repeat(200_000)}${']'.repeat(200_000)}`,
+      );
+    }
     if (this.faults.html) {
       done(200);
       return sendRaw(res, 200, 'text/html; charset=utf-8', '<html><body><h1>502 网关错误</h1></body></html>');
