@@ -7,9 +7,16 @@ import { createPromptQrSync } from '../qr/prompt-qr.js';
 import { RatingStore } from '../store/store.js';
 import { coreConfigOf } from './core-config.js';
 import type { Logger } from './log.js';
+import type { PageSource } from './platform-page.js';
 import { Terminal } from './terminal.js';
 
-export function createTerminal(config: TerminalConfig, catalogue: ReasonsCatalogue, log: Logger): Terminal {
+/** `pages`: the URL mode's page source (platform.urlMode: qr), or null. */
+export function createTerminal(
+  config: TerminalConfig,
+  catalogue: ReasonsCatalogue,
+  log: Logger,
+  pages: PageSource | null = null,
+): Terminal {
   const training = config.terminal.training;
   // A prompt's QR lets the citizen rate at the platform itself, past this terminal's
   // store: a training terminal makes none (qr: null in the API), or a made-up rating
@@ -20,6 +27,7 @@ export function createTerminal(config: TerminalConfig, catalogue: ReasonsCatalog
     openStore: () => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile, training }),
     log,
     hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
+    pages,
     ...(qr
       ? {
           qrFor: (f) =>

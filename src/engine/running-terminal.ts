@@ -5,6 +5,7 @@ import { type ApiServer, startApi } from '../api/server.js';
 import { packageVersion } from '../config/package-root.js';
 import type { TerminalConfig } from '../config/terminal-config.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
+import { TokenShelf } from '../sync/adapters/fujian/token.js';
 import { systemClock } from './clock.js';
 import { coreConfigOf } from './core-config.js';
 import { createTerminal } from './create-terminal.js';
@@ -13,6 +14,7 @@ import { fileLogger } from './file-logger.js';
 import { type Forwarding, startForwarding } from './forwarding.js';
 import { type KeypadHandle, startKeypad } from './keypad-wiring.js';
 import type { Logger } from './log.js';
+import { pageSourceOf } from './platform-page.js';
 import type { Terminal } from './terminal.js';
 
 export interface RunningTerminal {
@@ -73,12 +75,15 @@ export async function startRunningTerminal(
 ): Promise<RunningTerminal> {
   let current = config;
   const { logger, file: logFile } = fileLogger(config.log.dir);
-  const terminal = createTerminal(config, catalogue, logger);
+  // One token for the Fujian gateway, whether a rating is sent or a page asked for.
+  const tokens = new TokenShelf();
+  const terminal = createTerminal(config, catalogue, logger, pageSourceOf(config, { tokens }));
   terminal.start();
   const forwarding = startForwarding(
     { platform: config.platform, store: config.store, training: config.terminal.training },
     terminal,
     logger,
+    { tokens },
   );
   const keypad = await startKeypad(config.keypad, terminal, logger);
   const diagnostics = createDiagnostics({
@@ -134,6 +139,7 @@ export async function startRunningTerminal(
         qr: current.qr,
         diagnostics: current.diagnostics,
       };
+      terminal.setPageSource(pageSourceOf(current, { tokens }));
       terminal.reconfigure(coreConfigOf(current, next.catalogue));
       api.reload(current.api);
       forwarding.reload(current.platform);

@@ -3,7 +3,7 @@
 // refused for it, for at most 30 minutes (or `expires_in` when that is shorter).
 
 import { createHash } from 'node:crypto';
-import type { UploadOutcome, UploadRequest, UploadResponse } from '../../adapter.js';
+import type { Send, UploadOutcome, UploadRequest, UploadResponse } from '../../adapter.js';
 import { outcomeOfStatus } from '../../http-outcome.js';
 
 export const TOKEN_MAX_AGE_MS = 30 * 60_000;
@@ -88,7 +88,44 @@ export class TokenCache {
     this.until = now + maxAgeMs;
   }
 
-  drop(): void {
-    this.token = null;
+  /** Forgets a refused token; one another caller already replaced is kept. */
+  drop(refused?: string): void {
+    if (refused === undefined || this.token === refused) this.token = null;
   }
+}
+
+/**
+ * One gateway's tokens for all who call it: the forwarder's uploads and the URL mode's
+ * page requests use the same token rather than each asking the gateway for one. A
+ * change of address or credentials (a reload) starts an empty cache.
+ */
+export class TokenShelf {
+  private key = '';
+  private cache = new TokenCache();
+
+  cacheFor(s: TokenSettings): TokenCache {
+    const key = JSON.stringify([s.url, s.tokenPath, s.appKey, s.appCode, s.tokenTimestamp]);
+    if (key !== this.key) {
+      this.key = key;
+      this.cache = new TokenCache();
+    }
+    return this.cache;
+  }
+}
+
+/** The token in hand, or a new one from the gateway; else why there is none. */
+export async function obtainToken(
+  s: TokenSettings,
+  tokens: TokenCache,
+  now: () => number,
+  send: Send,
+): Promise<string | Exclude<TokenAnswer, { token: string }>> {
+  const held = tokens.get(now());
+  if (held !== null) return held;
+  const answer = readTokenAnswer(await send(tokenRequest(s, now())), now());
+  if ('token' in answer) {
+    tokens.set(answer.token, now(), answer.maxAgeMs);
+    return answer.token;
+  }
+  return answer;
 }
