@@ -108,7 +108,10 @@ export class PageRequests {
   private came(promptId: string, wait: PageWait, started: number, result: PageResult): void {
     this.clock.clearTimeout(wait.timer);
     if (this.waits.get(promptId) === wait) this.waits.delete(promptId);
-    if (this.stopped) return wait.release();
+    if (this.stopped) {
+      wait.release();
+      return;
+    }
     const ms = this.clock.now() - started;
     let qr: QrCode | null = null;
     if (result.ok) {
