@@ -324,7 +324,14 @@ describe('prompts', () => {
 
       const open = (await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: 'A' }) })).body
         .id;
-      expect(await get(open)).toEqual({ id: open, transactionId: 'A', status: 'open', ratings: [] });
+      // No qr configured: the prompt's current QR code is null.
+      expect(await get(open)).toEqual({
+        id: open,
+        transactionId: 'A',
+        status: 'open',
+        qr: null,
+        ratings: [],
+      });
       clock.advance(1_000);
       r.terminal.intent({ type: 'rate', level: 2 });
       r.terminal.intent({ type: 'toggle_reason', code: '209' });

@@ -88,10 +88,13 @@ describe('GET /v1/events', () => {
     r.terminal.platformStatus('offline', 3, 0);
     await until(() => s.events.length >= 4);
     expect(s.events).toEqual([
-      { event: 'prompt', data: { id: opened.body.id, transactionId: 'TX-1', status: 'open', ratings: [] } },
       {
         event: 'prompt',
-        data: { id: opened.body.id, transactionId: 'TX-1', status: 'declined', ratings: [] },
+        data: { id: opened.body.id, transactionId: 'TX-1', status: 'open', qr: null, ratings: [] },
+      },
+      {
+        event: 'prompt',
+        data: { id: opened.body.id, transactionId: 'TX-1', status: 'declined', qr: null, ratings: [] },
       },
       { event: 'keypad', data: { state: 'offline', fault: null } },
       { event: 'platform', data: { state: 'offline', pending: 3 } },
