@@ -5,17 +5,18 @@ import type { TerminalConfig } from '../config/terminal-config.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
 import { createPromptQrSync } from '../qr/prompt-qr.js';
 import { RatingStore } from '../store/store.js';
+import type { Clock } from './clock.js';
 import { coreConfigOf } from './core-config.js';
 import type { Logger } from './log.js';
 import type { PageSource } from './platform-page.js';
 import { Terminal } from './terminal.js';
 
-/** `pages`: the URL mode's page source (platform.urlMode: qr), or null. */
+/** `pages`: the URL mode's page source (platform.urlMode: qr); `clock`: a test's. */
 export function createTerminal(
   config: TerminalConfig,
   catalogue: ReasonsCatalogue,
   log: Logger,
-  pages: PageSource | null = null,
+  extra: { pages?: PageSource | null; clock?: Clock } = {},
 ): Terminal {
   const training = config.terminal.training;
   // A prompt's QR lets the citizen rate at the platform itself, past this terminal's
@@ -27,7 +28,8 @@ export function createTerminal(
     openStore: () => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile, training }),
     log,
     hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
-    pages,
+    pages: extra.pages ?? null,
+    ...(extra.clock ? { clock: extra.clock } : {}),
     ...(qr
       ? {
           qrFor: (f) =>

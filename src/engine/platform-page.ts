@@ -37,17 +37,20 @@ export interface PageSourceOptions {
   clock?: Clock;
 }
 
+/** What the URL mode reads of a configuration. */
+export interface PageConfig {
+  platform: PlatformSection | null;
+  terminal: Pick<TerminalConfig['terminal'], 'id' | 'areaCode' | 'windowNo' | 'training'>;
+}
+
 /** Whether a configuration asks for the platform's pages: never on a training terminal. */
-export function wantsPages(config: Pick<TerminalConfig, 'platform' | 'terminal'>): boolean {
+export function wantsPages(config: PageConfig): boolean {
   const p = config.platform;
   return !config.terminal.training && p?.profile === 'fujian' && p.urlMode === 'qr';
 }
 
 /** The page source a configuration describes, or null when the URL mode is off. */
-export function pageSourceOf(
-  config: Pick<TerminalConfig, 'platform' | 'terminal'>,
-  options: PageSourceOptions,
-): PageSource | null {
+export function pageSourceOf(config: PageConfig, options: PageSourceOptions): PageSource | null {
   const p: PlatformSection | null = config.platform;
   if (!wantsPages(config) || p?.profile !== 'fujian') return null;
   const settings = fujianSettings(fujianOptions(p));

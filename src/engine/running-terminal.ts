@@ -77,7 +77,9 @@ export async function startRunningTerminal(
   const { logger, file: logFile } = fileLogger(config.log.dir);
   // One token for the Fujian gateway, whether a rating is sent or a page asked for.
   const tokens = new TokenShelf();
-  const terminal = createTerminal(config, catalogue, logger, pageSourceOf(config, { tokens }));
+  const terminal = createTerminal(config, catalogue, logger, {
+    pages: pageSourceOf(config, { tokens }),
+  });
   terminal.start();
   const forwarding = startForwarding(
     { platform: config.platform, store: config.store, training: config.terminal.training },

@@ -78,6 +78,8 @@ export function readTokenAnswer(response: UploadResponse, now: number): TokenAns
 export class TokenCache {
   private token: string | null = null;
   private until = 0;
+  /** A token request under way: whoever needs a token meanwhile waits for its answer. */
+  inflight: Promise<TokenAnswer> | null = null;
 
   get(now: number): string | null {
     return this.token !== null && now < this.until ? this.token : null;
@@ -122,10 +124,20 @@ export async function obtainToken(
 ): Promise<string | Exclude<TokenAnswer, { token: string }>> {
   const held = tokens.get(now());
   if (held !== null) return held;
-  const answer = readTokenAnswer(await send(tokenRequest(s, now())), now());
-  if ('token' in answer) {
-    tokens.set(answer.token, now(), answer.maxAgeMs);
-    return answer.token;
+  // The forwarder's first upload and a prompt's page often start together: one request.
+  let asking = tokens.inflight;
+  if (asking === null) {
+    asking = (async () => {
+      const answer = readTokenAnswer(await send(tokenRequest(s, now())), now());
+      if ('token' in answer) tokens.set(answer.token, now(), answer.maxAgeMs);
+      return answer;
+    })();
+    tokens.inflight = asking;
+    const clear = () => {
+      if (tokens.inflight === asking) tokens.inflight = null;
+    };
+    asking.then(clear, clear);
   }
-  return answer;
+  const answer = await asking;
+  return 'token' in answer ? answer.token : answer;
 }
