@@ -127,6 +127,7 @@ export async function startRunningTerminal(
     logger,
     logFile,
     reload(next) {
+      const before = current;
       const waiting = keysNeedingRestart(current, next.config);
       const warnings = restartNeeded(current, next.config);
       // Only what the contract lets change at run time changes; the rest waits for a restart.
@@ -141,7 +142,10 @@ export async function startRunningTerminal(
         qr: current.qr,
         diagnostics: current.diagnostics,
       };
-      terminal.setPageSource(pageSourceOf(current, { tokens }));
+      // A page being fetched is not cut off by a reload that leaves the platform as it was.
+      if (JSON.stringify(before.platform) !== JSON.stringify(current.platform)) {
+        terminal.setPageSource(pageSourceOf(current, { tokens }));
+      }
       terminal.reconfigure(coreConfigOf(current, next.catalogue));
       api.reload(current.api);
       forwarding.reload(current.platform);

@@ -48,7 +48,7 @@ async function gateway(): Promise<FujianSim> {
 /** config.yaml as a technician writes it, loaded as serve loads it. */
 async function yamlConfig(
   sim: FujianSim,
-  opts: { ownQr?: boolean; training?: boolean; dir?: string } = {},
+  opts: { ownQr?: boolean; training?: boolean; dir?: string; urlMode?: 'off' | 'qr' } = {},
 ): Promise<TerminalConfig> {
   const dir = opts.dir ?? tempDir();
   const file = join(dir, 'config.yaml');
@@ -63,7 +63,7 @@ async function yamlConfig(
       'diagnostics:\n  pin: "2468"',
       opts.ownQr === false ? '' : `qr:\n  baseUrl: ${OWN_BASE}\n  secret: hall-secret-1`,
       `platform:\n  profile: fujian\n  url: ${sim.url}\n  appKey: hcp-terminal\n  appCode: "${APP_CODE}"\n  sysNo: "35"`,
-      '  urlMode: qr\n  network: 2\n  backUrl: https://hall.example/back?a=1&b=2',
+      `  urlMode: ${opts.urlMode ?? 'qr'}\n  network: 2\n  backUrl: https://hall.example/back?a=1&b=2`,
       '',
     ].join('\n'),
   );
@@ -209,6 +209,24 @@ describe('the URL mode against the Fujian gateway', () => {
     expect(sim.pageCalls).toHaveLength(1);
     expect(rateScreen(r.terminal).qr).toBeNull();
     expect((await fetch(`${r.api.url}/prompts/${opened.body.id}/qr.png`)).status).toBe(409);
+  });
+
+  it('follows a reload (SIGHUP) that turns the URL mode on', async () => {
+    const sim = await gateway();
+    const dir = tempDir();
+    const r = await running(await yamlConfig(sim, { dir, urlMode: 'off' }));
+    const first = await post(r.api.url, 'SP-URL-6');
+    expect(first.body.qr.url.startsWith(`${OWN_BASE}?t=`)).toBe(true);
+    expect(sim.pageCalls).toHaveLength(0);
+    expect(r.diagnostics.open('2468')).toMatchObject({ view: { platformPage: null } });
+    r.terminal.intent({ type: 'decline' });
+
+    expect(r.reload({ config: await yamlConfig(sim, { dir }), catalogue: catalogue() })).toEqual([
+      'warning: api.host/api.port changed; it takes effect only after a restart.',
+    ]);
+    const second = await post(r.api.url, 'SP-URL-7');
+    expect(second.body.qr.url).toBe(sim.pageCalls[0]?.url);
+    expect(rateScreen(r.terminal).qr?.caption).toBe(PAGE_QR_CAPTION);
   });
 
   it('never asks the gateway on a training terminal, which shows no QR', async () => {
