@@ -200,6 +200,25 @@ describe('the URL mode against the Fujian gateway', () => {
     expect(log).toContain('code 500: 办件信息不存在，无法生成评价页面');
   });
 
+  it('fetches a refused token anew once; a fresh token refused too is a failure', async () => {
+    const sim = await gateway();
+    const r = await running(await yamlConfig(sim));
+    expect((await post(r.api.url, 'SP-TOK-1')).body.qr.url).toBe(sim.pageCalls[0]?.url);
+    r.terminal.intent({ type: 'decline' });
+    const before = sim.tokenRequests.length;
+    sim.expireTokens();
+    expect((await post(r.api.url, 'SP-TOK-2')).body.qr.url).toBe(sim.pageCalls[1]?.url);
+    expect(sim.tokenRequests.length).toBe(before + 1);
+    r.terminal.intent({ type: 'decline' });
+
+    sim.faults.refuseAllTokens = true;
+    const refused = await post(r.api.url, 'SP-TOK-3');
+    expect(refused.body.qr.url.startsWith(`${OWN_BASE}?t=`)).toBe(true);
+    expect(r.terminal.pageStatus().lastFailure?.message).toBe(
+      'the gateway refused a fresh token: appKey/appCode wrong?',
+    );
+  });
+
   it('answers qr null when refused and no own QR is configured', async () => {
     const sim = await gateway();
     sim.faults.pages = 'refuse';
