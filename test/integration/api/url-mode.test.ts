@@ -308,7 +308,10 @@ describe('a slow gateway', () => {
     expect(opened.status).toBe(201);
     expect(opened.body).toMatchObject({ id: screen.promptId, qr: { url: screen.qr?.url } });
 
-    // The page comes while the prompt is open: it replaces the QR on screen and in the API.
+    // The page comes while the prompt is open: it replaces the QR on screen and in the API,
+    // and the business system's event stream hears of it.
+    const events: string[] = [];
+    terminal.subscribe({ prompt: (id) => events.push(id) });
     sim.releasePages();
     await expect.poll(() => rateScreen(terminal).qr?.caption, PATIENCE).toBe(PAGE_QR_CAPTION);
     const page = sim.pageCalls[0]?.url as string;
@@ -320,5 +323,6 @@ describe('a slow gateway', () => {
     expect(decodeWithJsQr(png)).toBe(page);
     expect(decodeWithZbar(png, dir)).toBe(page);
     expect(terminal.pageStatus()).toMatchObject({ pages: 1, late: 1, failures: 0 });
+    expect(events).toEqual([screen.promptId]);
   });
 });
