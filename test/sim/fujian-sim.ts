@@ -17,9 +17,11 @@ import { pathToFileURL } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import iconv from 'iconv-lite';
 import { esc, type Hostile, sendHostile, sendJson, sendSoap, sendText } from './fujian-answers.js';
+import { type PageCall, pageProblem } from './fujian-pages.js';
 import { NATIONAL_INDICATOR_CODES } from './national-indicators.js';
 
 export type { Hostile } from './fujian-answers.js';
+export { PAGE_ELEMENTS, type PageCall } from './fujian-pages.js';
 
 export interface FujianSimOptions {
   appKey: string;
@@ -62,55 +64,6 @@ export interface FujianFaults {
    */
   pages: 'issue' | 'hold' | 'refuse' | 'bad-url';
 }
-
-/** One getSaveEvaluationUrl call that passed the envelope's checks. */
-export interface PageCall {
-  /** The document's elements in the order sent. */
-  order: string[];
-  elements: SavedEvaluation;
-  /** The page issued, or null when refused. */
-  url: string | null;
-}
-
-/** The contract's elements of a page request, in its order. */
-export const PAGE_ELEMENTS = [
-  'sysNO',
-  'businessCode',
-  'businessName',
-  'projectNo',
-  'proStatus',
-  'projectName',
-  'nodeName',
-  'regionCode',
-  'acceptDate',
-  'userProp',
-  'userName',
-  'userPageType',
-  'certKey',
-  'handleUserName',
-  'handleUserPageType',
-  'handleUserPageCode',
-  'resultDate',
-  'serviceTime',
-  'evaluateType',
-  'pf',
-  'type',
-  'contactMobile',
-  'backUrl',
-  'customFields',
-  'pf5urltype',
-];
-const PAGE_PERSONAL = [
-  'userProp',
-  'userName',
-  'userPageType',
-  'certKey',
-  'handleUserName',
-  'handleUserPageType',
-  'handleUserPageCode',
-  'contactMobile',
-  'resultDate',
-];
 
 export interface SavedEvaluation {
   [element: string]: string;
@@ -372,16 +325,13 @@ export class FujianSim {
     const order = Object.keys(xml);
     const record: PageCall = { order, elements: xml, url: null };
     this.pageCalls.push(record);
-    if (order.join(',') !== PAGE_ELEMENTS.join(',')) return answer('500', 'Case元素不正确');
-    if (xml.sysNO !== this.options.sysNo) return answer('500', 'sysNO不正确');
-    if (!xml.projectNo || !xml.businessCode) return answer('500', 'projectNo不能为空');
-    if (PAGE_PERSONAL.some((k) => xml[k])) return answer('500', '个人信息应在页面登录后填写');
-    if (xml.pf5urltype !== '2' || !/^[123]$/.test(xml.type ?? '')) return answer('500', 'type不正确');
+    const problem = pageProblem(xml, this.options.sysNo);
+    if (problem) return answer('500', problem);
     if (this.faults.pages === 'hold') await new Promise<void>((go) => this.held.push(go));
     if (res.destroyed) return;
     if (this.faults.pages === 'refuse') return answer('500', '办件信息不存在，无法生成评价页面');
     if (this.faults.pages === 'bad-url') return answer('200', '成功', '<url>请稍后再试</url>');
-    const query = new URLSearchParams({ projectNo: xml.projectNo, t: randomBytes(8).toString('hex') });
+    const query = new URLSearchParams({ projectNo: xml.projectNo ?? '', t: randomBytes(8).toString('hex') });
     record.url = `https://zwfw.fujian.gov.cn/hcp/h5/evaluate?${query}`;
     return answer('200', '成功', `<url>${esc(record.url)}</url>`);
   }
