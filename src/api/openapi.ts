@@ -94,7 +94,7 @@ export const promptAnswer = {
     'The prompt. Unless api.revealRatings is on, `ratings` is always [] and `ratingsHidden` is true: ' +
     'the business system learns that the citizen rated, not how.',
   type: 'object',
-  required: ['id', 'transactionId', 'status', 'ratings', 'ratingsHidden'],
+  required: ['id', 'transactionId', 'status', 'qr', 'ratings', 'ratingsHidden'],
   properties: {
     id: { type: 'string' },
     transactionId: { type: 'string' },

@@ -33,7 +33,10 @@ export interface ApiOperations {
     options: { replace?: boolean },
   ): Reply & { promptId?: string; expiresAt?: number; qr?: QrCode | null };
   getPrompt(promptId: string): PromptSummary | null;
+  /** The prompt's current QR code while it is open, else null. */
   qrOf(promptId: string): QrCode | null;
+  /** The QR code once the platform's page came or the URL mode's wait is over (at once without it). */
+  settledQr(promptId: string): Promise<QrCode | null>;
   cancelPrompt(promptId: string): Reply;
   subscribe(listeners: ApiListeners): () => void;
 }

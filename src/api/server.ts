@@ -10,7 +10,7 @@ import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
 import { cstDateTime } from '../core/cst.js';
 import type { PromptRequest } from '../core/events.js';
 import { isLoopbackHost } from '../core/loopback.js';
-import type { Citizen, Clerk, ServiceFacts } from '../core/model.js';
+import type { Citizen, Clerk, QrCode, ServiceFacts } from '../core/model.js';
 import { MAX_SERVICE_TIME_AHEAD_MS, tooFarAhead } from '../core/service-facts.js';
 import { renderPng } from '../qr/render.js';
 import type { PromptSummary } from '../store/store.js';
@@ -55,12 +55,21 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-/** The prompt as the business system sees it: how the citizen rated only if the hall allows. */
-export function promptView(p: PromptSummary, reveal: boolean) {
+/** A QR code as the contract gives it: its text and its SVG, nothing else. */
+function qrView(qr: QrCode | null): { url: string; svg: string } | null {
+  return qr ? { url: qr.url, svg: qr.svg } : null;
+}
+
+/**
+ * The prompt as the business system sees it: how the citizen rated only if the hall
+ * allows; `qr` is its current QR code (null once it is no longer open).
+ */
+export function promptView(p: PromptSummary, reveal: boolean, qr: QrCode | null) {
   return {
     id: p.id,
     transactionId: p.transactionId,
     status: p.status,
+    qr: qrView(qr),
     ratings: reveal
       ? p.records.map((r) => ({
           department: r.department,
@@ -369,18 +378,22 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     const replace = (req.query as { replace?: string }).replace === 'true';
     const opened = ops.openPrompt(request, { replace });
     if (!opened.ok) refuse(opened);
+    const id = opened.promptId as string;
+    // The prompt is on screen already; only this answer waits for the platform's page
+    // (the URL mode), at most platform.urlTimeoutSeconds.
+    const qr = await ops.settledQr(id);
     return reply.code(201).send({
-      id: opened.promptId,
+      id,
       status: 'open',
       expiresAt: iso(opened.expiresAt as number),
-      qr: opened.qr ?? null,
+      qr: qrView(qr),
     });
   });
 
   app.get('/v1/prompts/:id', { schema: ROUTE_SCHEMAS.getPrompt }, async (req) => {
     const p = ops.getPrompt((req.params as { id: string }).id);
     if (!p) throw new ApiError(404, 'not_found', 'No prompt has this id.');
-    return promptView(p, settings.revealRatings);
+    return promptView(p, settings.revealRatings, ops.qrOf(p.id));
   });
 
   // For a receipt printer: the open prompt's QR code as a PNG.
@@ -425,7 +438,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     unsubscribe = ops.subscribe({
       prompt: (id) => {
         const p = ops.getPrompt(id);
-        if (p) stream.send('prompt', promptView(p, settings.revealRatings));
+        if (p) stream.send('prompt', promptView(p, settings.revealRatings, ops.qrOf(id)));
       },
       keypadState: (state, fault) => stream.send('keypad', { state, fault }),
       platformState: (state, pending) => stream.send('platform', { state, pending }),

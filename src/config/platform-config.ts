@@ -174,13 +174,7 @@ export function resolvePlatform(
         if (!(err instanceof FujianConfigError)) throw err;
         return { ok: false, errors: [checkLine(label, err, template?.file ?? null)] };
       }
-      const warnings =
-        platform.urlMode === 'qr'
-          ? [
-              `${label}: platform.urlMode qr is not in this build yet: prompts keep the terminal's own QR code (or none); set urlMode: off to silence this`,
-            ]
-          : [];
-      return { ok: true, platform, warnings };
+      return { ok: true, platform, warnings: [] };
     }
   }
 }

@@ -39,6 +39,18 @@ export interface DiagnosticsView {
     ratings: number | null;
     last: { promptId: string; ratedAt: number; serviceTime: string } | null;
   };
+  /**
+   * The URL mode (platform.urlMode: qr): the province's rating pages received since
+   * start (`late`: after POST /v1/prompts had answered with the fallback QR) and the
+   * failures, the last one with its reason. null when the URL mode is off.
+   */
+  platformPage: {
+    pages: number;
+    late: number;
+    failures: number;
+    lastPageAt: number | null;
+    lastFailure: { at: number; message: string } | null;
+  } | null;
   rejected: { id: string; transactionId: string; ratedAt: number; code: string; message: string }[];
   /** The configuration with every secret shown as ***. */
   config: unknown;

@@ -2,7 +2,7 @@
 // a failed `persist`: nothing after it (a thank-you, a notification) may happen for
 // data that is not on disk.
 
-import type { ClerkState, PromptRecord, PromptStatus, RatingRecord } from './model.js';
+import type { ClerkState, PromptRecord, PromptStatus, RatingRecord, Service, ServiceFacts } from './model.js';
 
 export type StoreOp =
   | { op: 'prompt_open'; prompt: PromptRecord }
@@ -30,7 +30,18 @@ export type Effect =
   /** Tell the business system that this prompt changed (its event stream). */
   | { type: 'notify_prompt'; promptId: string }
   /** Records became final: wake the forwarder. */
-  | { type: 'forward' };
+  | { type: 'forward' }
+  /**
+   * Ask the platform for its rating page of this prompt (the URL mode); the answer comes
+   * back as a `platform_page` event. The prompt is open already: nothing waits for it.
+   */
+  | {
+      type: 'fetch_page';
+      promptId: string;
+      transactionId: string;
+      service: Service;
+      facts: ServiceFacts;
+    };
 
 export type ReplyError =
   | 'prompt_open'

@@ -66,6 +66,8 @@ export type CoreEvent =
   | { type: 'store_failed'; message: string }
   | { type: 'store_recovered' }
   | { type: 'config'; config: CoreConfig }
+  /** The platform's rating page of a prompt arrived (the URL mode): its QR code. */
+  | { type: 'platform_page'; promptId: string; qr: QrCode }
   | {
       type: 'recover';
       clerk: ClerkState | null;

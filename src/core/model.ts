@@ -64,6 +64,8 @@ export interface ServiceFacts {
 export interface QrCode {
   url: string;
   svg: string;
+  /** The province's own rating page (the URL mode), not the terminal's signed link. */
+  page?: boolean;
 }
 
 /** A prompt as the store keeps it. */
@@ -146,4 +148,9 @@ export interface CoreConfig {
   staticQr: QrCode | null;
   /** A training terminal: every screen says so (its ratings are kept apart, never forwarded). */
   training: boolean;
+  /**
+   * The URL mode (`platform.urlMode: qr`): each prompt also asks the platform for its own
+   * rating page. Never on a training terminal. Absent: off.
+   */
+  platformPage?: boolean;
 }

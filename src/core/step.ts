@@ -164,6 +164,16 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       recover(state, out, now, event);
       break;
     }
+    case 'platform_page': {
+      const s = state.session;
+      // A page that comes once the prompt was rated or has ended is shown nowhere.
+      if (!s || s.id !== event.promptId || s.status !== 'open') break;
+      s.qr = { url: event.qr.url, svg: event.qr.svg, page: true };
+      out.render = true;
+      // The business system sees the prompt's new qr (a receipt printer may be waiting).
+      out.notify.add(s.id);
+      break;
+    }
   }
   return out.done(state);
 }
@@ -263,6 +273,16 @@ function openPrompt(
   out.keypad({ kind: 'arm', on: true });
   out.keypad({ kind: 'leds', mask: ledsFor(session.phase), blink: false });
   out.sound('please_rate');
+  // The URL mode: the page is asked for once the prompt is open; nothing waits for it here.
+  if (state.config.platformPage && !state.config.training) {
+    out.effects.push({
+      type: 'fetch_page',
+      promptId: session.id,
+      transactionId: session.transactionId,
+      service: session.service,
+      facts: session.facts,
+    });
+  }
   out.notify.add(session.id);
   out.render = true;
   return { ok: true };

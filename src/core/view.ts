@@ -4,7 +4,7 @@
 import { INDICATOR_KEYS, REASON_KEYS, SCOPE_KEYS } from './keypad-keys.js';
 import { type Keymap, LEVELS, type Level, levelInfo, positionOfLevel } from './levels.js';
 import { maskName } from './mask.js';
-import type { Department, Scope } from './model.js';
+import type { Department, QrCode, Scope } from './model.js';
 import { reasonsFor } from './reasons.js';
 import type { CoreState, GivenRating, Session } from './state.js';
 
@@ -57,7 +57,8 @@ export type Screen =
       changingFrom: Level | null;
       canDecline: boolean;
       realName: { on: boolean; maskedName: string } | null;
-      qr: { url: string; svg: string } | null;
+      /** `caption` says whose page it opens: the province's (URL mode) or the terminal's link. */
+      qr: { url: string; svg: string; caption: string } | null;
       deadline: number;
     }
   | {
@@ -140,6 +141,13 @@ function screenOf(state: CoreState): Screen {
   };
 }
 
+export const PAGE_QR_CAPTION = '扫码到福建省好差评页面评价';
+export const OWN_QR_CAPTION = '扫码评价';
+
+function qrView(qr: QrCode): { url: string; svg: string; caption: string } {
+  return { url: qr.url, svg: qr.svg, caption: qr.page ? PAGE_QR_CAPTION : OWN_QR_CAPTION };
+}
+
 function buttonOf(level: Level, keymap: Keymap): LevelButton {
   const info = levelInfo(level);
   return { level, label: info.label, verdict: info.verdict, position: positionOfLevel(keymap, level) };
@@ -191,7 +199,7 @@ function promptScreen(state: CoreState, s: Session): Screen {
         canDecline: !changing,
         realName: s.citizen && !changing ? { on: s.realName, maskedName: maskName(s.citizen.name) } : null,
         // The QR code is for rating instead of here: never shown once a rating is given.
-        qr: s.ratings.length === 0 ? s.qr : null,
+        qr: s.ratings.length === 0 && s.qr ? qrView(s.qr) : null,
         deadline: s.deadline,
       };
     }

@@ -4,6 +4,7 @@ import type { TerminalConfig } from '../config/terminal-config.js';
 import type { CoreConfig } from '../core/model.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
 import { staticQrSvg } from '../qr/render.js';
+import { wantsPages } from './platform-page.js';
 
 /** How long the thank-you screen stays before the idle screen returns. */
 export const THANKS_MS = 3_000;
@@ -31,5 +32,6 @@ export function coreConfigOf(config: TerminalConfig, catalogue: ReasonsCatalogue
         ? { url: config.qr.staticUrl, svg: staticQrSvg(config.qr.staticUrl) }
         : null,
     training,
+    platformPage: wantsPages(config),
   };
 }

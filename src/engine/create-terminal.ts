@@ -5,11 +5,19 @@ import type { TerminalConfig } from '../config/terminal-config.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
 import { createPromptQrSync } from '../qr/prompt-qr.js';
 import { RatingStore } from '../store/store.js';
+import type { Clock } from './clock.js';
 import { coreConfigOf } from './core-config.js';
 import type { Logger } from './log.js';
+import type { PageSource } from './platform-page.js';
 import { Terminal } from './terminal.js';
 
-export function createTerminal(config: TerminalConfig, catalogue: ReasonsCatalogue, log: Logger): Terminal {
+/** `pages`: the URL mode's page source (platform.urlMode: qr); `clock`: a test's. */
+export function createTerminal(
+  config: TerminalConfig,
+  catalogue: ReasonsCatalogue,
+  log: Logger,
+  extra: { pages?: PageSource | null; clock?: Clock } = {},
+): Terminal {
   const training = config.terminal.training;
   // A prompt's QR lets the citizen rate at the platform itself, past this terminal's
   // store: a training terminal makes none (qr: null in the API), or a made-up rating
@@ -20,6 +28,8 @@ export function createTerminal(config: TerminalConfig, catalogue: ReasonsCatalog
     openStore: () => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile, training }),
     log,
     hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
+    pages: extra.pages ?? null,
+    ...(extra.clock ? { clock: extra.clock } : {}),
     ...(qr
       ? {
           qrFor: (f) =>

@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import type { Forwarding } from './forwarding.js';
 import type { KeypadHandle } from './keypad-wiring.js';
 import type { Logger } from './log.js';
+import { wantsPages } from './platform-page.js';
 import { sameSecret } from './same-secret.js';
 import { CLOCK_SKEW_WINDOW_MS, type Terminal } from './terminal.js';
 
@@ -117,6 +118,7 @@ export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
         ratings: skew?.ratings ?? null,
         last: skew?.last ?? null,
       },
+      platformPage: wantsPages(deps.config) ? deps.terminal.pageStatus() : null,
       rejected: deps.forwarding.rejected().map((r) => ({
         id: r.id,
         transactionId: r.transactionId,

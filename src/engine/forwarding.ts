@@ -5,6 +5,7 @@
 import type { PlatformSection, StoreSection } from '../config/terminal-config.js';
 import type { Outbox, RejectedRecord } from '../store/outbox.js';
 import { RatingStore } from '../store/store.js';
+import type { TokenShelf } from '../sync/adapters/fujian/token.js';
 import { createAdapter } from '../sync/adapters/index.js';
 import { Forwarder, type ForwarderStatus } from '../sync/forwarder.js';
 import type { Transport } from '../sync/http-transport.js';
@@ -27,6 +28,8 @@ export interface ForwardingOptions {
   leaseMs?: number;
   /** Opens the forwarder's own connection; default RatingStore.attach on config.store. */
   openStore?: () => RatingStore;
+  /** Gateway tokens shared with the URL mode's page requests. */
+  tokens?: TokenShelf;
 }
 
 export interface Forwarding {
@@ -95,7 +98,7 @@ export function startForwarding(
     if (!outbox || !platform || forwarder) return;
     forwarder = new Forwarder({
       outbox,
-      adapter: createAdapter(platform),
+      adapter: createAdapter(platform, options.tokens),
       timeoutMs: platform.timeoutSeconds * 1000,
       ...(options.transport ? { transport: options.transport } : {}),
       ...(options.random ? { random: options.random } : {}),
@@ -171,7 +174,7 @@ export function startForwarding(
         show(unconfiguredStatus());
         return;
       }
-      if (forwarder) forwarder.reload(createAdapter(next), next.timeoutSeconds * 1000);
+      if (forwarder) forwarder.reload(createAdapter(next, options.tokens), next.timeoutSeconds * 1000);
       else startForwarder();
     },
     status() {

@@ -6,6 +6,7 @@ import { packageVersion } from '../config/package-root.js';
 import type { TerminalConfig } from '../config/terminal-config.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
 import { type FleetReporter, startFleet } from '../fleet/reporter.js';
+import { TokenShelf } from '../sync/adapters/fujian/token.js';
 import { systemClock } from './clock.js';
 import { coreConfigOf } from './core-config.js';
 import { createTerminal } from './create-terminal.js';
@@ -14,6 +15,7 @@ import { fileLogger } from './file-logger.js';
 import { type Forwarding, startForwarding } from './forwarding.js';
 import { type KeypadHandle, startKeypad } from './keypad-wiring.js';
 import type { Logger } from './log.js';
+import { pageSourceOf } from './platform-page.js';
 import type { Terminal } from './terminal.js';
 
 export interface RunningTerminal {
@@ -75,7 +77,11 @@ export async function startRunningTerminal(
 ): Promise<RunningTerminal> {
   let current = config;
   const { logger, file: logFile } = fileLogger(config.log.dir);
-  const terminal = createTerminal(config, catalogue, logger);
+  // One token for the Fujian gateway, whether a rating is sent or a page asked for.
+  const tokens = new TokenShelf();
+  const terminal = createTerminal(config, catalogue, logger, {
+    pages: pageSourceOf(config, { tokens }),
+  });
   // Before start: a 差评 a power cut left on its reasons screen becomes final at start, and is told.
   const fleet = startFleet(
     config.fleet,
@@ -94,6 +100,7 @@ export async function startRunningTerminal(
     { platform: config.platform, store: config.store, training: config.terminal.training },
     terminal,
     logger,
+    { tokens },
   );
   const keypad = await startKeypad(config.keypad, terminal, logger);
   const diagnostics = createDiagnostics({
@@ -137,6 +144,7 @@ export async function startRunningTerminal(
     logger,
     logFile,
     reload(next) {
+      const before = current;
       const waiting = keysNeedingRestart(current, next.config);
       const warnings = restartNeeded(current, next.config);
       // Only what the contract lets change at run time changes; the rest waits for a restart.
@@ -151,6 +159,10 @@ export async function startRunningTerminal(
         qr: current.qr,
         diagnostics: current.diagnostics,
       };
+      // A page being fetched is not cut off by a reload that leaves the platform as it was.
+      if (JSON.stringify(before.platform) !== JSON.stringify(current.platform)) {
+        terminal.setPageSource(pageSourceOf(current, { tokens }));
+      }
       terminal.reconfigure(coreConfigOf(current, next.catalogue));
       api.reload(current.api);
       forwarding.reload(current.platform);

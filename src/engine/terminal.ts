@@ -25,6 +25,8 @@ import { logActivity } from './activity-log.js';
 import { type Clock, newUuid, systemClock } from './clock.js';
 import { FaultLog } from './fault-log.js';
 import { type Logger, silentLogger } from './log.js';
+import { PageRequests, type PageStatus } from './page-requests.js';
+import type { PageSource } from './platform-page.js';
 
 /** How far back diagnostics look for ratings flagged clock_skew. */
 export const CLOCK_SKEW_WINDOW_MS = 7 * 86_400_000;
@@ -43,6 +45,8 @@ export interface TerminalDeps {
   hidKeys?: string[][];
   /** Makes the QR code of a prompt; null when no QR is configured. */
   qrFor?: (facts: QrFacts) => QrCode | null;
+  /** The URL mode: where the platform's rating pages come from (with `platformPage` in the config). */
+  pages?: PageSource | null;
 }
 
 export interface QrFacts {
@@ -91,6 +95,7 @@ export class Terminal {
   private probeTimer: unknown = null;
   private idleTimer: unknown = null;
   private stopped = false;
+  private readonly pages: PageRequests;
 
   constructor(private readonly deps: TerminalDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -98,6 +103,7 @@ export class Terminal {
     this.log = deps.log ?? silentLogger;
     this.storeFaults = new FaultLog(this.log, () => this.clock.now());
     this.state = initialState(deps.config);
+    this.pages = new PageRequests(deps.pages ?? null, this.clock, this.log, (e) => this.dispatch(e));
   }
 
   /** Opens the store and picks up what a previous run left unfinished. */
@@ -113,6 +119,7 @@ export class Terminal {
     if (this.probeTimer !== null) this.clock.clearTimeout(this.probeTimer);
     if (this.idleTimer !== null) this.clock.clearTimeout(this.idleTimer);
     this.timer = this.probeTimer = this.idleTimer = null;
+    this.pages.stop();
     this.store?.close();
     this.store = null;
   }
@@ -222,6 +229,25 @@ export class Terminal {
       return { ok: false, code: 'not_found', message: 'No prompt has this id.' };
     }
     return this.dispatch({ type: 'cancel_prompt', promptId });
+  }
+
+  /**
+   * The prompt's QR code once its page has come or the wait (`platform.urlTimeoutSeconds`,
+   * from the prompt's opening) is over: what `POST /v1/prompts` answers with. Without
+   * the URL mode, at once.
+   */
+  async settledQr(promptId: string): Promise<QrCode | null> {
+    await this.pages.settled(promptId);
+    return this.qrOf(promptId);
+  }
+
+  /** A new page source after a reload (null: the URL mode is off); the old one is closed. */
+  setPageSource(pages: PageSource | null): void {
+    this.pages.setSource(pages);
+  }
+
+  pageStatus(): PageStatus {
+    return this.pages.status();
   }
 
   /** The QR code of the prompt on screen, while it is open (never after it is rated). */
@@ -344,6 +370,9 @@ export class Terminal {
         return;
       case 'forward':
         this.emit((l) => l.forward?.());
+        return;
+      case 'fetch_page':
+        this.pages.start(effect);
         return;
     }
   }

@@ -41,6 +41,12 @@ function clockSkewText(s: DiagnosticsView['clockSkew']): string {
   return `近 ${s.days} 天 ${s.ratings} 条评价早于办件时间（业务系统时钟快于本机），已按办件时间上报 · 最近 ${time(s.last.ratedAt)}，办件时间 ${s.last.serviceTime}`;
 }
 
+/** The URL mode: pages received, and the last failure with the gateway's reason. */
+function platformPageText(p: NonNullable<DiagnosticsView['platformPage']>): string {
+  const failed = p.lastFailure ? ` · 最近失败 ${time(p.lastFailure.at)}：${p.lastFailure.message}` : '';
+  return `已获取 ${p.pages}（其中超时后到达 ${p.late}）· 失败 ${p.failures}${failed}`;
+}
+
 export class DiagnosticsOverlay {
   private readonly root: HTMLElement;
   private pin = '';
@@ -213,6 +219,7 @@ export class DiagnosticsOverlay {
         ['最近错误', v.platform.lastError ?? '—'],
         ['下次重试', time(v.platform.nextAttemptAt)],
         ['时钟偏差', clockSkewText(v.clockSkew)],
+        ...(v.platformPage ? [['省评价页面', platformPageText(v.platformPage)] as [string, string]] : []),
         [
           '版本',
           `app ${v.versions.app} · node ${v.versions.node}${v.versions.electron ? ` · electron ${v.versions.electron}` : ''}`,

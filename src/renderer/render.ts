@@ -184,7 +184,7 @@ function frameOf(screen: Screen, send: Send): Frame {
           ...screen.buttons.map((b) => levelButton(b, () => send({ type: 'rate', level: b.level }))),
         ),
       );
-      if (screen.qr) f.aside.push(qrBlock(screen.qr, '扫码评价'));
+      if (screen.qr) f.aside.push(qrBlock(screen.qr, screen.qr.caption));
       if (screen.realName) {
         const on = screen.realName.on;
         const sw = button(

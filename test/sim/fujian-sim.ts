@@ -2,7 +2,8 @@
 // evaluation service, with faults and hostile answers on demand. It checks what the
 // gateway is known to check (app_key, timestamp, MD5 sign, the token, appKey), decrypts
 // xmlStr with SM4, reads the document in its declared encoding, checks the evaluation
-// and treats (projectNo, deptCode) as one rating.
+// and treats (projectNo, deptCode) as one rating. It also hands out the province's own
+// rating page (getSaveEvaluationUrl, the URL mode), at once, held back, or refused.
 //
 // Written from contracts/platform-profiles.md with Node's crypto, iconv-lite and
 // fast-xml-parser used directly, not from src/sync.
@@ -16,9 +17,11 @@ import { pathToFileURL } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import iconv from 'iconv-lite';
 import { esc, type Hostile, sendHostile, sendJson, sendSoap, sendText } from './fujian-answers.js';
+import { type PageCall, pageProblem } from './fujian-pages.js';
 import { NATIONAL_INDICATOR_CODES } from './national-indicators.js';
 
 export type { Hostile } from './fujian-answers.js';
+export { PAGE_ELEMENTS, type PageCall } from './fujian-pages.js';
 
 export interface FujianSimOptions {
   appKey: string;
@@ -54,6 +57,12 @@ export interface FujianFaults {
   /** A call for one of these projectNos is refused with this message (code 500). */
   refuse: Map<string, string>;
   hostile: Hostile | null;
+  /**
+   * getSaveEvaluationUrl (the URL mode): `issue` answers with a page at once; `hold`
+   * keeps every answer until releasePages() (a slow gateway, without a clock to race);
+   * `refuse` answers code 500; `bad-url` answers 200 with a data/url that is no address.
+   */
+  pages: 'issue' | 'hold' | 'refuse' | 'bad-url';
 }
 
 export interface SavedEvaluation {
@@ -88,7 +97,11 @@ export class FujianSim {
     refuseAllTokens: false,
     refuse: new Map(),
     hostile: null,
+    pages: 'issue',
   };
+  /** Every getSaveEvaluationUrl call whose envelope passed, in order of arrival. */
+  readonly pageCalls: PageCall[] = [];
+  private held: (() => void)[] = [];
   private readonly tokens = new Set<string>();
   private readonly sockets = new Set<Socket>();
   private server: http.Server | null = null;
@@ -120,6 +133,17 @@ export class FujianSim {
   /** Every token issued so far stops working (the gateway's expiry). */
   expireTokens(): void {
     this.tokens.clear();
+  }
+
+  /** Answers the page requests kept by `pages: 'hold'` (and stops holding new ones). */
+  releasePages(): void {
+    this.faults.pages = 'issue';
+    for (const go of this.held.splice(0)) go();
+  }
+
+  /** How many page requests are being held. */
+  get heldPages(): number {
+    return this.held.length;
   }
 
   async up(): Promise<void> {
@@ -171,6 +195,9 @@ export class FujianSim {
     if (url.pathname === `${this.prefix}/get-token` && req.method === 'GET') return this.token(url, res);
     if (url.pathname === `${this.prefix}${servicePath}/getSaveEvaluation` && req.method === 'POST') {
       return this.save(req, res, body);
+    }
+    if (url.pathname === `${this.prefix}${servicePath}/getSaveEvaluationUrl` && req.method === 'POST') {
+      return this.page(req, res, body);
     }
     return sendText(res, 404, 'text/html', '<html><body>404 Not Found</body></html>');
   }
@@ -266,6 +293,47 @@ export class FujianSim {
     }
     this.accepted.set(key, xml);
     return answer('200', '保存成功', `<evaluateUnid>${randomBytes(8).toString('hex')}</evaluateUnid>`);
+  }
+
+  /** getSaveEvaluationUrl: the envelope checked as for getSaveEvaluation, then the contract's elements. */
+  private async page(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+    const answer = (code: string, msg: string, data = '') => {
+      this.options.log?.(`page → ${code} ${msg}`);
+      const kase = `<?xml version="1.0" encoding="UTF-8"?><Case><code>${code}</code><msg>${esc(msg)}</msg><data>${data}</data></Case>`;
+      return sendSoap(
+        res,
+        `<ns2:getSaveEvaluationUrlResponse xmlns:ns2="http://webServiceInterface.cms.linewell.com"><return>${esc(kase)}</return></ns2:getSaveEvaluationUrlResponse>`,
+      );
+    };
+    if (req.headers['content-type'] !== 'text/xml; charset=utf-8') {
+      return sendText(res, 415, 'text/plain', 'Unsupported Media Type');
+    }
+    const text = body.toString('utf8');
+    if (XMLValidator.validate(text) !== true) return answer('500', '请求报文不是XML');
+    const env = parser.parse(text)?.Envelope;
+    const token = /^Basic (.+)$/.exec(String(env?.Header?.Authorization ?? ''))?.[1] ?? '';
+    const call = env?.Body?.getSaveEvaluationUrl;
+    if (this.faults.refuseAllTokens || !this.tokens.has(token)) {
+      if (this.faults.refuseTokensAs === 'http') return sendText(res, 401, 'text/plain', 'Unauthorized');
+      return answer('401', 'token已失效');
+    }
+    if (String(call?.appKey ?? '') !== this.options.appKey) return answer('500', 'appKey不正确');
+    const document = this.decrypt(String(call?.xmlStr ?? ''));
+    if (document === null) return answer('500', 'xmlStr解密失败');
+    const xml = this.readDocument(document);
+    if (typeof xml === 'string') return answer('500', xml);
+    const order = Object.keys(xml);
+    const record: PageCall = { order, elements: xml, url: null };
+    this.pageCalls.push(record);
+    const problem = pageProblem(xml, this.options.sysNo);
+    if (problem) return answer('500', problem);
+    if (this.faults.pages === 'hold') await new Promise<void>((go) => this.held.push(go));
+    if (res.destroyed) return;
+    if (this.faults.pages === 'refuse') return answer('500', '办件信息不存在，无法生成评价页面');
+    if (this.faults.pages === 'bad-url') return answer('200', '成功', '<url>请稍后再试</url>');
+    const query = new URLSearchParams({ projectNo: xml.projectNo ?? '', t: randomBytes(8).toString('hex') });
+    record.url = `https://zwfw.fujian.gov.cn/hcp/h5/evaluate?${query}`;
+    return answer('200', '成功', `<url>${esc(record.url)}</url>`);
   }
 
   private decrypt(xmlStr: string): Buffer | null {

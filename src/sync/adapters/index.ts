@@ -5,16 +5,22 @@ import { fujianOptions, nationalOptions } from '../../config/platform-config.js'
 import type { PlatformSection } from '../../config/terminal-config.js';
 import type { PlatformAdapter } from '../adapter.js';
 import { createFujianAdapter } from './fujian/index.js';
+import { fujianSettings } from './fujian/settings.js';
+import type { TokenShelf } from './fujian/token.js';
 import { createNationalAdapter } from './national.js';
 import { createReferenceAdapter } from './reference.js';
 
-export function createAdapter(platform: PlatformSection): PlatformAdapter {
+/** `tokens`: the gateway tokens shared with the URL mode's page requests (profile fujian). */
+export function createAdapter(platform: PlatformSection, tokens?: TokenShelf): PlatformAdapter {
   switch (platform.profile) {
     case 'reference':
       return createReferenceAdapter(platform);
     case 'national':
       return createNationalAdapter(nationalOptions(platform));
     case 'fujian':
-      return createFujianAdapter(fujianOptions(platform));
+      return createFujianAdapter(
+        fujianOptions(platform),
+        tokens?.cacheFor(fujianSettings(fujianOptions(platform))),
+      );
   }
 }

@@ -324,10 +324,12 @@ describe('prompts', () => {
 
       const open = (await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: 'A' }) })).body
         .id;
+      // No qr configured: the prompt's current QR code is null.
       expect(await get(open)).toEqual({
         id: open,
         transactionId: 'A',
         status: 'open',
+        qr: null,
         ratings: [],
         ratingsHidden: !reveal,
       });

@@ -90,7 +90,14 @@ describe('GET /v1/events', () => {
     expect(s.events).toEqual([
       {
         event: 'prompt',
-        data: { id: opened.body.id, transactionId: 'TX-1', status: 'open', ratings: [], ratingsHidden: true },
+        data: {
+          id: opened.body.id,
+          transactionId: 'TX-1',
+          status: 'open',
+          qr: null,
+          ratings: [],
+          ratingsHidden: true,
+        },
       },
       {
         event: 'prompt',
@@ -98,6 +105,7 @@ describe('GET /v1/events', () => {
           id: opened.body.id,
           transactionId: 'TX-1',
           status: 'declined',
+          qr: null,
           ratings: [],
           ratingsHidden: true,
         },

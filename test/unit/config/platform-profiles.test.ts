@@ -209,7 +209,7 @@ describe('platform.profile fujian', () => {
     );
   });
 
-  it('accepts the URL mode keys, warning that urlMode qr is not in this build', () => {
+  it('accepts the URL mode keys, without a warning now that the URL mode works', () => {
     const { config, warnings } = loaded(
       fujian('  urlMode: qr\n  network: 2\n  urlTimeoutSeconds: 5\n  backUrl: https://hall.example/back\n'),
     );
@@ -219,7 +219,7 @@ describe('platform.profile fujian', () => {
       urlTimeoutSeconds: 5,
       backUrl: 'https://hall.example/back',
     });
-    expect(warnings.join('\n')).toContain('platform.urlMode qr is not in this build yet');
+    expect(warnings).toEqual([]);
     expect(errors(fujian('  network: 4\n'))[0]).toBe(
       'platform.network: found 4 (number), expected 1 (internet), 2 (政务信息网) or 3 (政务外网公共区)',
     );

@@ -20,7 +20,7 @@ import { serviceFactsOf } from '../service-facts.js';
 import { type FujianOptions, type FujianSettings, fujianSettings } from './settings.js';
 import { decodeBody, readSoapAnswer, soapEnvelope } from './soap.js';
 import type { TemplateValues } from './template.js';
-import { readTokenAnswer, TokenCache, tokenRequest } from './token.js';
+import { obtainToken, TokenCache } from './token.js';
 
 export { FujianConfigError, type FujianOptions } from './settings.js';
 
@@ -127,22 +127,13 @@ function clip(text: string): string {
   return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
 }
 
-export function createFujianAdapter(options: FujianOptions): PlatformAdapter {
+/** `tokens`: a cache shared with the URL mode's page requests (default: the adapter's own). */
+export function createFujianAdapter(options: FujianOptions, tokens = new TokenCache()): PlatformAdapter {
   const s = fujianSettings(options);
-  const tokens = new TokenCache();
   const streak = new RefusalStreak();
 
-  /** A token: the one in hand, or a new one from the gateway. */
-  const token = async (now: () => number, send: Send): Promise<string | UploadOutcome> => {
-    const held = tokens.get(now());
-    if (held !== null) return held;
-    const answer = readTokenAnswer(await send(tokenRequest(s, now())), now());
-    if ('token' in answer) {
-      tokens.set(answer.token, now(), answer.maxAgeMs);
-      return answer.token;
-    }
-    return answer;
-  };
+  const token = (now: () => number, send: Send): Promise<string | UploadOutcome> =>
+    obtainToken(s, tokens, now, send);
 
   /** The safety net over single refusals; acceptances break the streak. */
   const judged = (outcome: UploadOutcome, record: RatingRecord): UploadOutcome => {
@@ -184,7 +175,7 @@ export function createFujianAdapter(options: FujianOptions): PlatformAdapter {
       for (let attempt = 0; ; attempt++) {
         const out = readSaveAnswer(await send(saveRequest(s, record, held)), record, now());
         if (out !== 'token_refused') return judged(out, record);
-        tokens.drop();
+        tokens.drop(held);
         if (attempt === 1) {
           return {
             kind: 'auth_failed',

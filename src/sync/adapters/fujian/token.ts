@@ -3,7 +3,7 @@
 // refused for it, for at most 30 minutes (or `expires_in` when that is shorter).
 
 import { createHash } from 'node:crypto';
-import type { UploadOutcome, UploadRequest, UploadResponse } from '../../adapter.js';
+import type { Send, UploadOutcome, UploadRequest, UploadResponse } from '../../adapter.js';
 import { outcomeOfStatus } from '../../http-outcome.js';
 
 export const TOKEN_MAX_AGE_MS = 30 * 60_000;
@@ -78,6 +78,8 @@ export function readTokenAnswer(response: UploadResponse, now: number): TokenAns
 export class TokenCache {
   private token: string | null = null;
   private until = 0;
+  /** A token request under way: whoever needs a token meanwhile waits for its answer. */
+  inflight: Promise<TokenAnswer> | null = null;
 
   get(now: number): string | null {
     return this.token !== null && now < this.until ? this.token : null;
@@ -88,7 +90,54 @@ export class TokenCache {
     this.until = now + maxAgeMs;
   }
 
-  drop(): void {
-    this.token = null;
+  /** Forgets a refused token; one another caller already replaced is kept. */
+  drop(refused?: string): void {
+    if (refused === undefined || this.token === refused) this.token = null;
   }
+}
+
+/**
+ * One gateway's tokens for all who call it: the forwarder's uploads and the URL mode's
+ * page requests use the same token rather than each asking the gateway for one. A
+ * change of address or credentials (a reload) starts an empty cache.
+ */
+export class TokenShelf {
+  private key = '';
+  private cache = new TokenCache();
+
+  cacheFor(s: TokenSettings): TokenCache {
+    const key = JSON.stringify([s.url, s.tokenPath, s.appKey, s.appCode, s.tokenTimestamp]);
+    if (key !== this.key) {
+      this.key = key;
+      this.cache = new TokenCache();
+    }
+    return this.cache;
+  }
+}
+
+/** The token in hand, or a new one from the gateway; else why there is none. */
+export async function obtainToken(
+  s: TokenSettings,
+  tokens: TokenCache,
+  now: () => number,
+  send: Send,
+): Promise<string | Exclude<TokenAnswer, { token: string }>> {
+  const held = tokens.get(now());
+  if (held !== null) return held;
+  // The forwarder's first upload and a prompt's page often start together: one request.
+  let asking = tokens.inflight;
+  if (asking === null) {
+    asking = (async () => {
+      const answer = readTokenAnswer(await send(tokenRequest(s, now())), now());
+      if ('token' in answer) tokens.set(answer.token, now(), answer.maxAgeMs);
+      return answer;
+    })();
+    tokens.inflight = asking;
+    const clear = () => {
+      if (tokens.inflight === asking) tokens.inflight = null;
+    };
+    asking.then(clear, clear);
+  }
+  const answer = await asking;
+  return 'token' in answer ? answer.token : answer;
 }

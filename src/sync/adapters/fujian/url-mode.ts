@@ -1,13 +1,15 @@
 // The URL mode of the Fujian profile: asking the gateway for the province's own
 // evaluation page for a prompt (getSaveEvaluationUrl), to show as the prompt's QR code.
-// Only the request and the reading of its answer live here; when to ask, and what the
-// screen does while waiting, belong to the prompt path (not wired yet).
+// The request, the reading of its answer, and the exchange (token, call, one retry with
+// a fresh token) live here; when to ask, and what the screen shows while waiting, belong
+// to the engine (src/engine/platform-page.ts).
 
-import type { UploadRequest, UploadResponse } from '../../adapter.js';
+import type { Send, UploadRequest, UploadResponse } from '../../adapter.js';
 import { encryptDocument } from './index.js';
 import type { FujianSettings } from './settings.js';
 import { decodeBody, readSoapAnswer, soapEnvelope } from './soap.js';
 import { encodeDocument, escapeXml, xmlDeclaration } from './template.js';
+import { obtainToken, type TokenCache } from './token.js';
 
 export const PAGE_METHOD = 'getSaveEvaluationUrl';
 export const PAGE_URL_MAX = 500;
@@ -114,5 +116,36 @@ function isHttpUrl(text: string): boolean {
     return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
   } catch {
     return false;
+  }
+}
+
+export type PageResult = { ok: true; url: string } | { ok: false; reason: string };
+
+/**
+ * The page of one prompt: a token (the one shared with the forwarder when in hand),
+ * the call, and once more with a fresh token when the gateway refused it. A `send` that
+ * throws (no answer, time-out) is a failure with its message.
+ */
+export async function requestPage(
+  s: FujianSettings,
+  page: PageSettings,
+  facts: PageRequestFacts,
+  tokens: TokenCache,
+  now: () => number,
+  send: Send,
+): Promise<PageResult> {
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const token = await obtainToken(s, tokens, now, send);
+      if (typeof token !== 'string') return { ok: false, reason: token.message };
+      const answer = readPageAnswer(await send(pageRequest(s, page, facts, token)));
+      if (answer.kind === 'page') return { ok: true, url: answer.url };
+      if (answer.kind === 'failed') return { ok: false, reason: answer.reason };
+      tokens.drop(token);
+      if (attempt === 1)
+        return { ok: false, reason: 'the gateway refused a fresh token: appKey/appCode wrong?' };
+    }
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
 }
