@@ -76,7 +76,7 @@ async function latency(broker: Broker): Promise<Figure[]> {
   const sample = JSON.stringify({
     type: 'bad_rating',
     level: 2,
-    evalDetail: 'D01',
+    evalDetail: '207',
     windowNo: '12',
     clerkId: null,
     deptCode: 'D-MKT',
@@ -89,7 +89,7 @@ async function latency(broker: Broker): Promise<Figure[]> {
   for (let i = 0; i < WARMUP + EVENTS; i++) {
     terminal.openPrompt(request({ transactionId: `TX-BENCH-${i}` }));
     terminal.intent({ type: 'rate', level: 2 });
-    terminal.intent({ type: 'toggle_reason', code: 'D01' });
+    terminal.intent({ type: 'toggle_reason', code: '207' });
     const arrived = nextMessage(sub, 'hcp/350521/HA-0001/events');
     terminal.intent({ type: 'submit_reasons' });
     const t0 = finalAt;

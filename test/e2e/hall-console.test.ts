@@ -42,7 +42,7 @@ function badRating(over: Record<string, unknown> = {}) {
   return {
     type: 'bad_rating',
     level: 2,
-    evalDetail: 'D01,D02',
+    evalDetail: '207,214',
     windowNo: '12',
     clerkId: '0427',
     deptCode: '11350521MB0001',
@@ -154,8 +154,8 @@ describe('hall console', { timeout: 120_000 }, () => {
     await alert.waitFor();
     expect(await seen(alert)).toContain('差评 · 不满意');
     expect(await seen(alert)).toContain('7 号窗口');
-    // Reason codes shown as the catalogue's words, the terminal's D01/D02.
-    expect(await alert.locator('.alert-reasons').textContent()).toBe('等待时间长、服务态度差');
+    // Indicator codes shown as the catalogue's words (the national list's 207, 214).
+    expect(await alert.locator('.alert-reasons').textContent()).toBe('没有提供材料样本、服务态度生硬');
     expect(await alert.locator('.alert-facts').textContent()).toBe(
       '事项：食品经营许可 · 部门：11350521MB0001 · 工号：0427 · 终端：HA-0002',
     );
@@ -328,7 +328,7 @@ describe('hall console', { timeout: 120_000 }, () => {
         'HA-0003',
         badRating({
           windowNo: '3',
-          evalDetail: 'D02',
+          evalDetail: '213',
           at: '2026-11-29 14:12:40',
           taskName: '营业执照变更登记',
         }),
@@ -337,7 +337,7 @@ describe('hall console', { timeout: 120_000 }, () => {
       ['HA-0015', { type: 'platform_paused', state: 'auth_failed', at: '2026-11-29 14:25:17' }],
       [
         'HA-0011',
-        badRating({ windowNo: '11', level: 1, evalDetail: 'D01,D03,D04', at: '2026-11-29 14:31:05' }),
+        badRating({ windowNo: '11', level: 1, evalDetail: '108,109,113', at: '2026-11-29 14:31:05' }),
       ],
     ];
     const desktop = await openPage(url, { width: 1600, height: 1000 });

@@ -47,7 +47,7 @@ describe('a hostile broker', () => {
     const server = await liar(answer);
     const rig = fleetRig(section(`mqtt://127.0.0.1:${server.port}`));
     await waitFor(() => server.accepted() >= 1, 'the first connection');
-    rig.rate(2, { reasons: ['D01'] });
+    rig.rate(2, { reasons: ['207'] });
     rig.rate(5);
     expect(rig.terminal.health().queue?.pending).toBe(2);
     // A second connection: the bad answer was dropped and the back-off goes on.

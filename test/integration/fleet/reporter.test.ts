@@ -133,7 +133,7 @@ describe('fleet reporter on a real Mosquitto', () => {
     const rig = fleetRig(section(broker.url));
     await rec.next(on('state'), 'the first state');
     const t0 = performance.now();
-    rig.rate(2, { reasons: ['D01', 'D03'], tx: 'TX-SECRET-42' });
+    rig.rate(2, { reasons: ['207', '209'], tx: 'TX-SECRET-42' });
     const m = await rec.next(isEvent('bad_rating'), 'bad_rating');
     expect(m.at - t0).toBeLessThan(2000);
     expect(m.retain).toBe(false);
@@ -142,7 +142,7 @@ describe('fleet reporter on a real Mosquitto', () => {
     expect(e).toMatchObject({
       type: 'bad_rating',
       level: 2,
-      evalDetail: 'D01,D03',
+      evalDetail: '207,209',
       windowNo: '12',
       clerkId: clerk.id,
       deptCode: 'D-MKT',
@@ -191,7 +191,7 @@ describe('fleet reporter on a real Mosquitto', () => {
     const rec = await Recorder.on(broker);
     const off = fleetRig(section(broker.url, { badRatingEvents: false }));
     await rec.next(on('state'), 'the first state');
-    off.rate(1, { reasons: ['D02'] });
+    off.rate(1, { reasons: ['108'] });
     off.terminal.signOut();
     // Events go out before the settled state on the same connection: none came before it.
     await rec.nextNew(
@@ -207,7 +207,7 @@ describe('fleet reporter on a real Mosquitto', () => {
       'training state',
     );
     expect(json(t).platform).toMatchObject({ state: 'unconfigured', queued: 0 });
-    training.rate(2, { reasons: ['D01'] });
+    training.rate(2, { reasons: ['207'] });
     const e = await rec.next((m) => m.topic === 'hcp/350521/HA-0002/events', 'training event');
     expect(json(e)).toMatchObject({ type: 'bad_rating', training: true });
   });
@@ -272,7 +272,7 @@ describe('fleet reporter on a real Mosquitto', () => {
     rig.terminal.subscribe({ prompt: (id) => promptIds.push(id) });
     rig.rate(5, { citizen, realName: true, tx: 'TX-PRIV-1' });
     rig.rate(1, { citizen, realName: true, tx: 'TX-PRIV-2' }); // no reason: the terminal notes 未选择差评原因
-    rig.rate(2, { citizen, realName: true, reasons: ['D05'], tx: 'TX-PRIV-3' });
+    rig.rate(2, { citizen, realName: true, reasons: ['213'], tx: 'TX-PRIV-3' });
     rig.rate(3, { citizen, realName: false, tx: 'TX-PRIV-4' });
     rig.terminal.signOut();
     await rec.nextNew(
@@ -318,13 +318,13 @@ describe('fleet reporter on a real Mosquitto', () => {
     // The will: the broker saw the terminal vanish.
     await rec.next((m) => on('availability')(m) && text(m) === 'offline', 'the will');
     await waitFor(() => !rig.fleet.connected, 'the reporter to notice');
-    rig.rate(2, { reasons: ['D01'] });
-    rig.rate(1, { reasons: ['D02'] });
-    rig.rate(2, { reasons: ['D03'] });
+    rig.rate(2, { reasons: ['207'] });
+    rig.rate(1, { reasons: ['108'] });
+    rig.rate(2, { reasons: ['209'] });
     const from = rec.seen.length;
     proxy.restore();
     await rec.next(
-      (m) => isEvent('bad_rating')(m) && json(m).evalDetail === 'D03',
+      (m) => isEvent('bad_rating')(m) && json(m).evalDetail === '209',
       'the last held event',
       60_000,
       from,
@@ -338,7 +338,7 @@ describe('fleet reporter on a real Mosquitto', () => {
       'events',
     ]);
     expect(text(after[0] as Seen)).toBe('online');
-    expect(after.slice(2).map((m) => json(m).evalDetail)).toEqual(['D01', 'D02', 'D03']);
+    expect(after.slice(2).map((m) => json(m).evalDetail)).toEqual(['207', '108', '209']);
     // Held events keep the time they happened, earlier than the state published on reconnect.
     const stateAt = json(after[1] as Seen).at as string;
     for (const m of after.slice(2)) expect((json(m).at as string) <= stateAt).toBe(true);
@@ -361,8 +361,8 @@ describe('fleet reporter on a real Mosquitto', () => {
     expect(online.retain || rec.seen.indexOf(online) >= 0).toBe(true);
     await rec.next(on('state'), 'state again', 60_000);
     await waitFor(() => rig.fleet.connected, 'connected');
-    rig.rate(2, { reasons: ['D04'] });
-    expect(json(await rec.next(isEvent('bad_rating'), 'an event after the restart')).evalDetail).toBe('D04');
+    rig.rate(2, { reasons: ['210'] });
+    expect(json(await rec.next(isEvent('bad_rating'), 'an event after the restart')).evalDetail).toBe('210');
   });
 
   it('does not slow a rating when the "broker" takes the connection and never answers', async () => {
@@ -373,7 +373,7 @@ describe('fleet reporter on a real Mosquitto', () => {
     const timeOf = (rig: typeof plain, i: number) => {
       rig.terminal.openPrompt(request({ transactionId: `TX-HOLE-${rig.terminal.config.terminalId}-${i}` }));
       rig.terminal.intent({ type: 'rate', level: 2 });
-      rig.terminal.intent({ type: 'toggle_reason', code: 'D01' });
+      rig.terminal.intent({ type: 'toggle_reason', code: '207' });
       const t0 = performance.now();
       rig.terminal.intent({ type: 'submit_reasons' }); // the 差评 becomes final: committed on return
       return performance.now() - t0;
