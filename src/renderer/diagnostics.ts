@@ -224,6 +224,10 @@ export class DiagnosticsOverlay {
       el('pre', JSON.stringify(v.config, null, 2), 'config'),
       el('div', undefined, 'row'),
     );
+    // The configuration scrolls in its own box: focusable, so a keyboard can scroll it too.
+    const config = this.root.querySelector('pre.config') as HTMLElement;
+    config.tabIndex = 0;
+    config.setAttribute('aria-label', '配置（密钥已隐藏）');
     const row = this.root.lastElementChild as HTMLElement;
     row.append(
       this.button(
