@@ -41,6 +41,12 @@ function clockSkewText(s: DiagnosticsView['clockSkew']): string {
   return `近 ${s.days} 天 ${s.ratings} 条评价早于办件时间（业务系统时钟快于本机），已按办件时间上报 · 最近 ${time(s.last.ratedAt)}，办件时间 ${s.last.serviceTime}`;
 }
 
+/** Sounds the browser refused: a kiosk Chromium started without the autoplay flag is silent. */
+function soundText(s: DiagnosticsView['sound']): string {
+  if (s.refused === 0 || !s.last) return '正常（未发现被拒绝的播放）';
+  return `浏览器拒绝播放 ${s.refused} 次（最近 ${s.last.name}，${s.last.reason}，${time(s.last.at)}）· 请用 --autoplay-policy=no-user-gesture-required 启动 Chromium，并检查 assets/sounds/ 的声音文件`;
+}
+
 export class DiagnosticsOverlay {
   private readonly root: HTMLElement;
   private pin = '';
@@ -213,6 +219,7 @@ export class DiagnosticsOverlay {
         ['最近错误', v.platform.lastError ?? '—'],
         ['下次重试', time(v.platform.nextAttemptAt)],
         ['时钟偏差', clockSkewText(v.clockSkew)],
+        ['声音', soundText(v.sound)],
         [
           '版本',
           `app ${v.versions.app} · node ${v.versions.node}${v.versions.electron ? ` · electron ${v.versions.electron}` : ''}`,

@@ -37,7 +37,12 @@ function onMessage(m: DownMessage) {
     case 'sound': {
       const audio = new Audio(`/sounds/${m.name}.wav`);
       audio.volume = Math.max(0, Math.min(1, m.volume / 100));
-      void audio.play().catch(() => undefined);
+      // A refused play (no autoplay without a user gesture, a missing clip) is told to the
+      // engine, so technicians see in diagnostics why the terminal is silent.
+      void audio.play().catch((err: unknown) => {
+        const reason = err instanceof Error ? err.name : 'Error';
+        transport.send({ type: 'sound_refused', name: m.name, reason: reason.slice(0, 64) });
+      });
       return;
     }
   }

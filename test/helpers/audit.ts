@@ -125,6 +125,18 @@ export async function layoutProblems(
           if (r.width < minTarget || r.height < minTarget)
             problems.push(`${name(b)}: a ${Math.round(r.width)}×${Math.round(r.height)} target`);
           if (!inside(r, new DOMRect(0, 0, vw, vh))) problems.push(`${name(b)}: leaves the window`);
+          const area = b.closest('#app > *');
+          if (area && !inside(r, area.getBoundingClientRect()))
+            problems.push(`${name(b)}: leaves its part of the screen (${area.tagName.toLowerCase()})`);
+          for (const o of targets) {
+            if (o === b || o.contains(b) || b.contains(o)) continue;
+            const q = o.getBoundingClientRect();
+            if (
+              Math.min(r.right, q.right) - Math.max(r.left, q.left) > 1 &&
+              Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top) > 1
+            )
+              problems.push(`${name(b)}: overlaps ${name(o)}`);
+          }
           const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
           if (!top || !b.contains(top)) problems.push(`${name(b)}: covered by ${top?.tagName.toLowerCase()}`);
         }

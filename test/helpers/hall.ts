@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { KeypadSim } from '../sim/keypad-sim.js';
 import { PlatformSim } from '../sim/platform-sim.js';
 import { freePort, type Run, runCli, waitFor } from './cli.js';
@@ -27,6 +27,8 @@ export interface HallOptions {
   training?: boolean;
   /** prompt.goodIndicators; absent leaves the default (off). */
   goodIndicators?: 'off' | 'optional';
+  /** Called with the page's context before the screens first load (to watch the page from its start). */
+  beforeLoad?: (context: BrowserContext) => Promise<void>;
 }
 
 /** The screen sizes every screenshot is taken at: counter screens, a big one, portrait. */
@@ -111,6 +113,7 @@ export class Hall {
     this.screensUrl = `http://127.0.0.1:${uiPort}/`;
     // A context of its own (not browser.newPage): axe-core's scan needs the page's context.
     const context = await browser.newContext({ viewport: { width: 1024, height: 600 } });
+    await o.beforeLoad?.(context);
     this.page = await context.newPage();
     await this.page.goto(this.screensUrl);
     await this.screen('idle');
