@@ -108,6 +108,24 @@ describe('sound on the citizen’s screens', { timeout: 90_000 }, () => {
     ]);
   });
 
+  it('a keypad-only 差评 by voice alone: the prompt, the reasons, the thanks — never the level', async () => {
+    const h = await hall(asReadmeSays);
+    const plays = await untouchedScreen(asReadmeSays, h);
+    await h.prompt();
+    expect((await h.keypad?.press(4))?.acked).toBe(true); // 不满意
+    await h.screen('reasons');
+    await h.keypad?.press(3); // choose the first reason
+    await h.page.waitForSelector('button.reason[aria-pressed="true"]');
+    await h.keypad?.press(5); // 提交
+    await h.screen('thanks');
+    expect(await settled(plays, 3)).toEqual([
+      { src: '/sounds/please_rate.wav', outcome: 'played' },
+      { src: '/sounds/choose_reasons.wav', outcome: 'played' },
+      { src: '/sounds/thanks.wav', outcome: 'played' },
+    ]);
+    expect(h.records().map((r) => [r.body.level, r.body.reasons.length])).toEqual([[2, 1]]);
+  });
+
   it('Chromium without the autoplay flag refuses them, and diagnostics say so', async () => {
     const h = await hall(withoutFlag, { pin: '2468' });
     const plays = await untouchedScreen(withoutFlag, h);
