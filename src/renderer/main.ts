@@ -48,11 +48,27 @@ function onMessage(m: DownMessage) {
   }
 }
 
+/** The deadline whose last seconds were already announced: said once, not at every redraw. */
+let warnedDeadline: string | undefined;
+
 function tick() {
   const now = Date.now() + clockOffset;
   for (const node of root.querySelectorAll<HTMLElement>('[data-deadline]')) {
     const left = Math.max(0, Math.ceil((Number(node.dataset.deadline) - now) / 1000));
     node.textContent = `${left} 秒`;
+    const warnAt = Number(node.dataset.warnAt);
+    if (left > 0 && left <= warnAt) {
+      node.classList.add('ending');
+      if (warnedDeadline !== node.dataset.deadline) {
+        warnedDeadline = node.dataset.deadline;
+        // Announced by the banner's status line, which screen readers already follow.
+        const note = document.createElement('p');
+        note.className = 'ending-note';
+        note.setAttribute('role', 'status');
+        note.textContent = `还剩 ${warnAt} 秒，按任意键可延长`;
+        node.before(note);
+      }
+    }
   }
 }
 setInterval(tick, 250);

@@ -137,10 +137,15 @@ function keyHints(hints: readonly { position: number; label: string }[]): HTMLEl
   );
 }
 
-function countdown(deadline: number): HTMLElement {
+/** `warnAt`: seconds left at which the screen says, once, that time is running out. */
+function countdown(deadline: number, warnAt?: number): HTMLElement {
   return el('p', {
     className: 'countdown',
-    attrs: { 'data-deadline': String(deadline), 'aria-live': 'off' },
+    attrs: {
+      'data-deadline': String(deadline),
+      'aria-live': 'off',
+      ...(warnAt !== undefined ? { 'data-warn-at': String(warnAt) } : {}),
+    },
   });
 }
 
@@ -264,7 +269,7 @@ function frameOf(screen: Screen, send: Send): Frame {
       f.footer.push(
         button('返回修改', () => send({ type: 'change_level' }), 'secondary', 4),
         button('提交', () => send({ type: 'submit_reasons' }), 'primary', 5),
-        countdown(screen.deadline),
+        countdown(screen.deadline, 10),
       );
       return f;
     case 'indicators':
