@@ -25,7 +25,7 @@ describe('haochaping-terminal doctor with a running terminal', () => {
     const queriesBefore = rig.keypad.commands('query').length;
     const r = await doctor(rig.configFile);
     expect(r.code, r.lines.join('\n')).toBe(0);
-    expect(parts(r.lines)).toEqual(['config', 'store', 'keypad', 'platform', 'clock', 'logs']);
+    expect(parts(r.lines)).toEqual(['config', 'store', 'keypad', 'platform', 'clock', 'logs', 'sounds']);
     expect(lineOf(r.lines, 'keypad')).toBe(
       `ok   keypad: frame keypad online on ${rig.pty.a} (asked the running terminal)`,
     );
@@ -79,7 +79,7 @@ describe('haochaping-terminal doctor with a running terminal', () => {
     onCleanup(() => new Promise<void>((resolve) => other.close(() => resolve())));
     const r = await doctor(rig.configFile);
     expect(r.code, r.lines.join('\n')).toBe(0);
-    expect(parts(r.lines)).toEqual(['config', 'store', 'keypad', 'platform', 'clock', 'api', 'logs']);
+    expect(parts(r.lines)).toEqual(['config', 'store', 'keypad', 'platform', 'clock', 'api', 'logs', 'sounds']);
     expect(lineOf(r.lines, 'keypad')).toBe(
       `ok   keypad: KP-SIM, firmware 1.0.0, serial SIM0001 on ${rig.pty.a}`,
     );
