@@ -79,7 +79,16 @@ describe('haochaping-terminal doctor with a running terminal', () => {
     onCleanup(() => new Promise<void>((resolve) => other.close(() => resolve())));
     const r = await doctor(rig.configFile);
     expect(r.code, r.lines.join('\n')).toBe(0);
-    expect(parts(r.lines)).toEqual(['config', 'store', 'keypad', 'platform', 'clock', 'api', 'logs', 'sounds']);
+    expect(parts(r.lines)).toEqual([
+      'config',
+      'store',
+      'keypad',
+      'platform',
+      'clock',
+      'api',
+      'logs',
+      'sounds',
+    ]);
     expect(lineOf(r.lines, 'keypad')).toBe(
       `ok   keypad: KP-SIM, firmware 1.0.0, serial SIM0001 on ${rig.pty.a}`,
     );
