@@ -8,5 +8,5 @@ say() { espeak-ng -v cmn -s 150 -w "$1.wav" "$2"; }
 say welcome '欢迎光临'
 say please_rate '您好，请您对本次服务进行评价'
 say choose_reasons '请选择不满意的原因'
-say thanks '谢谢您的评价'
+say thanks '已收到您的评价，谢谢'
 ls -l ./*.wav

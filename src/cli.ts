@@ -156,9 +156,11 @@ export function loadAll(file: string | null, io: Io) {
  * the configuration file.
  */
 function screensLine(url: string, withToken: boolean): string {
-  if (!withToken) return `Screens: ${url}  (open in Chromium: --kiosk --app=${url})`;
+  // Without the autoplay flag Chromium refuses every sound a keypad press starts.
+  const flags = '--kiosk --autoplay-policy=no-user-gesture-required';
+  if (!withToken) return `Screens: ${url}  (open in Chromium: ${flags} --app=${url})`;
   const address = `${url}?token=…`;
-  return `Screens: ${address}  (… is ui.token from the configuration; open in Chromium: --kiosk --app='${address}')`;
+  return `Screens: ${address}  (… is ui.token from the configuration; open in Chromium: ${flags} --app='${address}')`;
 }
 
 function describeStart(config: TerminalConfig, url: string, logFile: string): string[] {

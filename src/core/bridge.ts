@@ -5,7 +5,7 @@
 // them (with ajv, as the local API's schemas are).
 
 import type { DiagnosticsAnswer } from './diagnostics-view.js';
-import type { SoundName } from './effects.js';
+import { SOUND_NAMES, type SoundName } from './effects.js';
 import type { Intent } from './events.js';
 import { LEVELS } from './levels.js';
 import type { ViewState } from './view.js';
@@ -33,7 +33,13 @@ export type UpMessage =
   | { type: 'intent'; intent: Intent }
   | { type: 'hid_key'; code: string }
   | { type: 'diagnostics_open'; pin: string }
-  | { type: 'diagnostics_retry'; pin: string };
+  | { type: 'diagnostics_retry'; pin: string }
+  /**
+   * The screen's browser would not play a sound (Chromium refuses audio without a user
+   * gesture unless started with --autoplay-policy=no-user-gesture-required): `reason`
+   * is the error's name, e.g. NotAllowedError. Shown to technicians in diagnostics.
+   */
+  | { type: 'sound_refused'; name: SoundName; reason: string };
 
 /** A message up is at most this many UTF-16 units of JSON text. */
 export const MAX_UP_MESSAGE_LENGTH = 4096;
@@ -88,5 +94,6 @@ export const UP_MESSAGE_SCHEMA = {
     shape('hid_key', { code }),
     shape('diagnostics_open', { pin }),
     shape('diagnostics_retry', { pin }),
+    shape('sound_refused', { name: { enum: [...SOUND_NAMES] }, reason: code }),
   ],
 } as const;

@@ -51,6 +51,11 @@ export interface DiagnosticsView {
     lastPageAt: number | null;
     lastFailure: { at: number; message: string } | null;
   } | null;
+  /**
+   * Sounds the screen's browser refused to play since the terminal started (the
+   * kiosk's Chromium without --autoplay-policy=no-user-gesture-required is silent).
+   */
+  sound: { refused: number; last: { name: string; reason: string; at: number } | null };
   rejected: { id: string; transactionId: string; ratedAt: number; code: string; message: string }[];
   /** The configuration with every secret shown as ***. */
   config: unknown;

@@ -15,7 +15,8 @@ export type StoreOp =
   | { op: 'clerk'; clerk: ClerkState | null }
   | { op: 'invite_seq'; value: number };
 
-export type SoundName = 'welcome' | 'please_rate' | 'choose_reasons' | 'thanks';
+export const SOUND_NAMES = ['welcome', 'please_rate', 'choose_reasons', 'thanks'] as const;
+export type SoundName = (typeof SOUND_NAMES)[number];
 
 export type KeypadCommand =
   | { kind: 'arm'; on: boolean }

@@ -4,7 +4,7 @@
 import type { KeypadCommand } from './effects.js';
 import type { Intent } from './events.js';
 import { levelAtPosition } from './levels.js';
-import { reasonsFor } from './reasons.js';
+import { reasonsDeadline, reasonsFor } from './reasons.js';
 import type { CoreState, GivenRating, Phase, Session } from './state.js';
 import type { Out } from './step-out.js';
 
@@ -94,6 +94,7 @@ export function moveCursor(state: CoreState, out: Out, now: number, position: nu
   else if (position === REASON_KEYS.next) s.phase.cursor = (s.phase.cursor + 1) % count;
   else return;
   // A 差评's reasons screen waits while the citizen is busy with it; a 好评's ends on time.
-  if (s.phase.kind === 'reasons') s.deadline = now + state.config.reasonsTimeoutMs;
+  if (s.phase.kind === 'reasons')
+    s.deadline = reasonsDeadline(state.config.reasonsTimeoutMs, now, s.phase.since);
   out.render = true;
 }

@@ -29,6 +29,18 @@ export type GoodIndicators = 'off' | 'optional';
 /** A 好评 on its optional indicators screen is final after this, whatever the citizen does. */
 export const GOOD_INDICATORS_MS = 10_000;
 
+/** How many reasons timeouts a citizen may have in all: a bouncing key cannot hold the screen open. */
+export const REASONS_MAX_TIMEOUTS = 3;
+
+/**
+ * A touch or key on the reasons screen (or on its change-level screen) gives the citizen
+ * the screen's whole time again (`length` ms), but never past REASONS_MAX_TIMEOUTS times
+ * it from `since`, when the reasons screen first opened.
+ */
+export function reasonsDeadline(length: number, now: number, since: number): number {
+  return Math.min(now + length, since + REASONS_MAX_TIMEOUTS * length);
+}
+
 /** Whether a rating at `level` goes on to the optional indicators screen. */
 export function offersGoodIndicators(
   catalogue: ReasonsCatalogue,

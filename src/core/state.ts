@@ -38,11 +38,12 @@ export type Phase =
   /** Rate everything at once (`target: 'all'`) or one department of a per-department sequence. */
   | { kind: 'rate'; target: 'all' | number }
   /** Choosing reasons for the 差评 `rating` (an index into `ratings`). */
-  | { kind: 'reasons'; rating: number; cursor: number }
+  /** `since`: when the reasons screen first opened for this rating (its time is capped from then). */
+  | { kind: 'reasons'; rating: number; cursor: number; since: number }
   /** The 好评 `rating` may add its level's indicators (`prompt.goodIndicators: optional`). */
   | { kind: 'indicators'; rating: number; cursor: number }
   /** Back from the reasons screen to change the 差评's level. */
-  | { kind: 'change'; rating: number };
+  | { kind: 'change'; rating: number; since: number };
 
 export interface Session {
   id: string;

@@ -9,7 +9,7 @@ import { anomalyFlags } from './flags.js';
 import { ALL_KEYS, keyIntent, ledsFor, moveCursor } from './keypad-keys.js';
 import { isBad, type Level } from './levels.js';
 import type { ClerkState, PromptStatus, QrCode, Scope } from './model.js';
-import { GOOD_INDICATORS_MS, offersGoodIndicators, reasonsFor } from './reasons.js';
+import { GOOD_INDICATORS_MS, offersGoodIndicators, reasonsDeadline, reasonsFor } from './reasons.js';
 import { recordsOf } from './records.js';
 import { recover } from './recover.js';
 import { resolveFacts, serviceInstant } from './service-facts.js';
@@ -323,7 +323,8 @@ function onIntent(
         : offered.map((r) => r.code).filter((c) => c === intent.code || rating.reasons.includes(c));
       phase.cursor = index;
       // A 好评's indicators screen ends on time, however busy the citizen is with it.
-      if (phase.kind === 'reasons') s.deadline = now + state.config.reasonsTimeoutMs;
+      if (phase.kind === 'reasons')
+        s.deadline = reasonsDeadline(state.config.reasonsTimeoutMs, now, phase.since);
       // Kept on disk as chosen, so a power cut finalises the rating with them.
       out.ops.push({ op: 'records_put', records: recordsOf(state, s, rating) });
       out.render = true;
@@ -337,8 +338,8 @@ function onIntent(
     }
     case 'change_level': {
       if (phase.kind !== 'reasons') return;
-      s.phase = { kind: 'change', rating: phase.rating };
-      s.deadline = now + state.config.reasonsTimeoutMs;
+      s.phase = { kind: 'change', rating: phase.rating, since: phase.since };
+      s.deadline = reasonsDeadline(state.config.reasonsTimeoutMs, now, phase.since);
       s.shownAt = now;
       out.keypad({ kind: 'leds', mask: ALL_KEYS, blink: false });
       out.render = true;
@@ -346,8 +347,8 @@ function onIntent(
     }
     case 'back_to_reasons': {
       if (phase.kind !== 'change') return;
-      s.phase = { kind: 'reasons', rating: phase.rating, cursor: 0 };
-      s.deadline = now + state.config.reasonsTimeoutMs;
+      s.phase = { kind: 'reasons', rating: phase.rating, cursor: 0, since: phase.since };
+      s.deadline = reasonsDeadline(state.config.reasonsTimeoutMs, now, phase.since);
       out.render = true;
       return;
     }
@@ -472,7 +473,7 @@ function toIndicators(state: CoreState, out: Out, now: number, rating: number) {
 
 function toReasons(state: CoreState, out: Out, now: number, rating: number) {
   const s = state.session as Session;
-  s.phase = { kind: 'reasons', rating, cursor: 0 };
+  s.phase = { kind: 'reasons', rating, cursor: 0, since: now };
   s.deadline = now + state.config.reasonsTimeoutMs;
   s.shownAt = now;
   out.keypad({ kind: 'leds', mask: ALL_KEYS, blink: false });

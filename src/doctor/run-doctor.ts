@@ -17,6 +17,7 @@ import { checkLogFolder } from './log-folder.js';
 import { checkPlatform } from './platform-check.js';
 import { type Finding, fail, formatFinding, ok, warn } from './report.js';
 import { askRunningTerminal, type Running } from './running-terminal.js';
+import { checkSounds } from './sounds-check.js';
 import { checkKeyFile, checkStore } from './store-check.js';
 import { checkTraining } from './training-check.js';
 
@@ -69,6 +70,7 @@ export async function runDoctor(options: DoctorOptions, io: DoctorIo): Promise<n
       );
     }
     emit(checkLogFolder(config.log.dir));
+    emit(checkSounds());
 
     if (options.keys) {
       const cannot = whyNoKeyTest(config, running, keypad.finding);

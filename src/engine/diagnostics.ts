@@ -31,6 +31,8 @@ export interface Diagnostics {
   open(pin: string): DiagnosticsAnswer;
   /** Sends rejected records again (after the technician fixed the cause), then the fresh view. */
   retryRejected(pin: string): DiagnosticsAnswer;
+  /** A screen could not play a sound: counted for the technicians' view, logged once. */
+  soundRefused(name: string, reason: string): void;
 }
 
 // The PIN arrives from a screen: any text at all. Padding to a fixed number of UTF-16
@@ -50,6 +52,7 @@ function keyFault(keyFile: string): string | null {
 export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
   let wrong = 0;
   let lockedUntil = 0;
+  const sound: DiagnosticsView['sound'] = { refused: 0, last: null };
 
   const check = (pin: string): DiagnosticsAnswer | null => {
     const expected = deps.config.diagnostics.pin;
@@ -126,6 +129,7 @@ export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
         code: r.code,
         message: r.message,
       })),
+      sound: { refused: sound.refused, last: sound.last ? { ...sound.last } : null },
       config: describeConfig(deps.config),
       notice,
     };
@@ -140,6 +144,12 @@ export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
       if (refused) return refused;
       deps.log.log('info', 'diagnostics_opened');
       return { type: 'diagnostics', view: view(null) };
+    },
+    soundRefused(name, reason) {
+      // Logged the first time only: a silent kiosk refuses every sound of every prompt.
+      if (sound.refused === 0) deps.log.log('warn', 'sound_refused', { name, reason });
+      sound.refused += 1;
+      sound.last = { name, reason, at: deps.clock.now() };
     },
     retryRejected(pin) {
       const refused = check(pin);

@@ -24,6 +24,9 @@ export function handleScreenMessage(
       return diagnostics
         ? diagnostics.open(message.pin)
         : { type: 'diagnostics_refused', reason: 'disabled', retryInSeconds: 0 };
+    case 'sound_refused':
+      diagnostics?.soundRefused(message.name, message.reason);
+      return null;
     case 'diagnostics_retry':
       return diagnostics
         ? diagnostics.retryRejected(message.pin)

@@ -47,6 +47,12 @@ function platformPageText(p: NonNullable<DiagnosticsView['platformPage']>): stri
   return `已获取 ${p.pages}（其中超时后到达 ${p.late}）· 失败 ${p.failures}${failed}`;
 }
 
+/** Sounds the browser refused: a kiosk Chromium started without the autoplay flag is silent. */
+function soundText(s: DiagnosticsView['sound']): string {
+  if (s.refused === 0 || !s.last) return '正常（未发现被拒绝的播放）';
+  return `浏览器拒绝播放 ${s.refused} 次（最近 ${s.last.name}，${s.last.reason}，${time(s.last.at)}）· 请用 --autoplay-policy=no-user-gesture-required 启动 Chromium，并检查 assets/sounds/ 的声音文件`;
+}
+
 export class DiagnosticsOverlay {
   private readonly root: HTMLElement;
   private pin = '';
@@ -220,6 +226,7 @@ export class DiagnosticsOverlay {
         ['下次重试', time(v.platform.nextAttemptAt)],
         ['时钟偏差', clockSkewText(v.clockSkew)],
         ...(v.platformPage ? [['省评价页面', platformPageText(v.platformPage)] as [string, string]] : []),
+        ['声音', soundText(v.sound)],
         [
           '版本',
           `app ${v.versions.app} · node ${v.versions.node}${v.versions.electron ? ` · electron ${v.versions.electron}` : ''}`,
@@ -231,6 +238,10 @@ export class DiagnosticsOverlay {
       el('pre', JSON.stringify(v.config, null, 2), 'config'),
       el('div', undefined, 'row'),
     );
+    // The configuration scrolls in its own box: focusable, so a keyboard can scroll it too.
+    const config = this.root.querySelector('pre.config') as HTMLElement;
+    config.tabIndex = 0;
+    config.setAttribute('aria-label', '配置（密钥已隐藏）');
     const row = this.root.lastElementChild as HTMLElement;
     row.append(
       this.button(

@@ -37,17 +37,38 @@ function onMessage(m: DownMessage) {
     case 'sound': {
       const audio = new Audio(`/sounds/${m.name}.wav`);
       audio.volume = Math.max(0, Math.min(1, m.volume / 100));
-      void audio.play().catch(() => undefined);
+      // A refused play (no autoplay without a user gesture, a missing clip) is told to the
+      // engine, so technicians see in diagnostics why the terminal is silent.
+      void audio.play().catch((err: unknown) => {
+        const reason = err instanceof Error ? err.name : 'Error';
+        transport.send({ type: 'sound_refused', name: m.name, reason: reason.slice(0, 64) });
+      });
       return;
     }
   }
 }
+
+/** The deadline whose last seconds were already announced: said once, not at every redraw. */
+let warnedDeadline: string | undefined;
 
 function tick() {
   const now = Date.now() + clockOffset;
   for (const node of root.querySelectorAll<HTMLElement>('[data-deadline]')) {
     const left = Math.max(0, Math.ceil((Number(node.dataset.deadline) - now) / 1000));
     node.textContent = `${left} 秒`;
+    const warnAt = Number(node.dataset.warnAt);
+    if (left > 0 && left <= warnAt) {
+      node.classList.add('ending');
+      if (warnedDeadline !== node.dataset.deadline) {
+        warnedDeadline = node.dataset.deadline;
+        // Announced by the banner's status line, which screen readers already follow.
+        const note = document.createElement('p');
+        note.className = 'ending-note';
+        note.setAttribute('role', 'status');
+        note.textContent = `还剩 ${warnAt} 秒，按任意键可延长`;
+        node.before(note);
+      }
+    }
   }
 }
 setInterval(tick, 250);

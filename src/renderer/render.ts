@@ -27,14 +27,38 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-function keyHint(position: number): HTMLElement {
-  return el('span', { className: 'key', text: `按键 ${position}`, attrs: { 'aria-hidden': 'true' } });
+const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
+
+/** The words of a Chinese text (by the browser's dictionary), in order. */
+function wordsOf(text: string): string[] {
+  return [...segmenter.segment(text)].map((s) => s.segment);
 }
 
+/**
+ * Chinese text that may wrap between its words only: a <wbr> between words, and the
+ * stylesheet's `word-break: keep-all` forbids a break anywhere else (办事指南不清/晰).
+ */
+function words(text: string): Node[] {
+  return wordsOf(text).flatMap((w, i) => [
+    ...(i > 0 ? [document.createElement('wbr')] : []),
+    document.createTextNode(w),
+  ]);
+}
+
+function keyText(position: number): string {
+  return `按键 ${position}`;
+}
+
+/**
+ * A button whose accessible name starts with what it does and contains all it shows
+ * (非常满意 按键 1): speech users say what they see, screen readers hear the key too.
+ */
 function button(label: string, onClick: () => void, className: string, position?: number): HTMLButtonElement {
-  const b = el('button', { className, attrs: { type: 'button', 'aria-label': label } });
-  b.append(el('span', { className: 'label', text: label, attrs: { 'aria-hidden': 'true' } }));
-  if (position !== undefined) b.append(keyHint(position));
+  const name = position === undefined ? label : `${label} ${keyText(position)}`;
+  const b = el('button', { className, attrs: { type: 'button', 'aria-label': name } });
+  b.append(el('span', { className: 'label', attrs: { 'aria-hidden': 'true' } }, ...words(label)));
+  if (position !== undefined)
+    b.append(el('span', { className: 'key', text: keyText(position), attrs: { 'aria-hidden': 'true' } }));
   // Lit at the touch itself, before the engine answers: the press feels instant.
   b.addEventListener('pointerdown', () => b.classList.add('lit'));
   b.addEventListener('click', onClick);
@@ -58,8 +82,21 @@ function qrBlock(qr: { svg: string }, caption: string): HTMLElement {
     svg.setAttribute('aria-label', caption);
     box.append(document.importNode(svg, true));
   }
-  box.append(el('figcaption', { text: caption }));
+  box.append(el('figcaption', {}, ...words(caption)));
   return box;
+}
+
+/** The characters on the longer line when a label is split in two between words, at best. */
+function twoLineChars(label: string): number {
+  const lengths = wordsOf(label).map((w) => [...w].length);
+  const total = lengths.reduce((a, b) => a + b, 0);
+  let best = total;
+  let left = 0;
+  for (const n of lengths) {
+    left += n;
+    best = Math.min(best, Math.max(left, total - left));
+  }
+  return best;
 }
 
 /**
@@ -71,7 +108,7 @@ function indicatorGrid(
   cursor: number,
   send: Send,
 ): HTMLElement {
-  const longest = Math.max(1, ...items.map((r) => [...r.label].length));
+  const longest = Math.max(1, ...items.map((r) => twoLineChars(r.label)));
   const grid = el(
     'div',
     { className: 'reasons' },
@@ -88,7 +125,7 @@ function indicatorGrid(
     }),
   );
   // Through the CSSOM: the page's CSP refuses style attributes.
-  grid.style.setProperty('--line-chars', String(Math.ceil(longest / 2)));
+  grid.style.setProperty('--line-chars', String(longest));
   return grid;
 }
 
@@ -100,11 +137,30 @@ function keyHints(hints: readonly { position: number; label: string }[]): HTMLEl
   );
 }
 
-function countdown(deadline: number): HTMLElement {
+/** `warnAt`: seconds left at which the screen says, once, that time is running out. */
+function countdown(deadline: number, warnAt?: number): HTMLElement {
   return el('p', {
     className: 'countdown',
-    attrs: { 'data-deadline': String(deadline), 'aria-live': 'off' },
+    attrs: {
+      'data-deadline': String(deadline),
+      'aria-live': 'off',
+      ...(warnAt !== undefined ? { 'data-warn-at': String(warnAt) } : {}),
+    },
   });
+}
+
+/**
+ * The service and whom it is about, under a prompt's title: a long service name wraps
+ * between words, and the department is kept whole on a line of its own if it must.
+ */
+function subLine(what: string, who: string): HTMLElement {
+  return el(
+    'p',
+    { className: 'sub' },
+    el('span', { className: 'service' }, ...words(what)),
+    document.createTextNode(' · '),
+    el('span', { className: 'who' }, ...words(who)),
+  );
 }
 
 function frameOf(screen: Screen, send: Send): Frame {
@@ -134,7 +190,7 @@ function frameOf(screen: Screen, send: Send): Frame {
               { className: 'clerk-text' },
               el('p', { className: 'clerk-name', text: c.name }),
               el('p', { text: `工号 ${c.id}` }),
-              el('p', { className: 'muted', text: c.department }),
+              el('p', { className: 'muted' }, ...words(c.department)),
               c.stars !== null
                 ? el('p', {
                     className: 'stars',
@@ -152,7 +208,7 @@ function frameOf(screen: Screen, send: Send): Frame {
     case 'choose_scope':
       f.header.push(
         el('h1', { text: '请选择评价方式' }),
-        el('p', { className: 'sub', text: `${screen.service}：${screen.departments.join('、')}` }),
+        subLine(screen.service, screen.departments.join('、')),
       );
       f.main.push(
         el(
@@ -175,7 +231,7 @@ function frameOf(screen: Screen, send: Send): Frame {
         : '';
       f.header.push(
         el('h1', { text: screen.changingFrom !== null ? '请重新选择您的评价' : '请您对本次服务进行评价' }),
-        el('p', { className: 'sub', text: `${screen.service} · ${who}${step}` }),
+        subLine(screen.service, `${who}${step}`),
       );
       f.main.push(
         el(
@@ -206,24 +262,21 @@ function frameOf(screen: Screen, send: Send): Frame {
     case 'reasons':
       f.header.push(
         el('h1', { text: '请选择不满意的原因' }),
-        el('p', { className: 'sub', text: `${screen.levelLabel} · ${screen.subject.join('、')}（可多选）` }),
+        subLine(screen.levelLabel, `${screen.subject.join('、')}（可多选）`),
       );
       f.main.push(indicatorGrid(screen.reasons, screen.cursor, send));
       f.aside.push(keyHints(screen.keyHints));
       f.footer.push(
         button('返回修改', () => send({ type: 'change_level' }), 'secondary', 4),
         button('提交', () => send({ type: 'submit_reasons' }), 'primary', 5),
-        countdown(screen.deadline),
+        countdown(screen.deadline, 10),
       );
       return f;
     case 'indicators':
       // The rating is already stored: thank first, then offer the indicators as a choice.
       f.header.push(
         el('h1', { className: 'thanked', text: '谢谢您的评价' }),
-        el('p', {
-          className: 'sub',
-          text: `${screen.given.label} · 可再选满意的方面（可不选）`,
-        }),
+        subLine(screen.given.label, '可再选满意的方面（可不选）'),
       );
       f.main.push(indicatorGrid(screen.indicators, screen.cursor, send));
       f.aside.push(keyHints(screen.keyHints));

@@ -112,6 +112,9 @@ describe('the citizen’s screens', { timeout: 60_000 }, () => {
     await h.tap('不满意');
     await h.screen('reasons');
     expect(h.platform.accepted.size).toBe(0);
+    // The last 10 s are said once, in a status line, and the countdown turns red.
+    await h.page.waitForSelector('[role="status"].ending-note:text("还剩 10 秒")');
+    expect(await h.page.locator('.countdown.ending').count()).toBe(1);
     await h.screen('thanks', 5_000);
     const [sent] = await h.platformHas(1);
     expect(sent).toMatchObject({ satisfaction: 2, evalDetail: '', writingEvaluation: '未选择差评原因' });

@@ -7,6 +7,7 @@ import { type ServeShell, startServeShell } from '../../src/shells/serve/server.
 import { RatingStore } from '../../src/store/store.js';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { clerk, coreConfig, request } from '../helpers/core-fixture.js';
+import { namedFirst } from '../helpers/hall.js';
 import { tempDir } from '../helpers/temp.js';
 
 const browser = chromiumForFile();
@@ -53,7 +54,7 @@ describe('the serve shell in Chromium', () => {
     terminal.signIn(clerk);
     await expect.poll(() => page.locator('h1').textContent()).toBe('欢迎光临');
     const { promptId } = terminal.openPrompt(request());
-    await page.getByRole('button', { name: '满意', exact: true }).click();
+    await page.getByRole('button', { name: namedFirst('满意') }).click();
     await expect.poll(() => page.locator('.thanks').textContent()).toBe('谢谢您的评价');
     expect(terminal.getPrompt(promptId as string)).toMatchObject({
       status: 'rated',

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { freePort, type Run, runCli, waitFor } from '../helpers/cli.js';
+import { namedFirst } from '../helpers/hall.js';
 import { tempDir } from '../helpers/temp.js';
 
 const browser = chromiumForFile();
@@ -74,7 +75,7 @@ describe('ui.token', { timeout: 120_000 }, () => {
     });
     expect(opened.status).toBe(201);
     const { id } = (await opened.json()) as { id: string };
-    await screen.getByRole('button', { name: '满意', exact: true }).click();
+    await screen.getByRole('button', { name: namedFirst('满意') }).click();
     await expect.poll(() => screen.locator('.thanks').textContent()).toBe('谢谢您的评价');
     const got = await (await fetch(`http://127.0.0.1:${apiPort}/v1/prompts/${id}`)).json();
     expect(got).toMatchObject({ status: 'rated' });

@@ -5,7 +5,16 @@ import { type Browser, chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchChromium(): Promise<{ browser: Browser; close: () => Promise<void> }> {
+/**
+ * The flag README's kiosk command and `serve`'s hint carry: without it Chromium refuses
+ * the sounds a keypad press starts (a key is no user gesture to it).
+ */
+export const AUTOPLAY_FLAG = '--autoplay-policy=no-user-gesture-required';
+
+/** `args` replace the autoplay flag (to run Chromium as a kiosk set up without it). */
+export async function launchChromium(
+  args: readonly string[] = [AUTOPLAY_FLAG],
+): Promise<{ browser: Browser; close: () => Promise<void> }> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM_PATH}: apt-get install -y chromium fonts-noto-cjk`,
@@ -23,6 +32,7 @@ export async function launchChromium(): Promise<{ browser: Browser; close: () =>
       '--disable-component-update',
       '--disable-sync',
       '--disable-quic',
+      ...args,
     ],
   });
   return {

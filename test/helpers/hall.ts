@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { KeypadSim } from '../sim/keypad-sim.js';
 import { PlatformSim } from '../sim/platform-sim.js';
 import { freePort, type Run, runCli, waitFor } from './cli.js';
@@ -27,6 +27,8 @@ export interface HallOptions {
   training?: boolean;
   /** prompt.goodIndicators; absent leaves the default (off). */
   goodIndicators?: 'off' | 'optional';
+  /** Called with the page's context before the screens first load (to watch the page from its start). */
+  beforeLoad?: (context: BrowserContext) => Promise<void>;
 }
 
 /** The screen sizes every screenshot is taken at: counter screens, a big one, portrait. */
@@ -35,6 +37,11 @@ export const SCREEN_SIZES: readonly (readonly [number, number])[] = [
   [1920, 1080],
   [600, 1024],
 ];
+
+/** A name that starts with `name`, whole: 满意 finds 满意 按键2, never 非常满意 or 满意度. */
+export function namedFirst(name: string): RegExp {
+  return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`);
+}
 
 export class Hall {
   readonly dir = tempDir('hcp-hall-');
@@ -104,7 +111,10 @@ export class Hall {
     if (exited) throw new Error(`serve did not start: ${this.process.stderr()}`);
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
     this.screensUrl = `http://127.0.0.1:${uiPort}/`;
-    this.page = await browser.newPage({ viewport: { width: 1024, height: 600 } });
+    // A context of its own (not browser.newPage): axe-core's scan needs the page's context.
+    const context = await browser.newContext({ viewport: { width: 1024, height: 600 } });
+    await o.beforeLoad?.(context);
+    this.page = await context.newPage();
     await this.page.goto(this.screensUrl);
     await this.screen('idle');
   }
@@ -149,8 +159,9 @@ export class Hall {
     await this.page.waitForSelector(`main[data-screen="${kind}"]`, { timeout: ms });
   }
 
+  /** Taps the button whose accessible name is `name`, or starts with it and a space (非常满意 按键1). */
   async tap(name: string): Promise<void> {
-    await this.page.getByRole('button', { name, exact: true }).click();
+    await this.page.getByRole('button', { name: namedFirst(name) }).click();
   }
 
   /** The stored records, as the platform will see them (body JSON) with their state. */
@@ -206,7 +217,10 @@ export class Hall {
   }
 
   async close(): Promise<void> {
-    await this.page?.close().catch(() => undefined);
+    await this.page
+      ?.context()
+      .close()
+      .catch(() => undefined);
     if (this.process) {
       this.process.child.kill('SIGTERM');
       await this.process.exit;

@@ -31,6 +31,8 @@ export function createKioskWindow(onLoaded: () => void): BrowserWindow {
       experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
+      // Sounds follow keypad presses, which are no user gesture to Chromium: allowed anyway.
+      autoplayPolicy: 'no-user-gesture-required',
       devTools: !app.isPackaged,
     },
   });

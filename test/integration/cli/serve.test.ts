@@ -28,6 +28,8 @@ describe('haochaping-terminal serve', () => {
     expect(r.stdout()).toContain(`Store: ${join(data, 'training', 'terminal.db')}`);
     const url = /Screens: (\S+)/.exec(r.stdout())?.[1] as string;
     expect((await fetch(url)).status).toBe(200);
+    // The kiosk command it prints lets the screens play sound without a touch first.
+    expect(r.stdout()).toContain(`--kiosk --autoplay-policy=no-user-gesture-required --app=${url}`);
     const api = /Local API: (\S+)/.exec(r.stdout())?.[1] as string;
     expect(await (await fetch(`${api}/health`)).json()).toMatchObject({
       terminalId: 'DEV-0001',

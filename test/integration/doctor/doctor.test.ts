@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { fillDisk, mountSmallDisk } from '../../helpers/tmpfs.js';
 import { doctor, lineOf, onCleanup, parts, startRig } from './rig.js';
 
-const CONTRACT_ORDER = ['config', 'store', 'keypad', 'platform', 'clock', 'fleet', 'logs'];
+const CONTRACT_ORDER = ['config', 'store', 'keypad', 'platform', 'clock', 'fleet', 'logs', 'sounds'];
 
 /** FAIL PART: what is wrong — what to do */
 function expectFail(line: string, part: string): void {

@@ -10,7 +10,7 @@ import { FujianSim } from '../../sim/fujian-sim.js';
 import { NationalSim } from '../../sim/national-sim.js';
 import { doctor, lineOf, onCleanup, parts, type Rig, startRig } from './rig.js';
 
-const ORDER = ['config', 'store', 'keypad', 'platform', 'clock', 'fleet', 'logs'];
+const ORDER = ['config', 'store', 'keypad', 'platform', 'clock', 'fleet', 'logs', 'sounds'];
 const APP_WORD = 'app-word-应用密钥-4c1f';
 const APP_CODE = 'app-code-秘-9e0b';
 

@@ -25,7 +25,16 @@ describe('haochaping-terminal doctor with a running terminal', () => {
     const queriesBefore = rig.keypad.commands('query').length;
     const r = await doctor(rig.configFile);
     expect(r.code, r.lines.join('\n')).toBe(0);
-    expect(parts(r.lines)).toEqual(['config', 'store', 'keypad', 'platform', 'clock', 'fleet', 'logs']);
+    expect(parts(r.lines)).toEqual([
+      'config',
+      'store',
+      'keypad',
+      'platform',
+      'clock',
+      'fleet',
+      'logs',
+      'sounds',
+    ]);
     expect(lineOf(r.lines, 'keypad')).toBe(
       `ok   keypad: frame keypad online on ${rig.pty.a} (asked the running terminal)`,
     );
@@ -88,6 +97,7 @@ describe('haochaping-terminal doctor with a running terminal', () => {
       'fleet',
       'api',
       'logs',
+      'sounds',
     ]);
     expect(lineOf(r.lines, 'keypad')).toBe(
       `ok   keypad: KP-SIM, firmware 1.0.0, serial SIM0001 on ${rig.pty.a}`,

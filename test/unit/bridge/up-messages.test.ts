@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_UP_MESSAGE_LENGTH, type UpMessage } from '../../../src/core/bridge.js';
+import { SOUND_NAMES, type SoundName } from '../../../src/core/effects.js';
 import type { Intent } from '../../../src/core/events.js';
 import { isLevel } from '../../../src/core/levels.js';
 import { parseUpMessage } from '../../../src/engine/up-messages.js';
@@ -66,6 +67,16 @@ function handParser(raw: unknown): UpMessage | null {
   ) {
     return { type: v.type, pin: v.pin };
   }
+  // Added with sound_refused (a refused play reported for diagnostics).
+  if (
+    v.type === 'sound_refused' &&
+    typeof v.name === 'string' &&
+    (SOUND_NAMES as readonly string[]).includes(v.name) &&
+    typeof v.reason === 'string' &&
+    v.reason.length <= MAX_CODE
+  ) {
+    return { type: 'sound_refused', name: v.name as SoundName, reason: v.reason };
+  }
   return null;
 }
 // ---- End of the oracle.
@@ -80,7 +91,13 @@ const INTENT_TYPES = [
   'decline',
   'real_name',
 ] as const;
-const MESSAGE_TYPES = ['intent', 'hid_key', 'diagnostics_open', 'diagnostics_retry'] as const;
+const MESSAGE_TYPES = [
+  'intent',
+  'hid_key',
+  'diagnostics_open',
+  'diagnostics_retry',
+  'sound_refused',
+] as const;
 
 // Values near every boundary the contract draws: lengths 32/33 and 64/65 (in UTF-16
 // units, astral characters counting two), levels 0–6, look-alike types.
@@ -95,7 +112,18 @@ const anyValue = fc.oneof(
   fc.double(),
   fc.boolean(),
   fc.constant(null),
-  fc.constantFrom(4.0, 4.5, '5', [5], { level: 5 }, 'overall', 'department', 'Overall'),
+  fc.constantFrom(
+    4.0,
+    4.5,
+    '5',
+    [5],
+    { level: 5 },
+    'overall',
+    'department',
+    'Overall',
+    'thanks',
+    'please_rate',
+  ),
   fc.jsonValue({ maxDepth: 2 }),
 );
 const typeName = fc.oneof(
@@ -125,6 +153,7 @@ const messageLike = fc.oneof(
     intent,
   })),
   fc.record({ type: typeName, code: anyValue, pin: anyValue }, { requiredKeys: ['type'] }),
+  fc.record({ type: typeName, name: anyValue, reason: anyValue }, { requiredKeys: ['type'] }),
   fc.jsonValue({ maxDepth: 4 }),
 );
 const asText = messageLike.map((m) => JSON.stringify(m) ?? 'undefined');
@@ -170,6 +199,7 @@ describe('messages up from the screens', () => {
       { type: 'hid_key', code: 'F1' },
       { type: 'diagnostics_open', pin: '中'.repeat(32) },
       { type: 'diagnostics_retry', pin: '' },
+      { type: 'sound_refused', name: 'please_rate', reason: 'NotAllowedError' },
     ];
     for (const m of others) expect(parseUpMessage({ ...m, __extra: true })).toEqual(m);
   });
@@ -189,6 +219,9 @@ describe('messages up from the screens', () => {
       { type: 'hid_key', code: 7 },
       { type: 'diagnostics_open', pin: 'x'.repeat(33) },
       { type: 'diagnostics_open' },
+      { type: 'sound_refused', name: 'level_5', reason: 'NotAllowedError' },
+      { type: 'sound_refused', name: 'thanks', reason: 'x'.repeat(65) },
+      { type: 'sound_refused', name: 'thanks' },
       { type: 5 },
       { type: 'persist' },
       'x'.repeat(5000),

@@ -325,6 +325,42 @@ describe('a 差评', () => {
     expect(putRecords(r.effects)[0]).toMatchObject({ comment: '未选择差评原因', final: true });
   });
 
+  it('gives its whole time again at each key or touch, up to three times its length in all', () => {
+    const { rig } = bad();
+    const opened = rig.now;
+    // Busy at the 25th second: a key (next reason) gives 30 s again.
+    expect(rig.advance(25_000).effects).toEqual([]);
+    rig.send({ type: 'key', position: 2 });
+    expect(rig.screen).toMatchObject({ kind: 'reasons', deadline: rig.now + 30_000 });
+    // A touch does the same.
+    rig.advance(25_000);
+    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: '208' }, source: 'touch' });
+    expect(rig.screen).toMatchObject({ deadline: rig.now + 30_000 });
+    // Past that, a bouncing key cannot hold it open: 90 s from the screen's opening is the end.
+    for (let i = 0; i < 10; i++) {
+      rig.advance(3_000);
+      rig.send({ type: 'key', position: 2 });
+    }
+    expect(rig.screen).toMatchObject({ kind: 'reasons', deadline: opened + 90_000 });
+    const left = opened + 90_000 - rig.now;
+    expect(rig.advance(left - 1).effects).toEqual([]);
+    const r = rig.advance(1);
+    expect(putRecords(r.effects)[0]).toMatchObject({ reasons: ['208'], final: true });
+    expect(rig.screen.kind).toBe('thanks');
+  });
+
+  it('keeps its cap when the citizen goes back to change the level and returns', () => {
+    const { rig } = bad();
+    const opened = rig.now;
+    rig.advance(29_000);
+    rig.send({ type: 'intent', intent: { type: 'change_level' }, source: 'touch' });
+    rig.advance(29_000);
+    rig.send({ type: 'intent', intent: { type: 'back_to_reasons' }, source: 'touch' });
+    rig.advance(29_000);
+    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: '208' }, source: 'touch' });
+    expect(rig.screen).toMatchObject({ kind: 'reasons', deadline: opened + 90_000 });
+  });
+
   it('can be changed to a good level: the same record, final, no reasons', () => {
     const { rig, r } = bad();
     const id = putRecords(r.effects)[0]?.id;

@@ -81,6 +81,8 @@ describe('the kiosk window', () => {
       devTools: false,
     });
     expect(prefs.preload).toMatch(/preload\.cjs$/);
+    // A keypad press is no user gesture: without this the window plays no sound.
+    expect(prefs.autoplayPolicy).toBe('no-user-gesture-required');
     expect(fake.windowOptions[0]).toMatchObject({ kiosk: true, fullscreen: true });
     expect(win.loaded).toBe('app://terminal/');
   });

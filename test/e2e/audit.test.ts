@@ -1,0 +1,154 @@
+// Every citizen's and technician's screen audited in Debian's Chromium at every
+// supported size: axe-core finds no serious or critical violation, and the checks of
+// test/helpers/audit.ts (text size, targets, nothing cut, words kept whole) pass. The
+// fixtures carry long real names of services and departments, as the catalogues have.
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditScreen } from '../helpers/audit.js';
+import { chromiumForFile } from '../helpers/chromium-per-file.js';
+import { Hall, type HallOptions } from '../helpers/hall.js';
+import { fillDisk, mountSmallDisk, type SmallDisk } from '../helpers/tmpfs.js';
+
+const browser = chromiumForFile();
+
+const halls: Hall[] = [];
+let disk: SmallDisk | null = null;
+afterEach(async () => {
+  for (const h of halls.splice(0)) await h.close();
+  disk?.unmount();
+  disk = null;
+});
+
+async function hall(options: HallOptions = {}): Promise<Hall> {
+  // Long enough that no screen ends while it is audited at four sizes.
+  const h = await Hall.open(browser(), { timeoutSeconds: 900, reasonsTimeoutSeconds: 900, ...options });
+  halls.push(h);
+  return h;
+}
+
+/** Real names of the national catalogue's length: a service of 31 characters, departments of 12 to 14. */
+const LONG_SERVICE = {
+  code: 'S-LONG',
+  name: '企业职工基本养老保险关系转移接续申请（跨省转入、含视同缴费年限认定）',
+};
+const LONG_DEPARTMENT = { code: 'D-LONG', name: '国家税务总局惠安县税务局第一税务分局' };
+const PARALLEL = [
+  { code: 'D-A', name: '惠安县市场监督管理局' },
+  { code: 'D-B', name: '国家税务总局惠安县税务局' },
+  { code: 'D-C', name: '惠安县人力资源和社会保障局' },
+];
+const CITIZEN = { name: '欧阳美英', idNumber: '350521199001011234', phone: '13812345678', type: 1 };
+
+async function signInLong(h: Hall): Promise<void> {
+  const r = await h.api('PUT', '/v1/clerk', {
+    id: '0107',
+    name: '欧阳晓明',
+    department: LONG_DEPARTMENT,
+    stars: 4.5,
+  });
+  if (r.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(r.body)}`);
+  await h.page.waitForSelector('text=欧阳晓明');
+}
+
+describe('the screens’ audit', { timeout: 300_000 }, () => {
+  it('the citizen’s screens of a counter: idle, rating, reasons, 好评 indicators, thanks, declined, parallel, offline keypad', async () => {
+    const h = await hall({ goodIndicators: 'optional' });
+    const problems: string[] = [];
+    problems.push(...(await auditScreen(h.page, 'idle-no-clerk')));
+    await signInLong(h);
+    problems.push(...(await auditScreen(h.page, 'idle-clerk')));
+
+    await h.prompt({ service: LONG_SERVICE, departments: [LONG_DEPARTMENT], citizen: CITIZEN });
+    problems.push(...(await auditScreen(h.page, 'rate')));
+    await h.tap('不满意');
+    await h.screen('reasons');
+    await h.tap('同样内容的证明材料被要求多次提交');
+    problems.push(...(await auditScreen(h.page, 'reasons')));
+    await h.tap('返回修改');
+    await h.page.waitForSelector('h1:text("请重新选择您的评价")');
+    problems.push(...(await auditScreen(h.page, 'change-level')));
+    await h.tap('非常不满意');
+    await h.screen('reasons');
+    await h.tap('提交');
+    await h.screen('thanks');
+    problems.push(...(await auditScreen(h.page, 'thanks')));
+
+    // A 好评's indicators screen ends after 10 s: one prompt per size.
+    for (const size of [
+      [1024, 600],
+      [800, 480],
+      [1920, 1080],
+      [600, 1024],
+    ] as const) {
+      await h.prompt({ service: LONG_SERVICE, departments: [LONG_DEPARTMENT] });
+      await h.tap('满意');
+      await h.screen('indicators');
+      problems.push(...(await auditScreen(h.page, 'indicators', {}, [size])));
+      await h.tap('完成');
+      await h.screen('thanks');
+    }
+
+    await h.prompt({ service: LONG_SERVICE, departments: [LONG_DEPARTMENT] });
+    await h.tap('不评价');
+    await h.screen('idle');
+    problems.push(...(await auditScreen(h.page, 'declined')));
+
+    await h.prompt({ service: LONG_SERVICE, mode: 'parallel', departments: PARALLEL });
+    problems.push(...(await auditScreen(h.page, 'choose-scope')));
+    await h.tap('分部门评价');
+    await h.page.waitForSelector('text=第 1 / 3 个部门');
+    problems.push(...(await auditScreen(h.page, 'per-department')));
+    await h.tap('不评价');
+    await h.screen('idle');
+
+    if (!h.keypad) throw new Error('this hall has a keypad');
+    h.keypad.silent = true;
+    await h.page.waitForSelector('#banner:not([hidden])', { timeout: 10_000 });
+    problems.push(...(await auditScreen(h.page, 'keypad-offline-idle')));
+    await h.prompt({ service: LONG_SERVICE, departments: [LONG_DEPARTMENT] });
+    problems.push(...(await auditScreen(h.page, 'keypad-offline-rate')));
+    expect(problems).toEqual([]);
+  });
+
+  it('a training terminal, the PIN pad and the technicians’ screen', async () => {
+    const h = await hall({ training: true, pin: '2468' });
+    await signInLong(h);
+    const problems: string[] = [];
+    problems.push(...(await auditScreen(h.page, 'training-idle')));
+    await h.prompt({ service: LONG_SERVICE, departments: [LONG_DEPARTMENT] });
+    problems.push(...(await auditScreen(h.page, 'training-rate')));
+    await h.tap('不评价');
+    await h.screen('idle');
+
+    await h.page.keyboard.press('Control+Shift+D');
+    await h.page.waitForSelector('#diagnostics >> text=请输入诊断密码');
+    problems.push(...(await auditScreen(h.page, 'pin-pad', { root: '#diagnostics' })));
+    for (const d of '2468') await h.tap(d);
+    await h.tap('确定');
+    await h.page.waitForSelector('#diagnostics >> text=关闭');
+    problems.push(
+      ...(await auditScreen(h.page, 'diagnostics', { root: '#diagnostics', citizenText: false })),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('the fault screen', async () => {
+    disk = mountSmallDisk(2048);
+    const h = await hall({ storeDir: disk.dir });
+    await signInLong(h);
+    fillDisk(disk.dir);
+    let status = 201;
+    for (let i = 0; i < 100 && status === 201; i++) {
+      status = (
+        await h.api('POST', '/v1/prompts?replace=true', {
+          transactionId: `FULL-${i}`,
+          service: LONG_SERVICE,
+          departments: PARALLEL,
+          mode: 'package',
+        })
+      ).status;
+    }
+    expect(status).toBe(503);
+    await h.screen('fault');
+    expect(await auditScreen(h.page, 'fault')).toEqual([]);
+  });
+});

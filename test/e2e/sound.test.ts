@@ -1,0 +1,152 @@
+// Sound that plays, end to end: the real serve process, the KP/1 keypad simulator and
+// Debian's Chromium. Started as README says (--autoplay-policy=no-user-gesture-required)
+// the sounds a keypad press starts play; started without it (as Chromium is by default
+// on a kiosk) they are refused, and the technicians' diagnostics say so.
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium as launch, type launchChromium } from '../helpers/chromium.js';
+import { Hall, type HallOptions } from '../helpers/hall.js';
+
+type Launched = Awaited<ReturnType<typeof launchChromium>>;
+let asReadmeSays: Launched;
+let withoutFlag: Launched;
+beforeAll(async () => {
+  asReadmeSays = await launch();
+  // Chromium's own default for a page: no sound before the user touched it.
+  withoutFlag = await launch(['--autoplay-policy=document-user-activation-required']);
+});
+afterAll(async () => {
+  await asReadmeSays?.close();
+  await withoutFlag?.close();
+});
+
+const halls: Hall[] = [];
+const contexts: BrowserContext[] = [];
+afterEach(async () => {
+  for (const c of contexts.splice(0)) await c.close();
+  for (const h of halls.splice(0)) await h.close();
+});
+
+interface Play {
+  src: string;
+  outcome: string;
+}
+
+/**
+ * Watches every play() of the page's audio from its first load: the real play runs, and
+ * its outcome (played, or the error's name) is reported to the test in order. Read over
+ * a binding, never by evaluating in the page: Playwright's evaluate counts as a user
+ * gesture, after which Chromium lets the page play whatever its flags say.
+ */
+function watchPlays(plays: Play[]): HallOptions['beforeLoad'] {
+  return async (context) => {
+    await context.exposeBinding('__played', (_source, play: Play) => {
+      plays.push(play);
+    });
+    await context.addInitScript(() => {
+      const w = window as unknown as { __played: (p: { src: string; outcome: string }) => void };
+      const play = HTMLMediaElement.prototype.play;
+      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+        const src = new URL(this.src).pathname;
+        const p = play.call(this);
+        p.then(
+          () => w.__played({ src, outcome: 'played' }),
+          (err: Error) => w.__played({ src, outcome: err.name }),
+        );
+        return p;
+      };
+    });
+  };
+}
+
+async function settled(plays: Play[], n: number): Promise<Play[]> {
+  await expect.poll(() => plays.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(n);
+  return plays;
+}
+
+async function hall(launched: Launched, options: HallOptions = {}): Promise<Hall> {
+  const h = await Hall.open(launched.browser, options);
+  halls.push(h);
+  await h.signIn();
+  await h.page.waitForSelector('h1:text("欢迎光临")');
+  return h;
+}
+
+/**
+ * A second screen on the hall's terminal, as a citizen's kiosk is: loaded and never
+ * touched. Nothing is evaluated in it (Playwright's evaluate counts as a user gesture),
+ * so it waits for the terminal's first view over its own WebSocket.
+ */
+async function untouchedScreen(launched: Launched, h: Hall): Promise<Play[]> {
+  const plays: Play[] = [];
+  const context = await launched.browser.newContext({ viewport: { width: 1024, height: 600 } });
+  contexts.push(context);
+  await watchPlays(plays)?.(context);
+  const page = await context.newPage();
+  const viewed = new Promise<void>((resolve) => {
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', (f) => {
+        if (typeof f.payload === 'string' && f.payload.startsWith('{"type":"view"')) resolve();
+      }),
+    );
+  });
+  await page.goto(h.screensUrl);
+  await viewed;
+  return plays;
+}
+
+describe('sound on the citizen’s screens', { timeout: 90_000 }, () => {
+  it('Chromium started as README says plays the sounds of a keypad-only rating', async () => {
+    const h = await hall(asReadmeSays);
+    const plays = await untouchedScreen(asReadmeSays, h);
+    await h.prompt();
+    expect((await h.keypad?.press(2))?.acked).toBe(true);
+    await h.screen('thanks');
+    expect(await settled(plays, 2)).toEqual([
+      { src: '/sounds/please_rate.wav', outcome: 'played' },
+      { src: '/sounds/thanks.wav', outcome: 'played' },
+    ]);
+  });
+
+  it('a keypad-only 差评 by voice alone: the prompt, the reasons, the thanks — never the level', async () => {
+    const h = await hall(asReadmeSays);
+    const plays = await untouchedScreen(asReadmeSays, h);
+    await h.prompt();
+    expect((await h.keypad?.press(4))?.acked).toBe(true); // 不满意
+    await h.screen('reasons');
+    await h.keypad?.press(3); // choose the first reason
+    await h.page.waitForSelector('button.reason[aria-pressed="true"]');
+    await h.keypad?.press(5); // 提交
+    await h.screen('thanks');
+    expect(await settled(plays, 3)).toEqual([
+      { src: '/sounds/please_rate.wav', outcome: 'played' },
+      { src: '/sounds/choose_reasons.wav', outcome: 'played' },
+      { src: '/sounds/thanks.wav', outcome: 'played' },
+    ]);
+    expect(h.records().map((r) => [r.body.level, r.body.reasons.length])).toEqual([[2, 1]]);
+  });
+
+  it('Chromium without the autoplay flag refuses them, and diagnostics say so', async () => {
+    const h = await hall(withoutFlag, { pin: '2468' });
+    const plays = await untouchedScreen(withoutFlag, h);
+    await h.prompt();
+    expect((await h.keypad?.press(2))?.acked).toBe(true);
+    await h.screen('thanks');
+    // The prompt's sound, played before anyone touched this screen, is refused. (Chromium
+    // may let a later one through on its own grounds; the first is the one that matters.)
+    expect((await settled(plays, 2))[0]).toEqual({
+      src: '/sounds/please_rate.wav',
+      outcome: 'NotAllowedError',
+    });
+    await h.screen('idle', 15_000);
+    await h.page.keyboard.press('Control+Shift+D');
+    await h.page.waitForSelector('#diagnostics >> text=请输入诊断密码');
+    for (const d of '2468') await h.tap(d);
+    await h.tap('确定');
+    await h.page.waitForSelector('#diagnostics >> text=浏览器拒绝播放');
+    // biome-ignore lint/performance/useDomNodeTextContent: what a technician sees is the rendered text
+    const text = await h.page.locator('#diagnostics').innerText();
+    expect(text).toMatch(/浏览器拒绝播放 [12] 次（最近 (please_rate|thanks)，NotAllowedError/);
+    expect(text).toContain('--autoplay-policy=no-user-gesture-required');
+  });
+});
