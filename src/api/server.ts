@@ -13,7 +13,7 @@ import { isLoopbackHost } from '../core/loopback.js';
 import type { Citizen, Clerk, QrCode, ServiceFacts } from '../core/model.js';
 import { MAX_SERVICE_TIME_AHEAD_MS, tooFarAhead } from '../core/service-facts.js';
 import { renderPng } from '../qr/render.js';
-import type { PromptSummary } from '../store/store.js';
+import type { PromptSummary } from '../store/queries.js';
 import { tokenMatches } from './auth.js';
 import { ApiError, errorBody, REPLY_STATUS } from './errors.js';
 import { EventStream } from './events.js';

@@ -12,7 +12,8 @@ import type {
   RatingRecord,
 } from '../core/model.js';
 import type { ViewState } from '../core/view.js';
-import type { QueueCounts, RatingStore } from '../store/store.js';
+import type { QueueCounts } from '../store/queries.js';
+import type { RatingStore } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './log.js';
 import type { PageSource } from './platform-page.js';
