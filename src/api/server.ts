@@ -6,20 +6,16 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
-import { cstDateTime } from '../core/cst.js';
-import type { PromptRequest } from '../core/events.js';
+import Fastify, { type FastifyError } from 'fastify';
 import { isLoopbackHost } from '../core/loopback.js';
-import type { Citizen, Clerk, QrCode, ServiceFacts } from '../core/model.js';
-import { MAX_SERVICE_TIME_AHEAD_MS, tooFarAhead } from '../core/service-facts.js';
-import { renderPng } from '../qr/render.js';
-import type { PromptSummary } from '../store/store.js';
 import { tokenMatches } from './auth.js';
-import { ApiError, errorBody, REPLY_STATUS } from './errors.js';
-import { EventStream } from './events.js';
+import { registerClerkRoutes } from './clerk-routes.js';
+import { ApiError, errorBody } from './errors.js';
+import { registerEventRoutes } from './event-routes.js';
+import type { EventStream } from './events.js';
 import { ROUTE_SCHEMAS, registerOpenApi } from './openapi.js';
 import type { ApiOperations } from './operations.js';
-import { checkPhoto } from './photo.js';
+import { registerPromptRoutes } from './prompt-routes.js';
 import { API_FORMATS } from './schemas.js';
 import { detailsOf } from './validation.js';
 
@@ -49,44 +45,6 @@ export interface ApiOptions {
   version: string;
   terminalId: string;
   log?: (event: string, fields: Record<string, unknown>) => void;
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-/** A QR code as the contract gives it: its text and its SVG, nothing else. */
-function qrView(qr: QrCode | null): { url: string; svg: string } | null {
-  return qr ? { url: qr.url, svg: qr.svg } : null;
-}
-
-/**
- * The prompt as the business system sees it: how the citizen rated only if the hall
- * allows; `qr` is its current QR code (null once it is no longer open).
- */
-export function promptView(p: PromptSummary, reveal: boolean, qr: QrCode | null) {
-  return {
-    id: p.id,
-    transactionId: p.transactionId,
-    status: p.status,
-    qr: qrView(qr),
-    ratings: reveal
-      ? p.records.map((r) => ({
-          department: r.department,
-          level: r.level,
-          reasons: r.reasons,
-          comment: r.comment,
-          scope: r.scope,
-          ratedAt: iso(r.ratedAt),
-        }))
-      : [],
-    // An empty list must not read as "not rated": say when it is empty by the hall's choice.
-    ratingsHidden: !reveal,
-  };
-}
-
-function refuse(reply: { ok: false; code: string; message: string }): never {
-  throw new ApiError(REPLY_STATUS[reply.code] ?? 409, reply.code, reply.message);
 }
 
 export async function startApi(opts: ApiOptions): Promise<ApiServer> {
@@ -245,19 +203,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     return undefined;
   });
 
-  /** The contract puts 503 before 409: a write the store cannot take is refused as such. */
-  const needStore = () => {
-    if (ops.health().store !== 'ok') {
-      throw new ApiError(503, 'store_unavailable', 'The terminal cannot store ratings right now.');
-    }
-  };
-
-  const clerkView = () => {
-    const c = ops.clerk;
-    return c
-      ? { id: c.id, name: c.name, department: c.department, photo: c.photo, stars: c.stars, status: c.status }
-      : null;
-  };
+  const ctx = { app, ops, settings };
 
   app.get('/v1/health', { schema: ROUTE_SCHEMAS.health }, async () => {
     const h = ops.health();
@@ -274,176 +220,11 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     };
   });
 
-  app.get('/v1/clerk', { schema: ROUTE_SCHEMAS.getClerk }, async () => {
-    const clerk = clerkView();
-    if (!clerk) throw new ApiError(404, 'not_found', 'No clerk is signed in.');
-    return clerk;
-  });
-
-  app.put('/v1/clerk', { schema: ROUTE_SCHEMAS.putClerk }, async (req) => {
-    const body = req.body as {
-      id: string;
-      name: string;
-      department: Clerk['department'];
-      photo?: string;
-      stars?: number;
-    };
-    let photo: string | null = null;
-    if (body.photo !== undefined) {
-      const checked = checkPhoto(body.photo);
-      if (!checked.ok) {
-        throw new ApiError(400, 'invalid_request', 'Some fields break the rules.', [
-          { field: 'photo', problem: checked.problem },
-        ]);
-      }
-      photo = checked.photo;
-    }
-    needStore();
-    const reply = ops.signIn({
-      id: body.id,
-      name: body.name,
-      department: { code: body.department.code, name: body.department.name },
-      photo,
-      stars: body.stars ?? null,
-    });
-    if (!reply.ok) refuse(reply);
-    return clerkView();
-  });
-
-  app.delete('/v1/clerk', { schema: ROUTE_SCHEMAS.deleteClerk }, async (_req, reply) => {
-    needStore();
-    const r = ops.signOut();
-    if (!r.ok) refuse(r);
-    return reply.code(204).send();
-  });
-
-  app.put('/v1/clerk/status', { schema: ROUTE_SCHEMAS.putClerkStatus }, async (req) => {
-    needStore();
-    const r = ops.setClerkStatus((req.body as { status: 'serving' | 'paused' }).status);
-    if (!r.ok) refuse(r);
-    return clerkView();
-  });
-
-  app.post('/v1/prompts', { schema: ROUTE_SCHEMAS.postPrompt }, async (req, reply) => {
-    const body = req.body as Omit<PromptRequest, 'citizen' | 'facts'> & {
-      citizen?: Partial<Citizen> & { name: string };
-    } & Partial<Omit<ServiceFacts, 'acceptDate' | 'taskHandleItem'>> & {
-        acceptDate?: string;
-        taskHandleItem?: string;
-      };
-    const count = body.departments.length;
-    const rule =
-      body.mode === 'single' && count !== 1
-        ? 'must have exactly one department for mode single'
-        : body.mode === 'parallel' && count < 2
-          ? 'must have two or more departments for mode parallel'
-          : null;
-    if (rule) {
-      throw new ApiError(400, 'invalid_request', 'Some fields break the rules.', [
-        { field: 'departments', problem: rule },
-      ]);
-    }
-    // Against the terminal's own clock; a little ahead is the business system's clock
-    // drifting (the rating is then flagged clock_skew), more is a wrong value.
-    if (body.serviceTime !== undefined && tooFarAhead(body.serviceTime, ops.now())) {
-      throw new ApiError(400, 'invalid_request', 'Some fields break the rules.', [
-        {
-          field: 'serviceTime',
-          problem: `must not be more than ${MAX_SERVICE_TIME_AHEAD_MS / 60_000} minutes ahead of the terminal's clock (${cstDateTime(ops.now())}); check the business system's clock`,
-        },
-      ]);
-    }
-    const request: PromptRequest = {
-      transactionId: body.transactionId,
-      service: { code: body.service.code, name: body.service.name },
-      departments: body.departments.map((d) => ({ code: d.code, name: d.name })),
-      mode: body.mode,
-      citizen: body.citizen
-        ? {
-            name: body.citizen.name,
-            idNumber: body.citizen.idNumber ?? '',
-            phone: body.citizen.phone ?? '',
-            type: body.citizen.type ?? 1,
-          }
-        : null,
-      facts: {
-        ...(body.serviceNumber !== undefined ? { serviceNumber: body.serviceNumber } : {}),
-        ...(body.proStatus !== undefined ? { proStatus: body.proStatus } : {}),
-        ...(body.acceptDate !== undefined ? { acceptDate: body.acceptDate } : {}),
-        ...(body.serviceTime !== undefined ? { serviceTime: body.serviceTime } : {}),
-        // An empty 办理项 says no more than none.
-        ...(body.taskHandleItem ? { taskHandleItem: body.taskHandleItem } : {}),
-      },
-    };
-    const replace = (req.query as { replace?: string }).replace === 'true';
-    const opened = ops.openPrompt(request, { replace });
-    if (!opened.ok) refuse(opened);
-    const id = opened.promptId as string;
-    // The prompt is on screen already; only this answer waits for the platform's page
-    // (the URL mode), at most platform.urlTimeoutSeconds.
-    const qr = await ops.settledQr(id);
-    return reply.code(201).send({
-      id,
-      status: 'open',
-      expiresAt: iso(opened.expiresAt as number),
-      qr: qrView(qr),
-    });
-  });
-
-  app.get('/v1/prompts/:id', { schema: ROUTE_SCHEMAS.getPrompt }, async (req) => {
-    const p = ops.getPrompt((req.params as { id: string }).id);
-    if (!p) throw new ApiError(404, 'not_found', 'No prompt has this id.');
-    return promptView(p, settings.revealRatings, ops.qrOf(p.id));
-  });
-
-  // For a receipt printer: the open prompt's QR code as a PNG.
-  app.get('/v1/prompts/:id/qr.png', { schema: ROUTE_SCHEMAS.getPromptQr }, async (req, reply) => {
-    const id = (req.params as { id: string }).id;
-    if (!ops.getPrompt(id)) throw new ApiError(404, 'not_found', 'No prompt has this id.');
-    const qr = ops.qrOf(id);
-    if (!qr)
-      throw new ApiError(
-        409,
-        'no_qr',
-        'This prompt has no QR code now (none configured, or it is no longer open).',
-      );
-    return reply.type('image/png').send(await renderPng(qr.url, { scale: 6 }));
-  });
-
-  app.delete('/v1/prompts/:id', { schema: ROUTE_SCHEMAS.deletePrompt }, async (req, reply) => {
-    const id = (req.params as { id: string }).id;
-    if (!ops.getPrompt(id)) throw new ApiError(404, 'not_found', 'No prompt has this id.');
-    needStore();
-    const r = ops.cancelPrompt(id);
-    if (!r.ok) refuse(r);
-    return reply.code(204).send();
-  });
+  registerClerkRoutes(ctx);
+  registerPromptRoutes(ctx);
 
   const streams = new Set<EventStream>();
-  app.get('/v1/events', { schema: ROUTE_SCHEMAS.events }, (req, reply: FastifyReply) => {
-    reply.hijack();
-    req.raw.socket.setTimeout(0);
-    // A hijacked reply writes its own head: carry over what the CORS plugin set, before
-    // the stream writes it.
-    for (const name of ['access-control-allow-origin', 'vary']) {
-      const value = reply.getHeader(name);
-      if (value !== undefined) reply.raw.setHeader(name, value);
-    }
-    let unsubscribe = () => {};
-    const stream = new EventStream(reply.raw, () => {
-      unsubscribe();
-      streams.delete(stream);
-    });
-    streams.add(stream);
-    unsubscribe = ops.subscribe({
-      prompt: (id) => {
-        const p = ops.getPrompt(id);
-        if (p) stream.send('prompt', promptView(p, settings.revealRatings, ops.qrOf(id)));
-      },
-      keypadState: (state, fault) => stream.send('keypad', { state, fault }),
-      platformState: (state, pending) => stream.send('platform', { state, pending }),
-    });
-  });
+  registerEventRoutes(ctx, streams);
 
   app.get('/v1/openapi.json', { schema: ROUTE_SCHEMAS.openapi }, async () => app.swagger());
 

@@ -3,7 +3,7 @@
 // order and stops at a failed persist: persist, then thank.
 
 import { hidPosition } from '../../drivers/keypad/hid.js';
-import type { Effect, KeypadCommand, Reply, SoundName } from '../core/effects.js';
+import type { Effect, KeypadCommand, Reply } from '../core/effects.js';
 import type { CoreEvent, Intent, IntentSource, PromptRequest } from '../core/events.js';
 import { keypadCommandsFor } from '../core/keypad-keys.js';
 import type {
@@ -14,85 +14,32 @@ import type {
   KeypadState,
   PlatformState,
   QrCode,
-  RatingRecord,
 } from '../core/model.js';
 import { type CoreState, initialState, nextDeadline } from '../core/state.js';
 import { inviteRequest, step } from '../core/step.js';
 import { type ViewState, view } from '../core/view.js';
 import { describeIoError } from '../store/open.js';
-import type { ClockSkewSummary, PromptSummary, QueueCounts, RatingStore } from '../store/store.js';
+import type { ClockSkewSummary, PromptSummary } from '../store/queries.js';
+import type { RatingStore } from '../store/store.js';
 import { logActivity } from './activity-log.js';
 import { type Clock, newUuid, systemClock } from './clock.js';
-import { FaultLog } from './fault-log.js';
 import { type Logger, silentLogger } from './log.js';
 import { PageRequests, type PageStatus } from './page-requests.js';
 import type { PageSource } from './platform-page.js';
+import { StoreLink } from './store-link.js';
+import type { Health, OpenPromptReply, TerminalDeps, TerminalListeners } from './terminal-ports.js';
 
 /** How far back diagnostics look for ratings flagged clock_skew. */
 export const CLOCK_SKEW_WINDOW_MS = 7 * 86_400_000;
 
-/** How often a failed store is tried again. */
-export const STORE_PROBE_MS = 2_000;
-
-export interface TerminalDeps {
-  config: CoreConfig;
-  /** Opens the store; called again after a failure until it works. */
-  openStore: () => RatingStore;
-  clock?: Clock;
-  newId?: () => string;
-  log?: Logger;
-  /** Key codes of a keyboard-wedge keypad (driver hid), position 1 first; empty for other drivers. */
-  hidKeys?: string[][];
-  /** Makes the QR code of a prompt; null when no QR is configured. */
-  qrFor?: (facts: QrFacts) => QrCode | null;
-  /** The URL mode: where the platform's rating pages come from (with `platformPage` in the config). */
-  pages?: PageSource | null;
-}
-
-export interface QrFacts {
-  promptId: string;
-  request: PromptRequest;
-  clerkId: string | null;
-  now: number;
-}
-
-export interface TerminalListeners {
-  view?: (view: ViewState) => void;
-  sound?: (name: SoundName) => void;
-  keypad?: (command: KeypadCommand) => void;
-  prompt?: (promptId: string) => void;
-  forward?: () => void;
-  /** The keypad's state or fault changed. */
-  keypadState?: (state: KeypadState, fault: KeypadFault) => void;
-  /** The platform link's state or queue changed. */
-  platformState?: (state: PlatformState, pending: number) => void;
-  /** Records became final and are committed: the moment they are queued for the platform. */
-  final?: (records: RatingRecord[]) => void;
-}
-
-export type OpenPromptReply = Reply & { promptId?: string; expiresAt?: number; qr?: QrCode | null };
-
-export interface Health {
-  store: 'ok' | 'unavailable';
-  storeMessage: string | null;
-  keypad: KeypadState;
-  keypadFault: KeypadFault;
-  platform: PlatformState;
-  queue: QueueCounts | null;
-  /** A training terminal: its ratings are kept marked training and never forwarded. */
-  training: boolean;
-}
-
 export class Terminal {
   private state: CoreState;
-  private store: RatingStore | null = null;
+  private readonly storeLink: StoreLink;
   private readonly clock: Clock;
   private readonly newId: () => string;
   private readonly log: Logger;
-  private readonly storeFaults: FaultLog;
   private readonly listeners: TerminalListeners[] = [];
   private timer: unknown = null;
-  private probeTimer: unknown = null;
   private idleTimer: unknown = null;
   private stopped = false;
   private readonly pages: PageRequests;
@@ -101,27 +48,31 @@ export class Terminal {
     this.clock = deps.clock ?? systemClock;
     this.newId = deps.newId ?? newUuid;
     this.log = deps.log ?? silentLogger;
-    this.storeFaults = new FaultLog(this.log, () => this.clock.now());
+    this.storeLink = new StoreLink(deps.openStore, this.clock, this.log, {
+      failed: (message) => this.storeFailed(message),
+      recovered: (reopened) => {
+        this.dispatch({ type: 'store_recovered' });
+        if (reopened) this.recover();
+      },
+    });
     this.state = initialState(deps.config);
     this.pages = new PageRequests(deps.pages ?? null, this.clock, this.log, (e) => this.dispatch(e));
   }
 
   /** Opens the store and picks up what a previous run left unfinished. */
   start(): void {
-    const failure = this.tryOpenStore();
+    const failure = this.storeLink.open();
     if (failure === null) this.recover();
-    else this.storeFailed(failure);
+    else this.storeLink.failed(failure);
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    if (this.probeTimer !== null) this.clock.clearTimeout(this.probeTimer);
     if (this.idleTimer !== null) this.clock.clearTimeout(this.idleTimer);
-    this.timer = this.probeTimer = this.idleTimer = null;
+    this.timer = this.idleTimer = null;
     this.pages.stop();
-    this.store?.close();
-    this.store = null;
+    this.storeLink.close();
   }
 
   subscribe(listener: TerminalListeners): () => void {
@@ -161,7 +112,7 @@ export class Terminal {
 
   health(): Health {
     return {
-      store: this.state.storeOk && this.store ? 'ok' : 'unavailable',
+      store: this.state.storeOk && this.storeLink.store ? 'ok' : 'unavailable',
       storeMessage: this.state.storeMessage,
       keypad: this.state.keypad.state,
       keypadFault: this.state.keypad.fault,
@@ -323,7 +274,7 @@ export class Terminal {
       const failure = this.persist(persist.ops);
       if (failure !== null) {
         // The new state is dropped with its effects: nothing is shown for data that is not kept.
-        this.storeFailed(failure);
+        this.storeLink.failed(failure);
         return {
           ok: false,
           code: 'store_unavailable',
@@ -341,9 +292,10 @@ export class Terminal {
   }
 
   private persist(ops: Extract<Effect, { type: 'persist' }>['ops']): string | null {
-    if (!this.store) return 'the store is not open';
+    const store = this.storeLink.store;
+    if (!store) return 'the store is not open';
     try {
-      this.store.apply(ops);
+      store.apply(ops);
       return null;
     } catch (err) {
       return describeIoError(err);
@@ -431,37 +383,7 @@ export class Terminal {
   }
 
   private readStore<T>(read: (s: RatingStore) => T): T | null {
-    if (!this.store) return null;
-    try {
-      return read(this.store);
-    } catch (err) {
-      this.storeFailed(describeIoError(err));
-      return null;
-    }
-  }
-
-  /** null when the store is open, else what is wrong. */
-  private tryOpenStore(): string | null {
-    try {
-      this.store = this.deps.openStore();
-      if (this.store.movedAside) {
-        this.log.log('warn', 'store_moved_aside', {
-          message: `the database was damaged; it was moved to ${this.store.movedAside} and a fresh one started`,
-        });
-      }
-      const key = this.store.keyFault;
-      if (key) {
-        this.log.log('error', 'key_moved_aside', {
-          message: `the key file was damaged; it was moved to ${key.movedAside} and a new key made. ${key.unreadableRecords} records sealed under it go to the platform without personal data. Restore it from backup (doctor says how)`,
-        });
-      }
-      return null;
-    } catch (err) {
-      this.store = null;
-      const message = err instanceof Error ? err.message : String(err);
-      this.storeFaults.fault('error', 'store_open_failed', message);
-      return message;
-    }
+    return this.storeLink.read(read);
   }
 
   private recover(): void {
@@ -485,40 +407,12 @@ export class Terminal {
     if (back && back !== shown) this.log.log('info', 'prompt_resumed', { promptId: back });
   }
 
+  /** The rules hear of a store failure (StoreLink has logged it and will probe). */
   private storeFailed(message: string): void {
-    this.storeFaults.fault('error', 'store_failed', message);
     if (this.state.storeOk) {
       const result = step(this.state, { type: 'store_failed', message }, this.clock.now());
       this.state = result.state;
       for (const effect of result.effects) this.run(effect);
     }
-    this.scheduleProbe();
-  }
-
-  private scheduleProbe(): void {
-    if (this.probeTimer !== null || this.stopped) return;
-    this.probeTimer = this.clock.setTimeout(() => {
-      this.probeTimer = null;
-      this.probeStore();
-    }, STORE_PROBE_MS);
-  }
-
-  private probeStore(): void {
-    if (this.stopped) return;
-    const reopened = !this.store;
-    if (reopened && this.tryOpenStore() !== null) {
-      this.scheduleProbe();
-      return;
-    }
-    try {
-      this.store?.probe(this.clock.now());
-    } catch (err) {
-      this.storeFaults.fault('warn', 'store_still_failing', describeIoError(err));
-      this.scheduleProbe();
-      return;
-    }
-    this.storeFaults.recovered('store_recovered');
-    this.dispatch({ type: 'store_recovered' });
-    if (reopened) this.recover();
   }
 }

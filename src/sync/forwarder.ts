@@ -8,12 +8,14 @@
 import type { PlatformState, RatingRecord } from '../core/model.js';
 import type { Clock, Logger } from '../core/outer-ports.js';
 import { scrubPersonal } from '../core/personal-data.js';
-import type { OutboxItem, OutboxStore, RecordKey } from '../store/outbox.js';
-import type { PlatformAdapter, RecordResult, UploadOutcome, UploadRequest } from './adapter.js';
+import type { OutboxItem, OutboxStore } from '../store/outbox.js';
+import type { PlatformAdapter, UploadOutcome } from './adapter.js';
 import { offlineDelay, PAUSE_CAP_MS, pauseDelay } from './backoff.js';
 import { BatchSplitter } from './bisect.js';
+import { exchange } from './exchange.js';
 import { ForwardTally } from './forward-tally.js';
 import { createHttpTransport, type Transport } from './http-transport.js';
+import { applyResults, keyOf, keysOf } from './record-results.js';
 
 export type ForwarderClock = Clock;
 export type ForwarderLog = Logger;
@@ -289,7 +291,10 @@ export class Forwarder {
       switch (outcome.kind) {
         case 'results': {
           parts.done();
-          const missing = this.apply(records, outcome.results);
+          const { missing, deliveredAt } = applyResults(this.outbox, this.log, records, outcome.results, () =>
+            this.clock.now(),
+          );
+          if (deliveredAt !== null) this.lastDeliveryAt = deliveredAt;
           this.tally.add(records, outcome.results);
           this.reachable();
           if (missing.length > 0) {
@@ -324,74 +329,16 @@ export class Forwarder {
     return null;
   }
 
-  /** Marks what the platform answered; returns the sent records it did not answer for. */
-  private apply(records: readonly RatingRecord[], results: Map<string, RecordResult>): RecordKey[] {
-    const delivered: RecordKey[] = [];
-    const missing: RecordKey[] = [];
-    for (const r of records) {
-      const result = results.get(r.id);
-      if (!result) missing.push(keyOf(r));
-      else if (result.status === 'rejected') {
-        this.outbox.markRejected(keyOf(r), result.code, scrubPersonal(result.message, [r.citizen]));
-        // The platform's message may quote fields; only the code goes to the log.
-        this.log.log('warn', 'record_rejected', { recordId: r.id, code: result.code });
-      } else delivered.push(keyOf(r));
-    }
-    if (delivered.length > 0) {
-      const now = this.clock.now();
-      this.outbox.markDelivered(delivered, now);
-      this.lastDeliveryAt = now;
-    }
-    return missing;
-  }
-
   private async exchange(records: readonly RatingRecord[]): Promise<UploadOutcome> {
-    const adapter = this.adapter;
-    if (adapter.exchange) return this.exchangeByAdapter(adapter, records);
-    let request: ReturnType<PlatformAdapter['encode']>;
-    try {
-      request = adapter.encode(records, this.clock.now());
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      return { kind: 'misconfigured', status: 0, message: `cannot build the request: ${message}` };
-    }
     const abort = new AbortController();
     this.abort = abort;
     try {
-      const response = await this.transport(request, { timeoutMs: this.timeoutMs, signal: abort.signal });
-      return adapter.decode(response, records, this.clock.now());
-    } catch (err) {
-      return {
-        kind: 'transient',
-        message: err instanceof Error ? err.message : String(err),
-        retryAfterMs: null,
-      };
-    } finally {
-      if (this.abort === abort) this.abort = null;
-    }
-  }
-
-  /** A profile that makes several requests per upload (a token first) runs them itself. */
-  private async exchangeByAdapter(
-    adapter: PlatformAdapter,
-    records: readonly RatingRecord[],
-  ): Promise<UploadOutcome> {
-    const abort = new AbortController();
-    this.abort = abort;
-    try {
-      const send = (request: UploadRequest) =>
-        this.transport(request, { timeoutMs: this.timeoutMs, signal: abort.signal });
-      return await (adapter.exchange as NonNullable<PlatformAdapter['exchange']>)(
-        records,
-        () => this.clock.now(),
-        send,
-      );
-    } catch (err) {
-      return {
-        kind: 'transient',
-        message: err instanceof Error ? err.message : String(err),
-        retryAfterMs: null,
-      };
+      return await exchange(this.adapter, records, {
+        transport: this.transport,
+        timeoutMs: this.timeoutMs,
+        now: () => this.clock.now(),
+        signal: abort.signal,
+      });
     } finally {
       if (this.abort === abort) this.abort = null;
     }
@@ -479,12 +426,4 @@ export class Forwarder {
       });
     }
   }
-}
-
-function keyOf(r: RatingRecord): RecordKey {
-  return { promptId: r.promptId, id: r.id };
-}
-
-function keysOf(items: readonly OutboxItem[]): RecordKey[] {
-  return items.map((i) => keyOf(i.record));
 }

@@ -1,0 +1,61 @@
+// One upload to the platform: either the adapter's request through the transport and
+// its answer decoded, or, for a profile that makes several requests per upload (a token
+// first), the adapter's own exchange. Whatever goes wrong becomes an outcome, never a
+// throw, so the forwarder's loop has one thing to look at.
+
+import type { RatingRecord } from '../core/model.js';
+import type { PlatformAdapter, UploadOutcome, UploadRequest } from './adapter.js';
+import type { Transport } from './http-transport.js';
+
+export interface ExchangeContext {
+  transport: Transport;
+  /** Deadline of one request: platform.timeoutSeconds. */
+  timeoutMs: number;
+  now: () => number;
+  /** Aborted when the forwarder stops: the request in flight is abandoned. */
+  signal: AbortSignal;
+}
+
+export async function exchange(
+  adapter: PlatformAdapter,
+  records: readonly RatingRecord[],
+  ctx: ExchangeContext,
+): Promise<UploadOutcome> {
+  if (adapter.exchange) return exchangeByAdapter(adapter, records, ctx);
+  let request: ReturnType<PlatformAdapter['encode']>;
+  try {
+    request = adapter.encode(records, ctx.now());
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { kind: 'misconfigured', status: 0, message: `cannot build the request: ${message}` };
+  }
+  try {
+    const response = await ctx.transport(request, { timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+    return adapter.decode(response, records, ctx.now());
+  } catch (err) {
+    return {
+      kind: 'transient',
+      message: err instanceof Error ? err.message : String(err),
+      retryAfterMs: null,
+    };
+  }
+}
+
+/** A profile that makes several requests per upload (a token first) runs them itself. */
+async function exchangeByAdapter(
+  adapter: PlatformAdapter,
+  records: readonly RatingRecord[],
+  ctx: ExchangeContext,
+): Promise<UploadOutcome> {
+  try {
+    const send = (request: UploadRequest) =>
+      ctx.transport(request, { timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+    return await (adapter.exchange as NonNullable<PlatformAdapter['exchange']>)(records, ctx.now, send);
+  } catch (err) {
+    return {
+      kind: 'transient',
+      message: err instanceof Error ? err.message : String(err),
+      retryAfterMs: null,
+    };
+  }
+}
