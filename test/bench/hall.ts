@@ -5,10 +5,9 @@
 // state change → its card repainted beside a bare MQTT publish → receive; the broker's
 // and the console's CPU while the fleet just reports.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -16,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { PACKAGE_ROOT } from '../../src/config/package-root.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { freePort, runCli, waitFor } from '../helpers/cli.js';
-import { startMosquitto } from '../helpers/hall-mosquitto.js';
+import { Broker } from '../helpers/mosquitto.js';
 import { type Figure, median, percentile } from './format.js';
 
 const HALL = '350521';
@@ -130,8 +129,7 @@ async function paintAfter(page: Page, until: Until): Promise<number> {
 }
 
 export async function hallFigures(): Promise<Figure[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'hcp-bench-hall-'));
-  const broker = await startMosquitto(dir, { extra: ['max_queued_messages 100000'] });
+  const broker = await Broker.start({ extra: 'max_queued_messages 100000' });
   const port = await freePort();
   const consoleRun = runCli(['hall', '--broker', broker.url, '--hall', HALL, '--port', String(port)]);
   await waitFor(() => consoleRun.stdout().includes('Broker: connected'), 'the console', 30_000);
@@ -302,7 +300,6 @@ export async function hallFigures(): Promise<Figure[]> {
     await chromium.close();
     consoleRun.child.kill('SIGTERM');
     await consoleRun.exit;
-    await broker.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await broker.dispose();
   }
 }
