@@ -6,7 +6,6 @@
 // reads, its store is unchanged, and no rating appears that no prompt asked for.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,6 +15,7 @@ import WebSocket from 'ws';
 import { DEFAULT_BRIDGE_LIMITS } from '../../../src/shells/serve/bridge-socket.js';
 import { freePort, type Run, runCli, waitFor } from '../../helpers/cli.js';
 import { expectedAnswer, message } from './hostile-messages.js';
+import { raw, upgradeRequest } from './raw-upgrade.js';
 
 let run: Run;
 let dir: string;
@@ -256,29 +256,17 @@ describe("the screens' bridge under hostile messages", () => {
     for (const p of peers) p.ws.close();
     await Promise.all(peers.map((p) => p.closed));
 
-    const upgrade = (path: string, from: string) =>
-      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nOrigin: ${from}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
-    const rawRequest = (text: string, reset: boolean) =>
-      new Promise<string>((resolve) => {
-        const socket = tcpConnect(uiPort, '127.0.0.1');
-        let answer = '';
-        socket.on('data', (d) => {
-          answer += String(d);
-        });
-        socket.on('error', () => resolve(answer));
-        socket.on('close', () => resolve(answer));
-        socket.write(text, () => {
-          if (reset) socket.resetAndDestroy();
-        });
-      });
-    expect(await rawRequest(upgrade('//[', origin), false)).toMatch(/^HTTP\/1\.1 400/);
-    expect(await rawRequest(upgrade('/bridge', 'http://evil.example'), false)).toMatch(/^HTTP\/1\.1 403/);
+    const rawRequest = (text: string, reset: boolean) => raw(uiPort, text, reset);
+    expect(await rawRequest(upgradeRequest('//[', origin), false)).toMatch(/^HTTP\/1\.1 400/);
+    expect(await rawRequest(upgradeRequest('/bridge', 'http://evil.example'), false)).toMatch(
+      /^HTTP\/1\.1 403/,
+    );
     expect(
-      await rawRequest(upgrade('/bridge', origin).replace(/Sec-WebSocket-Key.*\r\n/, ''), false),
+      await rawRequest(upgradeRequest('/bridge', origin).replace(/Sec-WebSocket-Key.*\r\n/, ''), false),
     ).toMatch(/^HTTP\/1\.1 400/);
     for (let i = 0; i < 30; i++) {
-      await rawRequest(upgrade('/bridge', i % 2 ? origin : 'http://evil.example'), true);
-      await rawRequest(upgrade('//[', origin), true);
+      await rawRequest(upgradeRequest('/bridge', i % 2 ? origin : 'http://evil.example'), true);
+      await rawRequest(upgradeRequest('//[', origin), true);
     }
     await stillAnswering();
   });
