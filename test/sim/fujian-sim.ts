@@ -19,7 +19,7 @@ import { type PageCall, pageProblem } from './fujian-pages.js';
 import {
   argOf,
   closeOnSignal,
-  HttpSimServer,
+  HttpSim,
   isMain,
   sendJson,
   sendText,
@@ -89,7 +89,7 @@ const parser = new XMLParser({
   htmlEntities: true,
 });
 
-export class FujianSim {
+export class FujianSim extends HttpSim {
   readonly accepted = new Map<string, SavedEvaluation>();
   readonly repeats = new Map<string, number>();
   /** Raw documents as decrypted (bytes), in order of arrival. */
@@ -111,17 +111,10 @@ export class FujianSim {
   readonly pageCalls: PageCall[] = [];
   private held: (() => void)[] = [];
   private readonly tokens = new Set<string>();
-  private readonly http: HttpSimServer;
   private count = 0;
 
   private constructor(private readonly options: FujianSimOptions) {
-    this.http = new HttpSimServer({
-      ...(options.host ? { host: options.host } : {}),
-      port: options.port ?? 0,
-      handle: (req, res, body) => this.route(req, res, body),
-      fault: (res) => sendText(res, 500, 'text/plain', 'simulator fault'),
-      ...(options.log ? { log: options.log } : {}),
-    });
+    super(options);
   }
 
   static async start(options: FujianSimOptions): Promise<FujianSim> {
@@ -159,23 +152,16 @@ export class FujianSim {
     return this.held.length;
   }
 
-  up(): Promise<void> {
-    return this.http.up();
-  }
-
-  down(): Promise<void> {
-    return this.http.down();
-  }
-
-  close(): Promise<void> {
-    return this.down();
-  }
-
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
 
-  private async route(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+  protected fault(res: http.ServerResponse): void {
+    sendText(res, 500, 'text/plain', 'simulator fault');
+  }
+
+  /** Routes to the token service, the evaluation call and the page request. */
+  protected async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sim');
     const servicePath = this.options.servicePath ?? '/96hyvzxl/wailian/webservice';
     if (url.pathname === `${this.prefix}/get-token` && req.method === 'GET') return this.token(url, res);

@@ -93,6 +93,50 @@ export class HttpSimServer {
   }
 }
 
+/**
+ * What every simulator offers a test: up() and down() (the platform going away and
+ * coming back on the same address), close(), its port. A simulator says how it answers
+ * a request (`answer`) and a request whose answering threw (`fault`).
+ */
+export abstract class HttpSim {
+  protected readonly http: HttpSimServer;
+
+  /** The simulator's own options: only where it listens and logs is read here. */
+  protected constructor(options: Pick<HttpSimServerOptions, 'host' | 'port' | 'keepAliveTimeout' | 'log'>) {
+    const { host, port, keepAliveTimeout, log } = options;
+    this.http = new HttpSimServer({
+      ...(host !== undefined ? { host } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(keepAliveTimeout !== undefined ? { keepAliveTimeout } : {}),
+      ...(log !== undefined ? { log } : {}),
+      handle: (req, res, body) => this.answer(req, res, body),
+      fault: (res) => this.fault(res),
+    });
+  }
+
+  protected abstract answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void>;
+
+  protected abstract fault(res: http.ServerResponse): void;
+
+  get port(): number {
+    return this.http.port;
+  }
+
+  /** Listens (again, on the same port once one was picked). */
+  up(): Promise<void> {
+    return this.http.up();
+  }
+
+  /** Stops listening and cuts every connection: clients see refused connections. */
+  down(): Promise<void> {
+    return this.http.down();
+  }
+
+  close(): Promise<void> {
+    return this.down();
+  }
+}
+
 export interface TransportFaults {
   /** Answer 500 to every k-th request (0: never). */
   failEvery: number;

@@ -17,7 +17,7 @@ import { sendHostile } from './fujian-answers.js';
 import {
   argOf,
   closeOnSignal,
-  HttpSimServer,
+  HttpSim,
   isMain,
   sendJson,
   sendText,
@@ -87,7 +87,7 @@ interface Evaluation {
   deptCode: string;
 }
 
-export class NationalSim {
+export class NationalSim extends HttpSim {
   /** Every evaluation accepted, by (projectNo, serviceNumber, deptCode). */
   readonly accepted = new Map<string, Evaluation>();
   /** How many times each rating arrived after it was accepted (repeats are harmless). */
@@ -106,24 +106,17 @@ export class NationalSim {
   readonly publicKey: string;
   private readonly privateKey: string;
   private appWord: string;
-  private readonly http: HttpSimServer;
   private count = 0;
   private answerWaiters: { n: number; resolve: () => void }[] = [];
 
   private constructor(private readonly options: NationalSimOptions) {
+    super(options);
     const pair = options.privateKey
       ? { privateKey: options.privateKey, publicKey: sm2.getPublicKeyFromPrivateKey(options.privateKey) }
       : sm2.generateKeyPairHex();
     this.privateKey = pair.privateKey;
     this.publicKey = pair.publicKey.toLowerCase();
     this.appWord = options.appWord;
-    this.http = new HttpSimServer({
-      ...(options.host ? { host: options.host } : {}),
-      port: options.port ?? 0,
-      handle: (req, res, body) => this.answer(req, res, body),
-      fault: (res) => sendJson(res, 500, { code: '500', success: false, msg: '系统异常' }),
-      ...(options.log ? { log: options.log } : {}),
-    });
   }
 
   static async start(options: NationalSimOptions): Promise<NationalSim> {
@@ -156,23 +149,15 @@ export class NationalSim {
     return `${String(e.projectNo)}|${String(e.serviceNumber)}|${String(e.deptCode)}`;
   }
 
-  up(): Promise<void> {
-    return this.http.up();
-  }
-
-  down(): Promise<void> {
-    return this.http.down();
-  }
-
-  close(): Promise<void> {
-    return this.down();
-  }
-
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
 
-  private async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+  protected fault(res: http.ServerResponse): void {
+    sendJson(res, 500, { code: '500', success: false, msg: '系统异常' });
+  }
+
+  protected async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     if ((req.url ?? '').split('?')[0] !== this.path)
       return sendJson(res, 404, { status: 404, error: 'Not Found' });
     if (req.method !== 'POST') return sendJson(res, 405, { status: 405, error: 'Method Not Allowed' });

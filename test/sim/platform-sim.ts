@@ -14,7 +14,7 @@ import type http from 'node:http';
 import {
   argOf,
   closeOnSignal,
-  HttpSimServer,
+  HttpSim,
   isMain,
   sendText,
   stampedLine,
@@ -94,7 +94,7 @@ export const PERSONAL_FIELDS: Record<string, 'string' | 'integer'> = {
   mobile: 'string',
 };
 
-export class PlatformSim {
+export class PlatformSim extends HttpSim {
   /** Every record accepted, by recordId, as it arrived. */
   readonly accepted = new Map<string, Record<string, unknown>>();
   /** Every per-record answer given, in order. */
@@ -115,31 +115,19 @@ export class PlatformSim {
   private appMark: string;
   private secret: string;
   private readonly nonces = new Set<string>();
-  private readonly http: HttpSimServer;
   private count = 0;
   private waiters: (() => void)[] = [];
 
   private constructor(private readonly options: PlatformSimOptions) {
+    super({ ...options, keepAliveTimeout: 5_000 });
     this.appMark = options.appMark;
     this.secret = options.secret;
-    this.http = new HttpSimServer({
-      ...(options.host ? { host: options.host } : {}),
-      port: options.port ?? 0,
-      keepAliveTimeout: 5_000,
-      handle: (req, res, body) => this.answer(req, res, body),
-      fault: (res) => send(res, 500, { code: 'E_SIM', message: 'simulator fault' }),
-      log: (line) => this.log(line),
-    });
   }
 
   static async start(options: PlatformSimOptions): Promise<PlatformSim> {
     const sim = new PlatformSim(options);
     await sim.up();
     return sim;
-  }
-
-  get port(): number {
-    return this.http.port;
   }
 
   /** What a terminal puts in platform.url. */
@@ -173,25 +161,15 @@ export class PlatformSim {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Listens (again, on the same port once one was picked). */
-  up(): Promise<void> {
-    return this.http.up();
-  }
-
-  /** Stops listening and cuts every connection: clients see refused connections. */
-  down(): Promise<void> {
-    return this.http.down();
-  }
-
-  close(): Promise<void> {
-    return this.down();
-  }
-
   private log(line: string): void {
     this.options.log?.(line);
   }
 
-  private async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+  protected fault(res: http.ServerResponse): void {
+    send(res, 500, { code: 'E_SIM', message: 'simulator fault' });
+  }
+
+  protected async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     const path = (req.url ?? '').split('?')[0];
     if (path !== `${this.options.prefix ?? '/api'}/evaluations`) {
       return send(res, 404, { code: 'E_NOT_FOUND', message: `no such path ${path}` });
