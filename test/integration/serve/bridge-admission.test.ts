@@ -2,7 +2,6 @@
 // shell on a free port, a real terminal and store, real WebSocket and TCP clients.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { PACKAGE_ROOT } from '../../../src/config/package-root.js';
 import { Terminal } from '../../../src/engine/terminal.js';
 import type { BridgeLimits } from '../../../src/shells/serve/bridge-socket.js';
@@ -10,7 +9,7 @@ import { type ServeShell, startServeShell } from '../../../src/shells/serve/serv
 import { RatingStore } from '../../../src/store/store.js';
 import { coreConfig } from '../../helpers/core-fixture.js';
 import { tempDir } from '../../helpers/temp.js';
-import { raw, upgradeRequest } from './raw-upgrade.js';
+import { openPeer, type Peer, raw, upgradeRequest } from './bridge-peers.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -53,24 +52,9 @@ async function rig(opts: RigOptions = {}) {
   return { terminal, shell, origin, events };
 }
 
-interface Peer {
-  ws: WebSocket;
-  received: any[];
-  closed: Promise<number>;
-}
-
-/** Opens the bridge; resolves with the peer, or with the HTTP status that refused it. */
+/** Opens the bridge, the socket terminated after the test. */
 function open(url: string, origin: string, headers: Record<string, string> = {}): Promise<Peer | number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { origin, headers });
-    const received: any[] = [];
-    const closed = new Promise<number>((done) => ws.on('close', (code) => done(code)));
-    ws.on('message', (data) => received.push(JSON.parse(String(data))));
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('open', () => resolve({ ws, received, closed }));
-    ws.on('error', (e) => (e.message.startsWith('Unexpected server response') ? undefined : reject(e)));
-    cleanup.push(() => ws.terminate());
-  });
+  return openPeer(url, origin, headers, (ws) => cleanup.push(() => ws.terminate()));
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {

@@ -11,11 +11,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { DEFAULT_BRIDGE_LIMITS } from '../../../src/shells/serve/bridge-socket.js';
 import { freePort, type Run, runCli, waitFor } from '../../helpers/cli.js';
+import { openPeer, type Peer, raw, upgradeRequest } from './bridge-peers.js';
 import { expectedAnswer, message } from './hostile-messages.js';
-import { raw, upgradeRequest } from './raw-upgrade.js';
 
 let run: Run;
 let dir: string;
@@ -105,22 +104,8 @@ function ratingsStored(): number {
   }
 }
 
-interface Peer {
-  ws: WebSocket;
-  received: any[];
-  closed: Promise<number>;
-}
-
 function open(): Promise<Peer | number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(bridge, { origin });
-    const received: any[] = [];
-    const closed = new Promise<number>((done) => ws.on('close', (code) => done(code)));
-    ws.on('message', (data) => received.push(JSON.parse(String(data))));
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('open', () => resolve({ ws, received, closed }));
-    ws.on('error', (e) => (e.message.startsWith('Unexpected server response') ? undefined : reject(e)));
-  });
+  return openPeer(bridge, origin);
 }
 
 async function peer(): Promise<Peer> {

@@ -1,6 +1,36 @@
-// Hand-written WebSocket upgrades over raw TCP, for the bridge tests that send what a
-// ws client never would (bad paths, foreign origins, missing keys, resets mid-request).
+// Clients of the serve shell's bridge for its tests: a ws peer that records what it is
+// sent, and hand-written WebSocket upgrades over raw TCP for what a ws client never
+// sends (bad paths, foreign origins, missing keys, resets mid-request).
 import { connect as tcpConnect } from 'node:net';
+import WebSocket from 'ws';
+
+export interface Peer {
+  ws: WebSocket;
+  received: any[];
+  closed: Promise<number>;
+}
+
+/**
+ * Opens the bridge; resolves with the peer, or with the HTTP status that refused it.
+ * `track` is given the socket at once (to terminate it after the test, opened or not).
+ */
+export function openPeer(
+  url: string,
+  origin: string,
+  headers: Record<string, string> = {},
+  track: (ws: WebSocket) => void = () => {},
+): Promise<Peer | number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { origin, headers });
+    const received: any[] = [];
+    const closed = new Promise<number>((done) => ws.on('close', (code) => done(code)));
+    ws.on('message', (data) => received.push(JSON.parse(String(data))));
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('open', () => resolve({ ws, received, closed }));
+    ws.on('error', (e) => (e.message.startsWith('Unexpected server response') ? undefined : reject(e)));
+    track(ws);
+  });
+}
 
 /** A WebSocket upgrade request for PATH from ORIGIN, as the bytes on the wire. */
 export const upgradeRequest = (path: string, origin: string) =>
