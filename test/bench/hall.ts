@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { PACKAGE_ROOT } from '../../src/config/package-root.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { freePort, runCli, waitFor } from '../helpers/cli.js';
+import { stateReport } from '../helpers/hall-state.js';
 import { Broker } from '../helpers/mosquitto.js';
 import { type Figure, median, percentile } from './format.js';
 
@@ -29,20 +30,12 @@ const now = () => performance.timeOrigin + performance.now();
 const TICKS = 100; // USER_HZ on Linux
 
 function state(id: string, i: number, clerkName = '林晓') {
-  return {
+  return stateReport({
     terminalId: id,
     hallId: HALL,
     windowNo: String(i + 1),
-    mode: 'counter',
-    version: '0.2.0',
     clerk: { id: String(i).padStart(4, '0'), name: clerkName, status: 'serving' },
-    keypad: 'online',
-    store: 'ok',
-    platform: { state: 'online', queued: 0, rejected: 0, oldestQueuedAt: null },
-    prompt: 'none',
-    training: false,
-    at: '2026-11-29 14:30:00',
-  };
+  });
 }
 
 interface SimTerminal {

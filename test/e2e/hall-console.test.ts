@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { freePort, type Run, runCli, waitFor } from '../helpers/cli.js';
 import { SCREENSHOT_DIR } from '../helpers/hall.js';
+import { stateReport } from '../helpers/hall-state.js';
 import { Broker } from '../helpers/mosquitto.js';
 
 const browser = chromiumForFile();
@@ -20,21 +21,7 @@ afterEach(async () => {
 });
 
 function state(id: string, over: Record<string, unknown> = {}) {
-  return {
-    terminalId: id,
-    hallId: HALL,
-    windowNo: '12',
-    mode: 'counter',
-    version: '0.2.0',
-    clerk: { id: '0427', name: '林晓', status: 'serving' },
-    keypad: 'online',
-    store: 'ok',
-    platform: { state: 'online', queued: 0, rejected: 0, oldestQueuedAt: null },
-    prompt: 'none',
-    training: false,
-    at: '2026-11-29 14:30:00',
-    ...over,
-  };
+  return stateReport({ terminalId: id, hallId: HALL, ...over });
 }
 
 function badRating(over: Record<string, unknown> = {}) {
