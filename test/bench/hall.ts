@@ -5,10 +5,9 @@
 // state change → its card repainted beside a bare MQTT publish → receive; the broker's
 // and the console's CPU while the fleet just reports.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -16,7 +15,8 @@ import type { Page } from 'playwright-core';
 import { PACKAGE_ROOT } from '../../src/config/package-root.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { freePort, runCli, waitFor } from '../helpers/cli.js';
-import { startMosquitto } from '../helpers/hall-mosquitto.js';
+import { stateReport } from '../helpers/hall-state.js';
+import { Broker } from '../helpers/mosquitto.js';
 import { type Figure, median, percentile } from './format.js';
 
 const HALL = '350521';
@@ -30,20 +30,12 @@ const now = () => performance.timeOrigin + performance.now();
 const TICKS = 100; // USER_HZ on Linux
 
 function state(id: string, i: number, clerkName = '林晓') {
-  return {
+  return stateReport({
     terminalId: id,
     hallId: HALL,
     windowNo: String(i + 1),
-    mode: 'counter',
-    version: '0.2.0',
     clerk: { id: String(i).padStart(4, '0'), name: clerkName, status: 'serving' },
-    keypad: 'online',
-    store: 'ok',
-    platform: { state: 'online', queued: 0, rejected: 0, oldestQueuedAt: null },
-    prompt: 'none',
-    training: false,
-    at: '2026-11-29 14:30:00',
-  };
+  });
 }
 
 interface SimTerminal {
@@ -130,8 +122,7 @@ async function paintAfter(page: Page, until: Until): Promise<number> {
 }
 
 export async function hallFigures(): Promise<Figure[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'hcp-bench-hall-'));
-  const broker = await startMosquitto(dir, { extra: ['max_queued_messages 100000'] });
+  const broker = await Broker.start({ extra: 'max_queued_messages 100000' });
   const port = await freePort();
   const consoleRun = runCli(['hall', '--broker', broker.url, '--hall', HALL, '--port', String(port)]);
   await waitFor(() => consoleRun.stdout().includes('Broker: connected'), 'the console', 30_000);
@@ -302,7 +293,6 @@ export async function hallFigures(): Promise<Figure[]> {
     await chromium.close();
     consoleRun.child.kill('SIGTERM');
     await consoleRun.exit;
-    await broker.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await broker.dispose();
   }
 }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { freePort, type Run, runCli, waitFor } from '../helpers/cli.js';
-import { startMosquitto } from '../helpers/hall-mosquitto.js';
+import { Broker } from '../helpers/mosquitto.js';
+import { makeCa } from '../helpers/private-ca.js';
 import { tempDir } from '../helpers/temp.js';
 
 const browser = chromiumForFile();
@@ -75,9 +76,8 @@ describe('haochaping-terminal hall', { timeout: 120_000 }, () => {
   });
 
   it('off loopback admits only the address that carries the token', async () => {
-    const dir = tempDir();
-    const broker = await startMosquitto(dir);
-    cleanups.push(() => broker.stop());
+    const broker = await Broker.start();
+    cleanups.push(() => broker.dispose());
     const port = await freePort();
     const run = start(
       ['--broker', broker.url, '--hall', '350521', '--host', '0.0.0.0', '--port', String(port)],
@@ -117,8 +117,8 @@ describe('haochaping-terminal hall', { timeout: 120_000 }, () => {
 
   it('takes credentials from the configuration file and never prints nor serves the password', async () => {
     const dir = tempDir();
-    const broker = await startMosquitto(dir, { users: { console: PASSWORD } });
-    cleanups.push(() => broker.stop());
+    const broker = await Broker.start({ users: { console: PASSWORD } });
+    cleanups.push(() => broker.dispose());
     const config = join(dir, 'config.yaml');
     writeFileSync(
       config,
@@ -152,9 +152,9 @@ describe('haochaping-terminal hall', { timeout: 120_000 }, () => {
 
 describe('haochaping-terminal hall over mqtts://', { timeout: 120_000 }, () => {
   it('trusts a private CA given with --ca, and says what is wrong without it', async () => {
-    const dir = tempDir();
-    const broker = await startMosquitto(dir, { tls: true });
-    cleanups.push(() => broker.stop());
+    const ca = makeCa();
+    const broker = await Broker.start({ tls: ca });
+    cleanups.push(() => broker.dispose());
     expect(broker.url).toMatch(/^mqtts:/);
     const port = await freePort();
     const run = start([
@@ -165,10 +165,10 @@ describe('haochaping-terminal hall over mqtts://', { timeout: 120_000 }, () => {
       '--port',
       String(port),
       '--ca',
-      broker.ca as string,
+      ca.caFile,
     ]);
     await waitFor(() => run.stdout().includes('Broker: connected'), 'the console over TLS', 20_000);
-    expect(run.stdout()).toContain(`, CA ${broker.ca}`);
+    expect(run.stdout()).toContain(`, CA ${ca.caFile}`);
 
     const blind = start(['--broker', broker.url, '--hall', '350521', '--port', String(await freePort())]);
     await waitFor(() => blind.stderr().includes('Broker: not connected'), 'the TLS refusal', 20_000);

@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { freePort, type Run, runCli, waitFor } from '../helpers/cli.js';
 import { SCREENSHOT_DIR } from '../helpers/hall.js';
-import { type Broker, startMosquitto } from '../helpers/hall-mosquitto.js';
-import { tempDir } from '../helpers/temp.js';
+import { stateReport } from '../helpers/hall-state.js';
+import { Broker } from '../helpers/mosquitto.js';
 
 const browser = chromiumForFile();
 const HALL = '350521';
@@ -21,21 +21,7 @@ afterEach(async () => {
 });
 
 function state(id: string, over: Record<string, unknown> = {}) {
-  return {
-    terminalId: id,
-    hallId: HALL,
-    windowNo: '12',
-    mode: 'counter',
-    version: '0.2.0',
-    clerk: { id: '0427', name: '林晓', status: 'serving' },
-    keypad: 'online',
-    store: 'ok',
-    platform: { state: 'online', queued: 0, rejected: 0, oldestQueuedAt: null },
-    prompt: 'none',
-    training: false,
-    at: '2026-11-29 14:30:00',
-    ...over,
-  };
+  return stateReport({ terminalId: id, hallId: HALL, ...over });
 }
 
 function badRating(over: Record<string, unknown> = {}) {
@@ -112,9 +98,8 @@ const card = (page: Page, id: string) => page.locator(`article.card[data-termina
 
 describe('hall console', { timeout: 120_000 }, () => {
   it('shows a terminal go offline by its will, and a 差评 arrive with a sound', async () => {
-    const dir = tempDir();
-    const broker = await startMosquitto(dir);
-    cleanups.push(() => broker.stop());
+    const broker = await Broker.start();
+    cleanups.push(() => broker.dispose());
     // One terminal is there before the console starts: its retained messages bring it in.
     const early = await terminal(broker, 'HA-0001', state('HA-0001'));
     const { url, run } = await startConsole(broker);
@@ -186,9 +171,8 @@ describe('hall console', { timeout: 120_000 }, () => {
   });
 
   it('says so when the broker goes away, and picks the hall up again when it is back', async () => {
-    const dir = tempDir();
-    const broker = await startMosquitto(dir);
-    cleanups.push(() => broker.stop());
+    const broker = await Broker.start();
+    cleanups.push(() => broker.dispose());
     const { url, run } = await startConsole(broker);
     const page = await openPage(url);
     expect(await page.locator('#broker').textContent()).toBe('已连接消息服务器');
@@ -201,19 +185,17 @@ describe('hall console', { timeout: 120_000 }, () => {
 
     // The same address again (no retained messages survive: persistence is off here);
     // a terminal reporting after the restart appears.
-    const again = await startMosquitto(dir, { port: broker.port });
-    cleanups.push(() => again.stop());
+    await broker.restart();
     await expect
       .poll(() => page.locator('#broker').textContent(), { timeout: 30_000 })
       .toBe('已连接消息服务器');
-    await terminal(again, 'HA-0005', state('HA-0005', { windowNo: '5' }));
+    await terminal(broker, 'HA-0005', state('HA-0005', { windowNo: '5' }));
     await expect.poll(() => card(page, 'HA-0005').locator('.badge').textContent()).toBe('在线');
   });
 
   it('counts hostile messages, renders no markup from them, and keeps working', async () => {
-    const dir = tempDir();
-    const broker = await startMosquitto(dir);
-    cleanups.push(() => broker.stop());
+    const broker = await Broker.start();
+    cleanups.push(() => broker.dispose());
     const { url } = await startConsole(broker);
     const page = await openPage(url);
     const pub = await publisher(broker);
@@ -278,9 +260,8 @@ describe('hall console', { timeout: 120_000 }, () => {
   });
 
   it('fits a supervisor monitor and a phone (screenshots)', async () => {
-    const dir = tempDir();
-    const broker = await startMosquitto(dir);
-    cleanups.push(() => broker.stop());
+    const broker = await Broker.start();
+    cleanups.push(() => broker.dispose());
     const pub = await publisher(broker);
     const names = [
       '林晓',

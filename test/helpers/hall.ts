@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { KeypadSim } from '../sim/keypad-sim.js';
 import { PlatformSim } from '../sim/platform-sim.js';
+import { type ApiAnswer, callApi } from './api-call.js';
 import { freePort, type Run, runCli, waitFor } from './cli.js';
 import { type PtyPair, startPtyPair } from './socat.js';
 import { tempDir } from './temp.js';
@@ -119,15 +120,8 @@ export class Hall {
     await this.screen('idle');
   }
 
-  async api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(this.apiUrl + path, {
-      method,
-      ...(body !== undefined
-        ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
-        : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+  api(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+    return callApi(this.apiUrl, method, path, body);
   }
 
   async signIn(): Promise<void> {

@@ -11,22 +11,29 @@ import { freePort } from './cli.js';
 
 const CANDIDATES = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'];
 
+/** MOSQUITTO_PATH when set (a broker built elsewhere), else Debian's. */
 export function mosquittoBinary(): string {
-  const found = CANDIDATES.find((p) => existsSync(p));
+  const wanted = process.env.MOSQUITTO_PATH;
+  if (wanted && !existsSync(wanted)) {
+    throw new Error(`mosquitto is not at MOSQUITTO_PATH=${wanted}: correct or unset it`);
+  }
+  const found = wanted ?? CANDIDATES.find((p) => existsSync(p));
   if (!found) {
     throw new Error(
-      'mosquitto is not installed (looked in /usr/sbin, /usr/bin, /usr/local/sbin): apt-get install mosquitto — the fleet tests need a real broker',
+      'mosquitto is not installed (looked in /usr/sbin, /usr/bin, /usr/local/sbin): apt-get install mosquitto — the fleet and hall tests need a real broker',
     );
   }
   return found;
 }
 
 export interface BrokerOptions {
+  /** A port of an earlier broker; default a free one. */
+  port?: number;
   /** user name → password; with users, anonymous clients are refused. */
   users?: Record<string, string>;
   /** The text of an ACL file (Mosquitto's acl_file syntax). */
   acl?: string;
-  /** A TLS listener instead of plain TCP. */
+  /** A TLS listener instead of plain TCP (private-ca.ts makes the files). */
   tls?: { caFile: string; certFile: string; keyFile: string };
   /** Extra lines for mosquitto.conf. */
   extra?: string;
@@ -43,7 +50,7 @@ export class Broker {
 
   static async start(options: BrokerOptions = {}): Promise<Broker> {
     const b = new Broker(options);
-    b.port = await freePort();
+    b.port = options.port ?? (await freePort());
     await b.run();
     return b;
   }
@@ -170,7 +177,7 @@ export async function cleanupBrokers(): Promise<void> {
 
 function waitListening(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const end = Date.now() + 10_000;
+    const end = Date.now() + 20_000;
     const tryOnce = () => {
       const s = tcpConnect(port, '127.0.0.1');
       s.once('connect', () => {
@@ -179,7 +186,7 @@ function waitListening(port: number): Promise<void> {
       });
       s.once('error', () => {
         s.destroy();
-        if (Date.now() > end) reject(new Error(`mosquitto did not listen on port ${port} within 10 s`));
+        if (Date.now() > end) reject(new Error(`mosquitto did not listen on port ${port} within 20 s`));
         else setTimeout(tryOnce, 50);
       });
     };

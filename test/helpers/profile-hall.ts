@@ -13,6 +13,7 @@ import type { Screen } from '../../src/core/view.js';
 import { FujianSim } from '../sim/fujian-sim.js';
 import { KeypadSim, type SimKey } from '../sim/keypad-sim.js';
 import { NationalSim } from '../sim/national-sim.js';
+import { type ApiAnswer, callApi } from './api-call.js';
 import { freePort, type Run, runCli, waitFor } from './cli.js';
 import { type PtyPair, startPtyPair } from './socat.js';
 import { tempDir } from './temp.js';
@@ -158,15 +159,8 @@ export class ProfileHall {
     return this.screen as Screen;
   }
 
-  async api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(this.apiUrl + path, {
-      method,
-      ...(body !== undefined
-        ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
-        : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+  api(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+    return callApi(this.apiUrl, method, path, body);
   }
 
   async health(): Promise<{ platform: string; queue: { pending: number; rejected: number } }> {

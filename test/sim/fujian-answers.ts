@@ -3,6 +3,7 @@
 // page, a SOAP fault, a <return> that is not a <Case>).
 
 import type http from 'node:http';
+import { sendBytes, sendText } from './http-sim-server.js';
 
 export type Hostile =
   | 'billion-laughs'
@@ -83,29 +84,4 @@ export function sendSoap(res: http.ServerResponse, inner: string): void {
     'text/xml; charset=utf-8',
     `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${inner}</soap:Body></soap:Envelope>`,
   );
-}
-
-export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  sendText(res, status, 'application/json;charset=UTF-8', JSON.stringify(body));
-}
-
-export function sendText(
-  res: http.ServerResponse,
-  status: number,
-  type: string,
-  text: string,
-  headers: Record<string, string> = {},
-): void {
-  sendBytes(res, status, type, Buffer.from(text, 'utf8'), headers);
-}
-
-export function sendBytes(
-  res: http.ServerResponse,
-  status: number,
-  type: string,
-  bytes: Buffer,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': bytes.length, ...headers });
-  res.end(bytes);
 }

@@ -11,13 +11,21 @@
 // By hand: node --import tsx test/sim/fujian-sim.ts --port 8482 --app-key K --app-code C --sys-no 35
 
 import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import type http from 'node:http';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import iconv from 'iconv-lite';
-import { esc, type Hostile, sendHostile, sendJson, sendSoap, sendText } from './fujian-answers.js';
+import { esc, type Hostile, sendHostile, sendSoap } from './fujian-answers.js';
 import { type PageCall, pageProblem } from './fujian-pages.js';
+import {
+  argOf,
+  closeOnSignal,
+  HttpSim,
+  isMain,
+  sendJson,
+  sendText,
+  stampedLine,
+  transportFault,
+} from './http-sim-server.js';
 import { NATIONAL_INDICATOR_CODES } from './national-indicators.js';
 
 export type { Hostile } from './fujian-answers.js';
@@ -81,7 +89,7 @@ const parser = new XMLParser({
   htmlEntities: true,
 });
 
-export class FujianSim {
+export class FujianSim extends HttpSim {
   readonly accepted = new Map<string, SavedEvaluation>();
   readonly repeats = new Map<string, number>();
   /** Raw documents as decrypted (bytes), in order of arrival. */
@@ -103,23 +111,21 @@ export class FujianSim {
   readonly pageCalls: PageCall[] = [];
   private held: (() => void)[] = [];
   private readonly tokens = new Set<string>();
-  private readonly sockets = new Set<Socket>();
-  private server: http.Server | null = null;
-  private portNumber = 0;
   private count = 0;
 
-  private constructor(private readonly options: FujianSimOptions) {}
+  private constructor(private readonly options: FujianSimOptions) {
+    super(options);
+  }
 
   static async start(options: FujianSimOptions): Promise<FujianSim> {
     const sim = new FujianSim(options);
-    sim.portNumber = options.port ?? 0;
     await sim.up();
     return sim;
   }
 
   /** platform.url of a terminal. */
   get url(): string {
-    return `http://${this.options.host ?? '127.0.0.1'}:${this.portNumber}${this.prefix}`;
+    return `${this.http.origin}${this.prefix}`;
   }
 
   private get prefix(): string {
@@ -146,50 +152,16 @@ export class FujianSim {
     return this.held.length;
   }
 
-  async up(): Promise<void> {
-    if (this.server) return;
-    const server = http.createServer((req, res) => this.handle(req, res));
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.portNumber, this.options.host ?? '127.0.0.1', () => resolve());
-    });
-    this.portNumber = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async down(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = null;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
-  }
-
-  close(): Promise<void> {
-    return this.down();
-  }
-
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void this.route(req, res, Buffer.concat(chunks)).catch((err) => {
-        this.options.log?.(`error: ${err instanceof Error ? err.message : String(err)}`);
-        if (!res.headersSent) sendText(res, 500, 'text/plain', 'simulator fault');
-      });
-    });
+  protected fault(res: http.ServerResponse): void {
+    sendText(res, 500, 'text/plain', 'simulator fault');
   }
 
-  private async route(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+  /** Routes to the token service, the evaluation call and the page request. */
+  protected async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sim');
     const servicePath = this.options.servicePath ?? '/96hyvzxl/wailian/webservice';
     if (url.pathname === `${this.prefix}/get-token` && req.method === 'GET') return this.token(url, res);
@@ -231,23 +203,15 @@ export class FujianSim {
     const n = ++this.count;
     const call = { n, status: 200 as number | 'reset', code: null as string | null };
     this.calls.push(call);
-    const forced = this.faults.status;
-    if (forced && forced.count > 0) {
-      forced.count--;
-      call.status = forced.code;
-      return sendText(
-        res,
-        forced.code,
-        'text/plain',
-        'forced',
-        forced.retryAfter ? { 'Retry-After': forced.retryAfter } : {},
-      );
+    const faulted = transportFault(n, this.faults, req, {
+      forced: (code, headers) => sendText(res, code, 'text/plain', 'forced', headers),
+      fail: () => sendText(res, 500, 'text/html', '<html>500 Internal Server Error</html>'),
+    });
+    if (faulted !== null) {
+      call.status = faulted;
+      return;
     }
-    if (this.faults.failEvery > 0 && n % this.faults.failEvery === 0) {
-      call.status = 500;
-      return sendText(res, 500, 'text/html', '<html>500 Internal Server Error</html>');
-    }
-    if (this.faults.delayMs > 0) await new Promise((r) => setTimeout(r, this.faults.delayMs));
+    if (this.faults.delayMs > 0) await this.http.hold(this.faults.delayMs);
     if (this.faults.hostile) return sendHostile(res, this.faults.hostile);
 
     const answer = (code: string, msg: string, data = '') => {
@@ -401,11 +365,6 @@ export class FujianSim {
   }
 }
 
-function argOf(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 async function main(args: string[]): Promise<void> {
   const appKey = argOf(args, '--app-key');
   const appCode = argOf(args, '--app-code');
@@ -419,14 +378,10 @@ async function main(args: string[]): Promise<void> {
     appCode,
     sysNo,
     port: Number(argOf(args, '--port') ?? 8482),
-    log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+    log: stampedLine,
   });
   process.stdout.write(`Fujian gateway simulator: platform.url ${sim.url}\n`);
-  const stop = () => void sim.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignal(sim);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  void main(process.argv.slice(2));
-}
+if (isMain(import.meta.url)) void main(process.argv.slice(2));

@@ -11,11 +11,19 @@
 // By hand: node --import tsx test/sim/national-sim.ts --port 8481 --app-mark X --app-word Y
 //   [--data-source 165] [--private-key HEX] [--c1c2c3] [--delay MS] [--fail-every K]
 
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import type http from 'node:http';
 import { sm2 } from 'sm-crypto-v2';
 import { sendHostile } from './fujian-answers.js';
+import {
+  argOf,
+  closeOnSignal,
+  HttpSim,
+  isMain,
+  sendJson,
+  sendText,
+  stampedLine,
+  transportFault,
+} from './http-sim-server.js';
 import { evaluationProblem } from './national-checks.js';
 
 export interface NationalSimOptions {
@@ -79,7 +87,7 @@ interface Evaluation {
   deptCode: string;
 }
 
-export class NationalSim {
+export class NationalSim extends HttpSim {
   /** Every evaluation accepted, by (projectNo, serviceNumber, deptCode). */
   readonly accepted = new Map<string, Evaluation>();
   /** How many times each rating arrived after it was accepted (repeats are harmless). */
@@ -98,14 +106,11 @@ export class NationalSim {
   readonly publicKey: string;
   private readonly privateKey: string;
   private appWord: string;
-  private readonly sockets = new Set<Socket>();
-  private readonly delays = new Set<NodeJS.Timeout>();
-  private server: http.Server | null = null;
   private count = 0;
-  private portNumber = 0;
   private answerWaiters: { n: number; resolve: () => void }[] = [];
 
   private constructor(private readonly options: NationalSimOptions) {
+    super(options);
     const pair = options.privateKey
       ? { privateKey: options.privateKey, publicKey: sm2.getPublicKeyFromPrivateKey(options.privateKey) }
       : sm2.generateKeyPairHex();
@@ -116,13 +121,12 @@ export class NationalSim {
 
   static async start(options: NationalSimOptions): Promise<NationalSim> {
     const sim = new NationalSim(options);
-    sim.portNumber = options.port ?? 0;
     await sim.up();
     return sim;
   }
 
   get url(): string {
-    return `http://${this.options.host ?? '127.0.0.1'}:${this.portNumber}${this.path}`;
+    return `${this.http.origin}${this.path}`;
   }
 
   private get path(): string {
@@ -145,52 +149,15 @@ export class NationalSim {
     return `${String(e.projectNo)}|${String(e.serviceNumber)}|${String(e.deptCode)}`;
   }
 
-  async up(): Promise<void> {
-    if (this.server) return;
-    const server = http.createServer((req, res) => this.handle(req, res));
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.portNumber, this.options.host ?? '127.0.0.1', () => resolve());
-    });
-    this.portNumber = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async down(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = null;
-    for (const t of this.delays) clearTimeout(t);
-    this.delays.clear();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
-  }
-
-  close(): Promise<void> {
-    return this.down();
-  }
-
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void this.answer(req, res, Buffer.concat(chunks)).catch((err) => {
-        this.options.log?.(`error: ${err instanceof Error ? err.message : String(err)}`);
-        if (!res.headersSent) sendJson(res, 500, { code: '500', success: false, msg: '系统异常' });
-      });
-    });
+  protected fault(res: http.ServerResponse): void {
+    sendJson(res, 500, { code: '500', success: false, msg: '系统异常' });
   }
 
-  private async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+  protected async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     if ((req.url ?? '').split('?')[0] !== this.path)
       return sendJson(res, 404, { status: 404, error: 'Not Found' });
     if (req.method !== 'POST') return sendJson(res, 405, { status: 405, error: 'Method Not Allowed' });
@@ -206,32 +173,18 @@ export class NationalSim {
       for (const w of ready) w.resolve();
     };
 
-    if (this.faults.resetEvery > 0 && n % this.faults.resetEvery === 0) {
-      done('reset');
-      req.socket.destroy();
-      return;
-    }
-    const forced = this.faults.status;
-    if (forced && forced.count > 0) {
-      forced.count--;
-      done(forced.code);
-      return sendJson(
-        res,
-        forced.code,
-        { code: String(forced.code), success: false, msg: 'forced by the test' },
-        forced.retryAfter ? { 'Retry-After': forced.retryAfter } : {},
-      );
-    }
-    if (this.faults.failEvery > 0 && n % this.faults.failEvery === 0) {
-      done(500);
-      return sendJson(res, 500, { code: '500', success: false, msg: '系统繁忙' });
-    }
-    if (this.faults.delayMs > 0) await this.hold(this.faults.delayMs);
+    const faulted = transportFault(n, this.faults, req, {
+      forced: (code, headers) =>
+        sendJson(res, code, { code: String(code), success: false, msg: 'forced by the test' }, headers),
+      fail: () => sendJson(res, 500, { code: '500', success: false, msg: '系统繁忙' }),
+    });
+    if (faulted !== null) return done(faulted);
+    if (this.faults.delayMs > 0) await this.http.hold(this.faults.delayMs);
     const hostile = this.faults.hostile;
     if (hostile) {
       done(200);
       if (hostile === 'huge') return sendHostile(res, 'huge');
-      return sendRaw(
+      return sendText(
         res,
         200,
         'application/json;charset=UTF-8',
@@ -242,7 +195,12 @@ export class NationalSim {
     }
     if (this.faults.html) {
       done(200);
-      return sendRaw(res, 200, 'text/html; charset=utf-8', '<html><body><h1>502 网关错误</h1></body></html>');
+      return sendText(
+        res,
+        200,
+        'text/html; charset=utf-8',
+        '<html><body><h1>502 网关错误</h1></body></html>',
+      );
     }
     if (req.headers['content-type'] !== 'application/json; charset=utf-8') {
       done(415);
@@ -334,16 +292,6 @@ export class NationalSim {
       return null;
     }
   }
-
-  private hold(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.delays.delete(timer);
-        resolve();
-      }, ms);
-      this.delays.add(timer);
-    });
-  }
 }
 
 /** `yyyyMMddHHmmss` in UTC+8 → epoch ms (NaN when not a date). */
@@ -352,32 +300,6 @@ export function cstToEpoch(text: string): number {
   if (!m) return Number.NaN;
   const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
   return Date.UTC(y as number, (mo as number) - 1, d, (h as number) - 8, mi, s);
-}
-
-function sendJson(
-  res: http.ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  sendRaw(res, status, 'application/json;charset=UTF-8', JSON.stringify(body), headers);
-}
-
-function sendRaw(
-  res: http.ServerResponse,
-  status: number,
-  type: string,
-  text: string,
-  headers: Record<string, string> = {},
-): void {
-  const bytes = Buffer.from(text, 'utf8');
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': bytes.length, ...headers });
-  res.end(bytes);
-}
-
-function argOf(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 async function main(args: string[]): Promise<void> {
@@ -397,16 +319,12 @@ async function main(args: string[]): Promise<void> {
     ...(privateKey ? { privateKey } : {}),
     cipherMode: args.includes('--c1c2c3') ? 'C1C2C3' : 'C1C3C2',
     port: Number(argOf(args, '--port') ?? 8481),
-    log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+    log: stampedLine,
   });
   sim.faults.delayMs = Number(argOf(args, '--delay') ?? 0);
   sim.faults.failEvery = Number(argOf(args, '--fail-every') ?? 0);
   process.stdout.write(`national simulator at ${sim.url}\npublicKey: ${sim.publicKey}\n`);
-  const stop = () => void sim.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignal(sim);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  void main(process.argv.slice(2));
-}
+if (isMain(import.meta.url)) void main(process.argv.slice(2));

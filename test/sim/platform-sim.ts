@@ -10,9 +10,16 @@
 //   [--delay MS] [--fail-every K] [--max-skew-ms MS]
 
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import type http from 'node:http';
+import {
+  argOf,
+  closeOnSignal,
+  HttpSim,
+  isMain,
+  sendText,
+  stampedLine,
+  transportFault,
+} from './http-sim-server.js';
 
 export interface PlatformSimOptions {
   appMark: string;
@@ -87,7 +94,7 @@ export const PERSONAL_FIELDS: Record<string, 'string' | 'integer'> = {
   mobile: 'string',
 };
 
-export class PlatformSim {
+export class PlatformSim extends HttpSim {
   /** Every record accepted, by recordId, as it arrived. */
   readonly accepted = new Map<string, Record<string, unknown>>();
   /** Every per-record answer given, in order. */
@@ -108,33 +115,24 @@ export class PlatformSim {
   private appMark: string;
   private secret: string;
   private readonly nonces = new Set<string>();
-  private readonly sockets = new Set<Socket>();
-  /** Answers being held back; a simulator going down never answers them. */
-  private readonly delays = new Set<NodeJS.Timeout>();
-  private server: http.Server | null = null;
   private count = 0;
   private waiters: (() => void)[] = [];
-  private portNumber = 0;
 
   private constructor(private readonly options: PlatformSimOptions) {
+    super({ ...options, keepAliveTimeout: 5_000 });
     this.appMark = options.appMark;
     this.secret = options.secret;
   }
 
   static async start(options: PlatformSimOptions): Promise<PlatformSim> {
     const sim = new PlatformSim(options);
-    sim.portNumber = options.port ?? 0;
     await sim.up();
     return sim;
   }
 
-  get port(): number {
-    return this.portNumber;
-  }
-
   /** What a terminal puts in platform.url. */
   get url(): string {
-    return `http://${this.options.host ?? '127.0.0.1'}:${this.portNumber}${this.options.prefix ?? '/api'}`;
+    return `${this.http.origin}${this.options.prefix ?? '/api'}`;
   }
 
   /** recordIds answered `accepted` more than once: must always be empty. */
@@ -163,55 +161,15 @@ export class PlatformSim {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Listens (again, on the same port once one was picked). */
-  async up(): Promise<void> {
-    if (this.server) return;
-    const server = http.createServer((req, res) => this.handle(req, res));
-    server.keepAliveTimeout = 5_000;
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.portNumber, this.options.host ?? '127.0.0.1', () => resolve());
-    });
-    this.portNumber = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  /** Stops listening and cuts every connection: clients see refused connections. */
-  async down(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = null;
-    for (const t of this.delays) clearTimeout(t);
-    this.delays.clear();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
-  }
-
-  close(): Promise<void> {
-    return this.down();
-  }
-
   private log(line: string): void {
     this.options.log?.(line);
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void this.answer(req, res, Buffer.concat(chunks)).catch((err) => {
-        this.log(`error: ${err instanceof Error ? err.message : String(err)}`);
-        if (!res.headersSent) send(res, 500, { code: 'E_SIM', message: 'simulator fault' });
-      });
-    });
+  protected fault(res: http.ServerResponse): void {
+    send(res, 500, { code: 'E_SIM', message: 'simulator fault' });
   }
 
-  private async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+  protected async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     const path = (req.url ?? '').split('?')[0];
     if (path !== `${this.options.prefix ?? '/api'}/evaluations`) {
       return send(res, 404, { code: 'E_NOT_FOUND', message: `no such path ${path}` });
@@ -228,26 +186,12 @@ export class PlatformSim {
     };
     for (const w of this.waiters.splice(0)) w();
 
-    if (this.faults.resetEvery > 0 && n % this.faults.resetEvery === 0) {
-      log('reset');
-      req.socket.destroy();
-      return;
-    }
-    const forced = this.faults.status;
-    if (forced && forced.count > 0) {
-      forced.count--;
-      log(forced.code);
-      return send(
-        res,
-        forced.code,
-        { code: `E_${forced.code}`, message: 'forced by the test' },
-        forced.retryAfter ? { 'Retry-After': forced.retryAfter } : {},
-      );
-    }
-    if (this.faults.failEvery > 0 && n % this.faults.failEvery === 0) {
-      log(500);
-      return send(res, 500, { code: 'E_INTERNAL', message: 'flaky by request' });
-    }
+    const faulted = transportFault(n, this.faults, req, {
+      forced: (code, headers) =>
+        send(res, code, { code: `E_${code}`, message: 'forced by the test' }, headers),
+      fail: () => send(res, 500, { code: 'E_INTERNAL', message: 'flaky by request' }),
+    });
+    if (faulted !== null) return log(faulted);
 
     // The request as a strict platform checks it.
     if (req.headers['transfer-encoding'] !== undefined || req.headers['content-length'] === undefined) {
@@ -302,15 +246,7 @@ export class PlatformSim {
       });
       if (!this.faults.omitIds.has(String(result.recordId))) results.push(result);
     }
-    if (this.faults.delayMs > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.delays.delete(timer);
-          resolve();
-        }, this.faults.delayMs);
-        this.delays.add(timer);
-      });
-    }
+    if (this.faults.delayMs > 0) await this.http.hold(this.faults.delayMs);
     if (this.faults.loseAnswerEvery > 0 && n % this.faults.loseAnswerEvery === 0) {
       log('reset');
       req.socket.destroy();
@@ -423,18 +359,7 @@ function sendRaw(
   text: string,
   headers: Record<string, string> = {},
 ): void {
-  const bytes = Buffer.from(text, 'utf8');
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': bytes.length,
-    ...headers,
-  });
-  res.end(bytes);
-}
-
-function argOf(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
+  sendText(res, status, 'application/json; charset=utf-8', text, headers);
 }
 
 async function main(args: string[]): Promise<void> {
@@ -451,16 +376,12 @@ async function main(args: string[]): Promise<void> {
     secret,
     port: Number(argOf(args, '--port') ?? 8480),
     maxSkewMs: Number(argOf(args, '--max-skew-ms') ?? 300_000),
-    log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+    log: stampedLine,
   });
   sim.faults.delayMs = Number(argOf(args, '--delay') ?? 0);
   sim.faults.failEvery = Number(argOf(args, '--fail-every') ?? 0);
   process.stdout.write(`platform simulator at ${sim.url} (POST ${sim.url}/evaluations)\n`);
-  const stop = () => void sim.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  closeOnSignal(sim);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  void main(process.argv.slice(2));
-}
+if (isMain(import.meta.url)) void main(process.argv.slice(2));

@@ -10,6 +10,7 @@ import { loadAll } from '../../../src/cli.js';
 import { LEVELS, levelInfo } from '../../../src/core/levels.js';
 import { reasonsFor } from '../../../src/core/reasons.js';
 import { type RunningTerminal, startRunningTerminal } from '../../../src/engine/running-terminal.js';
+import { callApi } from '../../helpers/api-call.js';
 import { freePort, waitFor } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/temp.js';
 import { PlatformSim } from '../../sim/platform-sim.js';
@@ -58,16 +59,8 @@ describe('the log after a real session', { timeout: 30_000 }, () => {
     cleanup.push(async () => {
       if (!stopped) await running.stop();
     });
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(running.api.url + path, {
-        method,
-        ...(body !== undefined
-          ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
-          : {}),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    };
+    const api = (method: string, path: string, body?: unknown) =>
+      callApi(running.api.url, method, path, body);
 
     expect((await api('PUT', '/clerk', CLERK)).status).toBe(200);
     expect((await api('PUT', '/clerk/status', { status: 'paused' })).status).toBe(200);

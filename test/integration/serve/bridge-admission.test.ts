@@ -1,9 +1,7 @@
 // Who may open the serve shell's bridge, and how much a connection may send: the real
 // shell on a free port, a real terminal and store, real WebSocket and TCP clients.
-import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { PACKAGE_ROOT } from '../../../src/config/package-root.js';
 import { Terminal } from '../../../src/engine/terminal.js';
 import type { BridgeLimits } from '../../../src/shells/serve/bridge-socket.js';
@@ -11,6 +9,7 @@ import { type ServeShell, startServeShell } from '../../../src/shells/serve/serv
 import { RatingStore } from '../../../src/store/store.js';
 import { coreConfig } from '../../helpers/core-fixture.js';
 import { tempDir } from '../../helpers/temp.js';
+import { openPeer, type Peer, raw, upgradeRequest } from './bridge-peers.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -53,48 +52,14 @@ async function rig(opts: RigOptions = {}) {
   return { terminal, shell, origin, events };
 }
 
-interface Peer {
-  ws: WebSocket;
-  received: any[];
-  closed: Promise<number>;
-}
-
-/** Opens the bridge; resolves with the peer, or with the HTTP status that refused it. */
+/** Opens the bridge, the socket terminated after the test. */
 function open(url: string, origin: string, headers: Record<string, string> = {}): Promise<Peer | number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { origin, headers });
-    const received: any[] = [];
-    const closed = new Promise<number>((done) => ws.on('close', (code) => done(code)));
-    ws.on('message', (data) => received.push(JSON.parse(String(data))));
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('open', () => resolve({ ws, received, closed }));
-    ws.on('error', (e) => (e.message.startsWith('Unexpected server response') ? undefined : reject(e)));
-    cleanup.push(() => ws.terminate());
-  });
+  return openPeer(url, origin, headers, (ws) => cleanup.push(() => ws.terminate()));
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {
   await expect.poll(check, { message: what, timeout: 10_000 }).toBe(true);
 }
-
-/** One raw HTTP exchange over TCP: what the server wrote back before closing. */
-function raw(port: number, request: string, resetAfterWrite = false): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect(port, '127.0.0.1');
-    let answer = '';
-    socket.on('data', (d) => {
-      answer += String(d);
-    });
-    socket.on('error', () => resolve(answer));
-    socket.on('close', () => resolve(answer));
-    socket.write(request, () => {
-      if (resetAfterWrite) socket.resetAndDestroy();
-    });
-  });
-}
-
-const UPGRADE = (path: string, origin: string) =>
-  `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nOrigin: ${origin}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
 
 describe('ui.token', () => {
   it('refuses a connection without the token or with a wrong one, and takes the right one', async () => {
@@ -199,9 +164,10 @@ describe('a peer that reads nothing', () => {
 describe('hostile upgrades', () => {
   it('answers a request target the URL parser cannot read, and a peer that resets at once', async () => {
     const { shell, origin } = await rig();
-    expect(await raw(shell.port, UPGRADE('//[', origin))).toMatch(/^HTTP\/1\.1 400/);
-    for (let i = 0; i < 50; i++) await raw(shell.port, UPGRADE('/bridge', 'http://evil.example'), true);
-    for (let i = 0; i < 50; i++) await raw(shell.port, UPGRADE('/bridge', origin), true);
+    expect(await raw(shell.port, upgradeRequest('//[', origin))).toMatch(/^HTTP\/1\.1 400/);
+    for (let i = 0; i < 50; i++)
+      await raw(shell.port, upgradeRequest('/bridge', 'http://evil.example'), true);
+    for (let i = 0; i < 50; i++) await raw(shell.port, upgradeRequest('/bridge', origin), true);
     expect((await fetch(shell.url)).status).toBe(200);
     expect(typeof (await open(`ws://127.0.0.1:${shell.port}/bridge`, origin))).toBe('object');
   });

@@ -6,15 +6,14 @@
 // reads, its store is unchanged, and no rating appears that no prompt asked for.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { DEFAULT_BRIDGE_LIMITS } from '../../../src/shells/serve/bridge-socket.js';
 import { freePort, type Run, runCli, waitFor } from '../../helpers/cli.js';
+import { openPeer, type Peer, raw, upgradeRequest } from './bridge-peers.js';
 import { expectedAnswer, message } from './hostile-messages.js';
 
 let run: Run;
@@ -105,22 +104,8 @@ function ratingsStored(): number {
   }
 }
 
-interface Peer {
-  ws: WebSocket;
-  received: any[];
-  closed: Promise<number>;
-}
-
 function open(): Promise<Peer | number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(bridge, { origin });
-    const received: any[] = [];
-    const closed = new Promise<number>((done) => ws.on('close', (code) => done(code)));
-    ws.on('message', (data) => received.push(JSON.parse(String(data))));
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('open', () => resolve({ ws, received, closed }));
-    ws.on('error', (e) => (e.message.startsWith('Unexpected server response') ? undefined : reject(e)));
-  });
+  return openPeer(bridge, origin);
 }
 
 async function peer(): Promise<Peer> {
@@ -256,29 +241,17 @@ describe("the screens' bridge under hostile messages", () => {
     for (const p of peers) p.ws.close();
     await Promise.all(peers.map((p) => p.closed));
 
-    const upgrade = (path: string, from: string) =>
-      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nOrigin: ${from}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
-    const rawRequest = (text: string, reset: boolean) =>
-      new Promise<string>((resolve) => {
-        const socket = tcpConnect(uiPort, '127.0.0.1');
-        let answer = '';
-        socket.on('data', (d) => {
-          answer += String(d);
-        });
-        socket.on('error', () => resolve(answer));
-        socket.on('close', () => resolve(answer));
-        socket.write(text, () => {
-          if (reset) socket.resetAndDestroy();
-        });
-      });
-    expect(await rawRequest(upgrade('//[', origin), false)).toMatch(/^HTTP\/1\.1 400/);
-    expect(await rawRequest(upgrade('/bridge', 'http://evil.example'), false)).toMatch(/^HTTP\/1\.1 403/);
+    const rawRequest = (text: string, reset: boolean) => raw(uiPort, text, reset);
+    expect(await rawRequest(upgradeRequest('//[', origin), false)).toMatch(/^HTTP\/1\.1 400/);
+    expect(await rawRequest(upgradeRequest('/bridge', 'http://evil.example'), false)).toMatch(
+      /^HTTP\/1\.1 403/,
+    );
     expect(
-      await rawRequest(upgrade('/bridge', origin).replace(/Sec-WebSocket-Key.*\r\n/, ''), false),
+      await rawRequest(upgradeRequest('/bridge', origin).replace(/Sec-WebSocket-Key.*\r\n/, ''), false),
     ).toMatch(/^HTTP\/1\.1 400/);
     for (let i = 0; i < 30; i++) {
-      await rawRequest(upgrade('/bridge', i % 2 ? origin : 'http://evil.example'), true);
-      await rawRequest(upgrade('//[', origin), true);
+      await rawRequest(upgradeRequest('/bridge', i % 2 ? origin : 'http://evil.example'), true);
+      await rawRequest(upgradeRequest('//[', origin), true);
     }
     await stillAnswering();
   });

@@ -4,11 +4,9 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RatingStore } from '../../../src/store/store.js';
 import { createReferenceAdapter } from '../../../src/sync/adapters/reference.js';
-import { Forwarder } from '../../../src/sync/forwarder.js';
-import { FakeClock } from '../../helpers/fake-clock.js';
 import { citizen } from '../../helpers/records.js';
 import { PlatformSim } from '../../sim/platform-sim.js';
-import { APP_MARK, openStore, SECRET, type StoreFiles, seed, storeFiles } from './helpers.js';
+import { APP_MARK, forwarderRig, SECRET, type StoreFiles, seed } from './helpers.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -22,35 +20,8 @@ async function startSim(): Promise<PlatformSim> {
 }
 
 function rig(sim: PlatformSim, options: { files?: StoreFiles; timeoutMs?: number } = {}) {
-  const files = options.files ?? storeFiles();
-  const store = openStore(files);
-  const clock = new FakeClock(Date.now());
-  const fwd = new Forwarder({
-    outbox: store.outbox(),
-    adapter: createReferenceAdapter({ url: sim.url, appMark: APP_MARK, secret: SECRET }),
-    timeoutMs: options.timeoutMs ?? 5_000,
-    clock,
-    random: Math.random,
-  });
-  cleanup.push(async () => {
-    await fwd.stop();
-    store.close();
-  });
-  /** Moves fake time in steps, letting each cycle's real I/O finish. */
-  const advance = async (ms: number, step = 1_000) => {
-    for (let t = 0; t < ms; t += step) {
-      clock.advance(Math.min(step, ms - t));
-      await fwd.settled();
-    }
-  };
-  const until = async (done: () => boolean, maxMs: number, step = 1_000) => {
-    for (let t = 0; t < maxMs && !done(); t += step) {
-      clock.advance(step);
-      await fwd.settled();
-    }
-    return done();
-  };
-  return { files, store, clock, fwd, advance, until };
+  const adapter = createReferenceAdapter({ url: sim.url, appMark: APP_MARK, secret: SECRET });
+  return forwarderRig(adapter, cleanup, { ...options, random: Math.random });
 }
 
 function rows(files: StoreFiles) {

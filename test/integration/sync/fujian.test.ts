@@ -5,11 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RatingRecord } from '../../../src/core/model.js';
 import type { RatingStore } from '../../../src/store/store.js';
 import { createFujianAdapter, type FujianOptions } from '../../../src/sync/adapters/fujian/index.js';
-import { Forwarder } from '../../../src/sync/forwarder.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { citizen } from '../../helpers/records.js';
 import { FujianSim, type FujianSimOptions, type Hostile } from '../../sim/fujian-sim.js';
-import { openStore, seed, storeFiles } from './helpers.js';
+import { forwarderRig, seed } from './helpers.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -26,39 +25,14 @@ async function rig(over: { sim?: Partial<FujianSimOptions>; adapter?: Partial<Fu
     ...over.sim,
   });
   cleanup.push(() => sim.close());
-  const store = openStore(storeFiles());
-  const fwd = new Forwarder({
-    outbox: store.outbox(),
-    adapter: createFujianAdapter({
-      url: sim.url,
-      appKey: 'hcp-terminal',
-      appCode: 'app-code-秘',
-      sysNo: '35',
-      ...over.adapter,
-    }),
-    timeoutMs: 5_000,
-    clock,
-    random: () => 0.5,
+  const adapter = createFujianAdapter({
+    url: sim.url,
+    appKey: 'hcp-terminal',
+    appCode: 'app-code-秘',
+    sysNo: '35',
+    ...over.adapter,
   });
-  cleanup.push(async () => {
-    await fwd.stop();
-    store.close();
-  });
-  const until = async (done: () => boolean, maxMs: number, step = 1_000) => {
-    for (let t = 0; t < maxMs && !done(); t += step) {
-      clock.advance(step);
-      await fwd.settled();
-    }
-    return done();
-  };
-  return {
-    sim,
-    store,
-    fwd,
-    clock,
-    until,
-    advance: (ms: number, step = 1_000) => until(() => false, ms, step),
-  };
+  return { sim, ...forwarderRig(adapter, cleanup, { clock }) };
 }
 
 function ratings(

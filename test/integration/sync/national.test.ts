@@ -6,11 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RatingRecord } from '../../../src/core/model.js';
 import type { RatingStore } from '../../../src/store/store.js';
 import { createNationalAdapter, type NationalOptions } from '../../../src/sync/adapters/national.js';
-import { Forwarder } from '../../../src/sync/forwarder.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { citizen } from '../../helpers/records.js';
 import { NationalSim } from '../../sim/national-sim.js';
-import { openStore, seed, storeFiles } from './helpers.js';
+import { forwarderRig, seed } from './helpers.js';
 
 const APP_MARK = 'HA-APP';
 const APP_WORD = 'app-word-应用密钥';
@@ -39,29 +38,11 @@ async function rig(options: { batchSize?: number; timeoutMs?: number; skewMs?: n
     batchSize: options.batchSize ?? 1,
     ...over,
   });
-  const store = openStore(storeFiles());
-  const fwd = new Forwarder({
-    outbox: store.outbox(),
-    adapter: createNationalAdapter(settings()),
-    timeoutMs: options.timeoutMs ?? 5_000,
+  const forwarding = forwarderRig(createNationalAdapter(settings()), cleanup, {
     clock,
-    random: () => 0.5,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
-  cleanup.push(async () => {
-    await fwd.stop();
-    store.close();
-  });
-  const until = async (done: () => boolean, maxMs: number, step = 1_000) => {
-    for (let t = 0; t < maxMs && !done(); t += step) {
-      clock.advance(step);
-      await fwd.settled();
-    }
-    return done();
-  };
-  const advance = async (ms: number, step = 1_000) => {
-    await until(() => false, ms, step);
-  };
-  return { sim, store, fwd, clock, settings, until, advance };
+  return { sim, settings, ...forwarding };
 }
 
 /** n final ratings, each of its own 办件 (the platform keys a rating on projectNo). */

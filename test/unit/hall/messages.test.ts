@@ -3,25 +3,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_PAYLOAD_BYTES, parseMessage } from '../../../src/hall/messages.js';
+import { stateReport } from '../../helpers/hall-state.js';
 
 const HALL = '350521';
 const T = `hcp/${HALL}/HA-0001`;
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
-const STATE = {
-  terminalId: 'HA-0001',
-  hallId: HALL,
-  windowNo: '12',
-  mode: 'counter',
-  version: '0.2.0',
-  clerk: { id: '0427', name: '林晓', status: 'serving' },
-  keypad: 'online',
-  store: 'ok',
-  platform: { state: 'online', queued: 0, rejected: 0, oldestQueuedAt: null },
-  prompt: 'none',
-  training: false,
-  at: '2026-11-29 14:30:00',
-};
+const STATE = stateReport({ hallId: HALL });
 const BAD = {
   type: 'bad_rating',
   level: 2,
