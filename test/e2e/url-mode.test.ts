@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { freePort, type Run, runCli, waitFor } from '../helpers/cli.js';
+import { namedFirst } from '../helpers/hall.js';
 import { tempDir } from '../helpers/temp.js';
 import { decodeWithJsQr, decodeWithZbar } from '../integration/qr/decoders.js';
 import { FujianSim } from '../sim/fujian-sim.js';
@@ -98,7 +99,7 @@ describe('the URL mode through serve in Chromium', { timeout: 120_000 }, () => {
       .toBe('扫码到福建省好差评页面评价');
     expect(await shownQr(screen, dir)).toBe(page);
     // The touch buttons work as always beside it.
-    await screen.getByRole('button', { name: '满意', exact: true }).click();
+    await screen.getByRole('button', { name: namedFirst('满意') }).click();
     await expect.poll(() => screen.locator('.thanks').textContent(), PATIENCE).toBe('谢谢您的评价');
     await expect.poll(() => sim.accepted.size, PATIENCE).toBe(1);
     run.child.kill('SIGTERM');
