@@ -193,21 +193,27 @@ const apiSchema = z
       )
       .default(() => []),
   })
-  .superRefine((api, ctx) => {
-    const apiHost = field(api, 'host');
-    const token = field(api, 'token');
-    if (typeof apiHost !== 'string' || !isBindableHost(apiHost) || isLoopbackHost(apiHost)) return;
+  .superRefine(
+    tokenOffLoopback('api', 'set a long random token for the business system, or use api.host: 127.0.0.1'),
+    evenWithOtherIssues,
+  );
+
+/** A section whose `host` is off loopback needs its `token`: the refinement for both. */
+function tokenOffLoopback(section: 'api' | 'ui', advice: string) {
+  return (value: object, ctx: z.RefinementCtx) => {
+    const host = field(value, 'host');
+    const token = field(value, 'token');
+    if (typeof host !== 'string' || !isBindableHost(host) || isLoopbackHost(host)) return;
     if (token === null || token === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['token'],
         params: MISSING_PARAMS,
-        message:
-          `it is required because api.host ${apiHost} is not a loopback address ` +
-          '(set a long random token for the business system, or use api.host: 127.0.0.1)',
+        message: `it is required because ${section}.host ${host} is not a loopback address (${advice})`,
       });
     }
-  }, evenWithOtherIssues);
+  };
+}
 
 const qrSchema = z.strictObject({
   baseUrl: httpUrl(
@@ -264,22 +270,14 @@ const uiSchema = z
       .nullable()
       .default(null),
   })
-  .superRefine((ui, ctx) => {
-    // Off loopback, anything on the network could open the screens' bridge and rate.
-    const uiHost = field(ui, 'host');
-    const token = field(ui, 'token');
-    if (typeof uiHost !== 'string' || !isBindableHost(uiHost) || isLoopbackHost(uiHost)) return;
-    if (token === null || token === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['token'],
-        params: MISSING_PARAMS,
-        message:
-          `it is required because ui.host ${uiHost} is not a loopback address ` +
-          '(set a long random token; the screen is then opened as http://HOST:PORT/?token=…, or use ui.host: 127.0.0.1)',
-      });
-    }
-  }, evenWithOtherIssues);
+  // Off loopback, anything on the network could open the screens' bridge and rate.
+  .superRefine(
+    tokenOffLoopback(
+      'ui',
+      'set a long random token; the screen is then opened as http://HOST:PORT/?token=…, or use ui.host: 127.0.0.1',
+    ),
+    evenWithOtherIssues,
+  );
 
 const diagnosticsSchema = z.strictObject({
   pin: matching(
