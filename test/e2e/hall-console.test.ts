@@ -149,7 +149,8 @@ describe('hall console', { timeout: 120_000 }, () => {
     // A training terminal: marked 培训, and its 差评 is listed as 培训 without an alarm.
     const trainee = await terminal(broker, 'HA-0003', state('HA-0003', { windowNo: '3', training: true }));
     await card(page, 'HA-0003').waitFor();
-    expect(await card(page, 'HA-0003').locator('.tag-training').isVisible()).toBe(true);
+    // The card may be drawn from its availability before its state (with the tag) arrives.
+    await card(page, 'HA-0003').locator('.tag-training').waitFor();
     expect(await card(page, 'HA-0002').locator('.tag-training').isVisible()).toBe(false);
     await trainee.publishAsync(
       `hcp/${HALL}/HA-0003/events`,

@@ -74,7 +74,7 @@ describe('finding the keypad with path "auto"', () => {
         },
       },
     );
-    await waitUntil(() => terminal.health().keypad === 'online', 'the keypad found by auto', 5_000);
+    await waitUntil(() => terminal.health().keypad === 'online', 'the keypad found by auto', 20_000);
     expect(keypad.info()).toMatchObject({
       path: keypadLine.a,
       portOpen: true,

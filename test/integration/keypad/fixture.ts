@@ -105,7 +105,9 @@ export function recordsInFile(dir: string): { state: string; level: number }[] {
   }
 }
 
-export async function waitUntil(check: () => boolean, what: string, ms = 5_000): Promise<number> {
+// Waits for the event itself; the bound only ends a test that would wait for ever, and is
+// generous because a loaded 2-core machine can be slow to deliver a pty's hang-up.
+export async function waitUntil(check: () => boolean, what: string, ms = 20_000): Promise<number> {
   const start = Date.now();
   while (!check()) {
     if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);

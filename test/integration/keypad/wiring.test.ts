@@ -213,7 +213,7 @@ describe('startKeypad', () => {
     onCleanup(() => {
       child.kill('SIGKILL');
     });
-    await waitUntil(() => terminal.health().keypad === 'online', 'the simulator to say HELLO', 10_000);
+    await waitUntil(() => terminal.health().keypad === 'online', 'the simulator to say HELLO', 20_000);
     terminal.signIn(clerk);
     terminal.openPrompt(request());
     child.stdin.write('3');
