@@ -89,7 +89,7 @@ const qr = {
   properties: { url: { type: 'string' }, svg: { type: 'string' } },
 } as const;
 
-export const promptAnswer = {
+const promptAnswer = {
   description:
     'The prompt. Unless api.revealRatings is on, `ratings` is always [] and `ratingsHidden` is true: ' +
     'the business system learns that the citizen rated, not how.',

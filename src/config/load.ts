@@ -5,6 +5,7 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Keymap } from '../core/levels.js';
+import { BUILT_IN_TERMINAL_ID } from '../core/training.js';
 import { emptyFileLine, issueLines, notKeysLine, plainErrorMap, unexpectedLine } from './messages.js';
 import { resolvePlatform } from './platform-config.js';
 import { readYamlFile } from './read-yaml-file.js';
@@ -28,13 +29,15 @@ export interface ConfigEnvironment {
  * What `serve` runs on without --config: a try-out terminal. It is always a training
  * terminal, so nothing rated on it can ever reach a platform.
  */
-export const BUILT_IN_CONFIG = { terminal: { id: 'DEV-0001', areaCode: '000000', training: true } } as const;
+export const BUILT_IN_CONFIG = {
+  terminal: { id: BUILT_IN_TERMINAL_ID, areaCode: '000000', training: true },
+} as const;
 
 /**
  * The built-in defaults keep their data in this folder inside the user-data folder, so
  * try-out ratings never sit in the database a configured terminal uses.
  */
-export const TRAINING_DIR_NAME = 'training';
+const TRAINING_DIR_NAME = 'training';
 
 const BUILT_IN_LABEL = 'built-in defaults';
 

@@ -66,7 +66,7 @@ const code = { type: 'string', maxLength: MAX_CODE_LENGTH };
 const pin = { type: 'string', maxLength: MAX_PIN_LENGTH };
 
 /** The closed set of intents a screen may send. */
-export const INTENT_SCHEMA = {
+const INTENT_SCHEMA = {
   type: 'object',
   properties: { type: { type: 'string' } },
   required: ['type'],

@@ -35,13 +35,6 @@ export interface Diagnostics {
   soundRefused(name: string, reason: string): void;
 }
 
-// The PIN arrives from a screen: any text at all. Padding to a fixed number of UTF-16
-// units once made a PIN of one CJK character (three UTF-8 bytes) a buffer of another
-// length, and timingSafeEqual threw.
-function samePin(given: string, expected: string): boolean {
-  return sameSecret(given, expected);
-}
-
 /** Read from the folder, so it is shown from any process and after any restart. */
 function keyFault(keyFile: string): string | null {
   const moved = damagedKeyFiles(keyFile);
@@ -65,7 +58,7 @@ export function createDiagnostics(deps: DiagnosticsDeps): Diagnostics {
         retryInSeconds: Math.ceil((lockedUntil - now) / 1000),
       };
     }
-    if (!samePin(pin, expected)) {
+    if (!sameSecret(pin, expected)) {
       wrong += 1;
       deps.log.log('warn', 'diagnostics_wrong_pin', { attempts: wrong });
       if (wrong >= MAX_WRONG_PINS) {

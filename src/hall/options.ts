@@ -58,7 +58,7 @@ const VALUE_FLAGS: Record<string, keyof Flags> = {
 };
 
 /** A topic level as the contract allows it: no "/", "+", "#" or space (nor any other blank). */
-export function isTopicLevel(text: string): boolean {
+function isTopicLevel(text: string): boolean {
   return /^[^/+#\s]{1,64}$/u.test(text);
 }
 
@@ -146,7 +146,7 @@ function textOrNull(value: unknown, key: string, errors: string[]): string | nul
   return null;
 }
 
-export function brokerProblem(url: string, name: string): string | null {
+function brokerProblem(url: string, name: string): string | null {
   let parsed: URL;
   try {
     parsed = new URL(url);

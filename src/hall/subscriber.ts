@@ -29,7 +29,7 @@ export interface Subscriber {
   close(): Promise<void>;
 }
 
-export function topicsFor(prefix: string, hallId: string): string[] {
+function topicsFor(prefix: string, hallId: string): string[] {
   return ['availability', 'state', 'events'].map((part) => `${prefix}/${hallId}/+/${part}`);
 }
 

@@ -301,7 +301,7 @@ function frameOf(screen: Screen, send: Send): Frame {
 }
 
 /** Said beside 培训模式 while the keypad works (when it does not, its own note takes the place). */
-export const TRAINING_NOTE = '本机评价仅供练习，不会上报';
+const TRAINING_NOTE = '本机评价仅供练习，不会上报';
 
 export function render(view: ViewState, root: HTMLElement, banner: HTMLElement, send: Send): void {
   // A training terminal marks every screen in the banner's line, which is always reserved:

@@ -33,11 +33,7 @@ export async function exchange(
     const response = await ctx.transport(request, { timeoutMs: ctx.timeoutMs, signal: ctx.signal });
     return adapter.decode(response, records, ctx.now());
   } catch (err) {
-    return {
-      kind: 'transient',
-      message: err instanceof Error ? err.message : String(err),
-      retryAfterMs: null,
-    };
+    return transient(err);
   }
 }
 
@@ -52,10 +48,11 @@ async function exchangeByAdapter(
       ctx.transport(request, { timeoutMs: ctx.timeoutMs, signal: ctx.signal });
     return await (adapter.exchange as NonNullable<PlatformAdapter['exchange']>)(records, ctx.now, send);
   } catch (err) {
-    return {
-      kind: 'transient',
-      message: err instanceof Error ? err.message : String(err),
-      retryAfterMs: null,
-    };
+    return transient(err);
   }
+}
+
+/** A failure on the way (network, time-out, an adapter that threw): retried with back-off. */
+function transient(err: unknown): UploadOutcome {
+  return { kind: 'transient', message: err instanceof Error ? err.message : String(err), retryAfterMs: null };
 }

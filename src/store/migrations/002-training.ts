@@ -9,10 +9,10 @@
 // The outbox index gains the flag after the state, so the forwarder's claim (pending,
 // not training, by seq) stays one index range, and the prune and counts by state still
 // use its prefix.
+import { BUILT_IN_TERMINAL_ID } from '../../core/training.js';
 import type { Migration } from './index.js';
 
 /** The terminal id of the built-in defaults: every record that carries it was a try-out. */
-export const BUILT_IN_TERMINAL_ID = 'DEV-0001';
 
 export const training: Migration = {
   version: 2,

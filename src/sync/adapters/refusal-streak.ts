@@ -4,7 +4,7 @@
 // Forwarding then pauses (misconfigured) rather than setting a hall's ratings aside
 // one by one.
 
-export const SAME_REFUSAL_LIMIT = 3;
+const SAME_REFUSAL_LIMIT = 3;
 
 export class RefusalStreak {
   private message: string | null = null;

@@ -4,6 +4,7 @@
 // a fresh token) live here; when to ask, and what the screen shows while waiting, belong
 // to the engine (src/engine/platform-page.ts).
 
+import { isHttpUrl } from '../../../config/hosts.js';
 import type { Send, UploadRequest, UploadResponse } from '../../adapter.js';
 import { encryptDocument } from './index.js';
 import type { FujianSettings } from './settings.js';
@@ -108,15 +109,6 @@ export function readPageAnswer(response: UploadResponse): PageAnswer {
     };
   }
   return { kind: 'page', url };
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const u = new URL(text);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
-  } catch {
-    return false;
-  }
 }
 
 export type PageResult = { ok: true; url: string } | { ok: false; reason: string };
