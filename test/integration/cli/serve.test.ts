@@ -136,7 +136,12 @@ describe('SIGHUP', () => {
       ws.on('error', reject);
     });
     ws.send(JSON.stringify({ type: 'intent', intent: { type: 'rate', level: 4 } }));
-    await waitFor(() => false, 'nothing', 300).catch(() => undefined);
+    // Wait for the rating itself, not for a guess at how long it takes.
+    await expect
+      .poll(async () => ((await (await fetch(`${api}/prompts/${id}`)).json()) as { status: string }).status, {
+        timeout: 20_000,
+      })
+      .toBe('rated');
     ws.close();
     // revealRatings is now on: the business system sees how the citizen rated.
     const got = (await (await fetch(`${api}/prompts/${id}`)).json()) as {
