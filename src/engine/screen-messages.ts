@@ -66,3 +66,31 @@ export function answerScreenMessage(
     return { type: 'refused', reason: 'failed' };
   }
 }
+
+/**
+ * What a screen needs at once when it (re)connects, in this order: its keys, whether the
+ * technicians' screen exists, and the current screen. Both shells send exactly this.
+ */
+export function greeting(
+  terminal: Terminal,
+  hidKeys: string[][],
+  diagnostics: Diagnostics | null,
+): DownMessage[] {
+  return [
+    { type: 'hid_keys', keys: hidKeys },
+    { type: 'diagnostics_enabled', enabled: diagnostics?.enabled ?? false },
+    { type: 'view', view: terminal.view() },
+  ];
+}
+
+/** The terminal's views and sounds as messages for the screens; returns the unsubscribe. */
+export function subscribeScreens(
+  terminal: Terminal,
+  volume: () => number,
+  send: (message: DownMessage) => void,
+): () => void {
+  return terminal.subscribe({
+    view: (view) => send({ type: 'view', view }),
+    sound: (name) => send({ type: 'sound', name, volume: volume() }),
+  });
+}

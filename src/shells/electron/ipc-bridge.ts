@@ -4,7 +4,7 @@
 import type { DownMessage } from '../../core/bridge.js';
 import type { Diagnostics } from '../../engine/diagnostics.js';
 import type { Logger } from '../../engine/log.js';
-import { answerScreenMessage } from '../../engine/screen-messages.js';
+import { answerScreenMessage, greeting, subscribeScreens } from '../../engine/screen-messages.js';
 import type { Terminal } from '../../engine/terminal.js';
 import { CHANNELS, isTrustedSender, type SenderFacts } from './channels.js';
 
@@ -60,16 +60,11 @@ export function startIpcBridge(opts: BridgeOptions): { greet(): void; stop(): vo
       log.log('error', 'bridge_message_failed', { error: err instanceof Error ? err.message : String(err) });
     }
   });
-  const unsubscribe = terminal.subscribe({
-    view: (view) => send({ type: 'view', view }),
-    sound: (name) => send({ type: 'sound', name, volume: opts.volume() }),
-  });
+  const unsubscribe = subscribeScreens(terminal, opts.volume, send);
   return {
     /** A (re)loaded page gets its keys, whether diagnostics exist, and the current screen at once. */
     greet() {
-      send({ type: 'hid_keys', keys: opts.hidKeys });
-      send({ type: 'diagnostics_enabled', enabled: opts.diagnostics?.enabled ?? false });
-      send({ type: 'view', view: terminal.view() });
+      for (const message of greeting(terminal, opts.hidKeys, opts.diagnostics ?? null)) send(message);
     },
     stop() {
       unsubscribe();

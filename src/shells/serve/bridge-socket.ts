@@ -10,7 +10,7 @@ import type { DownMessage } from '../../core/bridge.js';
 import type { Diagnostics } from '../../engine/diagnostics.js';
 import type { Logger } from '../../engine/log.js';
 import { sameSecret } from '../../engine/same-secret.js';
-import { answerScreenMessage } from '../../engine/screen-messages.js';
+import { answerScreenMessage, greeting, subscribeScreens } from '../../engine/screen-messages.js';
 import type { Terminal } from '../../engine/terminal.js';
 import { type LogBudget, logBudget } from './log-budget.js';
 import { type TokenBucket, tokenBucket } from './token-bucket.js';
@@ -114,10 +114,7 @@ export function createBridgeSocket(opts: BridgeSocketOptions): BridgeSocket {
     for (const ws of wss.clients) send(ws, message);
   };
 
-  const unsubscribe = terminal.subscribe({
-    view: (view) => broadcast({ type: 'view', view }),
-    sound: (name) => broadcast({ type: 'sound', name, volume: opts.volume() }),
-  });
+  const unsubscribe = subscribeScreens(terminal, opts.volume, broadcast);
 
   wss.on('connection', (ws: WebSocket) => {
     const bucket: TokenBucket = tokenBucket(limits.burst, limits.perSecond, now);
@@ -131,9 +128,7 @@ export function createBridgeSocket(opts: BridgeSocketOptions): BridgeSocket {
         log.log(level, event, fields);
       },
     };
-    send(ws, { type: 'hid_keys', keys: opts.hidKeys });
-    send(ws, { type: 'diagnostics_enabled', enabled: opts.diagnostics?.enabled ?? false });
-    send(ws, { type: 'view', view: terminal.view() });
+    for (const message of greeting(terminal, opts.hidKeys, opts.diagnostics)) send(ws, message);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (cutOff) return;
       try {
