@@ -7,7 +7,6 @@
 //   API at a trickle, in the same run: the citizen must not feel the business system.
 // The default group runs each phase for seconds; `api-load` (soak) for a minute each.
 
-import { SerialPort } from 'serialport';
 import { startPtyPair } from '../helpers/socat.js';
 import { msBetween, runChild } from './child-ipc.js';
 import { type Figure, percentile } from './format.js';
@@ -18,9 +17,9 @@ import type { RaterResult, RaterSpec } from './rater-child.js';
 export const RATE = 500;
 /** The business system's trickle while the quiet phase is measured. */
 export const TRICKLE_RATE = 5;
-const ECHO_ROUNDS = 300;
 /** A window's pace, compressed: the next prompt this soon after the ACK. */
 const GAP_MS = 20;
+const ECHO_ROUNDS = 300;
 
 export interface Phase {
   load: LoadResult;
@@ -34,20 +33,26 @@ export interface Phase {
   refused: string[];
 }
 
-/** The raw line: KEY bytes written, the same bytes echoed back by a bare port, ms each. */
+/** The raw line: KEY bytes written, the same bytes echoed back by a bare port in a process of its own, ms each. */
 export async function echoRoundTrips(rounds: number): Promise<number[]> {
   const pty = await startPtyPair();
-  const echo = new SerialPort({ path: pty.a, baudRate: 9600, autoOpen: false, lock: false });
+  const echo = runChild<string>('./echo-child.ts', { path: pty.a });
   try {
-    await new Promise<void>((resolve, reject) => echo.open((err) => (err ? reject(err) : resolve())));
-    echo.on('data', (chunk: Buffer) => echo.write(chunk));
-    const spec: RaterSpec = { mode: 'echo', path: pty.b, rounds };
+    await echo.done;
+    const spec: RaterSpec = { mode: 'echo', path: pty.b, gapMs: GAP_MS, rounds };
     const result = await runChild<RaterResult>('./rater-child.ts', spec).done;
     const lost = result.presses.filter((p) => p.ackedAt === null).length;
-    if (lost > 0) throw new Error(`${lost} of ${rounds} bytes sent were never echoed back on the bare pty`);
+    if (lost > 0) {
+      throw new Error(
+        `${lost} of ${result.presses.length} KEY frames were never echoed back on the bare pty`,
+      );
+    }
     return result.presses.map((p) => msBetween(BigInt(p.pressedAt), BigInt(p.ackedAt as string)));
   } finally {
-    if (echo.isOpen) await new Promise<void>((resolve) => echo.close(() => resolve()));
+    echo.child.disconnect();
+    await new Promise((resolve) =>
+      echo.child.exitCode === null ? echo.child.once('exit', resolve) : resolve(null),
+    );
     await pty.close();
   }
 }
@@ -91,13 +96,19 @@ export async function ratePhase(
   };
 }
 
-/** The quiet phase, then the loaded one, on one running terminal. */
-export async function quietThenLoaded(durationMs: number): Promise<{ quiet: Phase; loaded: Phase }> {
+/**
+ * The bare echo, then the quiet phase and the loaded phase on one running terminal. One
+ * after the other: run side by side, each would take the other's CPU on a small machine.
+ */
+export async function quietThenLoaded(
+  durationMs: number,
+): Promise<{ echo: number[]; quiet: Phase; loaded: Phase }> {
   const rig = await startLineRig();
   try {
+    const echo = await echoRoundTrips(ECHO_ROUNDS);
     const quiet = await ratePhase(rig, { prefix: 'QUIET', durationMs, rate: TRICKLE_RATE });
     const loaded = await ratePhase(rig, { prefix: 'LOAD', durationMs, rate: RATE });
-    return { quiet, loaded };
+    return { echo, quiet, loaded };
   } finally {
     await rig.close();
   }
@@ -166,8 +177,7 @@ function complain(phase: Phase, what: string): void {
 }
 
 async function figures(seconds: number): Promise<Figure[]> {
-  const echo = await echoRoundTrips(ECHO_ROUNDS);
-  const { quiet, loaded } = await quietThenLoaded(seconds * 1000);
+  const { echo, quiet, loaded } = await quietThenLoaded(seconds * 1000);
   complain(quiet, 'quiet phase');
   complain(loaded, 'loaded phase');
   return lineFigures(echo, quiet, loaded, seconds);

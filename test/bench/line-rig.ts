@@ -15,6 +15,8 @@ import { freePort } from '../helpers/cli.js';
 import { type PtyPair, startPtyPair } from '../helpers/socat.js';
 import { nowNs } from './child-ipc.js';
 
+const CLERK = { id: '0107', name: '林晓', department: { code: 'D-TAX', name: '县税务局' }, stars: 5 };
+
 export interface LineRig {
   running: RunningTerminal;
   pty: PtyPair;
@@ -53,6 +55,17 @@ export async function startLineRig(): Promise<LineRig> {
     throw new Error(`the bench terminal's configuration was refused: ${problems.join(' ')}`);
   }
   const running = await startRunningTerminal(loaded.config, loaded.catalogue);
+  // A clerk at the window from the start, as the business system signs one in each morning.
+  const signIn = await fetch(`${running.api.url}/clerk`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(CLERK),
+  });
+  if (signIn.status !== 200) {
+    await running.stop();
+    await pty.close();
+    throw new Error(`PUT /v1/clerk answered ${signIn.status}`);
+  }
   const committed = new Map<string, bigint>();
   const unsubscribe = running.terminal.subscribe({
     final: (records) => {

@@ -38,8 +38,6 @@ export interface RaterResult {
   refused: string[];
 }
 
-const CLERK = { id: '0107', name: '林晓', department: { code: 'D-TAX', name: '县税务局' }, stars: 5 };
-
 async function call(api: string, method: string, path: string, body?: unknown): Promise<number> {
   const res = await fetch(api + path, {
     method,
@@ -73,8 +71,6 @@ async function terminalRounds(spec: RaterSpec): Promise<RaterResult> {
       if (Date.now() > deadline) throw new Error('the terminal never saw the keypad online');
       await new Promise((r) => setTimeout(r, 50));
     }
-    const signIn = await call(api, 'PUT', '/clerk', CLERK);
-    if (signIn !== 200) throw new Error(`PUT /clerk answered ${signIn}`);
     const start = Date.now();
     for (let i = 0; more(spec, presses.length, start); i++) {
       const transactionId = `${spec.prefix ?? 'TX'}-${i}`;
