@@ -2,7 +2,7 @@
 // running terminal, its KP/1 driver on a socat pty, its store and log on disk):
 // - key → ACK on the KP/1 line, beside a bare echo of the same bytes over the same kind
 //   of pty pair, in the same run;
-// - press → commit while the business system sends RATE requests a second to the local
+// - press → commit while the business system sends 500 requests a second to the local
 //   API (open loop, a window's mix, event streams open), beside press → commit with the
 //   API at a trickle, in the same run: the citizen must not feel the business system.
 // The default group runs each phase for seconds; `api-load` (soak) for a minute each.
@@ -57,10 +57,10 @@ export async function echoRoundTrips(rounds: number): Promise<number[]> {
   }
 }
 
-/** Ratings by keypad for durationMs (or `rounds` presses) while the API takes `rate` requests a second. */
+/** Ratings by keypad for durationMs while the API takes `rate` requests a second. */
 export async function ratePhase(
   rig: LineRig,
-  opts: { prefix: string; durationMs: number; rate: number; rounds?: number },
+  opts: { prefix: string; durationMs: number; rate: number },
 ): Promise<Phase> {
   const loadSpec: LoadSpec = { api: rig.api, rate: opts.rate, durationMs: opts.durationMs, streams: 2 };
   const load = runChild<LoadResult>('./load-child.ts', loadSpec);
@@ -71,10 +71,17 @@ export async function ratePhase(
     durationMs: opts.durationMs,
     gapMs: GAP_MS,
     prefix: opts.prefix,
-    ...(opts.rounds !== undefined ? { rounds: opts.rounds } : {}),
   };
   const rater = runChild<RaterResult>('./rater-child.ts', raterSpec);
-  const [loaded, rated] = await Promise.all([load.done, rater.done]);
+  let loaded: LoadResult;
+  let rated: RaterResult;
+  try {
+    [loaded, rated] = await Promise.all([load.done, rater.done]);
+  } catch (err) {
+    // One side failed: the other must not run on after the bench.
+    for (const { child } of [load, rater]) if (child.exitCode === null) child.kill();
+    throw err;
+  }
   const keyToAck: number[] = [];
   const pressToCommit: number[] = [];
   const lost: string[] = [];
