@@ -2,6 +2,7 @@
 // synchronously, since the engine's QR hook is synchronous) and PNG for receipts.
 
 import QRCode, { type QRCodeSegment } from 'qrcode';
+import { matrixToPng } from './png.js';
 
 /** M (15 %) survives a smudged screen or a creased receipt at a moderate symbol size. */
 export const QR_ERROR_CORRECTION = 'M';
@@ -25,10 +26,22 @@ export function qrSegments(text: string): QRCodeSegment[] {
   return [{ mode: 'byte', data: Buffer.from(text, 'utf8') }];
 }
 
-/** Throws (qrcode's error) when the text is too long for any QR version. */
+/**
+ * The last few symbols made: a prompt's QR is drawn as SVG when it opens and again as
+ * a PNG when the receipt is printed, and qrcode's mask search is the costly part of both.
+ */
+const recent = new Map<string, QrMatrix>();
+const RECENT_MAX = 8;
+
+/** Throws (qrcode's error) when the text is too long for any QR version. Callers must not change the matrix. */
 export function qrMatrix(text: string): QrMatrix {
+  const known = recent.get(text);
+  if (known) return known;
   const { modules } = QRCode.create(qrSegments(text), { errorCorrectionLevel: QR_ERROR_CORRECTION });
-  return { size: modules.size, data: modules.data };
+  const matrix = { size: modules.size, data: modules.data };
+  recent.set(text, matrix);
+  if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value as string);
+  return matrix;
 }
 
 /**
@@ -80,10 +93,5 @@ export interface PngOptions {
 }
 
 export async function renderPng(text: string, options: PngOptions = {}): Promise<Buffer> {
-  return QRCode.toBuffer(qrSegments(text), {
-    type: 'png',
-    errorCorrectionLevel: QR_ERROR_CORRECTION,
-    margin: QR_MARGIN,
-    scale: options.scale ?? 4,
-  });
+  return matrixToPng(qrMatrix(text), options.scale ?? 4, QR_MARGIN);
 }

@@ -6,6 +6,7 @@ import { captureFigures } from './capture.js';
 import { fleetFigures } from './fleet.js';
 import { line } from './format.js';
 import { hallFigures } from './hall.js';
+import { apiLoadFigures, keypadFigures } from './keypad.js';
 import { paintFigures } from './paint.js';
 import { platformsFigures } from './platforms.js';
 import { qrFigures } from './qr.js';
@@ -19,9 +20,10 @@ const groups: Group[] = [
   ['fleet', fleetFigures],
   ['hall', hallFigures],
   ['platforms', platformsFigures],
+  ['keypad', keypadFigures],
 ];
 // The long runs: minutes each, so only behind `soak` or by name.
-const soakGroups: Group[] = [];
+const soakGroups: Group[] = [['api-load', apiLoadFigures]];
 
 const arg = process.argv[2];
 const all = [...groups, ...soakGroups];
