@@ -218,4 +218,26 @@ describe('voice alone: a blind citizen rates with the keypad', { timeout: 180_00
       /浏览器拒绝播放 1 次（最近 key_3，NotSupportedError/,
     );
   });
+
+  it('the reasons screen’s note stops promising more time once a key no longer gives it', async () => {
+    const heard: Heard[] = [];
+    const h = await hall({ reasonsTimeoutSeconds: 5 }, heard); // at most 15 s in all
+    await h.prompt();
+    expect((await h.keypad?.press(4))?.acked).toBe(true);
+    await h.screen('reasons');
+    await h.page.waitForSelector('.ending-note:text("还剩 10 秒，按任意键可延长")');
+    // A citizen who keeps pressing: each key gives 5 s again, up to 15 s from the opening.
+    const capped = h.page.locator('.ending-note:text("还剩 10 秒，到时自动提交")');
+    while (
+      (await capped.count()) === 0 &&
+      (await h.page.locator('main[data-screen="reasons"]').count()) > 0
+    ) {
+      await h.keypad?.press(2);
+      await h.page.waitForTimeout(250); // the citizen's pace, not a wait for the terminal
+    }
+    expect(await capped.count()).toBe(1);
+    expect(await h.page.locator('.ending-note').count()).toBe(1);
+    await h.screen('thanks', 10_000);
+    expect(h.records().map((r) => r.body.level)).toEqual([2]);
+  });
 });
