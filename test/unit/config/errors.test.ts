@@ -134,7 +134,9 @@ describe('unknown keys', () => {
   it('gives one line per unknown key', () => {
     const { errors } = errorsOf(`${MINIMAL_CONFIG}ui:\n  colour: red\n  size: 3\n`);
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toContain('ui.colour is not a known key (known keys in ui: host, port, volume, voiceGuide, token)');
+    expect(errors[0]).toContain(
+      'ui.colour is not a known key (known keys in ui: host, port, volume, voiceGuide, token)',
+    );
     expect(errors[1]).toContain('ui.size is not a known key');
   });
 });
