@@ -1,7 +1,7 @@
 // doctor's sounds lines: the shipped clips are all there; a hall's folder missing one (or
 // holding an empty file) is a warning naming it, never a failure or a crash. With
 // ui.voiceGuide full the reasons' clips are checked too, by the catalogue's codes.
-import { copyFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadReasonsCatalogue } from '../../../src/config/reasons-catalogue.js';
@@ -64,5 +64,13 @@ describe('doctor: the voice prompts', () => {
   it('warns on a folder that is not there at all', () => {
     const findings = checkSounds({ voiceGuide: 'full', catalogue: builtIn }, '/nonexistent/sounds');
     expect(findings.map((f) => f.status)).toEqual(['warn', 'warn']);
+  });
+
+  it('scripts/make-voice-prompts.sh makes every fixed clip (a new clip cannot ship without its words)', () => {
+    const script = readFileSync(new URL('../../../scripts/make-voice-prompts.sh', import.meta.url), 'utf8');
+    const made = new Set([...script.matchAll(/^say (\w+) /gm)].map((m) => m[1]));
+    if (/for n in 1 2 3 4 5; do say "key_\$n"/.test(script))
+      for (const n of [1, 2, 3, 4, 5]) made.add(`key_${n}`);
+    expect(FIXED_CLIPS.filter((c) => !made.has(c))).toEqual([]);
   });
 });
