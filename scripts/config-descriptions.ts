@@ -110,6 +110,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   'ui.host': "The address the `serve` shell's screens listen on. Off loopback, `ui.token` is required.",
   'ui.port': "The screens' port (`serve` shell).",
   'ui.volume': 'Voice prompt volume, 0–100.',
+  'ui.voiceGuide':
+    'What the terminal says aloud: `off` only the thank-you; `prompt` each question once with which key gives which choice; `full` also how to move on the reasons screen and each reason as the keypad reaches it (halls that serve blind citizens). See docs/voice.md.',
   'ui.token': "A secret the screen's address carries as `?token=`; required off loopback.",
   'fleet.url': 'The broker: `mqtt://HOST:1883`, or `mqtts://HOST:8883` for TLS.',
   'fleet.username':

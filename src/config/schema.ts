@@ -266,6 +266,10 @@ const uiSchema = z
     host: host('an address to listen on, such as 127.0.0.1').default('127.0.0.1'),
     port: port(7481).default(7481),
     volume: wholeNumber(0, 100, 'a whole number from 0 to 100, such as 80').default(80),
+    voiceGuide: oneOf(
+      ['off', 'prompt', 'full'],
+      'off (only the thank-you), prompt (each question and its keys, once) or full (also the reasons as the keypad moves; for blind citizens)',
+    ).default('prompt'),
     token: text("a long random text that the screen's address carries as ?token=", 1)
       .nullable()
       .default(null),

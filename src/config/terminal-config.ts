@@ -2,6 +2,7 @@
 // default filled in, every path absolute. Only src/config/load.ts builds one.
 
 import type { Keymap } from '../core/levels.js';
+import type { VoiceGuide } from '../core/voice.js';
 
 export type TerminalMode = 'counter' | 'kiosk';
 export type KeypadDriver = 'frame' | 'ascii' | 'hid' | 'none';
@@ -133,6 +134,8 @@ export interface UiSection {
   host: string;
   port: number;
   volume: number;
+  /** What the terminal says aloud (docs/voice.md). */
+  voiceGuide: VoiceGuide;
   /** The screens' bridge admits only connections carrying it; required off loopback. */
   token: string | null;
 }

@@ -5,14 +5,18 @@
 // them (with ajv, as the local API's schemas are).
 
 import type { DiagnosticsAnswer } from './diagnostics-view.js';
-import { SOUND_NAMES, type SoundName } from './effects.js';
 import type { Intent } from './events.js';
 import { LEVELS } from './levels.js';
 import type { ViewState } from './view.js';
+import { CLIP_NAME_PATTERN } from './voice.js';
 
 export type DownMessage =
   | { type: 'view'; view: ViewState }
-  | { type: 'sound'; name: SoundName; volume: number }
+  /**
+   * Say `clips` (/sounds/NAME.wav) one after another, each once the one before ended,
+   * instead of whatever the screen is still saying; an empty list only stops it.
+   */
+  | { type: 'sound'; clips: string[]; volume: number }
   /** Keyboard-wedge keypads: which key codes (KeyboardEvent.code) mean positions 1–5. */
   | { type: 'hid_keys'; keys: string[][] }
   /** Whether `diagnostics.pin` is set: without it the screens offer no way into diagnostics. */
@@ -39,7 +43,7 @@ export type UpMessage =
    * gesture unless started with --autoplay-policy=no-user-gesture-required): `reason`
    * is the error's name, e.g. NotAllowedError. Shown to technicians in diagnostics.
    */
-  | { type: 'sound_refused'; name: SoundName; reason: string };
+  | { type: 'sound_refused'; name: string; reason: string };
 
 /** A message up is at most this many UTF-16 units of JSON text. */
 export const MAX_UP_MESSAGE_LENGTH = 4096;
@@ -64,6 +68,8 @@ function shape(
 
 const code = { type: 'string', maxLength: MAX_CODE_LENGTH };
 const pin = { type: 'string', maxLength: MAX_PIN_LENGTH };
+/** A clip's file name without `.wav`: nothing that could name another path. */
+const clipName = { type: 'string', pattern: CLIP_NAME_PATTERN };
 
 /** The closed set of intents a screen may send. */
 const INTENT_SCHEMA = {
@@ -94,6 +100,6 @@ export const UP_MESSAGE_SCHEMA = {
     shape('hid_key', { code }),
     shape('diagnostics_open', { pin }),
     shape('diagnostics_retry', { pin }),
-    shape('sound_refused', { name: { enum: [...SOUND_NAMES] }, reason: code }),
+    shape('sound_refused', { name: clipName, reason: code }),
   ],
 } as const;

@@ -15,9 +15,6 @@ export type StoreOp =
   | { op: 'clerk'; clerk: ClerkState | null }
   | { op: 'invite_seq'; value: number };
 
-export const SOUND_NAMES = ['welcome', 'please_rate', 'choose_reasons', 'thanks'] as const;
-export type SoundName = (typeof SOUND_NAMES)[number];
-
 export type KeypadCommand =
   | { kind: 'arm'; on: boolean }
   | { kind: 'leds'; mask: number; blink: boolean }
@@ -26,7 +23,11 @@ export type KeypadCommand =
 export type Effect =
   | { type: 'persist'; ops: StoreOp[] }
   | { type: 'render' }
-  | { type: 'sound'; name: SoundName }
+  /**
+   * Say these clips (assets/sounds/NAME.wav) one after another, instead of whatever is
+   * still being said; an empty list only silences the screens.
+   */
+  | { type: 'sound'; clips: string[] }
   | { type: 'keypad'; command: KeypadCommand }
   /** Tell the business system that this prompt changed (its event stream). */
   | { type: 'notify_prompt'; promptId: string }

@@ -7,6 +7,7 @@ import { levelAtPosition } from './levels.js';
 import { reasonsDeadline, reasonsFor } from './reasons.js';
 import type { CoreState, GivenRating, Phase, Session } from './state.js';
 import type { Out } from './step-out.js';
+import { cursorMoved } from './voice.js';
 
 /** The keypad positions on the reasons screen, shown to the citizen as hints. */
 export const REASON_KEYS = { previous: 1, next: 2, toggle: 3, change: 4, submit: 5 } as const;
@@ -96,5 +97,6 @@ export function moveCursor(state: CoreState, out: Out, now: number, position: nu
   // A 差评's reasons screen waits while the citizen is busy with it; a 好评's ends on time.
   if (s.phase.kind === 'reasons')
     s.deadline = reasonsDeadline(state.config.reasonsTimeoutMs, now, s.phase.since);
+  out.say(cursorMoved(state, s));
   out.render = true;
 }

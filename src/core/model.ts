@@ -2,6 +2,7 @@
 
 import type { Keymap, Level } from './levels.js';
 import type { GoodIndicators, ReasonsCatalogue } from './reasons.js';
+import type { VoiceGuide } from './voice.js';
 
 export interface Department {
   code: string;
@@ -153,4 +154,6 @@ export interface CoreConfig {
    * rating page. Never on a training terminal. Absent: off.
    */
   platformPage?: boolean;
+  /** `ui.voiceGuide`: what the terminal says aloud (src/core/voice.ts). Absent: prompt. */
+  voiceGuide?: VoiceGuide;
 }

@@ -17,6 +17,7 @@ import type {
   Service,
   ServiceFacts,
 } from './model.js';
+import { timeWarningAt } from './voice.js';
 
 /** One level given by the citizen: the records it became, and its reasons so far. */
 export interface GivenRating {
@@ -65,6 +66,8 @@ export interface Session {
   /** When the current screen appeared: a press sooner than humanly possible is flagged. */
   shownAt: number;
   ratings: GivenRating[];
+  /** The reasons deadline whose last seconds were said aloud (said once for each). */
+  warnedDeadline?: number;
 }
 
 export interface CoreState {
@@ -101,8 +104,10 @@ export function initialState(config: CoreConfig): CoreState {
 
 /** The earliest moment at which `tick` changes something, or null. */
 export function nextDeadline(state: CoreState): number | null {
-  const times = [state.session?.deadline, state.thanksUntil ?? undefined].filter(
-    (t): t is number => typeof t === 'number',
-  );
+  const times = [
+    state.session?.deadline,
+    state.thanksUntil ?? undefined,
+    timeWarningAt(state) ?? undefined,
+  ].filter((t): t is number => typeof t === 'number');
   return times.length > 0 ? Math.min(...times) : null;
 }

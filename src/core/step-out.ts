@@ -1,7 +1,7 @@
 // What one step must do, collected while the rules run and laid out at the end in
 // the one safe order: persist, then the screen, then the rest.
 
-import type { Effect, KeypadCommand, Reply, ReplyError, SoundName, StoreOp } from './effects.js';
+import type { Effect, KeypadCommand, Reply, ReplyError, StoreOp } from './effects.js';
 import type { CoreState } from './state.js';
 
 export interface StepResult {
@@ -18,9 +18,16 @@ export class Out {
   forward = false;
   render = false;
   reply: Reply | undefined;
+  /** What to say; only the last said in a step is heard (it replaces the one before). */
+  private said: string[] | null = null;
 
-  sound(name: SoundName) {
-    this.effects.push({ type: 'sound', name });
+  /** Nothing to say (a guide that is off) leaves whatever is being said alone. */
+  say(clips: string[]) {
+    if (clips.length > 0) this.said = clips;
+  }
+  /** Stops whatever is still being said: its screen is gone. */
+  silence() {
+    this.said = [];
   }
   keypad(command: KeypadCommand) {
     this.effects.push({ type: 'keypad', command });
@@ -35,6 +42,7 @@ export class Out {
     // keypad, the business system and the forwarder are not.
     if (this.render) effects.push({ type: 'render' });
     effects.push(...this.effects);
+    if (this.said) effects.push({ type: 'sound', clips: this.said });
     for (const promptId of this.notify) effects.push({ type: 'notify_prompt', promptId });
     if (this.forward) effects.push({ type: 'forward' });
     return this.reply ? { state, effects, reply: this.reply } : { state, effects };

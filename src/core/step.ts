@@ -15,6 +15,18 @@ import { recover } from './recover.js';
 import { resolveFacts, serviceInstant } from './service-facts.js';
 import type { CoreState, GivenRating, Phase, Session } from './state.js';
 import { Out, refuse, type StepResult } from './step-out.js';
+import {
+  departmentAsked,
+  levelAskedAgain,
+  promptOpened,
+  ratingReceived,
+  reasonsAsked,
+  reasonToggled,
+  scopeChosen,
+  timeWarning,
+  timeWarningAt,
+  welcomed,
+} from './voice.js';
 
 export type { StepResult } from './step-out.js';
 
@@ -47,7 +59,7 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       }
       state.clerk = { ...event.clerk, status: 'serving', pauseWhenDone: false };
       out.ops.push({ op: 'clerk', clerk: state.clerk });
-      if (!state.session) out.sound('welcome');
+      if (!state.session) out.say(welcomed(state));
       out.render = true;
       out.reply = { ok: true };
       break;
@@ -132,6 +144,7 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       }
       const s = state.session;
       if (s && s.deadline <= now) onTimeout(state, out, now);
+      else if (s) warnOfTime(state, out, now, s);
       break;
     }
     case 'keypad_status': {
@@ -202,7 +215,7 @@ function setClerkStatus(state: CoreState, out: Out, status: 'serving' | 'paused'
   if (status === 'paused' && state.session) {
     clerk.pauseWhenDone = true;
   } else {
-    if (status === 'serving' && clerk.status === 'paused' && !state.session) out.sound('welcome');
+    if (status === 'serving' && clerk.status === 'paused' && !state.session) out.say(welcomed(state));
     clerk.status = status;
     clerk.pauseWhenDone = false;
   }
@@ -272,7 +285,7 @@ function openPrompt(
   });
   out.keypad({ kind: 'arm', on: true });
   out.keypad({ kind: 'leds', mask: ledsFor(session.phase), blink: false });
-  out.sound('please_rate');
+  out.say(promptOpened(state, session));
   // The URL mode: the page is asked for once the prompt is open; nothing waits for it here.
   if (state.config.platformPage && !state.config.training) {
     out.effects.push({
@@ -309,6 +322,7 @@ function onIntent(
       s.phase = { kind: 'rate', target: intent.scope === 'overall' ? 'all' : 0 };
       s.shownAt = now;
       out.keypad({ kind: 'leds', mask: ALL_KEYS, blink: false });
+      out.say(scopeChosen(state, intent.scope));
       out.render = true;
       return;
     }
@@ -322,6 +336,8 @@ function onIntent(
         ? rating.reasons.filter((c) => c !== intent.code)
         : offered.map((r) => r.code).filter((c) => c === intent.code || rating.reasons.includes(c));
       phase.cursor = index;
+      if (source === 'keypad' && phase.kind === 'reasons')
+        out.say(reasonToggled(state, rating.reasons.includes(intent.code)));
       // A 好评's indicators screen ends on time, however busy the citizen is with it.
       if (phase.kind === 'reasons')
         s.deadline = reasonsDeadline(state.config.reasonsTimeoutMs, now, phase.since);
@@ -342,6 +358,7 @@ function onIntent(
       s.deadline = reasonsDeadline(state.config.reasonsTimeoutMs, now, phase.since);
       s.shownAt = now;
       out.keypad({ kind: 'leds', mask: ALL_KEYS, blink: false });
+      out.say(levelAskedAgain(state));
       out.render = true;
       return;
     }
@@ -349,6 +366,7 @@ function onIntent(
       if (phase.kind !== 'change') return;
       s.phase = { kind: 'reasons', rating: phase.rating, cursor: 0, since: phase.since };
       s.deadline = reasonsDeadline(state.config.reasonsTimeoutMs, now, phase.since);
+      out.say(reasonsAsked(state, s));
       out.render = true;
       return;
     }
@@ -467,7 +485,7 @@ function toIndicators(state: CoreState, out: Out, now: number, rating: number) {
   s.deadline = now + GOOD_INDICATORS_MS;
   s.shownAt = now;
   out.keypad({ kind: 'leds', mask: ledsFor(s.phase), blink: false });
-  out.sound('thanks');
+  out.say(ratingReceived());
   out.render = true;
 }
 
@@ -477,7 +495,7 @@ function toReasons(state: CoreState, out: Out, now: number, rating: number) {
   s.deadline = now + state.config.reasonsTimeoutMs;
   s.shownAt = now;
   out.keypad({ kind: 'leds', mask: ALL_KEYS, blink: false });
-  out.sound('choose_reasons');
+  out.say(reasonsAsked(state, s));
   out.render = true;
 }
 
@@ -514,10 +532,19 @@ function advance(state: CoreState, out: Out, now: number, thanked = false) {
     s.deadline = now + state.config.promptTimeoutMs;
     s.shownAt = now;
     out.keypad({ kind: 'leds', mask: ALL_KEYS, blink: false });
+    out.say(departmentAsked(state));
     out.render = true;
     return;
   }
   endSession(state, out, now, 'rated', thanked);
+}
+
+/** The reasons screen's last seconds, said once for each deadline. */
+function warnOfTime(state: CoreState, out: Out, now: number, s: Session) {
+  const at = timeWarningAt(state);
+  if (at === null || at > now) return;
+  s.warnedDeadline = s.deadline;
+  out.say(timeWarning(state, s));
 }
 
 function onTimeout(state: CoreState, out: Out, now: number) {
@@ -552,13 +579,14 @@ function endSession(
   out.keypad({ kind: 'arm', on: false });
   out.keypad({ kind: 'leds', mask: 0, blink: false });
   out.notify.add(s.id);
-  if (status === 'rated') {
-    state.lastRatingAt = Math.max(...s.ratings.map((r) => r.ratedAt));
-    if (how !== 'withdrawn') {
-      state.thanksUntil = now + state.config.thanksMs;
-      state.thanksLevel = (s.ratings[s.ratings.length - 1] as GivenRating).level;
-      if (!thanked) out.sound('thanks');
-    }
+  if (status === 'rated') state.lastRatingAt = Math.max(...s.ratings.map((r) => r.ratedAt));
+  if (status === 'rated' && how !== 'withdrawn') {
+    state.thanksUntil = now + state.config.thanksMs;
+    state.thanksLevel = (s.ratings[s.ratings.length - 1] as GivenRating).level;
+    if (!thanked) out.say(ratingReceived());
+  } else if (!thanked) {
+    // The prompt is gone: reading out its choices would only confuse the next citizen.
+    out.silence();
   }
   state.session = null;
   if (state.clerk?.pauseWhenDone) {

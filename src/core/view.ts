@@ -7,6 +7,7 @@ import { maskName } from './mask.js';
 import type { Department, QrCode, Scope } from './model.js';
 import { reasonsFor } from './reasons.js';
 import type { CoreState, GivenRating, Session } from './state.js';
+import { canExtend } from './voice.js';
 
 export interface ClerkCard {
   id: string;
@@ -72,6 +73,8 @@ export type Screen =
       cursor: number;
       keyHints: KeyHint[];
       deadline: number;
+      /** Whether a key still gives more time: not once the screen had its longest time. */
+      extendable: boolean;
     }
   | {
       /** After a 好评 (`prompt.goodIndicators: optional`): it is stored; indicators may be added. */
@@ -225,6 +228,7 @@ function promptScreen(state: CoreState, s: Session): Screen {
           { position: REASON_KEYS.submit, label: '提交' },
         ],
         deadline: s.deadline,
+        extendable: canExtend(state, s),
       };
     }
     case 'indicators': {

@@ -4,10 +4,11 @@
 
 import { loadConfig, type TerminalConfig } from '../config/load.js';
 import { loadCatalogueOf } from '../config/reasons-catalogue.js';
+import type { ReasonsCatalogue } from '../core/reasons.js';
 import { type Finding, failFromMessage, ok, warn } from './report.js';
 
 export type ConfigCheck =
-  | { ok: true; config: TerminalConfig; findings: Finding[] }
+  | { ok: true; config: TerminalConfig; catalogue: ReasonsCatalogue; findings: Finding[] }
   | { ok: false; findings: Finding[] };
 
 const FIX = 'fix it in the file and run doctor again';
@@ -26,6 +27,7 @@ export function checkConfig(file: string): ConfigCheck {
   return {
     ok: true,
     config,
+    catalogue: reasons.catalogue,
     // Sample secrets are allowed to start (a bench terminal), but a live one must not sign with them.
     findings: [ok('config', summary), ...loaded.warnings.map((line) => warn('config', line))],
   };

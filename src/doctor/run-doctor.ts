@@ -44,7 +44,7 @@ export async function runDoctor(options: DoctorOptions, io: DoctorIo): Promise<n
   const loaded = checkConfig(options.configFile);
   for (const finding of loaded.findings) emit(finding);
   if (!loaded.ok) return DOCTOR_EXIT.usage;
-  const { config } = loaded;
+  const { config, catalogue } = loaded;
 
   const running = await askRunningTerminal(config.api, config.terminal.id);
   const training = checkTraining(config, running);
@@ -70,7 +70,7 @@ export async function runDoctor(options: DoctorOptions, io: DoctorIo): Promise<n
       );
     }
     emit(checkLogFolder(config.log.dir));
-    emit(checkSounds());
+    for (const finding of checkSounds({ voiceGuide: config.ui.voiceGuide, catalogue })) emit(finding);
 
     if (options.keys) {
       const cannot = whyNoKeyTest(config, running, keypad.finding);

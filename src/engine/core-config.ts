@@ -33,5 +33,6 @@ export function coreConfigOf(config: TerminalConfig, catalogue: ReasonsCatalogue
         : null,
     training,
     platformPage: wantsPages(config),
+    voiceGuide: config.ui.voiceGuide,
   };
 }

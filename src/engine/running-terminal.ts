@@ -155,7 +155,7 @@ export async function startRunningTerminal(
         store: current.store,
         log: current.log,
         api: { ...next.config.api, host: current.api.host, port: current.api.port },
-        ui: { ...current.ui, volume: next.config.ui.volume },
+        ui: { ...current.ui, volume: next.config.ui.volume, voiceGuide: next.config.ui.voiceGuide },
         qr: current.qr,
         diagnostics: current.diagnostics,
       };

@@ -91,6 +91,6 @@ export function subscribeScreens(
 ): () => void {
   return terminal.subscribe({
     view: (view) => send({ type: 'view', view }),
-    sound: (name) => send({ type: 'sound', name, volume: volume() }),
+    sound: (clips) => send({ type: 'sound', clips, volume: volume() }),
   });
 }

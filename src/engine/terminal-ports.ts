@@ -1,7 +1,7 @@
 // What the Terminal needs (its deps), who listens to it, and the shapes of its
 // answers: kept apart from src/engine/terminal.ts so the engine's loop reads alone.
 
-import type { KeypadCommand, Reply, SoundName } from '../core/effects.js';
+import type { KeypadCommand, Reply } from '../core/effects.js';
 import type { PromptRequest } from '../core/events.js';
 import type {
   CoreConfig,
@@ -42,7 +42,8 @@ export interface QrFacts {
 
 export interface TerminalListeners {
   view?: (view: ViewState) => void;
-  sound?: (name: SoundName) => void;
+  /** Clips to say one after another, instead of whatever is being said (none: stop). */
+  sound?: (clips: string[]) => void;
   keypad?: (command: KeypadCommand) => void;
   prompt?: (promptId: string) => void;
   forward?: () => void;

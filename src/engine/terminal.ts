@@ -312,7 +312,7 @@ export class Terminal {
         return;
       }
       case 'sound':
-        this.emit((l) => l.sound?.(effect.name));
+        this.emit((l) => l.sound?.(effect.clips));
         return;
       case 'keypad':
         this.emit((l) => l.keypad?.(effect.command));

@@ -4,6 +4,7 @@ import type { DownMessage } from '../core/bridge.js';
 import { DiagnosticsOverlay } from './diagnostics.js';
 import { render } from './render.js';
 import { connect } from './transport.js';
+import { Voice } from './voice.js';
 
 const root = document.getElementById('app') as HTMLElement;
 const banner = document.getElementById('banner') as HTMLElement;
@@ -14,12 +15,18 @@ const transport = connect(onMessage, (connected) => {
   document.body.dataset.connected = String(connected);
 });
 const diagnostics = new DiagnosticsOverlay((m) => transport.send(m));
+// A refused play (no autoplay without a user gesture, a missing clip) is told to the
+// engine, so technicians see in diagnostics why the terminal is silent.
+const voice = new Voice((name, reason) => transport.send({ type: 'sound_refused', name, reason }));
+/** After the reasons screen's longest time a key no longer extends it: the note must not say so. */
+let extendable = true;
 
 function onMessage(m: DownMessage) {
   switch (m.type) {
     case 'view':
       // Deadlines are in the engine's time; the screen counts down in its own.
       clockOffset = m.view.now - Date.now();
+      extendable = m.view.screen.kind !== 'reasons' || m.view.screen.extendable;
       render(m.view, root, banner, (intent) => transport.send({ type: 'intent', intent }));
       diagnostics.screen(m.view.screen.kind);
       tick();
@@ -34,17 +41,9 @@ function onMessage(m: DownMessage) {
     case 'diagnostics_refused':
       diagnostics.answer(m);
       return;
-    case 'sound': {
-      const audio = new Audio(`/sounds/${m.name}.wav`);
-      audio.volume = Math.max(0, Math.min(1, m.volume / 100));
-      // A refused play (no autoplay without a user gesture, a missing clip) is told to the
-      // engine, so technicians see in diagnostics why the terminal is silent.
-      void audio.play().catch((err: unknown) => {
-        const reason = err instanceof Error ? err.name : 'Error';
-        transport.send({ type: 'sound_refused', name: m.name, reason: reason.slice(0, 64) });
-      });
+    case 'sound':
+      voice.say(m.clips, m.volume);
       return;
-    }
   }
 }
 
@@ -59,13 +58,16 @@ function tick() {
     const warnAt = Number(node.dataset.warnAt);
     if (left > 0 && left <= warnAt) {
       node.classList.add('ending');
-      if (warnedDeadline !== node.dataset.deadline) {
-        warnedDeadline = node.dataset.deadline;
-        // Announced by the banner's status line, which screen readers already follow.
+      // A redraw with the same deadline (a key once the time is capped) keeps the note.
+      if (!node.previousElementSibling?.classList.contains('ending-note')) {
         const note = document.createElement('p');
         note.className = 'ending-note';
-        note.setAttribute('role', 'status');
-        note.textContent = `还剩 ${warnAt} 秒，按任意键可延长`;
+        // A live region only the first time: screen readers say it once for each deadline.
+        if (warnedDeadline !== node.dataset.deadline) note.setAttribute('role', 'status');
+        warnedDeadline = node.dataset.deadline;
+        note.textContent = extendable
+          ? `还剩 ${warnAt} 秒，按任意键可延长`
+          : `还剩 ${warnAt} 秒，到时自动提交`;
         node.before(note);
       }
     }

@@ -28,6 +28,8 @@ export interface HallOptions {
   training?: boolean;
   /** prompt.goodIndicators; absent leaves the default (off). */
   goodIndicators?: 'off' | 'optional';
+  /** ui.voiceGuide; absent leaves the default (prompt). */
+  voiceGuide?: 'off' | 'prompt' | 'full';
   /** Called with the page's context before the screens first load (to watch the page from its start). */
   beforeLoad?: (context: BrowserContext) => Promise<void>;
 }
@@ -98,7 +100,7 @@ export class Hall {
         reasonsTimeoutSeconds: o.reasonsTimeoutSeconds ?? 30,
         ...(o.goodIndicators ? { goodIndicators: o.goodIndicators } : {}),
       },
-      ui: { port: uiPort },
+      ui: { port: uiPort, ...(o.voiceGuide ? { voiceGuide: o.voiceGuide } : {}) },
       ...(o.pin ? { diagnostics: { pin: o.pin } } : {}),
     };
     const file = join(this.dir, 'config.json');

@@ -55,7 +55,7 @@ describe('the engine', () => {
           seen.push(`thanks with ${rows.filter((r) => r.state === 'pending').length} final`);
         }
       },
-      sound: (name) => seen.push(`sound ${name}`),
+      sound: (clips) => seen.push(`sound ${clips.join(' ')}`),
     });
     t.signIn(clerk);
     const opened = t.openPrompt(request());

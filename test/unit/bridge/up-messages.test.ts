@@ -4,7 +4,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_UP_MESSAGE_LENGTH, type UpMessage } from '../../../src/core/bridge.js';
-import { SOUND_NAMES, type SoundName } from '../../../src/core/effects.js';
 import type { Intent } from '../../../src/core/events.js';
 import { isLevel } from '../../../src/core/levels.js';
 import { parseUpMessage } from '../../../src/engine/up-messages.js';
@@ -67,15 +66,16 @@ function handParser(raw: unknown): UpMessage | null {
   ) {
     return { type: v.type, pin: v.pin };
   }
-  // Added with sound_refused (a refused play reported for diagnostics).
+  // Added with sound_refused (a refused play reported for diagnostics); since the voice
+  // guide, any clip's name: 1-64 letters, digits, "_" or "-".
   if (
     v.type === 'sound_refused' &&
     typeof v.name === 'string' &&
-    (SOUND_NAMES as readonly string[]).includes(v.name) &&
+    /^[A-Za-z0-9_-]{1,64}$/.test(v.name) &&
     typeof v.reason === 'string' &&
     v.reason.length <= MAX_CODE
   ) {
-    return { type: 'sound_refused', name: v.name as SoundName, reason: v.reason };
+    return { type: 'sound_refused', name: v.name, reason: v.reason };
   }
   return null;
 }
@@ -200,6 +200,7 @@ describe('messages up from the screens', () => {
       { type: 'diagnostics_open', pin: '中'.repeat(32) },
       { type: 'diagnostics_retry', pin: '' },
       { type: 'sound_refused', name: 'please_rate', reason: 'NotAllowedError' },
+      { type: 'sound_refused', name: 'reason_207', reason: 'NotSupportedError' },
     ];
     for (const m of others) expect(parseUpMessage({ ...m, __extra: true })).toEqual(m);
   });
@@ -219,7 +220,10 @@ describe('messages up from the screens', () => {
       { type: 'hid_key', code: 7 },
       { type: 'diagnostics_open', pin: 'x'.repeat(33) },
       { type: 'diagnostics_open' },
-      { type: 'sound_refused', name: 'level_5', reason: 'NotAllowedError' },
+      { type: 'sound_refused', name: '../config', reason: 'NotAllowedError' },
+      { type: 'sound_refused', name: '', reason: 'NotAllowedError' },
+      { type: 'sound_refused', name: 'x'.repeat(65), reason: 'NotAllowedError' },
+      { type: 'sound_refused', name: 'level_5\n', reason: 'NotAllowedError' },
       { type: 'sound_refused', name: 'thanks', reason: 'x'.repeat(65) },
       { type: 'sound_refused', name: 'thanks' },
       { type: 5 },

@@ -134,7 +134,9 @@ describe('unknown keys', () => {
   it('gives one line per unknown key', () => {
     const { errors } = errorsOf(`${MINIMAL_CONFIG}ui:\n  colour: red\n  size: 3\n`);
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toContain('ui.colour is not a known key (known keys in ui: host, port, volume, token)');
+    expect(errors[0]).toContain(
+      'ui.colour is not a known key (known keys in ui: host, port, volume, voiceGuide, token)',
+    );
     expect(errors[1]).toContain('ui.size is not a known key');
   });
 });
@@ -166,7 +168,7 @@ describe('wrong types', () => {
 
   it('a lone value where a section belongs', () => {
     expect(oneError('ui: fast\n')).toBe(
-      'ui: found "fast" (text), expected a set of keys (host, port, volume, token), each on its own indented line under ui:',
+      'ui: found "fast" (text), expected a set of keys (host, port, volume, voiceGuide, token), each on its own indented line under ui:',
     );
   });
 

@@ -48,7 +48,7 @@ describe('a 好评 with prompt.goodIndicators: optional', () => {
       expect.objectContaining({ level: 5, final: false, reasons: [], comment: '' }),
     ]);
     expect(opsOf(r.effects)).toContainEqual({ op: 'prompt_status', id: expect.any(String), status: 'rated' });
-    expect(r.effects).toContainEqual({ type: 'sound', name: 'thanks' });
+    expect(r.effects).toContainEqual({ type: 'sound', clips: ['thanks'] });
     // Not forwarded before it is final.
     expect(r.effects).not.toContainEqual({ type: 'forward' });
     const screen = rig.screen;
@@ -95,7 +95,7 @@ describe('a 好评 with prompt.goodIndicators: optional', () => {
     );
     expect(rig.screen).toMatchObject({ kind: 'thanks', given: { level: 4 } });
     // Thanked once, at the press.
-    expect(done.effects).not.toContainEqual({ type: 'sound', name: 'thanks' });
+    expect(done.effects).not.toContainEqual({ type: 'sound', clips: ['thanks'] });
   });
 
   it('left with nothing chosen is a plain 好评: no indicators and no note', () => {

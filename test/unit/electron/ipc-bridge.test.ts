@@ -117,7 +117,19 @@ describe('the main-process bridge', () => {
     terminal.openPrompt(request());
     expect(sent.filter(([, m]) => m.type === 'sound').at(-1)?.[1]).toEqual({
       type: 'sound',
-      name: 'please_rate',
+      clips: [
+        'please_rate',
+        'key_1',
+        'level_5',
+        'key_2',
+        'level_4',
+        'key_3',
+        'level_3',
+        'key_4',
+        'level_2',
+        'key_5',
+        'level_1',
+      ],
       volume: 80,
     });
     expect(sent.filter(([, m]) => m.type === 'view').at(-1)?.[1].view.screen.kind).toBe('rate');
