@@ -110,6 +110,9 @@ export const DESCRIPTIONS: Record<string, string> = {
   'ui.host': "The address the `serve` shell's screens listen on. Off loopback, `ui.token` is required.",
   'ui.port': "The screens' port (`serve` shell).",
   'ui.volume': 'Voice prompt volume, 0–100.',
+  'ui.idleSlides':
+    'A folder of hall notices (PNG, JPEG or WebP, up to 8 MB each, at most 30, in name order) shown in turn beside the clerk card on the idle screen, never over a prompt; relative to this file. Read at start and on SIGHUP.',
+  'ui.idleSlideSeconds': 'How long each hall notice shows before the next, 3–600 seconds.',
   'ui.token': "A secret the screen's address carries as `?token=`; required off loopback.",
   'fleet.url': 'The broker: `mqtt://HOST:1883`, or `mqtts://HOST:8883` for TLS.',
   'fleet.username':

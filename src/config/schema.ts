@@ -266,6 +266,10 @@ const uiSchema = z
     host: host('an address to listen on, such as 127.0.0.1').default('127.0.0.1'),
     port: port(7481).default(7481),
     volume: wholeNumber(0, 100, 'a whole number from 0 to 100, such as 80').default(80),
+    idleSlides: filePath('a path to a folder of PNG, JPEG or WebP images, or null for none')
+      .nullable()
+      .default(null),
+    idleSlideSeconds: wholeNumber(3, 600, 'a whole number of seconds from 3 to 600, such as 10').default(10),
     token: text("a long random text that the screen's address carries as ?token=", 1)
       .nullable()
       .default(null),

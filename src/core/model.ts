@@ -153,4 +153,13 @@ export interface CoreConfig {
    * rating page. Never on a training terminal. Absent: off.
    */
   platformPage?: boolean;
+  /** The hall's notices for the idle screen (ui.idleSlides), as the engine found them. Absent: none. */
+  idleSlides?: IdleSlides | null;
+}
+
+/** Notices shown in turn on the idle screen; the screens fetch each by its id. */
+export interface IdleSlides {
+  slides: { id: string; title: string }[];
+  /** How long each shows. */
+  seconds: number;
 }

@@ -28,6 +28,8 @@ export interface HallOptions {
   training?: boolean;
   /** prompt.goodIndicators; absent leaves the default (off). */
   goodIndicators?: 'off' | 'optional';
+  /** ui.idleSlides and ui.idleSlideSeconds: the hall's notices on the idle screen. */
+  idleSlides?: { folder: string; seconds?: number };
   /** Called with the page's context before the screens first load (to watch the page from its start). */
   beforeLoad?: (context: BrowserContext) => Promise<void>;
 }
@@ -98,7 +100,12 @@ export class Hall {
         reasonsTimeoutSeconds: o.reasonsTimeoutSeconds ?? 30,
         ...(o.goodIndicators ? { goodIndicators: o.goodIndicators } : {}),
       },
-      ui: { port: uiPort },
+      ui: {
+        port: uiPort,
+        ...(o.idleSlides
+          ? { idleSlides: o.idleSlides.folder, idleSlideSeconds: o.idleSlides.seconds ?? 10 }
+          : {}),
+      },
       ...(o.pin ? { diagnostics: { pin: o.pin } } : {}),
     };
     const file = join(this.dir, 'config.json');
