@@ -24,11 +24,6 @@ const INVITATIONS: Record<IdleScreen['clerkStatus'], string> = {
   kiosk: '办理业务后，可在此对服务进行评价',
 };
 
-const STATUS_TAGS: Partial<Record<IdleScreen['clerkStatus'], string>> = {
-  serving: '在岗服务',
-  paused: '暂停服务',
-};
-
 function stars(value: number): HTMLElement {
   const full = Math.max(0, Math.min(5, Math.round(value)));
   return el(
@@ -39,25 +34,30 @@ function stars(value: number): HTMLElement {
       text: '★'.repeat(full) + '☆'.repeat(5 - full),
       attrs: { 'aria-hidden': 'true' },
     }),
-    el('span', { className: 'stars-text', text: `服务星级 ${value} 星` }),
+    el('span', { className: 'stars-text', text: `${value} 星` }),
   );
 }
 
 function clerkCard(screen: IdleScreen): HTMLElement | null {
   const c = screen.clerk;
   if (!c) return null;
-  const tag = STATUS_TAGS[screen.clerkStatus];
   return el(
     'div',
     { className: `clerk ${screen.clerkStatus}` },
     c.photo
       ? el('img', { attrs: { src: c.photo, alt: `${c.name}的照片` } })
-      : el('div', { className: 'no-photo', attrs: { 'aria-hidden': 'true' } }),
+      : // No photo: the first character of the name, large, in its place (decoration only).
+        el('div', { className: 'no-photo', text: [...c.name][0] ?? '', attrs: { 'aria-hidden': 'true' } }),
     el(
       'div',
       { className: 'clerk-text' },
-      tag ? el('p', { className: 'status-tag', text: tag }) : null,
-      el('p', { className: 'clerk-name', text: c.name }),
+      // Paused, the card itself says so in words (it is greyed too, but never only that).
+      el(
+        'p',
+        { className: 'name-line' },
+        el('span', { className: 'clerk-name', text: c.name }),
+        screen.clerkStatus === 'paused' ? el('span', { className: 'status-tag', text: '暂停服务' }) : null,
+      ),
       el('p', { text: `工号 ${c.id}` }),
       el('p', { className: 'muted' }, ...words(c.department)),
       c.stars !== null ? stars(c.stars) : null,
@@ -131,8 +131,15 @@ export function idleFrame(screen: IdleScreen, view: Pick<ViewState, 'hallName' |
   );
   const card = clerkCard(screen);
   const qr = screen.staticQr ? qrBlock(screen.staticQr, '扫码评价本大厅') : null;
-  f.main.push(el('div', { className: 'idle-body' }, card, qr));
-  if (screen.slides) f.aside.push(slideFigure(screen.slides));
+  // With notices, the hall's QR code goes with them (both are the hall's, not the
+  // window's): the clerk card keeps its column, large, and neither side is crowded.
+  if (screen.slides) {
+    // No card (no clerk, or a kiosk): the notices have the middle to themselves.
+    if (card) f.main.push(el('div', { className: 'idle-body' }, card));
+    f.aside.push(slideFigure(screen.slides), ...(qr ? [qr] : []));
+  } else {
+    f.main.push(el('div', { className: 'idle-body' }, card, qr));
+  }
   f.footer.push(el('p', { className: 'invitation' }, ...words(INVITATIONS[screen.clerkStatus])));
   return f;
 }
