@@ -106,7 +106,13 @@ function turn(): void {
 }
 
 function slideFigure(slides: IdleSlides): HTMLElement {
-  const figure = el('figure', { className: 'slide' }, el('img', { attrs: { alt: '' } }), el('figcaption'));
+  // Inside the screen's live region, but a notice turning is not news to announce.
+  const figure = el(
+    'figure',
+    { className: 'slide', attrs: { 'aria-live': 'off' } },
+    el('img', { attrs: { alt: '' } }),
+    el('figcaption'),
+  );
   const index = slideIndex(slides, Date.now());
   showSlide(figure, slides, index);
   shown = { slides, figure, index };
