@@ -110,7 +110,7 @@ function slideFigure(slides: IdleSlides): HTMLElement {
   const figure = el(
     'figure',
     { className: 'slide', attrs: { 'aria-live': 'off' } },
-    el('img', { attrs: { alt: '' } }),
+    el('img', { className: 'notice', attrs: { alt: '' } }),
     el('figcaption'),
   );
   const index = slideIndex(slides, Date.now());
