@@ -26,5 +26,8 @@ export function checkIdleSlides(ui: TerminalConfig['ui']): Finding | null {
       'idle-slides',
       `files left out of ${list.folder} (${list.skipped.length}; ${list.slides.length} shown): ${list.skipped.join('; ')} (convert, shrink or remove those files, ${APPLY})`,
     );
-  return ok('idle-slides', `${list.slides.length} notice(s) in ${list.folder}, ${ui.idleSlideSeconds} s each`);
+  return ok(
+    'idle-slides',
+    `${list.slides.length} notice(s) in ${list.folder}, ${ui.idleSlideSeconds} s each`,
+  );
 }
