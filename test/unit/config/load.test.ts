@@ -86,7 +86,7 @@ describe('loadConfig: the contract sample', () => {
         invite: { enabled: true, service: { code: '', name: '窗口服务' } },
       },
       reasons: null,
-      ui: { host: '127.0.0.1', port: 7481, volume: 80, token: null },
+      ui: { host: '127.0.0.1', port: 7481, volume: 80, idleSlides: null, idleSlideSeconds: 10, token: null },
       diagnostics: { pin: null },
       fleet: null,
       source: { file },
