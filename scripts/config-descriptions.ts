@@ -112,6 +112,9 @@ export const DESCRIPTIONS: Record<string, string> = {
   'ui.volume': 'Voice prompt volume, 0–100.',
   'ui.voiceGuide':
     'What the terminal says aloud: `off` only the thank-you; `prompt` each question once with which key gives which choice; `full` also how to move on the reasons screen and each reason as the keypad reaches it (halls that serve blind citizens). See docs/voice.md.',
+  'ui.idleSlides':
+    'A folder of hall notices (PNG, JPEG or WebP, up to 8 MB each, at most 30, in name order) shown in turn beside the clerk card on the idle screen, never over a prompt; relative to this file. Read at start and on SIGHUP.',
+  'ui.idleSlideSeconds': 'How long each hall notice shows before the next, 3–600 seconds.',
   'ui.token': "A secret the screen's address carries as `?token=`; required off loopback.",
   'fleet.url': 'The broker: `mqtt://HOST:1883`, or `mqtts://HOST:8883` for TLS.',
   'fleet.username':

@@ -233,6 +233,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
       port: config.ui.port,
       webRoot: join(PACKAGE_ROOT, 'dist', 'web'),
       soundsRoot: join(PACKAGE_ROOT, 'assets', 'sounds'),
+      slides: () => running.slides,
       volume: () => running.config.ui.volume,
       hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],
       log: logger,

@@ -161,7 +161,7 @@ function resolveConfig(
       },
     },
     reasons: file.reasons === null ? null : resolvePath(baseDir, file.reasons),
-    ui: { ...ui },
+    ui: { ...ui, idleSlides: ui.idleSlides === null ? null : resolvePath(baseDir, ui.idleSlides) },
     diagnostics: { pin: file.diagnostics.pin },
     fleet:
       file.fleet === null

@@ -270,6 +270,10 @@ const uiSchema = z
       ['off', 'prompt', 'full'],
       'off (only the thank-you), prompt (each question and its keys, once) or full (also the reasons as the keypad moves; for blind citizens)',
     ).default('prompt'),
+    idleSlides: filePath('a path to a folder of PNG, JPEG or WebP images, or null for none')
+      .nullable()
+      .default(null),
+    idleSlideSeconds: wholeNumber(3, 600, 'a whole number of seconds from 3 to 600, such as 10').default(10),
     token: text("a long random text that the screen's address carries as ?token=", 1)
       .nullable()
       .default(null),

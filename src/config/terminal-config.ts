@@ -136,6 +136,10 @@ export interface UiSection {
   volume: number;
   /** What the terminal says aloud (docs/voice.md). */
   voiceGuide: VoiceGuide;
+  /** Absolute path of the folder of hall notices shown on the idle screen, or null. */
+  idleSlides: string | null;
+  /** How long each notice shows before the next. */
+  idleSlideSeconds: number;
   /** The screens' bridge admits only connections carrying it; required off loopback. */
   token: string | null;
 }

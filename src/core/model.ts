@@ -156,4 +156,13 @@ export interface CoreConfig {
   platformPage?: boolean;
   /** `ui.voiceGuide`: what the terminal says aloud (src/core/voice.ts). Absent: prompt. */
   voiceGuide?: VoiceGuide;
+  /** The hall's notices for the idle screen (ui.idleSlides), as the engine found them. Absent: none. */
+  idleSlides?: IdleSlides | null;
+}
+
+/** Notices shown in turn on the idle screen; the screens fetch each by its id. */
+export interface IdleSlides {
+  slides: { id: string; title: string }[];
+  /** How long each shows. */
+  seconds: number;
 }

@@ -4,7 +4,7 @@
 import { INDICATOR_KEYS, REASON_KEYS, SCOPE_KEYS } from './keypad-keys.js';
 import { type Keymap, LEVELS, type Level, levelInfo, positionOfLevel } from './levels.js';
 import { maskName } from './mask.js';
-import type { Department, QrCode, Scope } from './model.js';
+import type { Department, IdleSlides, QrCode, Scope } from './model.js';
 import { reasonsFor } from './reasons.js';
 import type { CoreState, GivenRating, Session } from './state.js';
 import { canExtend } from './voice.js';
@@ -37,6 +37,8 @@ export type Screen =
       /** `kiosk`: no clerk at a self-service kiosk. */
       clerkStatus: 'serving' | 'paused' | 'absent' | 'kiosk';
       staticQr: { url: string; svg: string } | null;
+      /** The hall's notices, shown in turn beside the clerk card; null when there are none. */
+      slides: IdleSlides | null;
     }
   | {
       kind: 'choose_scope';
@@ -141,6 +143,7 @@ function screenOf(state: CoreState): Screen {
       : null,
     clerkStatus: cfg.mode === 'kiosk' ? 'kiosk' : clerk ? clerk.status : 'absent',
     staticQr: cfg.staticQr,
+    slides: cfg.idleSlides && cfg.idleSlides.slides.length > 0 ? cfg.idleSlides : null,
   };
 }
 

@@ -11,6 +11,7 @@
 import type { TerminalConfig } from '../config/terminal-config.js';
 import { checkConfig } from './config-check.js';
 import { checkFleet } from './fleet-check.js';
+import { checkIdleSlides } from './idle-slides-check.js';
 import { keySeconds, testKeys } from './key-test.js';
 import { ASKED, checkKeypad, closeLine } from './keypad-check.js';
 import { checkLogFolder } from './log-folder.js';
@@ -71,6 +72,8 @@ export async function runDoctor(options: DoctorOptions, io: DoctorIo): Promise<n
     }
     emit(checkLogFolder(config.log.dir));
     for (const finding of checkSounds({ voiceGuide: config.ui.voiceGuide, catalogue })) emit(finding);
+    const slides = checkIdleSlides(config.ui);
+    if (slides !== null) emit(slides);
 
     if (options.keys) {
       const cannot = whyNoKeyTest(config, running, keypad.finding);

@@ -4,12 +4,18 @@ import type { TerminalConfig } from '../config/terminal-config.js';
 import type { CoreConfig } from '../core/model.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
 import { staticQrSvg } from '../qr/render.js';
+import type { SlideList } from './idle-slides.js';
 import { wantsPages } from './platform-page.js';
 
 /** How long the thank-you screen stays before the idle screen returns. */
 export const THANKS_MS = 3_000;
 
-export function coreConfigOf(config: TerminalConfig, catalogue: ReasonsCatalogue): CoreConfig {
+/** `slides`: the notices found in ui.idleSlides (the caller reads the folder). */
+export function coreConfigOf(
+  config: TerminalConfig,
+  catalogue: ReasonsCatalogue,
+  slides: SlideList | null = null,
+): CoreConfig {
   const mode = config.terminal.mode;
   const training = config.terminal.training;
   return {
@@ -34,5 +40,12 @@ export function coreConfigOf(config: TerminalConfig, catalogue: ReasonsCatalogue
     training,
     platformPage: wantsPages(config),
     voiceGuide: config.ui.voiceGuide,
+    idleSlides:
+      slides && slides.slides.length > 0
+        ? {
+            slides: slides.slides.map((s) => ({ id: s.id, title: s.title })),
+            seconds: config.ui.idleSlideSeconds,
+          }
+        : null,
   };
 }

@@ -7,16 +7,17 @@ import { createPromptQrSync } from '../qr/prompt-qr.js';
 import { RatingStore } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { coreConfigOf } from './core-config.js';
+import type { SlideList } from './idle-slides.js';
 import type { Logger } from './log.js';
 import type { PageSource } from './platform-page.js';
 import { Terminal } from './terminal.js';
 
-/** `pages`: the URL mode's page source (platform.urlMode: qr); `clock`: a test's. */
+/** `pages`: the URL mode's page source (platform.urlMode: qr); `clock`: a test's; `slides`: ui.idleSlides as read. */
 export function createTerminal(
   config: TerminalConfig,
   catalogue: ReasonsCatalogue,
   log: Logger,
-  extra: { pages?: PageSource | null; clock?: Clock } = {},
+  extra: { pages?: PageSource | null; clock?: Clock; slides?: SlideList | null } = {},
 ): Terminal {
   const training = config.terminal.training;
   // A prompt's QR lets the citizen rate at the platform itself, past this terminal's
@@ -24,7 +25,7 @@ export function createTerminal(
   // against a real clerk could reach the platform by phone.
   const qr = training ? null : config.qr;
   return new Terminal({
-    config: coreConfigOf(config, catalogue),
+    config: coreConfigOf(config, catalogue, extra.slides ?? null),
     openStore: () => RatingStore.open({ path: config.store.path, keyFile: config.store.keyFile, training }),
     log,
     hidKeys: config.keypad.driver === 'hid' ? config.keypad.hidKeys : [],

@@ -13,6 +13,7 @@ import { createTerminal } from './create-terminal.js';
 import { createDiagnostics, type Diagnostics } from './diagnostics.js';
 import { fileLogger } from './file-logger.js';
 import { type Forwarding, startForwarding } from './forwarding.js';
+import { listSlides, type SlideList } from './idle-slides.js';
 import { type KeypadHandle, startKeypad } from './keypad-wiring.js';
 import type { Logger } from './log.js';
 import { pageSourceOf } from './platform-page.js';
@@ -28,6 +29,8 @@ export interface RunningTerminal {
   readonly fleet: FleetReporter;
   readonly logger: Logger;
   readonly logFile: string;
+  /** The hall's notices (ui.idleSlides) as last read, for the screens' server; null: none configured. */
+  readonly slides: SlideList | null;
   /** Applies what may change while running; returns a line for each change that needs a restart. */
   reload(next: { config: TerminalConfig; catalogue: ReasonsCatalogue }): string[];
   stop(): Promise<void>;
@@ -77,10 +80,12 @@ export async function startRunningTerminal(
 ): Promise<RunningTerminal> {
   let current = config;
   const { logger, file: logFile } = fileLogger(config.log.dir);
+  let slides = readSlides(config, logger);
   // One token for the Fujian gateway, whether a rating is sent or a page asked for.
   const tokens = new TokenShelf();
   const terminal = createTerminal(config, catalogue, logger, {
     pages: pageSourceOf(config, { tokens }),
+    slides,
   });
   // Before start: a 差评 a power cut left on its reasons screen becomes final at start, and is told.
   const fleet = startFleet(
@@ -143,6 +148,9 @@ export async function startRunningTerminal(
     fleet,
     logger,
     logFile,
+    get slides() {
+      return slides;
+    },
     reload(next) {
       const before = current;
       const waiting = keysNeedingRestart(current, next.config);
@@ -155,7 +163,13 @@ export async function startRunningTerminal(
         store: current.store,
         log: current.log,
         api: { ...next.config.api, host: current.api.host, port: current.api.port },
-        ui: { ...current.ui, volume: next.config.ui.volume, voiceGuide: next.config.ui.voiceGuide },
+        ui: {
+          ...current.ui,
+          volume: next.config.ui.volume,
+          voiceGuide: next.config.ui.voiceGuide,
+          idleSlides: next.config.ui.idleSlides,
+          idleSlideSeconds: next.config.ui.idleSlideSeconds,
+        },
         qr: current.qr,
         diagnostics: current.diagnostics,
       };
@@ -163,7 +177,9 @@ export async function startRunningTerminal(
       if (JSON.stringify(before.platform) !== JSON.stringify(current.platform)) {
         terminal.setPageSource(pageSourceOf(current, { tokens }));
       }
-      terminal.reconfigure(coreConfigOf(current, next.catalogue));
+      // The folder is read again: notices added or taken away show without a restart.
+      slides = readSlides(current, logger);
+      terminal.reconfigure(coreConfigOf(current, next.catalogue, slides));
       api.reload(current.api);
       forwarding.reload(current.platform);
       // Reconnects only if the section changed; never waited for (a dead broker must not hold a reload).
@@ -185,4 +201,16 @@ export async function startRunningTerminal(
       terminal.stop();
     },
   };
+}
+
+/** The notices of ui.idleSlides, with a log line for each file left out and a folder that gave none. */
+function readSlides(config: TerminalConfig, logger: Logger): SlideList | null {
+  if (config.ui.idleSlides === null) return null;
+  const list = listSlides(config.ui.idleSlides);
+  if (list.folderProblem !== null)
+    logger.log('warn', 'idle_slides_unavailable', { folder: list.folder, problem: list.folderProblem });
+  for (const line of list.skipped)
+    logger.log('warn', 'idle_slide_skipped', { folder: list.folder, file: line });
+  logger.log('info', 'idle_slides', { folder: list.folder, count: list.slides.length });
+  return list;
 }

@@ -4,17 +4,18 @@
 import type { Intent } from '../core/events.js';
 import type { LevelButton, Screen, ViewState } from '../core/view.js';
 import { face } from './faces.js';
+import { idleFrame } from './idle.js';
 
 type Send = (intent: Intent) => void;
 
-interface Frame {
+export interface Frame {
   header: Node[];
   main: Node[];
   aside: Node[];
   footer: Node[];
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(
+export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   props: { className?: string; text?: string; attrs?: Record<string, string> } = {},
   ...children: (Node | null)[]
@@ -38,7 +39,7 @@ function wordsOf(text: string): string[] {
  * Chinese text that may wrap between its words only: a <wbr> between words, and the
  * stylesheet's `word-break: keep-all` forbids a break anywhere else (办事指南不清/晰).
  */
-function words(text: string): Node[] {
+export function words(text: string): Node[] {
   return wordsOf(text).flatMap((w, i) => [
     ...(i > 0 ? [document.createElement('wbr')] : []),
     document.createTextNode(w),
@@ -73,7 +74,7 @@ function levelButton(b: LevelButton, onClick: (() => void) | null): HTMLButtonEl
 }
 
 /** The engine's QR SVG, parsed as an image document: none of it becomes HTML. */
-function qrBlock(qr: { svg: string }, caption: string): HTMLElement {
+export function qrBlock(qr: { svg: string }, caption: string): HTMLElement {
   const doc = new DOMParser().parseFromString(qr.svg, 'image/svg+xml');
   const svg = doc.documentElement;
   const box = el('figure', { className: 'qr' });
@@ -163,48 +164,9 @@ function subLine(what: string, who: string): HTMLElement {
   );
 }
 
-function frameOf(screen: Screen, send: Send): Frame {
+function frameOf(screen: Exclude<Screen, { kind: 'idle' }>, send: Send): Frame {
   const f: Frame = { header: [], main: [], aside: [], footer: [] };
   switch (screen.kind) {
-    case 'idle': {
-      const title =
-        screen.clerkStatus === 'paused'
-          ? '暂停服务'
-          : screen.clerkStatus === 'absent'
-            ? '暂无工作人员'
-            : '欢迎光临';
-      f.header.push(el('h1', { text: title }));
-      if (screen.clerkStatus === 'paused')
-        f.header.push(el('p', { className: 'sub', text: '请稍候，工作人员马上回来' }));
-      if (screen.clerk) {
-        const c = screen.clerk;
-        f.main.push(
-          el(
-            'div',
-            { className: 'clerk' },
-            c.photo
-              ? el('img', { attrs: { src: c.photo, alt: `${c.name}的照片` } })
-              : el('div', { className: 'no-photo' }),
-            el(
-              'div',
-              { className: 'clerk-text' },
-              el('p', { className: 'clerk-name', text: c.name }),
-              el('p', { text: `工号 ${c.id}` }),
-              el('p', { className: 'muted' }, ...words(c.department)),
-              c.stars !== null
-                ? el('p', {
-                    className: 'stars',
-                    text: '★'.repeat(Math.round(c.stars)) + '☆'.repeat(5 - Math.round(c.stars)),
-                    attrs: { 'aria-label': `服务星级 ${c.stars} 星` },
-                  })
-                : null,
-            ),
-          ),
-        );
-      }
-      if (screen.staticQr) f.aside.push(qrBlock(screen.staticQr, '扫码评价本大厅'));
-      return f;
-    }
     case 'choose_scope':
       f.header.push(
         el('h1', { text: '请选择评价方式' }),
@@ -312,10 +274,12 @@ export function render(view: ViewState, root: HTMLElement, banner: HTMLElement, 
     view.keypadBanner ?? (view.training ? TRAINING_NOTE : ''),
   );
   const hall = [view.hallName, view.windowNo ? `${view.windowNo} 号窗口` : ''].filter(Boolean).join(' · ');
-  const f = frameOf(view.screen, send);
+  // The idle screen lays out the hall and window itself, large: it is read from afar.
+  const idle = view.screen.kind === 'idle';
+  const f = view.screen.kind === 'idle' ? idleFrame(view.screen, view) : frameOf(view.screen, send);
   root.dataset.screen = view.screen.kind;
   root.replaceChildren(
-    el('header', {}, el('p', { className: 'hall', text: hall }), ...f.header),
+    el('header', {}, idle ? null : el('p', { className: 'hall', text: hall }), ...f.header),
     el('section', { className: 'main' }, ...f.main),
     el('aside', {}, ...f.aside),
     el('footer', {}, ...f.footer),

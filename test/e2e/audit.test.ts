@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { auditScreen } from '../helpers/audit.js';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { Hall, type HallOptions } from '../helpers/hall.js';
+import { noticeFolder } from '../helpers/notices.js';
 import { fillDisk, mountSmallDisk, type SmallDisk } from '../helpers/tmpfs.js';
 
 const browser = chromiumForFile();
@@ -128,6 +129,41 @@ describe('the screens’ audit', { timeout: 300_000 }, () => {
     problems.push(
       ...(await auditScreen(h.page, 'diagnostics', { root: '#diagnostics', citizenText: false })),
     );
+    expect(problems).toEqual([]);
+  });
+
+  it('the idle screens: no clerk, a clerk, paused, a kiosk, each beside the hall’s notices', async () => {
+    const folder = await noticeFolder(browser());
+    // Notices that stay put while each size is audited.
+    const h = await hall({ idleSlides: { folder, seconds: 600 } });
+    const problems: string[] = [];
+    await h.page.waitForSelector('#app .slide img');
+    problems.push(...(await auditScreen(h.page, 'idle-notices-no-clerk')));
+    await signInLong(h);
+    problems.push(...(await auditScreen(h.page, 'idle-notices-clerk')));
+    expect((await h.api('PUT', '/v1/clerk/status', { status: 'paused' })).status).toBe(200);
+    await h.page.waitForSelector('h1:text("暂停服务")');
+    // In words, not by colour alone: the heading, the card's tag and the line below.
+    expect(await h.page.locator('.clerk .status-tag').textContent()).toBe('暂停服务');
+    expect(await h.page.locator('.invitation').textContent()).toBe('请稍候，工作人员马上回来');
+    problems.push(...(await auditScreen(h.page, 'idle-notices-paused')));
+    // The training and keypad banners still show over an idle screen with notices.
+    if (!h.keypad) throw new Error('this hall has a keypad');
+    h.keypad.silent = true;
+    await h.page.waitForSelector('#banner:not([hidden])', { timeout: 10_000 });
+    problems.push(...(await auditScreen(h.page, 'idle-notices-keypad-offline')));
+
+    const kiosk = await hall({ mode: 'kiosk', training: true, idleSlides: { folder, seconds: 600 } });
+    await kiosk.page.waitForSelector('#app .slide img');
+    expect(await kiosk.page.locator('.invitation').textContent()).toBe('办理业务后，可在此对服务进行评价');
+    expect(await kiosk.page.locator('#banner .training-mark').textContent()).toBe('培训模式');
+    problems.push(...(await auditScreen(kiosk.page, 'idle-notices-kiosk')));
+
+    const plain = await hall();
+    await signInLong(plain);
+    expect((await plain.api('PUT', '/v1/clerk/status', { status: 'paused' })).status).toBe(200);
+    await plain.page.waitForSelector('h1:text("暂停服务")');
+    problems.push(...(await auditScreen(plain.page, 'idle-paused')));
     expect(problems).toEqual([]);
   });
 

@@ -30,6 +30,8 @@ export interface HallOptions {
   goodIndicators?: 'off' | 'optional';
   /** ui.voiceGuide; absent leaves the default (prompt). */
   voiceGuide?: 'off' | 'prompt' | 'full';
+  /** ui.idleSlides and ui.idleSlideSeconds: the hall's notices on the idle screen. */
+  idleSlides?: { folder: string; seconds?: number };
   /** Called with the page's context before the screens first load (to watch the page from its start). */
   beforeLoad?: (context: BrowserContext) => Promise<void>;
 }
@@ -100,7 +102,13 @@ export class Hall {
         reasonsTimeoutSeconds: o.reasonsTimeoutSeconds ?? 30,
         ...(o.goodIndicators ? { goodIndicators: o.goodIndicators } : {}),
       },
-      ui: { port: uiPort, ...(o.voiceGuide ? { voiceGuide: o.voiceGuide } : {}) },
+      ui: {
+        port: uiPort,
+        ...(o.voiceGuide ? { voiceGuide: o.voiceGuide } : {}),
+        ...(o.idleSlides
+          ? { idleSlides: o.idleSlides.folder, idleSlideSeconds: o.idleSlides.seconds ?? 10 }
+          : {}),
+      },
       ...(o.pin ? { diagnostics: { pin: o.pin } } : {}),
     };
     const file = join(this.dir, 'config.json');

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { protocol } from 'electron';
 import { PACKAGE_ROOT } from '../../config/package-root.js';
+import type { SlideList } from '../../engine/idle-slides.js';
 import { readScreenFile } from '../serve/static-files.js';
 import { APP_SCHEME } from './channels.js';
 
@@ -19,8 +20,13 @@ export function registerAppScheme(): void {
   ]);
 }
 
-export function serveAppScheme(): void {
-  const roots = { web: join(PACKAGE_ROOT, 'dist', 'web'), sounds: join(PACKAGE_ROOT, 'assets', 'sounds') };
+/** `slides`: the hall's notices as last read (ui.idleSlides), once the terminal runs. */
+export function serveAppScheme(slides: () => SlideList | null = () => null): void {
+  const roots = {
+    web: join(PACKAGE_ROOT, 'dist', 'web'),
+    sounds: join(PACKAGE_ROOT, 'assets', 'sounds'),
+    slides,
+  };
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     const file = url.host === 'terminal' ? await readScreenFile(url.pathname, roots) : null;
@@ -30,6 +36,7 @@ export function serveAppScheme(): void {
         'Content-Type': file.type,
         'Content-Security-Policy': CONTENT_SECURITY_POLICY,
         'X-Content-Type-Options': 'nosniff',
+        ...(file.immutable ? { 'Cache-Control': 'private, max-age=86400, immutable' } : {}),
       },
     });
   });

@@ -37,8 +37,9 @@ async function start(): Promise<void> {
     return;
   }
   hardenSession();
-  serveAppScheme();
-  let running: RunningTerminal;
+  // Served from the moment the window may ask; the notices are there once the terminal runs.
+  let running: RunningTerminal | null = null;
+  serveAppScheme(() => running?.slides ?? null);
   try {
     running = await startRunningTerminal(all.config, all.catalogue);
   } catch (err) {

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Diagnostics } from '../../engine/diagnostics.js';
+import type { SlideList } from '../../engine/idle-slides.js';
 import type { Logger } from '../../engine/log.js';
 import type { Terminal } from '../../engine/terminal.js';
 import { type BridgeLimits, createBridgeSocket } from './bridge-socket.js';
@@ -19,6 +20,8 @@ export interface ServeShellOptions {
   webRoot: string;
   /** Voice prompts (assets/sounds). */
   soundsRoot: string;
+  /** The hall's notices as last read (ui.idleSlides); absent: none. */
+  slides?: () => SlideList | null;
   volume: () => number;
   hidKeys: string[][];
   log: Logger;
@@ -69,12 +72,17 @@ export async function startServeShell(opts: ServeShellOptions): Promise<ServeShe
       return;
     }
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const file = await readScreenFile(path, { web: opts.webRoot, sounds: opts.soundsRoot });
+    const file = await readScreenFile(path, {
+      web: opts.webRoot,
+      sounds: opts.soundsRoot,
+      ...(opts.slides ? { slides: opts.slides } : {}),
+    });
     if (!file) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('not found');
       return;
     }
+    if (file.immutable) res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
     res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }

@@ -2,6 +2,7 @@
 // known types: the page is a kiosk, not a file browser.
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { readSlide, type SlideList } from '../../engine/idle-slides.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -18,6 +19,8 @@ const TYPES: Record<string, string> = {
 export interface StaticFile {
   body: Buffer;
   type: string;
+  /** Its address changes whenever it does (a hall notice): the screen may keep it. */
+  immutable?: boolean;
 }
 
 /** Reads `urlPath` below `root`, or null when it is not a servable file there. */
@@ -45,15 +48,22 @@ export interface ScreenRoots {
   web: string;
   /** Voice prompts (assets/sounds). */
   sounds: string;
+  /** The hall's notices as last read (ui.idleSlides); absent or null: none. */
+  slides?: () => SlideList | null;
 }
 
 /**
  * The screens' URL layout, the same in both shells: `/` is the page, `/app/…` its
- * scripts and styles, `/sounds/…` the voice prompts. Null for anything else.
+ * scripts and styles, `/sounds/…` the voice prompts, `/slides/ID` a hall notice by the id
+ * the view gave (never a file name). Null for anything else.
  */
 export function readScreenFile(urlPath: string, roots: ScreenRoots): Promise<StaticFile | null> {
   if (urlPath === '/') return readStatic(roots.web, 'renderer/index.html');
   if (urlPath.startsWith('/app/')) return readStatic(roots.web, urlPath.slice('/app/'.length));
   if (urlPath.startsWith('/sounds/')) return readStatic(roots.sounds, urlPath.slice('/sounds/'.length));
+  if (urlPath.startsWith('/slides/'))
+    return readSlide(roots.slides?.() ?? null, urlPath.slice('/slides/'.length)).then((s) =>
+      s ? { ...s, immutable: true } : null,
+    );
   return Promise.resolve(null);
 }

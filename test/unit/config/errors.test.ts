@@ -135,7 +135,7 @@ describe('unknown keys', () => {
     const { errors } = errorsOf(`${MINIMAL_CONFIG}ui:\n  colour: red\n  size: 3\n`);
     expect(errors).toHaveLength(2);
     expect(errors[0]).toContain(
-      'ui.colour is not a known key (known keys in ui: host, port, volume, voiceGuide, token)',
+      'ui.colour is not a known key (known keys in ui: host, port, volume, voiceGuide, idleSlides, idleSlideSeconds, token)',
     );
     expect(errors[1]).toContain('ui.size is not a known key');
   });
@@ -168,7 +168,7 @@ describe('wrong types', () => {
 
   it('a lone value where a section belongs', () => {
     expect(oneError('ui: fast\n')).toBe(
-      'ui: found "fast" (text), expected a set of keys (host, port, volume, voiceGuide, token), each on its own indented line under ui:',
+      'ui: found "fast" (text), expected a set of keys (host, port, volume, voiceGuide, idleSlides, idleSlideSeconds, token), each on its own indented line under ui:',
     );
   });
 
@@ -496,5 +496,25 @@ describe('unreadable files', () => {
     const file = join(tempFolder(), 'config.yaml');
     writeFileSync(file, `\ufeff${MINIMAL_CONFIG}`);
     expect(loadConfig(file, { dataDir: tempFolder() }).ok).toBe(true);
+  });
+});
+
+describe('the hall’s notices (ui.idleSlides)', () => {
+  it('names the key and what is expected for a wrong folder or turn', () => {
+    const { errors } = errorsOf(`${MINIMAL_CONFIG}ui:\n  idleSlides: 12\n  idleSlideSeconds: 1\n`);
+    expect(errors.map((e) => e.slice(e.indexOf(': ') + 2))).toEqual([
+      'ui.idleSlides: found 12 (number), expected a path to a folder of PNG, JPEG or WebP images, or null for none',
+      'ui.idleSlideSeconds: found 1 (number), expected a whole number of seconds from 3 to 600, such as 10',
+    ]);
+  });
+
+  it('reads a relative folder as relative to the configuration file', () => {
+    const file = writeTemp('config.yaml', `${MINIMAL_CONFIG}ui:\n  idleSlides: ./notices\n`);
+    const result = loadConfig(file, { dataDir: tempFolder() });
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.config.ui).toMatchObject({
+      idleSlides: join(file, '..', 'notices'),
+      idleSlideSeconds: 10,
+    });
   });
 });

@@ -1,6 +1,10 @@
 // The kiosk window's and the app protocol's settings. Electron's binary cannot run here,
 // so a stand-in for the few Electron objects they touch records what they were given.
+import { symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { listSlides } from '../../../src/engine/idle-slides.js';
+import { tempDir } from '../../helpers/temp.js';
 
 const fake = vi.hoisted(() => {
   const handlers = new Map<string, (...a: any[]) => any>();
@@ -144,5 +148,36 @@ describe('the app protocol', () => {
     expect((await handle({ url: 'app://terminal/sounds/thanks.wav' })).status).toBe(200);
     expect((await handle({ url: 'app://terminal/app/..%2f..%2fpackage.json' })).status).toBe(404);
     expect((await handle({ url: 'app://other/' })).status).toBe(404);
+  });
+
+  it('serves the hall’s notices by the id the engine listed, nothing else in or out of the folder', async () => {
+    const folder = tempDir('hcp-notices-');
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 7]);
+    writeFileSync(join(folder, '1-办事指南.png'), png);
+    writeFileSync(join(folder, '..', 'outside.png'), png);
+    symlinkSync(join(folder, '..', 'outside.png'), join(folder, '2-link.png'));
+    const list = listSlides(folder);
+    serveAppScheme(() => list);
+    const handle = fake.protocolCalls.handlers.get('app') as (req: { url: string }) => Promise<Response>;
+    const id = list.slides[0]?.id as string;
+    expect(list.slides).toHaveLength(1);
+    const served = await handle({ url: `app://terminal/slides/${id}` });
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(served.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(png);
+    for (const hostile of [
+      'slides/1-办事指南.png',
+      'slides/2-link.png',
+      'slides/..%2foutside.png',
+      'slides/%2e%2e/outside.png',
+      `slides/${id.toUpperCase()}`,
+      'slides/',
+    ])
+      expect((await handle({ url: `app://terminal/${hostile}` })).status, hostile).toBe(404);
+    // Before the terminal runs (or without ui.idleSlides) there are none to serve.
+    serveAppScheme();
+    const bare = fake.protocolCalls.handlers.get('app') as (req: { url: string }) => Promise<Response>;
+    expect((await bare({ url: `app://terminal/slides/${id}` })).status).toBe(404);
   });
 });
