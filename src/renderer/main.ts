@@ -1,6 +1,7 @@
 // The screens' entry: connects to the engine, draws each view, reports touches and
 // keyboard-wedge keypad keys, and ticks the visible countdowns.
 import type { DownMessage } from '../core/bridge.js';
+import { clip } from './clips.js';
 import { DiagnosticsOverlay } from './diagnostics.js';
 import { render } from './render.js';
 import { connect } from './transport.js';
@@ -35,7 +36,7 @@ function onMessage(m: DownMessage) {
       diagnostics.answer(m);
       return;
     case 'sound': {
-      const audio = new Audio(`/sounds/${m.name}.wav`);
+      const audio = clip(m.name);
       audio.volume = Math.max(0, Math.min(1, m.volume / 100));
       // A refused play (no autoplay without a user gesture, a missing clip) is told to the
       // engine, so technicians see in diagnostics why the terminal is silent.

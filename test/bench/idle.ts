@@ -68,7 +68,7 @@ async function stillCopy(page: Page): Promise<string> {
 }
 
 /** The browser's own process id: playwright's launch does not tell it, but it is our child. */
-function chromiumPids(): number[] {
+export function chromiumPids(): number[] {
   const ours: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;

@@ -10,6 +10,7 @@ import { WebSocket } from 'ws';
 import type { Terminal } from '../../src/engine/terminal.js';
 import { RatingStore } from '../../src/store/store.js';
 import { median, percentile } from './format.js';
+import { chromiumPids, treeCpuSeconds } from './idle.js';
 
 const now = () => performance.timeOrigin + performance.now();
 export const tracing = () => process.env.PAINT_TRACE === '1';
@@ -81,6 +82,12 @@ export class PaintTrace {
   private current: Round | null = null;
   private readonly statPath = cpuStatPath();
   private throttledAtStart = 0;
+  /** CPU seconds so far: the whole bench (engine, simulator, socat, Chromium), and Chromium alone. */
+  private readonly cpu = () => ({
+    all: treeCpuSeconds(process.pid),
+    chromium: chromiumPids().reduce((a, p) => a + treeCpuSeconds(p), 0),
+  });
+  private readonly cpuAtStart = this.cpu();
 
   constructor(terminal: Terminal) {
     const self = this;
@@ -142,6 +149,8 @@ export class PaintTrace {
       ([what, a, b]) =>
         `| ${what} | ${median(ok.map((r) => hop(r, a, b))).toFixed(1)} | ${median(slow.map((r) => hop(r, a, b))).toFixed(1)} |`,
     );
+    const cpu = this.cpu();
+    const perRound = (s: number) => ((s * 1000) / this.rounds.length).toFixed(1);
     const thr = (rs: Round[]) => median(rs.map((r) => (r.throttledUs ?? 0) / 1000)).toFixed(1);
     return [
       `${ok.length} rounds traced; slowest 5 %: ${slow.length} rounds from ${cut.toFixed(0)} ms`,
@@ -150,6 +159,8 @@ export class PaintTrace {
       ...rows,
       `| total | ${median(ok.map(total)).toFixed(1)} | ${median(slow.map(total)).toFixed(1)} |`,
       `| of which the cgroup was throttled (cpu.stat throttled_time) | ${thr(ok)} | ${thr(slow)} |`,
+      `CPU per round (prompt, rate screen, press, thanks screen): ${perRound(cpu.all - this.cpuAtStart.all)} ms in all, ` +
+        `${perRound(cpu.chromium - this.cpuAtStart.chromium)} ms of it Chromium's`,
       'slowest rounds (ms per hop):',
       ...sorted
         .slice(-8)

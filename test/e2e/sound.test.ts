@@ -77,12 +77,13 @@ async function hall(launched: Launched, options: HallOptions = {}): Promise<Hall
  * touched. Nothing is evaluated in it (Playwright's evaluate counts as a user gesture),
  * so it waits for the terminal's first view over its own WebSocket.
  */
-async function untouchedScreen(launched: Launched, h: Hall): Promise<Play[]> {
+async function untouchedScreen(launched: Launched, h: Hall, fetched: string[] = []): Promise<Play[]> {
   const plays: Play[] = [];
   const context = await launched.browser.newContext({ viewport: { width: 1024, height: 600 } });
   contexts.push(context);
   await watchPlays(plays)?.(context);
   const page = await context.newPage();
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   const viewed = new Promise<void>((resolve) => {
     page.on('websocket', (ws) =>
       ws.on('framereceived', (f) => {
@@ -124,6 +125,27 @@ describe('sound on the citizen’s screens', { timeout: 90_000 }, () => {
       { src: '/sounds/thanks.wav', outcome: 'played' },
     ]);
     expect(h.records().map((r) => [r.body.level, r.body.reasons.length])).toEqual([[2, 1]]);
+  });
+
+  it('plays each clip from one player, loaded once: the next citizen’s rating fetches no sound again', async () => {
+    const h = await hall(asReadmeSays);
+    const fetched: string[] = [];
+    const plays = await untouchedScreen(asReadmeSays, h, fetched);
+    const rate = async (n: number) => {
+      await h.prompt();
+      expect((await h.keypad?.press(2))?.acked).toBe(true);
+      await h.screen('thanks');
+      await settled(plays, n);
+      await h.screen('idle', 15_000);
+    };
+    await rate(2);
+    const sounds = () => fetched.filter((p) => p.startsWith('/sounds/'));
+    const first = sounds();
+    expect(first).toContain('/sounds/thanks.wav');
+    await rate(4);
+    // A new player per sound loaded the clip again on the screens' main thread at every press.
+    expect(sounds()).toEqual(first);
+    expect(plays.map((p) => p.outcome)).toEqual(['played', 'played', 'played', 'played']);
   });
 
   it('Chromium without the autoplay flag refuses them, and diagnostics say so', async () => {
