@@ -16,3 +16,18 @@ export function clip(name: string): HTMLAudioElement {
   }
   return audio;
 }
+
+/**
+ * Runs `then` once the next frame is painted (a task after its animation frame), or
+ * after 100 ms if no frame comes (a page the browser does not draw).
+ */
+export function afterPaint(then: () => void): void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    then();
+  };
+  requestAnimationFrame(() => setTimeout(run, 0));
+  setTimeout(run, 100);
+}

@@ -1,7 +1,7 @@
 // The screens' entry: connects to the engine, draws each view, reports touches and
 // keyboard-wedge keypad keys, and ticks the visible countdowns.
 import type { DownMessage } from '../core/bridge.js';
-import { clip } from './clips.js';
+import { afterPaint, clip } from './clips.js';
 import { DiagnosticsOverlay } from './diagnostics.js';
 import { render } from './render.js';
 import { connect } from './transport.js';
@@ -35,18 +35,23 @@ function onMessage(m: DownMessage) {
     case 'diagnostics_refused':
       diagnostics.answer(m);
       return;
-    case 'sound': {
-      const audio = clip(m.name);
-      audio.volume = Math.max(0, Math.min(1, m.volume / 100));
-      // A refused play (no autoplay without a user gesture, a missing clip) is told to the
-      // engine, so technicians see in diagnostics why the terminal is silent.
-      void audio.play().catch((err: unknown) => {
-        const reason = err instanceof Error ? err.name : 'Error';
-        transport.send({ type: 'sound_refused', name: m.name, reason: reason.slice(0, 64) });
-      });
+    case 'sound':
+      // The screen the sound goes with (sent just before it) is painted first: a clip's
+      // seek and start on this thread never hold back the thank-you.
+      afterPaint(() => play(m));
       return;
-    }
   }
+}
+
+function play(m: Extract<DownMessage, { type: 'sound' }>) {
+  const audio = clip(m.name);
+  audio.volume = Math.max(0, Math.min(1, m.volume / 100));
+  // A refused play (no autoplay without a user gesture, a missing clip) is told to the
+  // engine, so technicians see in diagnostics why the terminal is silent.
+  void audio.play().catch((err: unknown) => {
+    const reason = err instanceof Error ? err.name : 'Error';
+    transport.send({ type: 'sound_refused', name: m.name, reason: reason.slice(0, 64) });
+  });
 }
 
 /** The deadline whose last seconds were already announced: said once, not at every redraw. */
