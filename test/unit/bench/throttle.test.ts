@@ -1,7 +1,7 @@
 // The throttled bench profile's pure parts: what the kiosk-shaped cgroup gets, and where
 // it goes. (Creating the cgroup needs root and mounted v1 controllers; the bench does it.)
 import { describe, expect, it } from 'vitest';
-import { ownCgroupPaths, parseCpuList, throttleValues } from '../../bench/throttle.js';
+import { ownCgroupPaths, parseCpuList, runThrottled, throttleValues } from '../../bench/throttle.js';
 
 describe('the throttled profile', () => {
   it('reads cpu lists as the kernel writes them', () => {
@@ -41,5 +41,11 @@ describe('the throttled profile', () => {
     expect(paths.get('cpuacct')).toBe('/user.slice');
     // The v2 line (empty controller list) is no v1 controller.
     expect(paths.has('')).toBe(false);
+  });
+
+  it('names the controllers it cannot find instead of running unthrottled', async () => {
+    await expect(runThrottled(['true'], '/nonexistent-cgroup-root')).rejects.toThrow(
+      'the throttled profile needs the cgroup v1 controller(s) cpu, cpuset, memory mounted at /nonexistent-cgroup-root/<controller>',
+    );
   });
 });
