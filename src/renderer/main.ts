@@ -1,6 +1,7 @@
 // The screens' entry: connects to the engine, draws each view, reports touches and
 // keyboard-wedge keypad keys, and ticks the visible countdowns.
 import type { DownMessage } from '../core/bridge.js';
+import { afterPaint } from './clips.js';
 import { DiagnosticsOverlay } from './diagnostics.js';
 import { render } from './render.js';
 import { connect } from './transport.js';
@@ -42,10 +43,13 @@ function onMessage(m: DownMessage) {
       diagnostics.answer(m);
       return;
     case 'sound':
-      voice.say(m.clips, m.volume);
+      // The screen the sound goes with (sent just before it) is painted first: a clip's
+      // seek and start on this thread never hold back the thank-you.
+      afterPaint(() => voice.say(m.clips, m.volume));
       return;
   }
 }
+
 
 /** The deadline whose last seconds were already announced: said once, not at every redraw. */
 let warnedDeadline: string | undefined;

@@ -5,8 +5,12 @@
 /** Told when the browser would not play a clip: shown to technicians in diagnostics. */
 export type Refused = (name: string, reason: string) => void;
 
+import { clip } from './clips.js';
+
 export class Voice {
   private audio: HTMLAudioElement | null = null;
+  /** Which list is being said: players are reused (clips.ts), so an old play's answer is told apart by its turn. */
+  private turn = 0;
   private queue: string[] = [];
   private volume = 1;
 
@@ -21,6 +25,7 @@ export class Voice {
   }
 
   private stop(): void {
+    this.turn++;
     const audio = this.audio;
     this.audio = null;
     this.queue = [];
@@ -33,24 +38,26 @@ export class Voice {
       this.audio = null;
       return;
     }
-    const audio = new Audio(`/sounds/${name}.wav`);
+    const audio = clip(name);
     audio.volume = this.volume;
     this.audio = audio;
-    // Whichever of these comes first moves on; the rest find another clip current and do nothing.
+    const turn = ++this.turn;
+    // Whichever of these comes first moves on; the rest find a later turn and do nothing.
     const onward = () => {
-      if (this.audio === audio) this.next();
+      if (this.turn === turn) this.next();
     };
-    audio.addEventListener('ended', onward);
+    // Handlers as properties, not listeners: the player is kept, and a listener per play would pile up.
+    audio.onended = onward;
     // A clip that is missing or unreadable (a hall without a recording of that reason) is
     // skipped: the rest of the list is still said.
-    audio.addEventListener('error', onward);
+    audio.onerror = onward;
     audio.play().catch((err: unknown) => {
       const reason = (err instanceof Error ? err.name : 'Error').slice(0, 64);
-      if (this.audio !== audio && reason === 'AbortError') return; // replaced by a newer list
+      if (this.turn !== turn && reason === 'AbortError') return; // replaced by a newer list
       this.refused(name, reason);
       // Without autoplay every clip is refused alike: one report for the list is enough.
       if (reason === 'NotAllowedError') {
-        if (this.audio === audio) this.stop();
+        if (this.turn === turn) this.stop();
         return;
       }
       onward();

@@ -22,6 +22,7 @@ import { coreConfig, request } from '../helpers/core-fixture.js';
 import { startPtyPair } from '../helpers/socat.js';
 import { KeypadSim } from '../sim/keypad-sim.js';
 import { type Figure, percentile } from './format.js';
+import { PAGE_TRACE, PaintTrace, tracing } from './paint-trace.js';
 
 const ROUNDS = 200;
 const now = () => performance.timeOrigin + performance.now();
@@ -80,14 +81,19 @@ async function terminalPath(page: Page): Promise<number[]> {
     terminal,
     host: '127.0.0.1',
     port: 0,
-    webRoot: join(PACKAGE_ROOT, 'dist', 'web'),
+    // PAINT_WEB_ROOT: another build of the screens, to compare a change before/after in one sitting.
+    webRoot: process.env.PAINT_WEB_ROOT ?? join(PACKAGE_ROOT, 'dist', 'web'),
     soundsRoot: join(PACKAGE_ROOT, 'assets', 'sounds'),
     volume: () => 0,
     hidKeys: [],
     log: { log() {} },
   });
   const samples: number[] = [];
+  const trace = tracing() ? new PaintTrace(terminal) : null;
   try {
+    if (trace) await page.addInitScript(PAGE_TRACE);
+    if (process.env.PAINT_NO_AUDIO)
+      await page.addInitScript('window.Audio = class { play() { return Promise.resolve(); } };');
     await page.goto(shell.url);
     await page.evaluate(WATCH);
     await page.waitForSelector('main[data-screen="idle"]');
@@ -95,10 +101,14 @@ async function terminalPath(page: Page): Promise<number[]> {
       terminal.openPrompt(request({ transactionId: `P-${i}` }), { replace: true });
       await page.waitForSelector('main[data-screen="rate"]');
       await page.evaluate(() => (window as unknown as { __watch: (k: string) => void }).__watch('thanks'));
+      await trace?.start(page);
       const t0 = now();
+      trace?.pressed(t0);
       void sim.press(1);
       samples.push((await paintedAt(page)) - t0);
+      await trace?.end(page);
     }
+    if (trace) console.log(trace.report());
   } finally {
     await shell.close();
     await keypad.stop();
@@ -148,7 +158,16 @@ export async function paintFigures(): Promise<Figure[]> {
   try {
     const page = await chromium.browser.newPage({ viewport: { width: 1024, height: 600 } });
     const raw = await rawPath(page);
+    // PAINT_CDP_TRACE=file.json: Chromium's own trace of our path (open it in chrome://tracing or Perfetto).
+    const cdpTrace = process.env.PAINT_CDP_TRACE;
+    if (cdpTrace)
+      await chromium.browser.startTracing(page, {
+        path: cdpTrace,
+        screenshots: false,
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8', 'media'],
+      });
     const ours = await terminalPath(page);
+    if (cdpTrace) await chromium.browser.stopTracing();
     if (process.env.PAINT_DEBUG)
       console.log(
         'ours',

@@ -2,14 +2,20 @@
 //   npm run bench            the default groups (under 5 minutes on 2 cores)
 //   npm run bench -- soak    the default groups, then the long runs (soak groups)
 //   npm run bench -- NAME    one group, default or soak
+//   npm run bench -- throttled [soak|NAME]   the same inside a cgroup shaped like a cheap
+//                            kiosk (one core at 50 %, 1 GiB; see throttle.ts), figures
+//                            suffixed " (throttled)"
 import { captureFigures } from './capture.js';
 import { fleetFigures } from './fleet.js';
 import { line } from './format.js';
 import { hallFigures } from './hall.js';
+import { idleFigures } from './idle.js';
 import { apiLoadFigures, keypadFigures } from './keypad.js';
 import { paintFigures } from './paint.js';
 import { platformsFigures } from './platforms.js';
 import { qrFigures } from './qr.js';
+import { startupFigures } from './startup.js';
+import { runThrottled, throttled } from './throttle.js';
 
 type Group = [string, () => Promise<unknown> | unknown];
 
@@ -21,10 +27,26 @@ const groups: Group[] = [
   ['hall', hallFigures],
   ['platforms', platformsFigures],
   ['keypad', keypadFigures],
+  ['startup', startupFigures],
 ];
 // The long runs: minutes each, so only behind `soak` or by name.
-const soakGroups: Group[] = [['api-load', apiLoadFigures]];
+const soakGroups: Group[] = [
+  ['api-load', apiLoadFigures],
+  ['idle', idleFigures],
+];
 
+if (process.argv[2] === 'throttled') {
+  const rest = process.argv.slice(3);
+  try {
+    process.exit(
+      await runThrottled([process.execPath, ...process.execArgv, process.argv[1] as string, ...rest]),
+    );
+  } catch (e) {
+    console.error(`the throttled profile did not run: ${(e as Error).message}`);
+    process.exit(2);
+  }
+}
+const suffix = throttled() ? ' (throttled)' : '';
 const arg = process.argv[2];
 const all = [...groups, ...soakGroups];
 const selected = arg === undefined ? groups : arg === 'soak' ? all : all.filter(([name]) => name === arg);
@@ -34,5 +56,5 @@ if (selected.length === 0) {
 }
 for (const [, run] of selected) {
   const figures = (await run()) as Parameters<typeof line>[0][];
-  for (const f of figures) console.log(line(f));
+  for (const f of figures) console.log(line({ ...f, name: f.name + suffix }));
 }

@@ -85,12 +85,19 @@ async function hall(launched: Launched, options: HallOptions = {}): Promise<Hall
  * touched. Nothing is evaluated in it (Playwright's evaluate counts as a user gesture),
  * so it waits for the terminal's first view over its own WebSocket.
  */
-async function untouchedScreen(launched: Launched, h: Hall): Promise<Play[]> {
+async function untouchedScreen(
+  launched: Launched,
+  h: Hall,
+  fetched: string[] = [],
+  also?: HallOptions['beforeLoad'],
+): Promise<Play[]> {
   const plays: Play[] = [];
   const context = await launched.browser.newContext({ viewport: { width: 1024, height: 600 } });
   contexts.push(context);
   await watchPlays(plays)?.(context);
+  await also?.(context);
   const page = await context.newPage();
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   const viewed = new Promise<void>((resolve) => {
     page.on('websocket', (ws) =>
       ws.on('framereceived', (f) => {
@@ -132,6 +139,69 @@ describe('sound on the citizen’s screens', { timeout: 90_000 }, () => {
       { src: '/sounds/thanks.wav', outcome: 'played' },
     ]);
     expect(h.records().map((r) => [r.body.level, r.body.reasons.length])).toEqual([[2, 1]]);
+  });
+
+  it('plays each clip from one player, loaded once: the next citizen’s rating fetches no sound again', async () => {
+    const h = await hall(asReadmeSays);
+    const fetched: string[] = [];
+    const plays = await untouchedScreen(asReadmeSays, h, fetched);
+    const rate = async (n: number) => {
+      await h.prompt();
+      expect((await h.keypad?.press(2))?.acked).toBe(true);
+      await h.screen('thanks');
+      await settled(plays, n);
+      await h.screen('idle', 15_000);
+    };
+    await rate(2);
+    const sounds = () => fetched.filter((p) => p.startsWith('/sounds/'));
+    const first = sounds();
+    expect(first).toContain('/sounds/thanks.wav');
+    await rate(4);
+    // A new player per sound loaded the clip again on the screens' main thread at every press.
+    expect(sounds()).toEqual(first);
+    expect(plays.map((p) => p.outcome)).toEqual(['played', 'played', 'played', 'played']);
+  });
+
+  it('starts a sound only once the screen it goes with is painted', async () => {
+    const h = await hall(asReadmeSays);
+    const starts: { src: string; screen: string; painted: boolean }[] = [];
+    const plays = await untouchedScreen(asReadmeSays, h, [], async (context) => {
+      await context.exposeBinding('__started', (_source, s: (typeof starts)[number]) => {
+        starts.push(s);
+      });
+      // Marks a screen painted at the first task after the animation frame that follows
+      // its change: the frame that shows it has been produced by then.
+      await context.addInitScript(() => {
+        const w = window as unknown as { __started: (s: unknown) => void; __painted: string | null };
+        const app = () => document.getElementById('app');
+        let shown: string | undefined;
+        new MutationObserver(() => {
+          const kind = app()?.dataset.screen;
+          if (kind === shown) return;
+          shown = kind;
+          w.__painted = null;
+          requestAnimationFrame(() =>
+            setTimeout(() => {
+              if (shown === kind) w.__painted = kind ?? null;
+            }, 0),
+          );
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-screen'] });
+        const play = HTMLMediaElement.prototype.play;
+        HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+          const screen = app()?.dataset.screen ?? '';
+          w.__started({ src: new URL(this.src).pathname, screen, painted: w.__painted === screen });
+          return play.call(this);
+        };
+      });
+    });
+    await h.prompt();
+    expect((await h.keypad?.press(2))?.acked).toBe(true);
+    await h.screen('thanks');
+    await settled(plays, 2);
+    expect(starts).toEqual([
+      { src: '/sounds/please_rate.wav', screen: 'rate', painted: true },
+      { src: '/sounds/thanks.wav', screen: 'thanks', painted: true },
+    ]);
   });
 
   it('Chromium without the autoplay flag refuses them, and diagnostics say so', async () => {
