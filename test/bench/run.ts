@@ -9,6 +9,7 @@ import { hallFigures } from './hall.js';
 import { paintFigures } from './paint.js';
 import { platformsFigures } from './platforms.js';
 import { qrFigures } from './qr.js';
+import { weekOfflineFigures } from './week-offline.js';
 
 type Group = [string, () => Promise<unknown> | unknown];
 
@@ -21,7 +22,7 @@ const groups: Group[] = [
   ['platforms', platformsFigures],
 ];
 // The long runs: minutes each, so only behind `soak` or by name.
-const soakGroups: Group[] = [];
+const soakGroups: Group[] = [['week-offline', weekOfflineFigures]];
 
 const arg = process.argv[2];
 const all = [...groups, ...soakGroups];
