@@ -8,6 +8,7 @@ import { line } from './format.js';
 import { hallFigures } from './hall.js';
 import { paintFigures } from './paint.js';
 import { platformsFigures } from './platforms.js';
+import { soakDrainFigures } from './platforms-drain.js';
 import { qrFigures } from './qr.js';
 import { weekOfflineFigures } from './week-offline.js';
 
@@ -22,7 +23,10 @@ const groups: Group[] = [
   ['platforms', platformsFigures],
 ];
 // The long runs: minutes each, so only behind `soak` or by name.
-const soakGroups: Group[] = [['week-offline', weekOfflineFigures]];
+const soakGroups: Group[] = [
+  ['week-offline', weekOfflineFigures],
+  ['drain-100k', soakDrainFigures],
+];
 
 const arg = process.argv[2];
 const all = [...groups, ...soakGroups];

@@ -143,7 +143,9 @@ export async function runWeek(options: WeekOptions): Promise<WeekResult> {
   const made: string[] = [];
   const memory: WeekResult['memory'] = [];
   const perDay = Math.ceil(options.ratings / options.days);
-  const sampleEvery = options.memorySamples ? Math.max(1, Math.floor(options.ratings / options.memorySamples)) : 0;
+  const sampleEvery = options.memorySamples
+    ? Math.max(1, Math.floor(options.ratings / options.memorySamples))
+    : 0;
   let drainSeconds = 0;
   let firstTryAfterMs = 0;
   let pendingBeforeDrain = 0;
@@ -174,7 +176,7 @@ export async function runWeek(options: WeekOptions): Promise<WeekResult> {
           terminal.intent({ type: 'toggle_reason', code: '207' });
           terminal.intent({ type: 'submit_reasons' });
         } else {
-          terminal.intent({ type: 'rate', level: 3 + (i % 3) });
+          terminal.intent({ type: 'rate', level: (3 + (i % 3)) as 3 | 4 | 5 });
         }
         const record = terminal.getPrompt(opened.promptId as string)?.records[0];
         if (!record?.final) throw new Error(`week: rating ${i} is not final`);
@@ -196,13 +198,18 @@ export async function runWeek(options: WeekOptions): Promise<WeekResult> {
     const firstTry = new Promise<number>((resolve) => {
       void sim.nextRequest().then(() => resolve(clock.now()));
     });
-    const t0 = { at: 0n };
     const drained = () => fwdStore.outbox().counts().pending === 0;
-    // The first try: whatever back-off was in force runs out.
-    await runUntil(back + OFFLINE_CAP_MS + 1, () => sim.requests.length > refusedRequests);
-    t0.at = process.hrtime.bigint();
+    // Timer by timer until the first try: whatever back-off was in force runs out, and
+    // that try's cycle sends batch after batch until the queue is empty.
+    let t0 = process.hrtime.bigint();
+    while (sim.requests.length === refusedRequests && clock.now() <= back + OFFLINE_CAP_MS) {
+      const next = clock.pending()[0] ?? OFFLINE_CAP_MS;
+      t0 = process.hrtime.bigint();
+      clock.advance(next);
+      await forwarder.settled();
+    }
     await runUntil(back + DAY, drained);
-    drainSeconds = Number(process.hrtime.bigint() - t0.at) / 1e9;
+    drainSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     firstTryAfterMs = (await firstTry) - back;
 
     const outbox = fwdStore.outbox();

@@ -4,8 +4,8 @@
 // (`npm run bench -- soak`) run it with 3 000.
 import { describe, expect, it } from 'vitest';
 import { OFFLINE_CAP_MS } from '../../../src/sync/backoff.js';
-import { tempDir } from '../../helpers/temp.js';
 import { runWeek } from '../../bench/week-offline.js';
+import { tempDir } from '../../helpers/temp.js';
 
 describe('a week offline', () => {
   it('every rating is delivered once, oldest first, and no back-off passes the cap', async () => {
