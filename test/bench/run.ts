@@ -25,7 +25,7 @@ const groups: Group[] = [
 // The long runs: minutes each, so only behind `soak` or by name.
 const soakGroups: Group[] = [
   ['week-offline', weekOfflineFigures],
-  ['drain-100k', soakDrainFigures],
+  ['drain-soak', soakDrainFigures],
 ];
 
 const arg = process.argv[2];
