@@ -10,6 +10,7 @@ import { paintFigures } from './paint.js';
 import { platformsFigures } from './platforms.js';
 import { soakDrainFigures } from './platforms-drain.js';
 import { qrFigures } from './qr.js';
+import { storeSoakFigures } from './store-soak.js';
 import { weekOfflineFigures } from './week-offline.js';
 
 type Group = [string, () => Promise<unknown> | unknown];
@@ -26,6 +27,7 @@ const groups: Group[] = [
 const soakGroups: Group[] = [
   ['week-offline', weekOfflineFigures],
   ['drain-soak', soakDrainFigures],
+  ['store-soak', storeSoakFigures],
 ];
 
 const arg = process.argv[2];
