@@ -16,6 +16,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { ReferencePlatform } from '../../src/config/terminal-config.js';
 import { Terminal } from '../../src/engine/terminal.js';
 import { RatingStore } from '../../src/store/store.js';
@@ -26,6 +28,8 @@ import { clerk, coreConfig, request } from '../helpers/core-fixture.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { PlatformSim } from '../sim/platform-sim.js';
 import type { Figure } from './format.js';
+import { benchRecords } from './platforms-build.js';
+import { referenceBare } from './platforms-drain.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -63,6 +67,12 @@ export interface WeekResult {
   /** What the store says after the drain. */
   after: { pending: number; rejected: number; delivered: number };
   memory: { rss: number; heapUsed: number }[];
+}
+
+/** A full garbage collection, without starting node with --expose-gc. */
+function collect(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
 }
 
 /** A small deterministic jitter source, so a run's retries can be replayed. */
@@ -147,6 +157,8 @@ export async function runWeek(options: WeekOptions): Promise<WeekResult> {
     ? Math.max(1, Math.floor(options.ratings / options.memorySamples))
     : 0;
   let drainSeconds = 0;
+  /** Requests taken out of the simulator's log. */
+  let dropped = 0;
   let firstTryAfterMs = 0;
   let pendingBeforeDrain = 0;
   try {
@@ -182,13 +194,18 @@ export async function runWeek(options: WeekOptions): Promise<WeekResult> {
         if (!record?.final) throw new Error(`week: rating ${i} is not final`);
         made.push(record.id);
         if (sampleEvery && i % sampleEvery === 0) {
+          // The simulator shares this process: its log of the week's refused requests
+          // (each naming up to 100 records, megabytes by the end) is not the terminal's.
+          dropped += sim.requests.splice(0).length;
+          // After a full collection: the live heap, not the garbage of the last minutes.
+          collect();
           const m = process.memoryUsage();
           memory.push({ rss: m.rss, heapUsed: m.heapUsed });
         }
       }
     }
     await runUntil(WEEK_START + options.days * DAY);
-    const refusedRequests = sim.requests.length;
+    const refusedRequests = dropped + sim.requests.length;
     pendingBeforeDrain = fwdStore.outbox().counts().pending;
 
     // The platform is back.
@@ -202,7 +219,7 @@ export async function runWeek(options: WeekOptions): Promise<WeekResult> {
     // Timer by timer until the first try: whatever back-off was in force runs out, and
     // that try's cycle sends batch after batch until the queue is empty.
     let t0 = process.hrtime.bigint();
-    while (sim.requests.length === refusedRequests && clock.now() <= back + OFFLINE_CAP_MS) {
+    while (dropped + sim.requests.length === refusedRequests && clock.now() <= back + OFFLINE_CAP_MS) {
       const next = clock.pending()[0] ?? OFFLINE_CAP_MS;
       t0 = process.hrtime.bigint();
       clock.advance(next);
@@ -242,6 +259,9 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.le
 /** The soak figures: 3 000 ratings over 7 simulated days offline. */
 export async function weekOfflineFigures(): Promise<Figure[]> {
   const w = await runWeek({ ratings: 3_000, days: 7, memorySamples: 200 });
+  // The same number of ratings through the bare loop of the drain figures (JSON + HMAC,
+  // a loopback POST to a fresh simulator, no store): the drain's own limit.
+  const bare = await referenceBare(benchRecords(w.made.length, 'wk'));
   const lost = w.made.filter((id) => !w.accepted.includes(id)).length;
   const outOfOrder = w.accepted.findIndex((id, i) => w.made[i] !== id);
   if (lost > 0 || w.acceptedTwice.length > 0 || outOfOrder >= 0 || w.after.pending > 0) {
@@ -258,9 +278,9 @@ export async function weekOfflineFigures(): Promise<Figure[]> {
       name: `week offline: ${w.made.length} ratings over 7 days, 0 lost, oldest first, none twice; backlog drained`,
       value: w.made.length / w.drainSeconds,
       unit: 'ratings/s',
-      limit: w.made.length / 60,
+      limit: bare,
       limitUnit: 'ratings/s',
-      limitWhat: `the whole backlog within a minute (took ${w.drainSeconds.toFixed(1)} s, first try ${Math.round(w.firstTryAfterMs / 1000)} s after the platform came back)`,
+      limitWhat: `bare loop: the same number of RECORDs, JSON + HMAC-SHA256, loopback POST, no store (took ${w.drainSeconds.toFixed(2)} s, first try ${Math.round(w.firstTryAfterMs / 1000)} s after the platform came back)`,
       better: 'higher',
     },
     {
@@ -282,7 +302,7 @@ export async function weekOfflineFigures(): Promise<Figure[]> {
       better: 'lower',
     },
     {
-      name: 'week offline: JS heap used, last quarter of the week (mean)',
+      name: 'week offline: JS heap live after a full GC, last quarter of the week (mean)',
       value: mean(last.map((m) => m.heapUsed)) / 2 ** 20,
       unit: 'MiB',
       limit: mean(first.map((m) => m.heapUsed)) / 2 ** 20,
