@@ -3,7 +3,8 @@
 // connection sending to the reference simulator at URL. RATINGS ratings are given on a
 // fake clock (a few seconds apart, so the thanks and idle timers and the engine's
 // checkpoints run as between citizens); the forwarder's cycles run for real. Prints one
-// JSON line per SAMPLE ratings ({ n, rss, heapUsed }), then { done, pending }.
+// JSON line before the first rating and per SAMPLE ratings ({ n, rss, heapUsed }),
+// then { done, pending }.
 //
 // node --import tsx test/bench/engine-soak-child.ts DIR URL RATINGS SAMPLE
 
@@ -50,6 +51,12 @@ terminal.subscribe({ forward: () => fwd.wake() });
 fwd.start();
 
 const print = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
+const memory = (n: number) => {
+  const m = process.memoryUsage();
+  print({ n, rss: m.rss, heapUsed: m.heapUsed });
+};
+// Before the first rating: node, tsx and the modules loaded, the store open.
+memory(0);
 for (let i = 0; i < ratings; i++) {
   const opened = terminal.openPrompt(request({ transactionId: `S-${i}` }));
   if (!opened.ok) throw new Error(`soak: prompt ${i} refused: ${opened.message}`);
@@ -64,10 +71,7 @@ for (let i = 0; i < ratings; i++) {
   clock.advance(5_000);
   // The forwarder sends what has piled up every ten ratings, as on a busy counter.
   if (i % 10 === 9) await fwd.settled();
-  if ((i + 1) % sample === 0) {
-    const m = process.memoryUsage();
-    print({ n: i + 1, rss: m.rss, heapUsed: m.heapUsed });
-  }
+  if ((i + 1) % sample === 0) memory(i + 1);
 }
 for (let k = 0; k < 100 && fwdStore.outbox().counts().pending > 0; k++) {
   clock.advance(1_000);

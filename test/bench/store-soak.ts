@@ -105,7 +105,7 @@ export async function storeSoakFigures(ratings = RATINGS, yearDays = 365): Promi
   const end = year.sizes.at(-1) as number;
   return [
     {
-      name: `RSS of a terminal after ${ratings} ratings (engine + store + forwarder, own process)`,
+      name: `RSS of a terminal after ${ratings} ratings (engine + store + forwarder, own process under tsx; ${(at(0).rss / MiB).toFixed(0)} MiB before the first)`,
       value: at(ratings).rss / MiB,
       unit: 'MiB',
       limit: (150 * 1e6) / MiB,

@@ -44,7 +44,7 @@ describe('the soak terminal', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.n ?? l.done)).toEqual([50, 100, 150, 200, 200]);
+    expect(lines.map((l) => l.n ?? l.done)).toEqual([0, 50, 100, 150, 200, 200]);
     expect(lines.at(-1)).toEqual({ done: 200, pending: 0 });
     for (const l of lines.slice(0, -1)) expect(l.rss).toBeGreaterThan(l.heapUsed);
     expect(sim.accepted.size).toBe(200);
