@@ -20,6 +20,7 @@ import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { XMLParser } from 'fast-xml-parser';
 import iconv from 'iconv-lite';
 import { sm2 } from 'sm-crypto-v2';
@@ -65,6 +66,11 @@ async function drain(adapter: PlatformAdapter, records: RatingRecord[], delivere
       { op: 'prompt_open', prompt: promptRecord({ id: promptId, transactionId: `TX-${promptId}` }) },
       { op: 'records_put', records },
     ]);
+    // The backlog was written over days, and the idle terminal checkpointed as it went:
+    // the drain starts with an empty WAL, as the bare loop's durable marks do.
+    const checkpoint = new Database(store.path);
+    checkpoint.pragma('wal_checkpoint(TRUNCATE)');
+    checkpoint.close();
     let done: () => void = () => {};
     const empty = new Promise<void>((resolve) => {
       done = resolve;
