@@ -295,6 +295,9 @@ export class Forwarder {
             this.clock.now(),
           );
           if (deliveredAt !== null) this.lastDeliveryAt = deliveredAt;
+          const answered = records.length - missing.length;
+          const setAside = records.filter((r) => outcome.results.get(r.id)?.status === 'rejected').length;
+          this.settle(answered, setAside);
           this.tally.add(records, outcome.results);
           this.reachable();
           if (missing.length > 0) {
@@ -309,6 +312,7 @@ export class Forwarder {
           const single = parts.refused();
           if (single) {
             this.outbox.markRejected(keyOf(single.record), `http_${outcome.status}`, scrub(outcome.message));
+            this.settle(1, 1);
             this.log.log('warn', 'record_set_aside', {
               recordId: single.record.id,
               code: `http_${outcome.status}`,
@@ -322,7 +326,6 @@ export class Forwarder {
           return { ...outcome, message };
         }
       }
-      this.refreshCounts();
       this.report();
     }
     this.needProbe = false;
@@ -400,6 +403,20 @@ export class Forwarder {
     const expiry = this.outbox.nextLeaseExpiry(this.clock.now());
     if (expiry !== null) wait = Math.min(wait, Math.max(0, expiry - this.clock.now()) + 1);
     this.schedule(wait, 'idle');
+  }
+
+  /**
+   * Counts after a part: `answered` records left the queue, `setAside` of them as
+   * rejected. Counted here rather than asked of the store: a COUNT walks every waiting
+   * record, so asking after each request made a backlog's drain quadratic (at 100 000
+   * waiting, 8 ms a request, more than the request). A new record wakes the forwarder,
+   * which counts again; so does the end of every cycle.
+   */
+  private settle(answered: number, setAside: number): void {
+    this.counts = {
+      pending: Math.max(0, this.counts.pending - answered),
+      rejected: this.counts.rejected + setAside,
+    };
   }
 
   private refreshCounts(): void {

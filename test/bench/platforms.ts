@@ -1,5 +1,5 @@
-// The real platform profiles (national, fujian): request building per rating, and a
-// 10 000-rating backlog drained through each simulator on loopback.
+// The platform profiles: request building per rating (national, fujian), and a backlog
+// drained through each profile's simulator on loopback (reference, national, fujian).
 import type { Figure } from './format.js';
 import { buildFigures } from './platforms-build.js';
 import { drainFigures } from './platforms-drain.js';

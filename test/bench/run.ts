@@ -13,9 +13,12 @@ import { idleFigures } from './idle.js';
 import { apiLoadFigures, keypadFigures } from './keypad.js';
 import { paintFigures } from './paint.js';
 import { platformsFigures } from './platforms.js';
+import { soakDrainFigures } from './platforms-drain.js';
 import { qrFigures } from './qr.js';
 import { startupFigures } from './startup.js';
+import { storeSoakFigures } from './store-soak.js';
 import { runThrottled, throttled } from './throttle.js';
+import { weekOfflineFigures } from './week-offline.js';
 
 type Group = [string, () => Promise<unknown> | unknown];
 
@@ -33,6 +36,9 @@ const groups: Group[] = [
 const soakGroups: Group[] = [
   ['api-load', apiLoadFigures],
   ['idle', idleFigures],
+  ['week-offline', weekOfflineFigures],
+  ['drain-soak', soakDrainFigures],
+  ['store-soak', storeSoakFigures],
 ];
 
 if (process.argv[2] === 'throttled') {
