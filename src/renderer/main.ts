@@ -1,7 +1,9 @@
 // The screens' entry: connects to the engine, draws each view, reports touches and
 // keyboard-wedge keypad keys, and ticks the visible countdowns.
 import type { DownMessage } from '../core/bridge.js';
+import type { ViewState } from '../core/view.js';
 import { DiagnosticsOverlay } from './diagnostics.js';
+import { EN, LanguageChoice } from './language.js';
 import { render } from './render.js';
 import { connect } from './transport.js';
 
@@ -14,15 +16,25 @@ const transport = connect(onMessage, (connected) => {
   document.body.dataset.connected = String(connected);
 });
 const diagnostics = new DiagnosticsOverlay((m) => transport.send(m));
+let lastView: ViewState | null = null;
+// The citizen's 中文/English: a toggle draws the same view again in the other language.
+const language = new LanguageChoice(() => {
+  if (lastView) draw(lastView);
+});
+
+function draw(view: ViewState) {
+  render(view, root, banner, (intent) => transport.send({ type: 'intent', intent }), language);
+  diagnostics.screen(view.screen.kind);
+  tick();
+}
 
 function onMessage(m: DownMessage) {
   switch (m.type) {
     case 'view':
       // Deadlines are in the engine's time; the screen counts down in its own.
       clockOffset = m.view.now - Date.now();
-      render(m.view, root, banner, (intent) => transport.send({ type: 'intent', intent }));
-      diagnostics.screen(m.view.screen.kind);
-      tick();
+      lastView = m.view;
+      draw(m.view);
       return;
     case 'hid_keys':
       hidCodes = new Set(m.keys.flat());
@@ -55,7 +67,8 @@ function tick() {
   const now = Date.now() + clockOffset;
   for (const node of root.querySelectorAll<HTMLElement>('[data-deadline]')) {
     const left = Math.max(0, Math.ceil((Number(node.dataset.deadline) - now) / 1000));
-    node.textContent = `${left} 秒`;
+    const en = node.lang === 'en';
+    node.textContent = en ? `${left} ${EN.seconds}` : `${left} 秒`;
     const warnAt = Number(node.dataset.warnAt);
     if (left > 0 && left <= warnAt) {
       node.classList.add('ending');
@@ -65,7 +78,7 @@ function tick() {
         const note = document.createElement('p');
         note.className = 'ending-note';
         note.setAttribute('role', 'status');
-        note.textContent = `还剩 ${warnAt} 秒，按任意键可延长`;
+        note.textContent = en ? EN.ending(warnAt) : `还剩 ${warnAt} 秒，按任意键可延长`;
         node.before(note);
       }
     }
