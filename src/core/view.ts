@@ -166,7 +166,7 @@ function qrView(qr: QrCode): { url: string; svg: string; caption: string; captio
         url: qr.url,
         svg: qr.svg,
         caption: PAGE_QR_CAPTION,
-        captionEn: 'Scan to rate on Fujian’s rating page',
+        captionEn: "Scan to rate on Fujian's rating page",
       }
     : { url: qr.url, svg: qr.svg, caption: OWN_QR_CAPTION, captionEn: 'Scan to rate' };
 }
@@ -284,7 +284,7 @@ function promptScreen(state: CoreState, s: Session): Screen {
           hint(INDICATOR_KEYS.previous, '上一项', 'Previous'),
           hint(INDICATOR_KEYS.next, '下一项', 'Next'),
           hint(INDICATOR_KEYS.toggle, '选择', 'Select'),
-          hint(INDICATOR_KEYS.done, '完成', 'Done'),
+          hint(INDICATOR_KEYS.done, '完成', 'Finish'),
         ],
         deadline: s.deadline,
       };

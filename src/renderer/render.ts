@@ -103,6 +103,9 @@ function button(
   b.append(el('span', { className: 'label', attrs: { 'aria-hidden': 'true' } }, ...textOf(w)));
   if (position !== undefined)
     b.append(
+      // Not drawn (the button lays its parts out as a column), but its visible text reads
+      // "Very satisfied Key 1" as its name does, not "Very satisfiedKey 1".
+      document.createTextNode(' '),
       el('span', {
         className: 'key',
         text: keyText(position, ui),
@@ -387,12 +390,7 @@ function frameOf(screen: Screen, ctx: Ctx): Frame {
       f.header.push(
         el('h1', { text: say(ui, '请选择不满意的原因', EN.reasonsTitle) }),
         ui === 'en'
-          ? subLine(
-              { text: screen.levelLabelEn, lang: 'en' },
-              screen.subject.join('、'),
-              ui,
-              ` ${EN.anyNumber}`,
-            )
+          ? subLine({ text: screen.levelLabelEn, lang: 'en' }, screen.subject.join('、'), ui)
           : subLine(screen.levelLabel, `${screen.subject.join('、')}（可多选）`),
       );
       f.main.push(indicatorGrid(screen.reasons, screen.cursor, ctx));
@@ -437,22 +435,28 @@ function frameOf(screen: Screen, ctx: Ctx): Frame {
 const TRAINING_NOTE = '本机评价仅供练习，不会上报';
 
 /**
- * The 中文/English toggle, in the header's corner, away from the levels and the QR code.
- * It names the language it turns to, in that language; the engine hears of it as a touch.
+ * The 中文/English toggle, away from the levels and the QR code: beside the title in
+ * landscape (`at-top`), among the footer's buttons in portrait (`at-foot`), where the
+ * title needs the width; the stylesheet shows one. It names the language it turns to,
+ * in that language; the engine hears of it as a touch.
  */
-function languageToggle(promptId: string, ctx: Ctx, language: LanguageChoice): HTMLButtonElement {
+function languageToggle(
+  promptId: string,
+  ctx: Ctx,
+  language: LanguageChoice,
+  where: string,
+): HTMLButtonElement {
   const to = toggleText(ctx.ui);
-  const b = button(
+  return button(
     { text: to.text, lang: to.lang },
     () => {
       const lang = language.toggle(promptId);
       ctx.send({ type: 'language', lang });
     },
-    'lang-toggle secondary',
+    `lang-toggle secondary ${where}`,
     undefined,
     ctx.ui,
   );
-  return b;
 }
 
 /** Used when the caller keeps no choice of its own: always Chinese. */
@@ -486,19 +490,27 @@ export function render(
   else root.removeAttribute('lang');
   const hallLine = el('p', { className: 'hall', text: hall, attrs: langAttr('zh', ui) });
   const screen = view.screen;
+  const promptId = TOGGLE_SCREENS.has(screen.kind) && 'promptId' in screen ? screen.promptId : null;
   const header =
-    TOGGLE_SCREENS.has(screen.kind) && 'promptId' in screen
+    promptId !== null
       ? el(
           'header',
           { className: 'with-lang' },
           el('div', { className: 'titles' }, hallLine, ...f.header),
-          languageToggle(screen.promptId, ctx, language),
+          languageToggle(promptId, ctx, language, 'at-top'),
         )
       : el('header', {}, hallLine, ...f.header);
+  const footer = el('footer', {}, ...f.footer);
+  // Before the countdown, which keeps the far end.
+  if (promptId !== null)
+    footer.insertBefore(
+      languageToggle(promptId, ctx, language, 'at-foot'),
+      footer.querySelector('.countdown'),
+    );
   root.replaceChildren(
     header,
     el('section', { className: 'main' }, ...f.main),
     el('aside', {}, ...f.aside),
-    el('footer', {}, ...f.footer),
+    footer,
   );
 }
