@@ -1,121 +1,17 @@
 // Draws a view state. A pure function of the view: it decides nothing, it shows what
 // the engine says and reports what was touched. Every screen fills the same frame
 // (header, main, aside, footer), so nothing jumps when the screen changes.
-import type { Intent } from '../core/events.js';
-import type { Labelled, LevelButton, Screen, ViewState } from '../core/view.js';
+import type { LevelButton, Screen, ViewState } from '../core/view.js';
+import { button, type Ctx, el, langAttr, pick, type Send, say, textOf, type Words, words } from './dom.js';
 import { face } from './faces.js';
+import { indicatorGrid, keyHints } from './indicator-grid.js';
 import { EN, LANG_TAG, type Lang, LanguageChoice, TOGGLE_SCREENS, toggleText } from './language.js';
-
-type Send = (intent: Intent) => void;
-
-/** A text and the language it is in. */
-interface Words {
-  text: string;
-  lang: Lang;
-}
-
-/** What a frame is drawn with: the citizen's language (`ui`) and the toggle's state. */
-interface Ctx {
-  ui: Lang;
-  send: Send;
-}
-
-/** A label in the screen's language: its English where it has one, else its Chinese. */
-function pick(l: Labelled, ui: Lang): Words {
-  return ui === 'en' && l.labelEn !== null ? { text: l.labelEn, lang: 'en' } : { text: l.label, lang: 'zh' };
-}
-
-/** Chinese in the Chinese screen, or the English given in the English one. */
-function say(ui: Lang, zh: string, en: string): string {
-  return ui === 'en' ? en : zh;
-}
-
-/** `lang` for an element whose text is not in the language around it. */
-function langAttr(lang: Lang, around: Lang): Record<string, string> {
-  return lang === around ? {} : { lang: LANG_TAG[lang] };
-}
 
 interface Frame {
   header: Node[];
   main: Node[];
   aside: Node[];
   footer: Node[];
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: { className?: string; text?: string; attrs?: Record<string, string> } = {},
-  ...children: (Node | null)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.className) node.className = props.className;
-  if (props.text !== undefined) node.textContent = props.text;
-  for (const [k, v] of Object.entries(props.attrs ?? {})) node.setAttribute(k, v);
-  for (const c of children) if (c) node.append(c);
-  return node;
-}
-
-const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
-
-/** The words of a Chinese text (by the browser's dictionary), in order. */
-function wordsOf(text: string): string[] {
-  return [...segmenter.segment(text)].map((s) => s.segment);
-}
-
-/**
- * Chinese text that may wrap between its words only: a <wbr> between words, and the
- * stylesheet's `word-break: keep-all` forbids a break anywhere else (办事指南不清/晰).
- */
-function words(text: string): Node[] {
-  return wordsOf(text).flatMap((w, i) => [
-    ...(i > 0 ? [document.createElement('wbr')] : []),
-    document.createTextNode(w),
-  ]);
-}
-
-/** English wraps at its spaces, as the browser does; Chinese between its words. */
-function textOf(w: Words): Node[] {
-  return w.lang === 'en' ? [document.createTextNode(w.text)] : words(w.text);
-}
-
-function keyText(position: number, ui: Lang = 'zh'): string {
-  return ui === 'en' ? EN.key(position) : `按键 ${position}`;
-}
-
-/**
- * A button whose accessible name starts with what it does and contains all it shows
- * (非常满意 按键 1): speech users say what they see, screen readers hear the key too.
- * A string label is in the screen's language (`ui`).
- */
-function button(
-  label: string | Words,
-  onClick: () => void,
-  className: string,
-  position?: number,
-  ui: Lang = 'zh',
-): HTMLButtonElement {
-  const w = typeof label === 'string' ? { text: label, lang: ui } : label;
-  const name = position === undefined ? w.text : `${w.text} ${keyText(position, ui)}`;
-  const b = el('button', {
-    className,
-    attrs: { type: 'button', 'aria-label': name, ...langAttr(w.lang, ui) },
-  });
-  b.append(el('span', { className: 'label', attrs: { 'aria-hidden': 'true' } }, ...textOf(w)));
-  if (position !== undefined)
-    b.append(
-      // Not drawn (the button lays its parts out as a column), but its visible text reads
-      // "Very satisfied Key 1" as its name does, not "Very satisfiedKey 1".
-      document.createTextNode(' '),
-      el('span', {
-        className: 'key',
-        text: keyText(position, ui),
-        attrs: { 'aria-hidden': 'true', ...langAttr(ui, w.lang) },
-      }),
-    );
-  // Lit at the touch itself, before the engine answers: the press feels instant.
-  b.addEventListener('pointerdown', () => b.classList.add('lit'));
-  b.addEventListener('click', onClick);
-  return b;
 }
 
 function levelButton(b: LevelButton, onClick: (() => void) | null, ui: Lang = 'zh'): HTMLButtonElement {
@@ -137,92 +33,6 @@ function qrBlock(qr: { svg: string }, caption: string, ui: Lang = 'zh'): HTMLEle
   }
   box.append(el('figcaption', {}, ...textOf({ text: caption, lang: ui })));
   return box;
-}
-
-/** The characters on the longer line when a label is split in two between words, at best. */
-function twoLineChars(label: string): number {
-  const lengths = wordsOf(label).map((w) => [...w].length);
-  const total = lengths.reduce((a, b) => a + b, 0);
-  let best = total;
-  let left = 0;
-  for (const n of lengths) {
-    left += n;
-    best = Math.min(best, Math.max(left, total - left));
-  }
-  return best;
-}
-
-let measure: CanvasRenderingContext2D | null = null;
-
-/** A text's width in the labels' bold font, in em: a Chinese character is 1. */
-function emWidth(text: string): number {
-  if (!measure) {
-    measure = document.createElement('canvas').getContext('2d');
-    if (!measure) return [...text].length;
-    measure.font = `bold 100px ${getComputedStyle(document.documentElement).fontFamily}`;
-  }
-  return measure.measureText(text).width / 100;
-}
-
-/** As twoLineChars, for English split between its words: its longer line in Chinese characters' widths. */
-function twoLineEms(label: string): number {
-  const parts = label.split(' ');
-  let best = emWidth(label);
-  for (let i = 1; i < parts.length; i++)
-    best = Math.min(best, Math.max(emWidth(parts.slice(0, i).join(' ')), emWidth(parts.slice(i).join(' '))));
-  // Rounded up a little: the browser's own wrap must find the same two lines.
-  return best * 1.04;
-}
-
-/**
- * The indicators of a reasons or indicators screen, as toggles. Labels run up to 20
- * characters (40 in English): the stylesheet sizes them to wrap on at most two lines,
- * never cut.
- */
-function indicatorGrid(
-  items: readonly ({ code: string; selected: boolean } & Labelled)[],
-  cursor: number,
-  ctx: Ctx,
-): HTMLElement {
-  const shown = items.map((r) => pick(r, ctx.ui));
-  const longest = Math.max(
-    1,
-    ...shown.map((w) => (w.lang === 'en' ? twoLineEms(w.text) : twoLineChars(w.text))),
-  );
-  const send = ctx.send;
-  const grid = el(
-    'div',
-    { className: 'reasons' },
-    ...items.map((r, i) => {
-      const b = button(
-        shown[i] as Words,
-        () => send({ type: 'toggle_reason', code: r.code }),
-        `reason${i === cursor ? ' cursor' : ''}`,
-        undefined,
-        ctx.ui,
-      );
-      b.classList.remove('lit');
-      b.setAttribute('aria-pressed', String(r.selected));
-      b.addEventListener('pointerdown', () => b.classList.remove('lit'));
-      return b;
-    }),
-  );
-  // Through the CSSOM: the page's CSP refuses style attributes.
-  grid.style.setProperty('--line-chars', String(longest));
-  return grid;
-}
-
-function keyHints(hints: readonly ({ position: number } & Labelled)[], ui: Lang = 'zh'): HTMLElement {
-  return el(
-    'ul',
-    { className: 'key-hints', attrs: { 'aria-label': say(ui, '按键说明', EN.keyHints) } },
-    ...hints.map((h) =>
-      el('li', {
-        text:
-          ui === 'en' ? `${keyText(h.position, ui)}: ${pick(h, ui).text}` : `按键 ${h.position}：${h.label}`,
-      }),
-    ),
-  );
 }
 
 /**
