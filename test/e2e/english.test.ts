@@ -186,6 +186,20 @@ describe('the 中文/English toggle', { timeout: 120_000 }, () => {
     problems.push(...(await auditScreen(h.page, 'english-per-department')));
     await h.tap('Skip');
     await h.screen('idle');
+
+    // The keypad-offline banner speaks English too, and the screen still fits.
+    if (!h.keypad) throw new Error('this hall has a keypad');
+    h.keypad.silent = true;
+    await h.page.waitForSelector('#banner:not([hidden])', { timeout: 10_000 });
+    await h.prompt({ service: LONG_SERVICE, departments: [LONG_DEPARTMENT] });
+    await h.tap('English');
+    await h.page.waitForSelector(
+      '#banner span[lang="en"]:text("The keypad is not working: please touch the screen")',
+    );
+    problems.push(...(await auditScreen(h.page, 'english-keypad-offline')));
+    await h.tap('Skip');
+    await h.screen('idle');
+    expect(await h.page.textContent('#banner')).toBe('评价器按键暂不可用，请直接点击屏幕评价');
     expect(problems).toEqual([]);
   });
 });
