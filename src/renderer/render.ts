@@ -283,12 +283,15 @@ export function render(
   // A training terminal marks every screen in the banner's line, which is always reserved:
   // the mark never moves the buttons, and no screen is without it.
   banner.hidden = view.keypadBanner === null && !view.training;
-  const keypadNote = view.keypadBanner !== null && ui === 'en' ? EN.keypadBanner : view.keypadBanner;
+  // The keypad's note is for the citizen, so it follows the screen's language; the
+  // training mark and note are for staff, and stay Chinese.
+  const note =
+    view.keypadBanner !== null && ui === 'en'
+      ? el('span', { attrs: { lang: LANG_TAG.en }, text: EN.keypadBanner })
+      : (view.keypadBanner ?? (view.training ? TRAINING_NOTE : ''));
   banner.replaceChildren(
     ...(view.training ? [el('strong', { className: 'training-mark', text: '培训模式' })] : []),
-    view.keypadBanner !== null && ui === 'en'
-      ? el('span', { attrs: { lang: LANG_TAG.en }, text: keypadNote ?? '' })
-      : (keypadNote ?? (view.training ? TRAINING_NOTE : '')),
+    note,
   );
   const hall = [view.hallName, view.windowNo ? `${view.windowNo} 号窗口` : ''].filter(Boolean).join(' · ');
   const ctx: Ctx = { ui, send };

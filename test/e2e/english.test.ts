@@ -2,11 +2,15 @@
 // simulator, the platform simulator and Debian's Chromium. The toggle changes what the
 // screen says, never what is stored or sent; the next prompt starts in Chinese; the
 // keypad rates in English as in Chinese; the English screens pass the audit.
+
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { NATIONAL_ENGLISH } from '../../src/core/english.js';
 import { auditScreen } from '../helpers/audit.js';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { waitFor } from '../helpers/cli.js';
 import { Hall, type HallOptions } from '../helpers/hall.js';
+import { layoutProblems } from '../helpers/indicator-layout.js';
 
 const browser = chromiumForFile();
 
@@ -118,6 +122,47 @@ describe('the 中文/English toggle', { timeout: 120_000 }, () => {
     const [sent] = await h.platformHas(1);
     expect(sent).toMatchObject({ satisfaction: 2, evalDetail: '207' });
     expect(h.records().map((r) => r.body)).toEqual([expect.objectContaining({ level: 2, reasons: ['207'] })]);
+  });
+
+  it('every level’s English indicators show whole, on at most two lines, at every screen size', async () => {
+    const shipped = JSON.parse(
+      readFileSync(new URL('../../assets/reasons.json', import.meta.url), 'utf8'),
+    ) as {
+      levels: Record<string, { code: string }[]>;
+    };
+    const h = await hall({ goodIndicators: 'optional' });
+    const names = [
+      '',
+      'Very dissatisfied',
+      'Dissatisfied',
+      'Basically satisfied',
+      'Satisfied',
+      'Very satisfied',
+    ];
+    for (const [w, ht] of [
+      [1024, 600],
+      [800, 480],
+      [1920, 1080],
+      [600, 1024],
+    ] as const) {
+      for (const level of [2, 1, 5, 4, 3]) {
+        await h.page.setViewportSize({ width: w, height: ht });
+        await h.prompt();
+        // At 600×1024 the toggle is among the footer's buttons, elsewhere beside the title.
+        await h.tap('English');
+        await h.tap(names[level] as string);
+        const kind = level <= 2 ? 'reasons' : 'indicators';
+        await h.screen(kind);
+        await h.page.waitForSelector('#app[lang="en"] button.reason');
+        const { labels, problems } = await layoutProblems(h.page);
+        expect(problems, `level ${level} at ${w}×${ht}`).toEqual([]);
+        expect(labels).toEqual(shipped.levels[String(level)]?.map((r) => NATIONAL_ENGLISH[r.code]?.[1]));
+        // Checked on the screen it was meant for (a 好评's ends on its own after 10 s).
+        expect(await h.page.locator('main').getAttribute('data-screen')).toBe(kind);
+        await h.tap(level <= 2 ? 'Submit' : 'Finish');
+        await h.screen('thanks');
+      }
+    }
   });
 
   it('the English screens pass the audit at every size', { timeout: 300_000 }, async () => {
