@@ -5,7 +5,7 @@ import type { LevelButton, Screen, ViewState } from '../core/view.js';
 import { button, type Ctx, el, langAttr, pick, type Send, say, textOf, type Words, words } from './dom.js';
 import { face } from './faces.js';
 import { indicatorGrid, keyHints } from './indicator-grid.js';
-import { EN, LANG_TAG, type Lang, LanguageChoice, TOGGLE_SCREENS, toggleText } from './language.js';
+import { EN, LANG_TAG, type Lang, type LanguageChoice, TOGGLE_SCREENS, toggleText } from './language.js';
 
 interface Frame {
   header: Node[];
@@ -269,15 +269,13 @@ function languageToggle(
   );
 }
 
-/** Used when the caller keeps no choice of its own: always Chinese. */
-const CHINESE_ONLY = new LanguageChoice();
-
 export function render(
   view: ViewState,
   root: HTMLElement,
   banner: HTMLElement,
   send: Send,
-  language: LanguageChoice = CHINESE_ONLY,
+  /** The citizen's 中文/English, kept by the caller across views. */
+  language: LanguageChoice,
 ): void {
   const ui = language.follow(view.screen);
   // A training terminal marks every screen in the banner's line, which is always reserved:
