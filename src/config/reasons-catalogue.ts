@@ -19,6 +19,9 @@ export const BUILT_IN_REASONS_FILE = join(PACKAGE_ROOT, 'assets', 'reasons.json'
 /** The national list's longest label is 18 characters; the screen wraps labels on two lines. */
 export const REASON_LABEL_MAX = 20;
 
+/** An English name (for foreign citizens) is longer than its Chinese: two lines of a button hold 40. */
+export const REASON_LABEL_EN_MAX = 40;
+
 /** Profiles whose platforms take only the national indicator codes as evalDetail. */
 export const NATIONAL_CODE_PROFILES: ReadonlySet<string> = new Set(['national', 'fujian']);
 
@@ -28,6 +31,7 @@ export type ReasonsCatalogueResult =
 
 const CODE = 'a reason code of 1-32 letters, digits, "_" or "-", such as 207';
 const LABEL = `the reason as shown on screen, 1-${REASON_LABEL_MAX} characters, such as 服务态度生硬`;
+const LABEL_EN = `the reason in English for foreign citizens, 1-${REASON_LABEL_EN_MAX} characters, such as Curt, unfriendly staff (optional)`;
 const BAD_REASONS = `a list of 1 to ${MAX_REASONS_PER_LEVEL} reasons, each {code: "207", label: 没有提供材料样本}`;
 const GOOD_REASONS = `a list of 0 to ${MAX_REASONS_PER_LEVEL} indicators, each {code: "510", label: 一窗受理一次办结}`;
 
@@ -42,6 +46,10 @@ const reasonSchema = z.strictObject({
     .string({ error: (issue) => (typeof issue.input === 'number' ? `${CODE}; write it in quotes` : CODE) })
     .regex(/^[A-Za-z0-9_-]{1,32}$/, { error: CODE }),
   label: z.string({ error: LABEL }).refine(labelFits, { error: LABEL }),
+  labelEn: z
+    .string({ error: LABEL_EN })
+    .refine((label) => label.trim() !== '' && [...label].length <= REASON_LABEL_EN_MAX, { error: LABEL_EN })
+    .optional(),
 });
 
 function reasonsSchema(min: number, expected: string) {
@@ -130,7 +138,7 @@ function nationalIssues(
 
 function toCatalogue(parsed: ParsedCatalogue): ReasonsCatalogue {
   const copy = (reasons: readonly Reason[] | undefined): Reason[] =>
-    (reasons ?? []).map(({ code, label }) => ({ code, label }));
+    (reasons ?? []).map(({ code, label, labelEn }) => (labelEn ? { code, label, labelEn } : { code, label }));
   const l = parsed.levels;
   return {
     version: parsed.version,

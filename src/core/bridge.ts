@@ -86,6 +86,7 @@ const INTENT_SCHEMA = {
     shape('back_to_reasons'),
     shape('decline'),
     shape('real_name', { on: { type: 'boolean' } }),
+    shape('language', { lang: { enum: ['zh', 'en'] } }),
   ],
 } as const;
 

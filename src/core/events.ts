@@ -38,7 +38,13 @@ export type Intent =
   | { type: 'change_level' }
   | { type: 'back_to_reasons' }
   | { type: 'decline' }
-  | { type: 'real_name'; on: boolean };
+  | { type: 'real_name'; on: boolean }
+  /**
+   * The citizen turned the screen to Chinese or English. The language is the screens'
+   * own choice; the engine hears of it only as a touch, which on the reasons screen
+   * gives the citizen its whole time again. Nothing of it reaches a record.
+   */
+  | { type: 'language'; lang: 'zh' | 'en' };
 
 export type IntentSource = 'touch' | 'keypad';
 

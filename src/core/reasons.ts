@@ -8,6 +8,8 @@ import { isBad, type Level } from './levels.js';
 export interface Reason {
   code: string;
   label: string;
+  /** Its English name for foreign citizens, if the catalogue gives one (the screen's choice only). */
+  labelEn?: string;
 }
 
 export interface ReasonsCatalogue {

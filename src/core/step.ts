@@ -377,6 +377,14 @@ function onIntent(
       endSession(state, out, now, s.ratings.length > 0 ? 'rated' : 'declined');
       return;
     }
+    case 'language': {
+      // A touch like any other on the reasons screen (and its change-level screen): the
+      // citizen is there, reading. Elsewhere it changes nothing the engine keeps.
+      if (phase.kind !== 'reasons' && phase.kind !== 'change') return;
+      s.deadline = reasonsDeadline(state.config.reasonsTimeoutMs, now, phase.since);
+      out.render = true;
+      return;
+    }
     case 'real_name': {
       if (!s.citizen || phase.kind === 'reasons' || phase.kind === 'indicators') return;
       s.realName = intent.on;

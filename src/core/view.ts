@@ -1,11 +1,12 @@
 // The view model: what each screen shows, as data. The renderer is a pure function of
 // this; it never decides what happens next.
 
+import { levelEnglish, reasonEnglish } from './english.js';
 import { INDICATOR_KEYS, REASON_KEYS, SCOPE_KEYS } from './keypad-keys.js';
 import { type Keymap, LEVELS, type Level, levelInfo, positionOfLevel } from './levels.js';
 import { maskName } from './mask.js';
 import type { Department, IdleSlides, QrCode, Scope } from './model.js';
-import { reasonsFor } from './reasons.js';
+import { type Reason, reasonsFor } from './reasons.js';
 import type { CoreState, GivenRating, Session } from './state.js';
 import { canExtend } from './voice.js';
 
@@ -17,17 +18,31 @@ export interface ClerkCard {
   stars: number | null;
 }
 
-export interface LevelButton {
-  level: Level;
+/**
+ * A label's English beside its Chinese, for a citizen who turns the screen to English
+ * (the screens' own choice, see src/renderer/language.ts). `labelEn` null: there is no
+ * English name (a hall's own indicator), and the Chinese label is shown.
+ */
+export interface Labelled {
   label: string;
+  labelEn: string | null;
+}
+
+/** An indicator as a reasons or indicators screen offers it. */
+export interface IndicatorItem extends Labelled {
+  code: string;
+  selected: boolean;
+}
+
+export interface LevelButton extends Labelled {
+  level: Level;
   verdict: 'good' | 'bad';
   /** The keypad key that gives this level (1 = leftmost). */
   position: number;
 }
 
-export interface KeyHint {
+export interface KeyHint extends Labelled {
   position: number;
-  label: string;
 }
 
 export type Screen =
@@ -45,7 +60,7 @@ export type Screen =
       promptId: string;
       service: string;
       departments: string[];
-      options: { scope: 'overall' | 'department'; label: string; position: number }[];
+      options: ({ scope: 'overall' | 'department'; position: number } & Labelled)[];
       deadline: number;
     }
   | {
@@ -61,7 +76,7 @@ export type Screen =
       canDecline: boolean;
       realName: { on: boolean; maskedName: string } | null;
       /** `caption` says whose page it opens: the province's (URL mode) or the terminal's link. */
-      qr: { url: string; svg: string; caption: string } | null;
+      qr: { url: string; svg: string; caption: string; captionEn: string } | null;
       deadline: number;
     }
   | {
@@ -69,8 +84,9 @@ export type Screen =
       promptId: string;
       level: Level;
       levelLabel: string;
+      levelLabelEn: string;
       subject: string[];
-      reasons: { code: string; label: string; selected: boolean }[];
+      reasons: IndicatorItem[];
       /** The reason the keypad's cursor is on. */
       cursor: number;
       keyHints: KeyHint[];
@@ -84,7 +100,7 @@ export type Screen =
       promptId: string;
       given: LevelButton;
       subject: string[];
-      indicators: { code: string; label: string; selected: boolean }[];
+      indicators: IndicatorItem[];
       cursor: number;
       keyHints: KeyHint[];
       /** When the 好评 becomes final on its own (10 s after the press). */
@@ -150,13 +166,39 @@ function screenOf(state: CoreState): Screen {
 export const PAGE_QR_CAPTION = '扫码到福建省好差评页面评价';
 export const OWN_QR_CAPTION = '扫码评价';
 
-function qrView(qr: QrCode): { url: string; svg: string; caption: string } {
-  return { url: qr.url, svg: qr.svg, caption: qr.page ? PAGE_QR_CAPTION : OWN_QR_CAPTION };
+function qrView(qr: QrCode): { url: string; svg: string; caption: string; captionEn: string } {
+  return qr.page
+    ? {
+        url: qr.url,
+        svg: qr.svg,
+        caption: PAGE_QR_CAPTION,
+        captionEn: "Scan to rate on Fujian's rating page",
+      }
+    : { url: qr.url, svg: qr.svg, caption: OWN_QR_CAPTION, captionEn: 'Scan to rate' };
 }
 
 function buttonOf(level: Level, keymap: Keymap): LevelButton {
   const info = levelInfo(level);
-  return { level, label: info.label, verdict: info.verdict, position: positionOfLevel(keymap, level) };
+  return {
+    level,
+    label: info.label,
+    labelEn: levelEnglish(level),
+    verdict: info.verdict,
+    position: positionOfLevel(keymap, level),
+  };
+}
+
+function indicatorItems(reasons: readonly Reason[], chosen: readonly string[]): IndicatorItem[] {
+  return reasons.map((r) => ({
+    code: r.code,
+    label: r.label,
+    labelEn: reasonEnglish(r),
+    selected: chosen.includes(r.code),
+  }));
+}
+
+function hint(position: number, label: string, labelEn: string): KeyHint {
+  return { position, label, labelEn };
 }
 
 function names(s: Session, indexes: number[]): string[] {
@@ -174,8 +216,13 @@ function promptScreen(state: CoreState, s: Session): Screen {
         service: s.service.name,
         departments: s.departments.map((d) => d.name),
         options: [
-          { scope: 'overall', label: '总体评价', position: SCOPE_KEYS.overall },
-          { scope: 'department', label: '分部门评价', position: SCOPE_KEYS.department },
+          { scope: 'overall', label: '总体评价', labelEn: 'Rate overall', position: SCOPE_KEYS.overall },
+          {
+            scope: 'department',
+            label: '分部门评价',
+            labelEn: 'Rate each department',
+            position: SCOPE_KEYS.department,
+          },
         ],
         deadline: s.deadline,
       };
@@ -216,19 +263,16 @@ function promptScreen(state: CoreState, s: Session): Screen {
         promptId: s.id,
         level: rating.level,
         levelLabel: levelInfo(rating.level).label,
+        levelLabelEn: levelEnglish(rating.level),
         subject: names(s, rating.departments),
-        reasons: reasonsFor(cfg.catalogue, rating.level).map((r) => ({
-          code: r.code,
-          label: r.label,
-          selected: rating.reasons.includes(r.code),
-        })),
+        reasons: indicatorItems(reasonsFor(cfg.catalogue, rating.level), rating.reasons),
         cursor: phase.cursor,
         keyHints: [
-          { position: REASON_KEYS.previous, label: '上一项' },
-          { position: REASON_KEYS.next, label: '下一项' },
-          { position: REASON_KEYS.toggle, label: '选择' },
-          { position: REASON_KEYS.change, label: '返回修改' },
-          { position: REASON_KEYS.submit, label: '提交' },
+          hint(REASON_KEYS.previous, '上一项', 'Previous'),
+          hint(REASON_KEYS.next, '下一项', 'Next'),
+          hint(REASON_KEYS.toggle, '选择', 'Select'),
+          hint(REASON_KEYS.change, '返回修改', 'Change rating'),
+          hint(REASON_KEYS.submit, '提交', 'Submit'),
         ],
         deadline: s.deadline,
         extendable: canExtend(state, s),
@@ -241,17 +285,13 @@ function promptScreen(state: CoreState, s: Session): Screen {
         promptId: s.id,
         given: buttonOf(rating.level, cfg.keymap),
         subject: names(s, rating.departments),
-        indicators: reasonsFor(cfg.catalogue, rating.level).map((r) => ({
-          code: r.code,
-          label: r.label,
-          selected: rating.reasons.includes(r.code),
-        })),
+        indicators: indicatorItems(reasonsFor(cfg.catalogue, rating.level), rating.reasons),
         cursor: phase.cursor,
         keyHints: [
-          { position: INDICATOR_KEYS.previous, label: '上一项' },
-          { position: INDICATOR_KEYS.next, label: '下一项' },
-          { position: INDICATOR_KEYS.toggle, label: '选择' },
-          { position: INDICATOR_KEYS.done, label: '完成' },
+          hint(INDICATOR_KEYS.previous, '上一项', 'Previous'),
+          hint(INDICATOR_KEYS.next, '下一项', 'Next'),
+          hint(INDICATOR_KEYS.toggle, '选择', 'Select'),
+          hint(INDICATOR_KEYS.done, '完成', 'Finish'),
         ],
         deadline: s.deadline,
       };

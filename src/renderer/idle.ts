@@ -5,7 +5,8 @@
 // view replaces them in the same frame.
 import type { IdleSlides } from '../core/model.js';
 import type { Screen, ViewState } from '../core/view.js';
-import { el, type Frame, qrBlock, words } from './render.js';
+import { el, words } from './dom.js';
+import { type Frame, qrBlock } from './render.js';
 
 type IdleScreen = Extract<Screen, { kind: 'idle' }>;
 

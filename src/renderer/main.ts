@@ -1,8 +1,10 @@
 // The screens' entry: connects to the engine, draws each view, reports touches and
 // keyboard-wedge keypad keys, and ticks the visible countdowns.
 import type { DownMessage } from '../core/bridge.js';
+import type { ViewState } from '../core/view.js';
 import { afterPaint } from './clips.js';
 import { DiagnosticsOverlay } from './diagnostics.js';
+import { EN, LanguageChoice } from './language.js';
 import { render } from './render.js';
 import { connect } from './transport.js';
 import { Voice } from './voice.js';
@@ -21,6 +23,17 @@ const diagnostics = new DiagnosticsOverlay((m) => transport.send(m));
 const voice = new Voice((name, reason) => transport.send({ type: 'sound_refused', name, reason }));
 /** After the reasons screen's longest time a key no longer extends it: the note must not say so. */
 let extendable = true;
+let lastView: ViewState | null = null;
+// The citizen's 中文/English: a toggle draws the same view again in the other language.
+const language = new LanguageChoice(() => {
+  if (lastView) draw(lastView);
+});
+
+function draw(view: ViewState) {
+  render(view, root, banner, (intent) => transport.send({ type: 'intent', intent }), language);
+  diagnostics.screen(view.screen.kind);
+  tick();
+}
 
 function onMessage(m: DownMessage) {
   switch (m.type) {
@@ -28,9 +41,8 @@ function onMessage(m: DownMessage) {
       // Deadlines are in the engine's time; the screen counts down in its own.
       clockOffset = m.view.now - Date.now();
       extendable = m.view.screen.kind !== 'reasons' || m.view.screen.extendable;
-      render(m.view, root, banner, (intent) => transport.send({ type: 'intent', intent }));
-      diagnostics.screen(m.view.screen.kind);
-      tick();
+      lastView = m.view;
+      draw(m.view);
       return;
     case 'hid_keys':
       hidCodes = new Set(m.keys.flat());
@@ -50,7 +62,6 @@ function onMessage(m: DownMessage) {
   }
 }
 
-
 /** The deadline whose last seconds were already announced: said once, not at every redraw. */
 let warnedDeadline: string | undefined;
 
@@ -58,7 +69,8 @@ function tick() {
   const now = Date.now() + clockOffset;
   for (const node of root.querySelectorAll<HTMLElement>('[data-deadline]')) {
     const left = Math.max(0, Math.ceil((Number(node.dataset.deadline) - now) / 1000));
-    node.textContent = `${left} 秒`;
+    const en = node.lang === 'en';
+    node.textContent = en ? `${left} ${EN.seconds}` : `${left} 秒`;
     const warnAt = Number(node.dataset.warnAt);
     if (left > 0 && left <= warnAt) {
       node.classList.add('ending');
@@ -70,8 +82,12 @@ function tick() {
         if (warnedDeadline !== node.dataset.deadline) note.setAttribute('role', 'status');
         warnedDeadline = node.dataset.deadline;
         note.textContent = extendable
-          ? `还剩 ${warnAt} 秒，按任意键可延长`
-          : `还剩 ${warnAt} 秒，到时自动提交`;
+          ? en
+            ? EN.ending(warnAt)
+            : `还剩 ${warnAt} 秒，按任意键可延长`
+          : en
+            ? EN.endingFinal(warnAt)
+            : `还剩 ${warnAt} 秒，到时自动提交`;
         node.before(note);
       }
     }

@@ -1,12 +1,12 @@
 // Draws a view state. A pure function of the view: it decides nothing, it shows what
 // the engine says and reports what was touched. Every screen fills the same frame
 // (header, main, aside, footer), so nothing jumps when the screen changes.
-import type { Intent } from '../core/events.js';
 import type { LevelButton, Screen, ViewState } from '../core/view.js';
+import { button, type Ctx, el, langAttr, pick, type Send, say, textOf, type Words } from './dom.js';
 import { face } from './faces.js';
 import { idleFrame } from './idle.js';
-
-type Send = (intent: Intent) => void;
+import { indicatorGrid, keyHints } from './indicator-grid.js';
+import { EN, LANG_TAG, type Lang, type LanguageChoice, TOGGLE_SCREENS, toggleText } from './language.js';
 
 export interface Frame {
   header: Node[];
@@ -15,66 +15,15 @@ export interface Frame {
   footer: Node[];
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: { className?: string; text?: string; attrs?: Record<string, string> } = {},
-  ...children: (Node | null)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.className) node.className = props.className;
-  if (props.text !== undefined) node.textContent = props.text;
-  for (const [k, v] of Object.entries(props.attrs ?? {})) node.setAttribute(k, v);
-  for (const c of children) if (c) node.append(c);
-  return node;
-}
-
-const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
-
-/** The words of a Chinese text (by the browser's dictionary), in order. */
-function wordsOf(text: string): string[] {
-  return [...segmenter.segment(text)].map((s) => s.segment);
-}
-
-/**
- * Chinese text that may wrap between its words only: a <wbr> between words, and the
- * stylesheet's `word-break: keep-all` forbids a break anywhere else (办事指南不清/晰).
- */
-export function words(text: string): Node[] {
-  return wordsOf(text).flatMap((w, i) => [
-    ...(i > 0 ? [document.createElement('wbr')] : []),
-    document.createTextNode(w),
-  ]);
-}
-
-function keyText(position: number): string {
-  return `按键 ${position}`;
-}
-
-/**
- * A button whose accessible name starts with what it does and contains all it shows
- * (非常满意 按键 1): speech users say what they see, screen readers hear the key too.
- */
-function button(label: string, onClick: () => void, className: string, position?: number): HTMLButtonElement {
-  const name = position === undefined ? label : `${label} ${keyText(position)}`;
-  const b = el('button', { className, attrs: { type: 'button', 'aria-label': name } });
-  b.append(el('span', { className: 'label', attrs: { 'aria-hidden': 'true' } }, ...words(label)));
-  if (position !== undefined)
-    b.append(el('span', { className: 'key', text: keyText(position), attrs: { 'aria-hidden': 'true' } }));
-  // Lit at the touch itself, before the engine answers: the press feels instant.
-  b.addEventListener('pointerdown', () => b.classList.add('lit'));
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-function levelButton(b: LevelButton, onClick: (() => void) | null): HTMLButtonElement {
-  const node = button(b.label, onClick ?? (() => undefined), `level ${b.verdict}`, b.position);
+function levelButton(b: LevelButton, onClick: (() => void) | null, ui: Lang = 'zh'): HTMLButtonElement {
+  const node = button(pick(b, ui), onClick ?? (() => undefined), `level ${b.verdict}`, b.position, ui);
   node.dataset.level = String(b.level);
   node.prepend(face(b.level));
   return node;
 }
 
 /** The engine's QR SVG, parsed as an image document: none of it becomes HTML. */
-export function qrBlock(qr: { svg: string }, caption: string): HTMLElement {
+export function qrBlock(qr: { svg: string }, caption: string, ui: Lang = 'zh'): HTMLElement {
   const doc = new DOMParser().parseFromString(qr.svg, 'image/svg+xml');
   const svg = doc.documentElement;
   const box = el('figure', { className: 'qr' });
@@ -83,66 +32,19 @@ export function qrBlock(qr: { svg: string }, caption: string): HTMLElement {
     svg.setAttribute('aria-label', caption);
     box.append(document.importNode(svg, true));
   }
-  box.append(el('figcaption', {}, ...words(caption)));
+  box.append(el('figcaption', {}, ...textOf({ text: caption, lang: ui })));
   return box;
 }
 
-/** The characters on the longer line when a label is split in two between words, at best. */
-function twoLineChars(label: string): number {
-  const lengths = wordsOf(label).map((w) => [...w].length);
-  const total = lengths.reduce((a, b) => a + b, 0);
-  let best = total;
-  let left = 0;
-  for (const n of lengths) {
-    left += n;
-    best = Math.min(best, Math.max(left, total - left));
-  }
-  return best;
-}
-
 /**
- * The indicators of a reasons or indicators screen, as toggles. Labels run up to 20
- * characters: the stylesheet sizes them to wrap on at most two lines, never cut.
+ * `warnAt`: seconds left at which the screen says, once, that time is running out.
+ * Its `lang` tells the ticking (main.ts) which words to count in.
  */
-function indicatorGrid(
-  items: readonly { code: string; label: string; selected: boolean }[],
-  cursor: number,
-  send: Send,
-): HTMLElement {
-  const longest = Math.max(1, ...items.map((r) => twoLineChars(r.label)));
-  const grid = el(
-    'div',
-    { className: 'reasons' },
-    ...items.map((r, i) => {
-      const b = button(
-        r.label,
-        () => send({ type: 'toggle_reason', code: r.code }),
-        `reason${i === cursor ? ' cursor' : ''}`,
-      );
-      b.classList.remove('lit');
-      b.setAttribute('aria-pressed', String(r.selected));
-      b.addEventListener('pointerdown', () => b.classList.remove('lit'));
-      return b;
-    }),
-  );
-  // Through the CSSOM: the page's CSP refuses style attributes.
-  grid.style.setProperty('--line-chars', String(longest));
-  return grid;
-}
-
-function keyHints(hints: readonly { position: number; label: string }[]): HTMLElement {
-  return el(
-    'ul',
-    { className: 'key-hints', attrs: { 'aria-label': '按键说明' } },
-    ...hints.map((h) => el('li', { text: `按键 ${h.position}：${h.label}` })),
-  );
-}
-
-/** `warnAt`: seconds left at which the screen says, once, that time is running out. */
-function countdown(deadline: number, warnAt?: number): HTMLElement {
+function countdown(deadline: number, warnAt?: number, ui: Lang = 'zh'): HTMLElement {
   return el('p', {
     className: 'countdown',
     attrs: {
+      lang: LANG_TAG[ui],
       'data-deadline': String(deadline),
       'aria-live': 'off',
       ...(warnAt !== undefined ? { 'data-warn-at': String(warnAt) } : {}),
@@ -154,103 +56,142 @@ function countdown(deadline: number, warnAt?: number): HTMLElement {
  * The service and whom it is about, under a prompt's title: a long service name wraps
  * between words, and the department is kept whole on a line of its own if it must.
  */
-function subLine(what: string, who: string): HTMLElement {
+function subLine(what: string | Words, whom: string | Words, ui: Lang = 'zh', note = ''): HTMLElement {
+  const w = typeof what === 'string' ? { text: what, lang: 'zh' as const } : what;
+  const who = typeof whom === 'string' ? { text: whom, lang: 'zh' as const } : whom;
+  // Names of services and departments come in Chinese whatever the screen's language.
   return el(
     'p',
     { className: 'sub' },
-    el('span', { className: 'service' }, ...words(what)),
+    el('span', { className: 'service', attrs: langAttr(w.lang, ui) }, ...textOf(w)),
     document.createTextNode(' · '),
-    el('span', { className: 'who' }, ...words(who)),
+    el(
+      'span',
+      { className: 'who' },
+      ...(who.lang === ui ? textOf(who) : [el('span', { attrs: langAttr(who.lang, ui) }, ...textOf(who))]),
+      ...(note ? [document.createTextNode(note)] : []),
+    ),
   );
 }
 
-function frameOf(screen: Exclude<Screen, { kind: 'idle' }>, send: Send): Frame {
+function frameOf(screen: Exclude<Screen, { kind: 'idle' }>, ctx: Ctx): Frame {
+  const { send, ui } = ctx;
   const f: Frame = { header: [], main: [], aside: [], footer: [] };
   switch (screen.kind) {
     case 'choose_scope':
       f.header.push(
-        el('h1', { text: '请选择评价方式' }),
-        subLine(screen.service, screen.departments.join('、')),
+        el('h1', { text: say(ui, '请选择评价方式', EN.scopeTitle) }),
+        subLine(screen.service, screen.departments.join('、'), ui),
       );
       f.main.push(
         el(
           'div',
           { className: 'choices' },
           ...screen.options.map((o) =>
-            button(o.label, () => send({ type: 'choose_scope', scope: o.scope }), 'choice', o.position),
+            button(
+              pick(o, ui),
+              () => send({ type: 'choose_scope', scope: o.scope }),
+              'choice',
+              o.position,
+              ui,
+            ),
           ),
         ),
       );
       f.footer.push(
-        button('不评价', () => send({ type: 'decline' }), 'secondary'),
-        countdown(screen.deadline),
+        button(say(ui, '不评价', EN.decline), () => send({ type: 'decline' }), 'secondary', undefined, ui),
+        countdown(screen.deadline, undefined, ui),
       );
       return f;
     case 'rate': {
       const who = screen.subject.departments.join('、');
       const step = screen.subject.step
-        ? `（第 ${screen.subject.step.index} / ${screen.subject.step.total} 个部门）`
+        ? ui === 'en'
+          ? ` ${EN.step(screen.subject.step.index, screen.subject.step.total)}`
+          : `（第 ${screen.subject.step.index} / ${screen.subject.step.total} 个部门）`
         : '';
+      const title =
+        screen.changingFrom !== null
+          ? ['请重新选择您的评价', EN.rerateTitle]
+          : ['请您对本次服务进行评价', EN.rateTitle];
       f.header.push(
-        el('h1', { text: screen.changingFrom !== null ? '请重新选择您的评价' : '请您对本次服务进行评价' }),
-        subLine(screen.service, `${who}${step}`),
+        el('h1', { text: say(ui, title[0] as string, title[1] as string) }),
+        ui === 'en' ? subLine(screen.service, who, ui, step) : subLine(screen.service, `${who}${step}`),
       );
       f.main.push(
         el(
           'div',
           { className: 'levels' },
-          ...screen.buttons.map((b) => levelButton(b, () => send({ type: 'rate', level: b.level }))),
+          ...screen.buttons.map((b) => levelButton(b, () => send({ type: 'rate', level: b.level }), ui)),
         ),
       );
-      if (screen.qr) f.aside.push(qrBlock(screen.qr, screen.qr.caption));
+      if (screen.qr) f.aside.push(qrBlock(screen.qr, say(ui, screen.qr.caption, screen.qr.captionEn), ui));
       if (screen.realName) {
         const on = screen.realName.on;
+        const masked = screen.realName.maskedName;
         const sw = button(
-          `实名评价（${screen.realName.maskedName}）`,
+          say(ui, `实名评价（${masked}）`, EN.realName(masked)),
           () => send({ type: 'real_name', on: !on }),
           `switch${on ? ' on' : ''}`,
+          undefined,
+          ui,
         );
         sw.setAttribute('role', 'switch');
         sw.setAttribute('aria-checked', String(on));
         f.footer.push(sw);
       }
-      if (screen.canDecline) f.footer.push(button('不评价', () => send({ type: 'decline' }), 'secondary'));
+      if (screen.canDecline)
+        f.footer.push(
+          button(say(ui, '不评价', EN.decline), () => send({ type: 'decline' }), 'secondary', undefined, ui),
+        );
       if (screen.changingFrom !== null) {
-        f.footer.push(button('返回', () => send({ type: 'back_to_reasons' }), 'secondary'));
+        f.footer.push(
+          button(
+            say(ui, '返回', EN.back),
+            () => send({ type: 'back_to_reasons' }),
+            'secondary',
+            undefined,
+            ui,
+          ),
+        );
       }
-      f.footer.push(countdown(screen.deadline));
+      f.footer.push(countdown(screen.deadline, undefined, ui));
       return f;
     }
     case 'reasons':
       f.header.push(
-        el('h1', { text: '请选择不满意的原因' }),
-        subLine(screen.levelLabel, `${screen.subject.join('、')}（可多选）`),
+        el('h1', { text: say(ui, '请选择不满意的原因', EN.reasonsTitle) }),
+        ui === 'en'
+          ? subLine({ text: screen.levelLabelEn, lang: 'en' }, screen.subject.join('、'), ui)
+          : subLine(screen.levelLabel, `${screen.subject.join('、')}（可多选）`),
       );
-      f.main.push(indicatorGrid(screen.reasons, screen.cursor, send));
-      f.aside.push(keyHints(screen.keyHints));
+      f.main.push(indicatorGrid(screen.reasons, screen.cursor, ctx));
+      f.aside.push(keyHints(screen.keyHints, ui));
       f.footer.push(
-        button('返回修改', () => send({ type: 'change_level' }), 'secondary', 4),
-        button('提交', () => send({ type: 'submit_reasons' }), 'primary', 5),
-        countdown(screen.deadline, 10),
+        button(say(ui, '返回修改', EN.changeLevel), () => send({ type: 'change_level' }), 'secondary', 4, ui),
+        button(say(ui, '提交', EN.submit), () => send({ type: 'submit_reasons' }), 'primary', 5, ui),
+        countdown(screen.deadline, 10, ui),
       );
       return f;
     case 'indicators':
       // The rating is already stored: thank first, then offer the indicators as a choice.
       f.header.push(
-        el('h1', { className: 'thanked', text: '谢谢您的评价' }),
-        subLine(screen.given.label, '可再选满意的方面（可不选）'),
+        el('h1', { className: 'thanked', text: say(ui, '谢谢您的评价', EN.thanks) }),
+        ui === 'en'
+          ? subLine(pick(screen.given, ui), { text: EN.goodAspects, lang: 'en' }, ui)
+          : subLine(screen.given.label, '可再选满意的方面（可不选）'),
       );
-      f.main.push(indicatorGrid(screen.indicators, screen.cursor, send));
-      f.aside.push(keyHints(screen.keyHints));
+      f.main.push(indicatorGrid(screen.indicators, screen.cursor, ctx));
+      f.aside.push(keyHints(screen.keyHints, ui));
       f.footer.push(
-        button('完成', () => send({ type: 'submit_reasons' }), 'primary', 5),
-        countdown(screen.deadline),
+        button(say(ui, '完成', EN.done), () => send({ type: 'submit_reasons' }), 'primary', 5, ui),
+        countdown(screen.deadline, undefined, ui),
       );
       return f;
     case 'thanks':
-      f.header.push(el('h1', { className: 'thanks', text: '谢谢您的评价' }));
+      f.header.push(el('h1', { className: 'thanks', text: say(ui, '谢谢您的评价', EN.thanks) }));
       if (screen.given) {
-        const lit = levelButton(screen.given, null);
+        const lit = levelButton(screen.given, null, ui);
         lit.classList.add('lit');
         lit.disabled = true;
         f.main.push(el('div', { className: 'levels given' }, lit));
@@ -265,23 +206,86 @@ function frameOf(screen: Exclude<Screen, { kind: 'idle' }>, send: Send): Frame {
 /** Said beside 培训模式 while the keypad works (when it does not, its own note takes the place). */
 const TRAINING_NOTE = '本机评价仅供练习，不会上报';
 
-export function render(view: ViewState, root: HTMLElement, banner: HTMLElement, send: Send): void {
+/**
+ * The 中文/English toggle, away from the levels and the QR code: beside the title in
+ * landscape (`at-top`), among the footer's buttons in portrait (`at-foot`), where the
+ * title needs the width; the stylesheet shows one. It names the language it turns to,
+ * in that language; the engine hears of it as a touch.
+ */
+function languageToggle(
+  promptId: string,
+  ctx: Ctx,
+  language: LanguageChoice,
+  where: string,
+): HTMLButtonElement {
+  const to = toggleText(ctx.ui);
+  return button(
+    { text: to.text, lang: to.lang },
+    () => {
+      const lang = language.toggle(promptId);
+      ctx.send({ type: 'language', lang });
+    },
+    `lang-toggle secondary ${where}`,
+    undefined,
+    ctx.ui,
+  );
+}
+
+export function render(
+  view: ViewState,
+  root: HTMLElement,
+  banner: HTMLElement,
+  send: Send,
+  /** The citizen's 中文/English, kept by the caller across views. */
+  language: LanguageChoice,
+): void {
+  const ui = language.follow(view.screen);
   // A training terminal marks every screen in the banner's line, which is always reserved:
   // the mark never moves the buttons, and no screen is without it.
   banner.hidden = view.keypadBanner === null && !view.training;
+  // The keypad's note is for the citizen, so it follows the screen's language; the
+  // training mark and note are for staff, and stay Chinese.
+  const note =
+    view.keypadBanner !== null && ui === 'en'
+      ? el('span', { attrs: { lang: LANG_TAG.en }, text: EN.keypadBanner })
+      : (view.keypadBanner ?? (view.training ? TRAINING_NOTE : ''));
   banner.replaceChildren(
     ...(view.training ? [el('strong', { className: 'training-mark', text: '培训模式' })] : []),
-    view.keypadBanner ?? (view.training ? TRAINING_NOTE : ''),
+    note,
   );
   const hall = [view.hallName, view.windowNo ? `${view.windowNo} 号窗口` : ''].filter(Boolean).join(' · ');
+  const ctx: Ctx = { ui, send };
   // The idle screen lays out the hall and window itself, large: it is read from afar.
   const idle = view.screen.kind === 'idle';
-  const f = view.screen.kind === 'idle' ? idleFrame(view.screen, view) : frameOf(view.screen, send);
+  const f = view.screen.kind === 'idle' ? idleFrame(view.screen, view) : frameOf(view.screen, ctx);
   root.dataset.screen = view.screen.kind;
+  // The document stays zh-CN; an English screen says so on its frame, and its Chinese
+  // parts (the hall, services, departments) say theirs.
+  if (ui === 'en') root.lang = LANG_TAG.en;
+  else root.removeAttribute('lang');
+  const hallLine = el('p', { className: 'hall', text: hall, attrs: langAttr('zh', ui) });
+  const screen = view.screen;
+  const promptId = TOGGLE_SCREENS.has(screen.kind) && 'promptId' in screen ? screen.promptId : null;
+  const header =
+    promptId !== null
+      ? el(
+          'header',
+          { className: 'with-lang' },
+          el('div', { className: 'titles' }, hallLine, ...f.header),
+          languageToggle(promptId, ctx, language, 'at-top'),
+        )
+      : el('header', {}, idle ? null : hallLine, ...f.header);
+  const footer = el('footer', {}, ...f.footer);
+  // Before the countdown, which keeps the far end.
+  if (promptId !== null)
+    footer.insertBefore(
+      languageToggle(promptId, ctx, language, 'at-foot'),
+      footer.querySelector('.countdown'),
+    );
   root.replaceChildren(
-    el('header', {}, idle ? null : el('p', { className: 'hall', text: hall }), ...f.header),
+    header,
     el('section', { className: 'main' }, ...f.main),
     el('aside', {}, ...f.aside),
-    el('footer', {}, ...f.footer),
+    footer,
   );
 }

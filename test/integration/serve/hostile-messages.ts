@@ -37,6 +37,7 @@ const INTENTS = [
   'back_to_reasons',
   'decline',
   'real_name',
+  'language',
 ] as const;
 const TYPES = ['intent', 'hid_key', 'diagnostics_open', 'diagnostics_retry'] as const;
 
@@ -50,6 +51,7 @@ const wrongFields = fc.oneof(
       scope: anyValue,
       code: anyValue,
       on: anyValue,
+      lang: anyValue,
     }),
   }),
   fc.record({ type: fc.constantFrom('hid_key'), code: wrongType }),
@@ -99,7 +101,12 @@ const validShaped = fc.oneof(
   fc
     .constantFrom(
       ...INTENTS.filter(
-        (t) => t !== 'rate' && t !== 'choose_scope' && t !== 'toggle_reason' && t !== 'real_name',
+        (t) =>
+          t !== 'rate' &&
+          t !== 'choose_scope' &&
+          t !== 'toggle_reason' &&
+          t !== 'real_name' &&
+          t !== 'language',
       ),
     )
     .map((type) => ({ type: 'intent', intent: { type } })),

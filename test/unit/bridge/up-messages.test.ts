@@ -35,6 +35,9 @@ function parseIntent(v: unknown): Intent | null {
       return { type: v.type };
     case 'real_name':
       return typeof v.on === 'boolean' ? { type: 'real_name', on: v.on } : null;
+    // Added with the 中文/English toggle (a touch, for the engine).
+    case 'language':
+      return v.lang === 'zh' || v.lang === 'en' ? { type: 'language', lang: v.lang } : null;
     default:
       return null;
   }
@@ -90,6 +93,7 @@ const INTENT_TYPES = [
   'back_to_reasons',
   'decline',
   'real_name',
+  'language',
 ] as const;
 const MESSAGE_TYPES = [
   'intent',
@@ -123,6 +127,9 @@ const anyValue = fc.oneof(
     'Overall',
     'thanks',
     'please_rate',
+    'zh',
+    'en',
+    'EN',
   ),
   fc.jsonValue({ maxDepth: 2 }),
 );
@@ -132,13 +139,20 @@ const typeName = fc.oneof(
   anyValue,
 );
 const extraKeys = fc.dictionary(
-  fc.constantFrom('level', 'scope', 'code', 'on', 'pin', 'intent', 'type', 'extra', '__proto__', 'x'),
+  fc.constantFrom('level', 'scope', 'code', 'on', 'lang', 'pin', 'intent', 'type', 'extra', '__proto__', 'x'),
   anyValue,
   { maxKeys: 3 },
 );
 const intentLike = fc.oneof(
   fc
-    .record({ type: typeName, level: anyValue, scope: anyValue, code: anyValue, on: anyValue })
+    .record({
+      type: typeName,
+      level: anyValue,
+      scope: anyValue,
+      code: anyValue,
+      on: anyValue,
+      lang: anyValue,
+    })
     .chain((r) =>
       fc.subarray(Object.keys(r)).map((keys) => Object.fromEntries(keys.map((k) => [k, (r as any)[k]]))),
     ),
@@ -190,6 +204,8 @@ describe('messages up from the screens', () => {
       { type: 'back_to_reasons' },
       { type: 'decline' },
       { type: 'real_name', on: false },
+      { type: 'language', lang: 'en' },
+      { type: 'language', lang: 'zh' },
     ];
     for (const intent of intents) {
       const sent = JSON.stringify({ type: 'intent', intent: { ...intent, extra: 1 }, more: [1] });
@@ -215,6 +231,8 @@ describe('messages up from the screens', () => {
       { type: 'intent', intent: { type: 'rate' } },
       { type: 'intent', intent: { type: 'submit_rating' } },
       { type: 'intent', intent: { type: 'real_name', on: 'yes' } },
+      { type: 'intent', intent: { type: 'language', lang: 'fr' } },
+      { type: 'intent', intent: { type: 'language' } },
       { type: 'intent', intent: { type: 'toggle_reason', code: 'x'.repeat(65) } },
       { type: 'intent', intent: { type: 'toggle_reason', code: '😀'.repeat(33) } },
       { type: 'hid_key', code: 7 },

@@ -180,7 +180,7 @@ describe('loadReasonsCatalogue', () => {
       `${file}: levels.2[0].code: found "D 2" (text), expected a reason code of 1-32 letters, digits, "_" or "-", such as 207`,
       `${file}: levels.2[1].label: found "一二三四五六七八九十一二三四五六七八九十一" (text), expected the reason as shown on screen, 1-20 characters, such as 服务态度生硬`,
       `${file}: levels.2[2].label: found "  " (text), expected the reason as shown on screen, 1-20 characters, such as 服务态度生硬`,
-      `${file}: levels.2[3].note is not a known key (known keys in levels.2[3]: code, label); check the spelling`,
+      `${file}: levels.2[3].note is not a known key (known keys in levels.2[3]: code, label, labelEn); check the spelling`,
     ]);
   });
 

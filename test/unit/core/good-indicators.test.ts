@@ -67,7 +67,12 @@ describe('a 好评 with prompt.goodIndicators: optional', () => {
     });
     if (screen.kind !== 'indicators') throw new Error('not the indicators screen');
     expect(screen.indicators.map((i) => i.code)).toEqual(LEVEL_5);
-    expect(screen.indicators[0]).toEqual({ code: '510', label: '一窗受理一次办结', selected: false });
+    expect(screen.indicators[0]).toEqual({
+      code: '510',
+      label: '一窗受理一次办结',
+      labelEn: 'One window, done in one go',
+      selected: false,
+    });
     // Key 4 means nothing here, so its light is off.
     expect(r.effects).toContainEqual({
       type: 'keypad',

@@ -205,7 +205,7 @@ describe('a good rating', () => {
     expect(r.effects).toContainEqual({ type: 'keypad', command: { kind: 'arm', on: false } });
     expect(rig.screen).toEqual({
       kind: 'thanks',
-      given: { level: 5, label: '非常满意', verdict: 'good', position: 1 },
+      given: { level: 5, label: '非常满意', labelEn: 'Very satisfied', verdict: 'good', position: 1 },
     });
   });
 
