@@ -3,6 +3,7 @@
 //   npm run bench -- soak    the default groups, then the long runs (soak groups)
 //   npm run bench -- NAME    one group, default or soak
 import { captureFigures } from './capture.js';
+import { durabilityFigures } from './durability.js';
 import { fleetFigures } from './fleet.js';
 import { line } from './format.js';
 import { hallFigures } from './hall.js';
@@ -21,7 +22,7 @@ const groups: Group[] = [
   ['platforms', platformsFigures],
 ];
 // The long runs: minutes each, so only behind `soak` or by name.
-const soakGroups: Group[] = [];
+const soakGroups: Group[] = [['durability', durabilityFigures]];
 
 const arg = process.argv[2];
 const all = [...groups, ...soakGroups];

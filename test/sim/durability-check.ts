@@ -1,0 +1,250 @@
+// The durability driver's judge: reads the child's journal (what the citizens were told)
+// and checks the stores and the platform simulator against it after every cut.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createSealer } from '../../src/store/seal.js';
+import { RatingStore } from '../../src/store/store.js';
+import { citizenOf, PATHS, storePaths, type WritePath } from './durability-spec.js';
+import type { PlatformSim } from './platform-sim.js';
+
+interface Ack {
+  folder: string;
+  tid: string;
+  realName: boolean;
+  ids: string[];
+}
+
+/** A template store of the previous schema: its ratings, acknowledged wherever it is copied. */
+export interface TemplateRatings {
+  ratings: { tid: string; realName: boolean; ids: string[]; sealed: [string, string][] }[];
+}
+
+const PATH_SET = new Set<string>(PATHS);
+
+export class Journal {
+  private offset = 0;
+  /** Orders deliveries and prunes across runs. */
+  private line = 0;
+  readonly acks = new Map<string, Ack>();
+  private readonly ackOfRecord = new Map<string, Ack>();
+  private readonly sealed = new Map<string, string>();
+  private readonly delivered = new Map<string, number>();
+  /** Accepted by the platform, told to the store: delivered, or not if the cut came first. */
+  private readonly delivering = new Map<string, number>();
+  private readonly erased = new Set<string>();
+  private readonly pruneAt = new Map<string, number>();
+  readonly folders = new Set<string>();
+  private readonly configs = new Set<string>();
+
+  constructor(
+    readonly file: string,
+    private readonly template: TemplateRatings | null,
+  ) {}
+
+  /** Reads what the last run wrote; returns the folders it touched and the write the cut landed in. */
+  readRun(): { folders: Set<string>; landed: WritePath | 'other' | 'none' } {
+    const text = readFileSync(this.file, 'utf8').slice(this.offset);
+    const end = text.lastIndexOf('\n') + 1;
+    this.offset += Buffer.byteLength(text.slice(0, end));
+    const folders = new Set<string>();
+    const open: string[] = [];
+    let landed: string | null = null;
+    for (const l of text.slice(0, end).split('\n')) {
+      if (l === '') continue;
+      this.line++;
+      const [kind, a = '', b = '', c = '', d = ''] = l.split(' ');
+      switch (kind) {
+        case 'b':
+          open.push(a);
+          break;
+        case 'e':
+          open.splice(open.lastIndexOf(a), 1);
+          break;
+        case 'x':
+          // The first write that failed is the one the cut came in (or just before).
+          landed ??= a;
+          open.splice(open.lastIndexOf(a), 1);
+          break;
+        case 'folder':
+          this.folders.add(a);
+          folders.add(a);
+          break;
+        case 'ack':
+          this.addAck({ folder: a, tid: b, realName: c === '1', ids: d.split(',') });
+          folders.add(a);
+          break;
+        case 'sealed':
+          this.sealed.set(`${a}|${b}`, c);
+          break;
+        case 'config':
+          this.configs.add(a);
+          break;
+        case 'mig':
+          for (const r of this.template?.ratings ?? []) {
+            this.addAck({ folder: a, tid: r.tid, realName: r.realName, ids: r.ids });
+            for (const [id, hex] of r.sealed) this.sealed.set(`${a}|${id}`, hex);
+          }
+          break;
+        case 'delivering':
+          for (const id of b.split(',')) this.delivering.set(`${a}|${id}`, this.line);
+          break;
+        case 'delivered':
+          for (const id of b.split(',')) this.delivered.set(`${a}|${id}`, this.line);
+          folders.add(a);
+          break;
+        case 'erased':
+          for (const id of b.split(',')) this.erased.add(`${a}|${id}`);
+          break;
+        case 'prune':
+          this.pruneAt.set(a, this.line);
+          break;
+      }
+    }
+    // Killed inside a write that had not failed yet: that is where the cut came.
+    landed ??= open.at(-1) ?? null;
+    console.log(
+      `landed ${landed}; open: ${open.join(' ')}; tail:\n${text.slice(0, end).split('\n').slice(-8).join('\n')}`,
+    );
+    const path = landed === null ? 'none' : PATH_SET.has(landed) ? (landed as WritePath) : 'other';
+    return { folders, landed: path };
+  }
+
+  private addAck(ack: Ack): void {
+    this.acks.set(`${ack.folder}|${ack.tid}`, ack);
+    for (const id of ack.ids) this.ackOfRecord.set(`${ack.folder}|${id}`, ack);
+  }
+
+  /** The sealed blob journalled for a record (by its folder, or as a template's). */
+  private sealedOf(folder: string, id: string): string | undefined {
+    return this.sealed.get(`${folder}|${id}`);
+  }
+
+  /**
+   * Every way `folder` disagrees with what its citizens were told; `lost` counts the
+   * acknowledged ratings missing or not final. Restarts the store as the terminal would.
+   */
+  check(folder: string): { problems: string[]; lost: Set<string> } {
+    const problems: string[] = [];
+    const lost = new Set<string>();
+    const files = storePaths(folder);
+    const acks = [...this.acks.values()].filter((a) => a.folder === folder);
+    const dataDir = join(folder, 'data');
+    if (existsSync(dataDir)) {
+      for (const name of readdirSync(dataDir).filter((n) => n.includes('.damaged-')))
+        problems.push(`${folder}: ${name} was moved aside as damaged`);
+    }
+    if (acks.length > 0 && !existsSync(files.keyFile)) problems.push(`${folder}: the key file is gone`);
+    if (this.configs.has(folder) && !existsSync(join(folder, 'user-data', 'config.yaml')))
+      problems.push(`${folder}: config.yaml is gone after the cut`);
+    if (!existsSync(dataDir) && acks.length === 0) return { problems, lost };
+    // The restart: the owner opens (checks, migrates) the store, as the terminal would.
+    try {
+      const store = RatingStore.open(files);
+      try {
+        if (store.movedAside) problems.push(`${folder}: the database was moved aside`);
+        if (store.keyFault) problems.push(`${folder}: the key file was damaged`);
+        const check = store.integrityCheck();
+        if (check !== 'ok') problems.push(`${folder}: integrity_check says ${check}`);
+      } finally {
+        store.close();
+      }
+    } catch (err) {
+      problems.push(`${folder}: the store did not open after the cut: ${(err as Error).message}`);
+      return { problems, lost };
+    }
+    const sealer = existsSync(files.keyFile)
+      ? createSealer(Buffer.from(readFileSync(files.keyFile, 'utf8').trim(), 'base64'))
+      : null;
+    const db = new Database(files.path, { readonly: true, fileMustExist: true });
+    try {
+      const rows = new Map(
+        (
+          db.prepare('SELECT id, state, personal_sealed FROM records').all() as {
+            id: string;
+            state: string;
+            personal_sealed: Buffer | null;
+          }[]
+        ).map((r) => [r.id, r]),
+      );
+      for (const ack of acks) {
+        for (const id of ack.ids) {
+          const key = `${folder}|${id}`;
+          const row = rows.get(id);
+          const deliveredAt = this.delivered.get(key);
+          if (!row) {
+            // Pruned: delivered (or being marked so), then past the retention.
+            const sent = this.delivering.get(key);
+            if (sent !== undefined && (this.pruneAt.get(folder) ?? 0) > sent) continue;
+            problems.push(`${folder}: ${ack.tid} (record ${id}) was acknowledged and is gone`);
+            lost.add(`${folder}|${ack.tid}`);
+            continue;
+          }
+          if (row.state === 'draft') {
+            problems.push(`${folder}: ${ack.tid} (record ${id}) was acknowledged and is a draft again`);
+            lost.add(`${folder}|${ack.tid}`);
+          }
+          if (deliveredAt !== undefined) {
+            if (row.state !== 'delivered')
+              problems.push(`${folder}: record ${id} was delivered and is ${row.state} again`);
+            if (row.personal_sealed !== null)
+              problems.push(`${folder}: record ${id}'s erased personal data is back`);
+          } else if (ack.realName && row.personal_sealed !== null) {
+            // Sealed under the key that is there now: the citizen goes with the rating.
+            try {
+              const citizen = JSON.parse(sealer?.open(row.personal_sealed) ?? 'null') as { name?: string };
+              if (citizen?.name !== citizenOf(ack.tid).name)
+                problems.push(`${folder}: record ${id} carries another citizen`);
+            } catch {
+              problems.push(`${folder}: record ${id}'s personal data cannot be opened with the key`);
+            }
+          } else if (ack.realName && row.state === 'pending') {
+            problems.push(`${folder}: record ${id} lost its citizen before delivery`);
+          }
+        }
+      }
+    } finally {
+      db.close();
+    }
+    // Erased means overwritten: not in the database's bytes nor its WAL's.
+    const raw = Buffer.concat(
+      [files.path, `${files.path}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)),
+    );
+    for (const key of this.erased) {
+      if (!key.startsWith(`${folder}|`)) continue;
+      const id = key.slice(folder.length + 1);
+      const hex = this.sealedOf(folder, id);
+      if (hex && raw.includes(Buffer.from(hex, 'hex')))
+        problems.push(`${folder}: record ${id}'s erased personal data is in the raw bytes again`);
+    }
+    return { problems, lost };
+  }
+
+  /** What the platform must never see: a rating accepted twice as new. */
+  platformProblems(sim: PlatformSim): string[] {
+    const problems = sim.acceptedTwice().map((id) => `the platform accepted ${id} twice`);
+    const seen = new Map<string, string>();
+    for (const [id, r] of sim.accepted) {
+      const key = `${String(r.projectNo)}|${String(r.deptCode)}|${String(r.scope)}`;
+      const other = seen.get(key);
+      if (other) problems.push(`the platform accepted ${key} as new twice (records ${other} and ${id})`);
+      seen.set(key, id);
+    }
+    return problems;
+  }
+
+  /** After the drain: every rating the main terminal acknowledged reached the platform once, with its citizen. */
+  deliveredOnce(folder: string, sim: PlatformSim): string[] {
+    const problems: string[] = [];
+    for (const ack of this.acks.values()) {
+      if (ack.folder !== folder) continue;
+      for (const id of ack.ids) {
+        const accepted = sim.verdictsOf(id).filter((v) => v === 'accepted').length;
+        if (accepted !== 1) problems.push(`${ack.tid}: record ${id} accepted ${accepted} times`);
+        else if (ack.realName && sim.accepted.get(id)?.userName !== citizenOf(ack.tid).name)
+          problems.push(`${ack.tid}: record ${id} reached the platform without its citizen`);
+      }
+    }
+    return problems;
+  }
+}
