@@ -103,9 +103,6 @@ export class Journal {
     }
     // Killed inside a write that had not failed yet: that is where the cut came.
     landed ??= open.at(-1) ?? null;
-    console.log(
-      `landed ${landed}; open: ${open.join(' ')}; tail:\n${text.slice(0, end).split('\n').slice(-8).join('\n')}`,
-    );
     const path = landed === null ? 'none' : PATH_SET.has(landed) ? (landed as WritePath) : 'other';
     return { folders, landed: path };
   }
