@@ -29,6 +29,12 @@ export interface DurabilityOptions {
   /** A loop disk of that filesystem to cut, or 'none' for SIGKILLs alone on a temp folder. */
   disk: DiskKind | 'none';
   runs: number;
+  /**
+   * Keep going past `runs` (up to `maxRuns`) until every path has had this many cuts land
+   * in it: a cut aimed at a short write may come just after it.
+   */
+  landedPerPath?: number;
+  maxRuns?: number;
   paths?: readonly WritePath[];
   /** The negative control: the store's connections without fsync. */
   syncOff?: boolean;
@@ -241,7 +247,9 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
       for (const p of journal.platformProblems(sim as PlatformSim)) problems.push(`${label}: ${p}`);
     };
 
-    for (let i = 0; i < options.runs; i++) {
+    const short = () => paths.some((p) => (landed[p] ?? 0) < (options.landedPerPath ?? 0));
+    let i = 0;
+    for (; i < options.runs || (short() && i < (options.maxRuns ?? options.runs)); i++) {
       // The path with the fewest cuts landed so far (then the fewest aimed), ties at random.
       const path = [...paths].sort(
         (a, b) =>
@@ -278,7 +286,7 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
       const before = problems.length;
       checkAll(new Set([folderOf(path), ...found.folders]), `run ${i} (${path}, landed in ${found.landed})`);
       options.progress?.(
-        `run ${i + 1}/${options.runs}: ${path}, landed in ${found.landed}, ${problems.length - before} problems (${t1 - t0} ms to the cut, ${Date.now() - t2} ms to check)${problems
+        `run ${i + 1}: ${path}, landed in ${found.landed}, ${problems.length - before} problems (${t1 - t0} ms to the cut, ${Date.now() - t2} ms to check)${problems
           .slice(before, before + 3)
           .map((p) => `\n  ${p}`)
           .join('')}`,
@@ -294,7 +302,7 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
         for (const p of journal.deliveredOnce(folder, sim)) problems.push(`after the drain: ${p}`);
     }
     return {
-      runs: options.runs,
+      runs: i,
       aimed,
       landed,
       acknowledged: journal.acks.size,

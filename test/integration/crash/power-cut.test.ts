@@ -21,12 +21,12 @@ describe('power cuts (the filesystem shut down without a log flush, then SIGKILL
     it(`${CUTS} cuts on ${disk} over every write path: no acknowledged rating lost, nothing accepted twice, nothing erased back`, {
       timeout: 600_000,
     }, async () => {
-      const r = await runDurability({ disk, runs: CUTS });
+      const r = await runDurability({ disk, runs: CUTS, landedPerPath: 1, maxRuns: CUTS + 10 });
       console.log(summary(`power cuts ${disk}`, r));
       expect(r.problems, r.problems.slice(0, 20).join('\n')).toEqual([]);
       expect(r.lost).toBe(0);
-      // Every path had its share of the cuts, and ratings were taken (not an empty test).
-      for (const path of PATHS) expect(r.aimed[path] ?? 0, path).toBeGreaterThanOrEqual(1);
+      // Every path had a cut land in it, and ratings were taken (not an empty test).
+      for (const path of PATHS) expect(r.landed[path] ?? 0, path).toBeGreaterThanOrEqual(1);
       expect(r.acknowledged).toBeGreaterThan(CUTS * 10);
     });
   }
