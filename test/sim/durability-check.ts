@@ -204,15 +204,21 @@ export class Journal {
       db.close();
     }
     // Erased means overwritten: not in the database's bytes nor its WAL's.
-    const raw = Buffer.concat(
-      [files.path, `${files.path}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)),
-    );
+    const files2 = [files.path, `${files.path}-wal`].filter((f) => existsSync(f));
+    const raws = files2.map((f) => [f, readFileSync(f)] as const);
     for (const key of this.erased) {
       if (!key.startsWith(`${folder}|`)) continue;
       const id = key.slice(folder.length + 1);
       const hex = this.sealedOf(folder, id);
-      if (hex && raw.includes(Buffer.from(hex, 'hex')))
-        problems.push(`${folder}: record ${id}'s erased personal data is in the raw bytes again`);
+      if (!hex) continue;
+      const blob = Buffer.from(hex, 'hex');
+      for (const [f, raw] of raws) {
+        const at = raw.indexOf(blob);
+        if (at >= 0)
+          problems.push(
+            `${folder}: record ${id}'s erased personal data is in the raw bytes again (${whereIn(f, at)})`,
+          );
+      }
     }
     return { problems, lost };
   }
@@ -243,5 +249,25 @@ export class Journal {
       }
     }
     return problems;
+  }
+}
+
+/** Where in a database or WAL file a byte offset falls, for a technician reading a failure. */
+function whereIn(file: string, offset: number): string {
+  const PAGE = 4096;
+  if (file.endsWith('-wal')) {
+    const frame = Math.floor((offset - 32) / (PAGE + 24));
+    const header = readFileSync(file).subarray(32 + frame * (PAGE + 24), 32 + frame * (PAGE + 24) + 8);
+    return `WAL frame ${frame} of page ${header.readUInt32BE(0)}, commit size ${header.readUInt32BE(4)}`;
+  }
+  const page = Math.floor(offset / PAGE) + 1;
+  const db = new Database(file, { readonly: true });
+  try {
+    const owner = db.prepare('SELECT name, pagetype FROM dbstat WHERE pageno = ?').get(page) as
+      | { name: string; pagetype: string }
+      | undefined;
+    return `database page ${page}: ${owner ? `${owner.name} (${owner.pagetype})` : 'not in any table (free)'}`;
+  } finally {
+    db.close();
   }
 }

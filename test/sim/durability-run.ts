@@ -250,10 +250,12 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
     const short = () => paths.some((p) => (landed[p] ?? 0) < (options.landedPerPath ?? 0));
     let i = 0;
     for (; i < options.runs || (short() && i < (options.maxRuns ?? options.runs)); i++) {
-      // The path with the fewest cuts landed so far (then the fewest aimed), ties at random.
+      // A cut: the path with the fewest cuts landed so far (then the fewest aimed). A kill
+      // on memory-fast writes mostly lands between them, so kills go round the paths.
+      const count = kills ? aimed : landed;
       const path = [...paths].sort(
         (a, b) =>
-          (landed[a] ?? 0) - (landed[b] ?? 0) || (aimed[a] ?? 0) - (aimed[b] ?? 0) || Math.random() - 0.5,
+          (count[a] ?? 0) - (count[b] ?? 0) || (aimed[a] ?? 0) - (aimed[b] ?? 0) || Math.random() - 0.5,
       )[0] as WritePath;
       aimed[path] = (aimed[path] ?? 0) + 1;
       forwarded.add(folderOf(path));
