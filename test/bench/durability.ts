@@ -38,6 +38,15 @@ function figures(label: string, r: DurabilityReport, perPath: number, by: 'lande
       better: 'lower',
     },
   ];
+  out.push({
+    name: `${label}: erased blobs left in the unused middle of rebuilt pages (known defect)`,
+    value: r.residue.length,
+    unit: 'blobs',
+    limit: 0,
+    limitUnit: 'blobs',
+    limitWhat: 'none should be; secure_delete does not clear it',
+    better: 'lower',
+  });
   for (const path of PATHS) {
     out.push({
       name: `${label}: ${by} ${by === 'landed' ? 'in' : 'at'} ${path}`,

@@ -121,9 +121,10 @@ export class Journal {
    * Every way `folder` disagrees with what its citizens were told; `lost` counts the
    * acknowledged ratings missing or not final. Restarts the store as the terminal would.
    */
-  check(folder: string): { problems: string[]; lost: Set<string> } {
+  check(folder: string): { problems: string[]; lost: Set<string>; residue: string[] } {
     const problems: string[] = [];
     const lost = new Set<string>();
+    const residue: string[] = [];
     const files = storePaths(folder);
     const acks = [...this.acks.values()].filter((a) => a.folder === folder);
     const dataDir = join(folder, 'data');
@@ -134,7 +135,7 @@ export class Journal {
     if (acks.length > 0 && !existsSync(files.keyFile)) problems.push(`${folder}: the key file is gone`);
     if (this.configs.has(folder) && !existsSync(join(folder, 'user-data', 'config.yaml')))
       problems.push(`${folder}: config.yaml is gone after the cut`);
-    if (!existsSync(dataDir) && acks.length === 0) return { problems, lost };
+    if (!existsSync(dataDir) && acks.length === 0) return { problems, lost, residue };
     // The restart: the owner opens (checks, migrates) the store, as the terminal would.
     try {
       const store = RatingStore.open(files);
@@ -148,7 +149,7 @@ export class Journal {
       }
     } catch (err) {
       problems.push(`${folder}: the store did not open after the cut: ${(err as Error).message}`);
-      return { problems, lost };
+      return { problems, lost, residue };
     }
     const sealer = existsSync(files.keyFile)
       ? createSealer(Buffer.from(readFileSync(files.keyFile, 'utf8').trim(), 'base64'))
@@ -214,13 +215,19 @@ export class Journal {
       const blob = Buffer.from(hex, 'hex');
       for (const [f, raw] of raws) {
         const at = raw.indexOf(blob);
-        if (at >= 0)
+        if (at < 0) continue;
+        const where = whereIn(f, raw, at);
+        // A known defect of the erase, cut or no cut (see the report): secure_delete does not
+        // clear the unused middle of a page rebuilt by a split or merge, where an old copy of
+        // a cell can stay. Counted apart; anywhere else the erase was undone.
+        if (where.gap) residue.push(`${folder}: record ${id}: ${where.text}`);
+        else
           problems.push(
-            `${folder}: record ${id}'s erased personal data is in the raw bytes again (${whereIn(f, at)})`,
+            `${folder}: record ${id}'s erased personal data is in the raw bytes again (${where.text})`,
           );
       }
     }
-    return { problems, lost };
+    return { problems, lost, residue };
   }
 
   /** What the platform must never see: a rating accepted twice as new. */
@@ -252,21 +259,36 @@ export class Journal {
   }
 }
 
-/** Where in a database or WAL file a byte offset falls, for a technician reading a failure. */
-function whereIn(file: string, offset: number): string {
+/** Where in a database or WAL file a byte offset falls, and whether in a page's unused middle. */
+function whereIn(file: string, raw: Buffer, offset: number): { text: string; gap: boolean } {
   const PAGE = 4096;
   if (file.endsWith('-wal')) {
     const frame = Math.floor((offset - 32) / (PAGE + 24));
-    const header = readFileSync(file).subarray(32 + frame * (PAGE + 24), 32 + frame * (PAGE + 24) + 8);
-    return `WAL frame ${frame} of page ${header.readUInt32BE(0)}, commit size ${header.readUInt32BE(4)}`;
+    const header = raw.subarray(32 + frame * (PAGE + 24), 32 + frame * (PAGE + 24) + 8);
+    return {
+      text: `WAL frame ${frame} of page ${header.readUInt32BE(0)}, commit size ${header.readUInt32BE(4)}`,
+      gap: false,
+    };
   }
   const page = Math.floor(offset / PAGE) + 1;
+  const data = raw.subarray((page - 1) * PAGE, page * PAGE);
+  const base = page === 1 ? 100 : 0;
+  const type = data[base] ?? 0;
+  const btree = [2, 5, 10, 13].includes(type);
+  const pointersEnd = base + (type === 2 || type === 5 ? 12 : 8) + 2 * data.readUInt16BE(base + 3);
+  const contentStart = data.readUInt16BE(base + 5) || 65536;
+  const at = offset % PAGE;
+  const gap = btree && at >= pointersEnd && at < contentStart;
   const db = new Database(file, { readonly: true });
   try {
     const owner = db.prepare('SELECT name, pagetype FROM dbstat WHERE pageno = ?').get(page) as
       | { name: string; pagetype: string }
       | undefined;
-    return `database page ${page}: ${owner ? `${owner.name} (${owner.pagetype})` : 'not in any table (free)'}`;
+    const what = owner ? `${owner.name} (${owner.pagetype})` : 'not in any table (free)';
+    return {
+      text: `database page ${page}, ${what}, offset ${at}${gap ? ', in its unused middle' : ''}`,
+      gap,
+    };
   } finally {
     db.close();
   }

@@ -54,6 +54,8 @@ export interface DurabilityReport {
   acknowledged: number;
   lost: number;
   problems: string[];
+  /** Erased blobs seen in a live page's unused middle (a known defect of the erase; reported). */
+  residue: string[];
   ms: number;
 }
 
@@ -64,7 +66,7 @@ export function summary(label: string, r: DurabilityReport): string {
       .sort()
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-  return `${label}: ${r.runs} runs in ${(r.ms / 1000).toFixed(0)} s; lost ${r.lost} of ${r.acknowledged} acknowledged; aimed: ${per(r.aimed)}; landed in: ${per(r.landed)}`;
+  return `${label}: ${r.runs} runs in ${(r.ms / 1000).toFixed(0)} s; lost ${r.lost} of ${r.acknowledged} acknowledged; ${r.problems.length} problems; ${r.residue.length} erased blobs left in page gaps; aimed: ${per(r.aimed)}; landed in: ${per(r.landed)}`;
 }
 
 const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
@@ -223,6 +225,7 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
     const landed: Record<string, number> = {};
     const problems: string[] = [];
     const lost = new Set<string>();
+    const residue = new Set<string>();
     const spec = (path: Spec['path'], runId: string): Spec => ({
       folder: folderOf(path),
       drainFolders: [...forwarded],
@@ -243,6 +246,7 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
         const found = journal.check(folder);
         for (const p of found.problems) problems.push(`${label}: ${p}`);
         for (const l of found.lost) lost.add(l);
+        for (const r of found.residue) residue.add(r);
       }
       for (const p of journal.platformProblems(sim as PlatformSim)) problems.push(`${label}: ${p}`);
     };
@@ -310,6 +314,7 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
       acknowledged: journal.acks.size,
       lost: lost.size,
       problems,
+      residue: [...residue],
       ms: Date.now() - started,
     };
   } finally {
