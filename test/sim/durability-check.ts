@@ -1,6 +1,6 @@
 // The durability driver's judge: reads the child's journal (what the citizens were told)
 // and checks the stores and the platform simulator against it after every cut.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createSealer } from '../../src/store/seal.js';
@@ -42,18 +42,32 @@ export class Journal {
     private readonly template: TemplateRatings | null,
   ) {}
 
-  /** Reads what the last run wrote; returns the folders it touched and the write the cut landed in. */
-  readRun(): { folders: Set<string>; landed: WritePath | 'other' | 'none' } {
-    const text = readFileSync(this.file, 'utf8').slice(this.offset);
-    const end = text.lastIndexOf('\n') + 1;
-    this.offset += Buffer.byteLength(text.slice(0, end));
+  /** The journal's length now: what a cut that follows cannot have been answered after. */
+  size(): number {
+    return statSync(this.file).size;
+  }
+
+  /**
+   * Reads what the last run wrote; returns the folders it touched and the write the cut
+   * landed in. Past `cutAt` (the journal's size when the power went) only which writes
+   * began and failed counts: a commit in flight when the filesystem is shut down may still
+   * be answered, where with the power gone nobody would have seen the thank-you.
+   */
+  readRun(cutAt = Number.POSITIVE_INFINITY): { folders: Set<string>; landed: WritePath | 'other' | 'none' } {
+    const bytes = readFileSync(this.file).subarray(this.offset);
+    const end = bytes.lastIndexOf(0x0a) + 1;
+    const text = bytes.subarray(0, end).toString('utf8');
+    let at = this.offset;
+    this.offset += end;
     const folders = new Set<string>();
     const open: string[] = [];
     let landed: string | null = null;
-    for (const l of text.slice(0, end).split('\n')) {
+    for (const l of text.split('\n')) {
       if (l === '') continue;
       this.line++;
+      at += Buffer.byteLength(l) + 1;
       const [kind, a = '', b = '', c = '', d = ''] = l.split(' ');
+      if (at > cutAt && !['b', 'e', 'x', 'folder'].includes(kind as string)) continue;
       switch (kind) {
         case 'b':
           open.push(a);

@@ -88,7 +88,6 @@ function startTerminal(folder: string): Live {
     log: silentLogger,
   });
   live.terminal.start();
-  if (live.terminal.health().store !== 'ok') throw new Error(`the store in ${folder} did not open`);
   return live;
 }
 
@@ -263,6 +262,11 @@ async function firstStarts(): Promise<never> {
     note('b first-start');
     if (spec.legacyKey) writeKeyTheOldWay(storePaths(folder).keyFile);
     const live = startTerminal(folder);
+    if (live.terminal.health().store !== 'ok') {
+      // The cut came: nothing more can be written; wait for the kill.
+      note('x first-start');
+      return new Promise<never>(() => {});
+    }
     // The Electron shell's first start: config.yaml from the template.
     const userData = join(folder, 'user-data');
     ensureFolder(userData);
