@@ -17,7 +17,8 @@ function fmt(n: number): string {
 }
 
 export function line(f: Figure): string {
-  const ratio = f.better === 'higher' ? f.value / f.limit : f.limit / f.value;
+  // A count that must stay at its limit (lost ratings: 0 of 0 allowed) is exactly on it.
+  const ratio = f.value === f.limit ? 1 : f.better === 'higher' ? f.value / f.limit : f.limit / f.value;
   return `${f.name}: ${fmt(f.value)} ${f.unit} | limit: ${fmt(f.limit)} ${f.limitUnit} (${f.limitWhat}) | ratio: ${ratio.toFixed(2)}`;
 }
 

@@ -6,6 +6,7 @@
 //                            kiosk (one core at 50 %, 1 GiB; see throttle.ts), figures
 //                            suffixed " (throttled)"
 import { captureFigures } from './capture.js';
+import { durabilityFigures } from './durability.js';
 import { fleetFigures } from './fleet.js';
 import { line } from './format.js';
 import { hallFigures } from './hall.js';
@@ -39,6 +40,7 @@ const soakGroups: Group[] = [
   ['week-offline', weekOfflineFigures],
   ['drain-soak', soakDrainFigures],
   ['store-soak', storeSoakFigures],
+  ['durability', durabilityFigures],
 ];
 
 if (process.argv[2] === 'throttled') {

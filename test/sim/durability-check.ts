@@ -1,0 +1,309 @@
+// The durability driver's judge: reads the child's journal (what the citizens were told)
+// and checks the stores and the platform simulator against it after every cut.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createSealer } from '../../src/store/seal.js';
+import { RatingStore } from '../../src/store/store.js';
+import { citizenOf, PATHS, storePaths, type WritePath } from './durability-spec.js';
+import type { PlatformSim } from './platform-sim.js';
+
+interface Ack {
+  folder: string;
+  tid: string;
+  realName: boolean;
+  ids: string[];
+}
+
+/** A template store of the previous schema: its ratings, acknowledged wherever it is copied. */
+export interface TemplateRatings {
+  ratings: { tid: string; realName: boolean; ids: string[]; sealed: [string, string][] }[];
+}
+
+const PATH_SET = new Set<string>(PATHS);
+
+export class Journal {
+  private offset = 0;
+  /** Orders deliveries and prunes across runs. */
+  private line = 0;
+  readonly acks = new Map<string, Ack>();
+  private readonly ackOfRecord = new Map<string, Ack>();
+  private readonly sealed = new Map<string, string>();
+  private readonly delivered = new Map<string, number>();
+  /** Accepted by the platform, told to the store: delivered, or not if the cut came first. */
+  private readonly delivering = new Map<string, number>();
+  private readonly erased = new Set<string>();
+  private readonly pruneAt = new Map<string, number>();
+  readonly folders = new Set<string>();
+  private readonly configs = new Set<string>();
+
+  constructor(
+    readonly file: string,
+    private readonly template: TemplateRatings | null,
+  ) {}
+
+  /** The journal's length now: what a cut that follows cannot have been answered after. */
+  size(): number {
+    return statSync(this.file).size;
+  }
+
+  /**
+   * Reads what the last run wrote; returns the folders it touched and the write the cut
+   * landed in. Past `cutAt` (the journal's size when the power went) only which writes
+   * began and failed counts: a commit in flight when the filesystem is shut down may still
+   * be answered, where with the power gone nobody would have seen the thank-you.
+   */
+  readRun(cutAt = Number.POSITIVE_INFINITY): { folders: Set<string>; landed: WritePath | 'other' | 'none' } {
+    const bytes = readFileSync(this.file).subarray(this.offset);
+    const end = bytes.lastIndexOf(0x0a) + 1;
+    const text = bytes.subarray(0, end).toString('utf8');
+    let at = this.offset;
+    this.offset += end;
+    const folders = new Set<string>();
+    const open: string[] = [];
+    let landed: string | null = null;
+    for (const l of text.split('\n')) {
+      if (l === '') continue;
+      this.line++;
+      at += Buffer.byteLength(l) + 1;
+      const [kind, a = '', b = '', c = '', d = ''] = l.split(' ');
+      if (at > cutAt && !['b', 'e', 'x', 'folder'].includes(kind as string)) continue;
+      switch (kind) {
+        case 'b':
+          open.push(a);
+          break;
+        case 'e':
+          open.splice(open.lastIndexOf(a), 1);
+          break;
+        case 'x':
+          // The first write that failed is the one the cut came in (or just before).
+          landed ??= a;
+          open.splice(open.lastIndexOf(a), 1);
+          break;
+        case 'folder':
+          this.folders.add(a);
+          folders.add(a);
+          break;
+        case 'ack':
+          this.addAck({ folder: a, tid: b, realName: c === '1', ids: d.split(',') });
+          folders.add(a);
+          break;
+        case 'sealed':
+          this.sealed.set(`${a}|${b}`, c);
+          break;
+        case 'config':
+          this.configs.add(a);
+          break;
+        case 'mig':
+          for (const r of this.template?.ratings ?? []) {
+            this.addAck({ folder: a, tid: r.tid, realName: r.realName, ids: r.ids });
+            for (const [id, hex] of r.sealed) this.sealed.set(`${a}|${id}`, hex);
+          }
+          break;
+        case 'delivering':
+          for (const id of b.split(',')) this.delivering.set(`${a}|${id}`, this.line);
+          break;
+        case 'delivered':
+          for (const id of b.split(',')) this.delivered.set(`${a}|${id}`, this.line);
+          folders.add(a);
+          break;
+        case 'erased':
+          for (const id of b.split(',')) this.erased.add(`${a}|${id}`);
+          break;
+        case 'prune':
+          this.pruneAt.set(a, this.line);
+          break;
+      }
+    }
+    // Killed inside a write that had not failed yet: that is where the cut came.
+    landed ??= open.at(-1) ?? null;
+    const path = landed === null ? 'none' : PATH_SET.has(landed) ? (landed as WritePath) : 'other';
+    return { folders, landed: path };
+  }
+
+  private addAck(ack: Ack): void {
+    this.acks.set(`${ack.folder}|${ack.tid}`, ack);
+    for (const id of ack.ids) this.ackOfRecord.set(`${ack.folder}|${id}`, ack);
+  }
+
+  /** The sealed blob journalled for a record (by its folder, or as a template's). */
+  private sealedOf(folder: string, id: string): string | undefined {
+    return this.sealed.get(`${folder}|${id}`);
+  }
+
+  /**
+   * Every way `folder` disagrees with what its citizens were told; `lost` counts the
+   * acknowledged ratings missing or not final. Restarts the store as the terminal would.
+   */
+  check(folder: string): { problems: string[]; lost: Set<string>; residue: string[] } {
+    const problems: string[] = [];
+    const lost = new Set<string>();
+    const residue: string[] = [];
+    const files = storePaths(folder);
+    const acks = [...this.acks.values()].filter((a) => a.folder === folder);
+    const dataDir = join(folder, 'data');
+    if (existsSync(dataDir)) {
+      for (const name of readdirSync(dataDir).filter((n) => n.includes('.damaged-')))
+        problems.push(`${folder}: ${name} was moved aside as damaged`);
+    }
+    if (acks.length > 0 && !existsSync(files.keyFile)) problems.push(`${folder}: the key file is gone`);
+    if (this.configs.has(folder) && !existsSync(join(folder, 'user-data', 'config.yaml')))
+      problems.push(`${folder}: config.yaml is gone after the cut`);
+    if (!existsSync(dataDir) && acks.length === 0) return { problems, lost, residue };
+    // The restart: the owner opens (checks, migrates) the store, as the terminal would.
+    try {
+      const store = RatingStore.open(files);
+      try {
+        if (store.movedAside) problems.push(`${folder}: the database was moved aside`);
+        if (store.keyFault) problems.push(`${folder}: the key file was damaged`);
+        const check = store.integrityCheck();
+        if (check !== 'ok') problems.push(`${folder}: integrity_check says ${check}`);
+      } finally {
+        store.close();
+      }
+    } catch (err) {
+      problems.push(`${folder}: the store did not open after the cut: ${(err as Error).message}`);
+      return { problems, lost, residue };
+    }
+    const sealer = existsSync(files.keyFile)
+      ? createSealer(Buffer.from(readFileSync(files.keyFile, 'utf8').trim(), 'base64'))
+      : null;
+    const db = new Database(files.path, { readonly: true, fileMustExist: true });
+    try {
+      const rows = new Map(
+        (
+          db.prepare('SELECT id, state, personal_sealed FROM records').all() as {
+            id: string;
+            state: string;
+            personal_sealed: Buffer | null;
+          }[]
+        ).map((r) => [r.id, r]),
+      );
+      for (const ack of acks) {
+        for (const id of ack.ids) {
+          const key = `${folder}|${id}`;
+          const row = rows.get(id);
+          const deliveredAt = this.delivered.get(key);
+          if (!row) {
+            // Pruned: delivered (or being marked so), then past the retention.
+            const sent = this.delivering.get(key);
+            if (sent !== undefined && (this.pruneAt.get(folder) ?? 0) > sent) continue;
+            problems.push(`${folder}: ${ack.tid} (record ${id}) was acknowledged and is gone`);
+            lost.add(`${folder}|${ack.tid}`);
+            continue;
+          }
+          if (row.state === 'draft') {
+            problems.push(`${folder}: ${ack.tid} (record ${id}) was acknowledged and is a draft again`);
+            lost.add(`${folder}|${ack.tid}`);
+          }
+          if (deliveredAt !== undefined) {
+            if (row.state !== 'delivered')
+              problems.push(`${folder}: record ${id} was delivered and is ${row.state} again`);
+            if (row.personal_sealed !== null)
+              problems.push(`${folder}: record ${id}'s erased personal data is back`);
+          } else if (ack.realName && row.personal_sealed !== null) {
+            // Sealed under the key that is there now: the citizen goes with the rating.
+            try {
+              const citizen = JSON.parse(sealer?.open(row.personal_sealed) ?? 'null') as { name?: string };
+              if (citizen?.name !== citizenOf(ack.tid).name)
+                problems.push(`${folder}: record ${id} carries another citizen`);
+            } catch {
+              problems.push(`${folder}: record ${id}'s personal data cannot be opened with the key`);
+            }
+          } else if (ack.realName && row.state === 'pending') {
+            problems.push(`${folder}: record ${id} lost its citizen before delivery`);
+          }
+        }
+      }
+    } finally {
+      db.close();
+    }
+    // Erased means overwritten: not in the database's bytes nor its WAL's.
+    const files2 = [files.path, `${files.path}-wal`].filter((f) => existsSync(f));
+    const raws = files2.map((f) => [f, readFileSync(f)] as const);
+    for (const key of this.erased) {
+      if (!key.startsWith(`${folder}|`)) continue;
+      const id = key.slice(folder.length + 1);
+      const hex = this.sealedOf(folder, id);
+      if (!hex) continue;
+      const blob = Buffer.from(hex, 'hex');
+      for (const [f, raw] of raws) {
+        const at = raw.indexOf(blob);
+        if (at < 0) continue;
+        const where = whereIn(f, raw, at);
+        // A known defect of the erase, cut or no cut (see the report): secure_delete does not
+        // clear the unused middle of a page rebuilt by a split or merge, where an old copy of
+        // a cell can stay. Counted apart; anywhere else the erase was undone.
+        if (where.gap) residue.push(`${folder}: record ${id}: ${where.text}`);
+        else
+          problems.push(
+            `${folder}: record ${id}'s erased personal data is in the raw bytes again (${where.text})`,
+          );
+      }
+    }
+    return { problems, lost, residue };
+  }
+
+  /** What the platform must never see: a rating accepted twice as new. */
+  platformProblems(sim: PlatformSim): string[] {
+    const problems = sim.acceptedTwice().map((id) => `the platform accepted ${id} twice`);
+    const seen = new Map<string, string>();
+    for (const [id, r] of sim.accepted) {
+      const key = `${String(r.projectNo)}|${String(r.deptCode)}|${String(r.scope)}`;
+      const other = seen.get(key);
+      if (other) problems.push(`the platform accepted ${key} as new twice (records ${other} and ${id})`);
+      seen.set(key, id);
+    }
+    return problems;
+  }
+
+  /** After the drain: every rating the main terminal acknowledged reached the platform once, with its citizen. */
+  deliveredOnce(folder: string, sim: PlatformSim): string[] {
+    const problems: string[] = [];
+    for (const ack of this.acks.values()) {
+      if (ack.folder !== folder) continue;
+      for (const id of ack.ids) {
+        const accepted = sim.verdictsOf(id).filter((v) => v === 'accepted').length;
+        if (accepted !== 1) problems.push(`${ack.tid}: record ${id} accepted ${accepted} times`);
+        else if (ack.realName && sim.accepted.get(id)?.userName !== citizenOf(ack.tid).name)
+          problems.push(`${ack.tid}: record ${id} reached the platform without its citizen`);
+      }
+    }
+    return problems;
+  }
+}
+
+/** Where in a database or WAL file a byte offset falls, and whether in a page's unused middle. */
+function whereIn(file: string, raw: Buffer, offset: number): { text: string; gap: boolean } {
+  const PAGE = 4096;
+  if (file.endsWith('-wal')) {
+    const frame = Math.floor((offset - 32) / (PAGE + 24));
+    const header = raw.subarray(32 + frame * (PAGE + 24), 32 + frame * (PAGE + 24) + 8);
+    return {
+      text: `WAL frame ${frame} of page ${header.readUInt32BE(0)}, commit size ${header.readUInt32BE(4)}`,
+      gap: false,
+    };
+  }
+  const page = Math.floor(offset / PAGE) + 1;
+  const data = raw.subarray((page - 1) * PAGE, page * PAGE);
+  const base = page === 1 ? 100 : 0;
+  const type = data[base] ?? 0;
+  const btree = [2, 5, 10, 13].includes(type);
+  const pointersEnd = base + (type === 2 || type === 5 ? 12 : 8) + 2 * data.readUInt16BE(base + 3);
+  const contentStart = data.readUInt16BE(base + 5) || 65536;
+  const at = offset % PAGE;
+  const gap = btree && at >= pointersEnd && at < contentStart;
+  const db = new Database(file, { readonly: true });
+  try {
+    const owner = db.prepare('SELECT name, pagetype FROM dbstat WHERE pageno = ?').get(page) as
+      | { name: string; pagetype: string }
+      | undefined;
+    const what = owner ? `${owner.name} (${owner.pagetype})` : 'not in any table (free)';
+    return {
+      text: `database page ${page}, ${what}, offset ${at}${gap ? ', in its unused middle' : ''}`,
+      gap,
+    };
+  } finally {
+    db.close();
+  }
+}
