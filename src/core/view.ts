@@ -165,6 +165,7 @@ function screenOf(state: CoreState): Screen {
 
 export const PAGE_QR_CAPTION = '扫码到福建省好差评页面评价';
 export const OWN_QR_CAPTION = '扫码评价';
+export const PAGE_QR_CAPTION_EN = "Scan to rate on Fujian's rating page";
 
 function qrView(qr: QrCode): { url: string; svg: string; caption: string; captionEn: string } {
   return qr.page
@@ -172,7 +173,7 @@ function qrView(qr: QrCode): { url: string; svg: string; caption: string; captio
         url: qr.url,
         svg: qr.svg,
         caption: PAGE_QR_CAPTION,
-        captionEn: "Scan to rate on Fujian's rating page",
+        captionEn: PAGE_QR_CAPTION_EN,
       }
     : { url: qr.url, svg: qr.svg, caption: OWN_QR_CAPTION, captionEn: 'Scan to rate' };
 }

@@ -10,7 +10,7 @@ import { startApi } from '../../../src/api/server.js';
 import { loadConfig } from '../../../src/config/load.js';
 import { loadReasonsCatalogue } from '../../../src/config/reasons-catalogue.js';
 import type { TerminalConfig } from '../../../src/config/terminal-config.js';
-import { OWN_QR_CAPTION, PAGE_QR_CAPTION } from '../../../src/core/view.js';
+import { OWN_QR_CAPTION, PAGE_QR_CAPTION, PAGE_QR_CAPTION_EN } from '../../../src/core/view.js';
 import { createTerminal } from '../../../src/engine/create-terminal.js';
 import { pageSourceOf } from '../../../src/engine/platform-page.js';
 import { type RunningTerminal, startRunningTerminal } from '../../../src/engine/running-terminal.js';
@@ -149,6 +149,7 @@ describe('the URL mode against the Fujian gateway', () => {
       url: page,
       svg: opened.body.qr.svg,
       caption: PAGE_QR_CAPTION,
+      captionEn: PAGE_QR_CAPTION_EN,
     });
 
     // Rated on the terminal after the page was handed out: the terminal's own rating,
