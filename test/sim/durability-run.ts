@@ -66,7 +66,7 @@ export function summary(label: string, r: DurabilityReport): string {
       .sort()
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-  return `${label}: ${r.runs} runs in ${(r.ms / 1000).toFixed(0)} s; lost ${r.lost} of ${r.acknowledged} acknowledged; ${r.problems.length} problems; ${r.residue.length} erased blobs left in page gaps; aimed: ${per(r.aimed)}; landed in: ${per(r.landed)}`;
+  return `${label}: ${r.runs} runs in ${(r.ms / 1000).toFixed(0)} s; lost ${r.lost} of ${r.acknowledged} acknowledged; ${r.problems.length} problems; ${r.residue.length} erased blobs in page gaps awaiting the owner's compaction; aimed: ${per(r.aimed)}; landed in: ${per(r.landed)}`;
 }
 
 const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
