@@ -281,6 +281,11 @@ export class RatingStore {
     return result;
   }
 
+  /** Pages on the free list: none after a compaction. */
+  freePages(): number {
+    return this.db.pragma('freelist_count', { simple: true }) as number;
+  }
+
   private compactorOps: Compactor | null = null;
   private compactor(): Compactor {
     this.compactorOps ??= new Compactor(this.db);

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/store/open.js';
 import { RatingStore } from '../../src/store/store.js';
-import { line } from './format.js';
+import type { Figure } from './format.js';
 
 const N = 100_000;
 
-export function compactionFigures(): void {
+export function compactionFigures(): Figure[] {
   const dir = mkdtempSync(join(tmpdir(), 'hcp-compact-'));
   try {
     const path = join(dir, 'terminal.db');
@@ -53,8 +53,8 @@ export function compactionFigures(): void {
     const r = owner.compact(() => performance.now());
     forwarder.close();
     owner.close();
-    console.log(
-      line({
+    return [
+      {
         name: `compaction of ${N} erased records (${(r.bytesBefore / 1e6).toFixed(0)} → ${(r.bytesAfter / 1e6).toFixed(0)} MB)`,
         value: r.ms,
         unit: 'ms',
@@ -62,8 +62,8 @@ export function compactionFigures(): void {
         limitUnit: 'ms',
         limitWhat: 'copying and fsyncing the same file',
         better: 'lower',
-      }),
-    );
+      },
+    ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -98,6 +98,9 @@ describe('erasing personal data: old cell copies in rebuilt pages', () => {
     expect(left(s)).toEqual([]);
     // Free pages are gone: the rebuilt file has none, and it is no larger than before.
     expect(owner.integrityCheck()).toBe('ok');
+    // The connection keeps the settings a power cut and an erase depend on.
+    expect(owner.durability()).toEqual({ journalMode: 'wal', synchronous: 'FULL', secureDelete: true });
+    expect(owner.freePages()).toBe(0);
     expect(result.bytesAfter).toBeLessThanOrEqual(result.bytesBefore);
     expect(statSync(s.files.path).size).toBeLessThanOrEqual(before);
     // The forwarder's connection keeps working on the rebuilt database.
