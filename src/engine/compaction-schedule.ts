@@ -8,7 +8,7 @@
 // still gets it). A failure (the forwarder held the lock, the disk is full) is logged
 // once, never stops the terminal, and is tried again after COMPACT_RETRY_MS.
 
-import { describeIoError } from '../store/open.js';
+import { describeIoError, sqliteCode } from '../store/open.js';
 import type { RatingStore } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { FaultLog } from './fault-log.js';
@@ -85,8 +85,15 @@ export class CompactionSchedule {
       this.faults.fault(
         'warn',
         'store_compaction_failed',
-        `erased personal data could not be compacted away yet (${describeIoError(err)}); tried again in ${COMPACT_RETRY_MS / 60_000} minutes`,
+        `erased personal data could not be compacted away yet (${why(err)}); tried again in ${COMPACT_RETRY_MS / 60_000} minutes`,
       );
     }
   }
+}
+
+/** The forwarder is the usual holder of the lock, not a second terminal. */
+function why(err: unknown): string {
+  return sqliteCode(err).startsWith('SQLITE_BUSY')
+    ? 'the forwarder held the database; nothing to do'
+    : describeIoError(err);
 }

@@ -5,7 +5,7 @@
 // are pending. A compaction that fails (the forwarder holding the lock) is logged once,
 // does not stop the terminal, and is tried again later. Real store files; the engine's
 // clock moved by hand; the log lines say when a compaction ran.
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -19,9 +19,9 @@ import { RatingStore } from '../../../src/store/store.js';
 import { clerk, coreConfig, request } from '../../helpers/core-fixture.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { citizen } from '../../helpers/records.js';
+import { fillDisk, mountSmallDisk, type SmallDisk } from '../../helpers/tmpfs.js';
 import { type StoreFiles, seed, storeFiles } from '../sync/helpers.js';
 
-const HOUR = 3_600_000;
 const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanup.splice(0).reverse()) c();
@@ -138,7 +138,7 @@ describe('the owner compacts its store after erasures', () => {
     holder.exec('BEGIN IMMEDIATE');
     r.clock.advance(COMPACT_EVERY_MS);
     expect(r.failures()).toHaveLength(1);
-    expect(String(r.failures()[0]?.message)).toMatch(/another program holds the database/);
+    expect(String(r.failures()[0]?.message)).toMatch(/the forwarder held the database/);
     r.clock.advance(COMPACT_RETRY_MS);
     expect(r.failures()).toHaveLength(1);
     expect(r.compactions()).toBe(0);
@@ -151,5 +151,28 @@ describe('the owner compacts its store after erasures', () => {
     r.clock.advance(COMPACT_RETRY_MS);
     expect(r.compactions()).toBe(1);
     expect(r.lines.some((l) => l.event === 'store_compaction_recovered')).toBe(true);
+  });
+
+  it('a full disk fails it with nothing changed, logged once; it runs once there is room', () => {
+    const small: SmallDisk = mountSmallDisk(2048);
+    cleanup.push(() => small.unmount());
+    const files = storeFiles(small.dir);
+    const keys = seeded('a', files);
+    const r = rig(files);
+    r.t.start();
+    attach(files).outbox().markDelivered(keys, 1);
+
+    const filler = fillDisk(small.dir);
+    r.clock.advance(COMPACT_EVERY_MS);
+    r.clock.advance(COMPACT_RETRY_MS);
+    expect(r.failures()).toHaveLength(1);
+    expect(String(r.failures()[0]?.message)).toMatch(/the disk is full/);
+    expect(r.compactions()).toBe(0);
+    expect(r.t.health().store).toBe('ok');
+
+    rmSync(filler);
+    r.clock.advance(COMPACT_RETRY_MS);
+    expect(r.compactions()).toBe(1);
+    expect(attach(files).compactionPending()).toBe(false);
   });
 });
