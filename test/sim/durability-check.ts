@@ -37,6 +37,8 @@ export class Journal {
   private readonly compactedErased = new Set<string>();
   private readonly pruneAt = new Map<string, number>();
   readonly folders = new Set<string>();
+  /** Compactions the owners finished. */
+  compactions = 0;
   private readonly configs = new Set<string>();
 
   constructor(
@@ -113,6 +115,7 @@ export class Journal {
           for (const id of b.split(',')) this.erased.add(`${a}|${id}`);
           break;
         case 'compacted':
+          this.compactions++;
           for (const key of this.erased) if (key.startsWith(`${a}|`)) this.compactedErased.add(key);
           break;
         case 'prune':
