@@ -23,6 +23,7 @@ import type { ClockSkewSummary, PromptSummary } from '../store/queries.js';
 import type { RatingStore } from '../store/store.js';
 import { logActivity } from './activity-log.js';
 import { type Clock, newUuid, systemClock } from './clock.js';
+import { CompactionSchedule } from './compaction-schedule.js';
 import { type Logger, silentLogger } from './log.js';
 import { PageRequests, type PageStatus } from './page-requests.js';
 import type { PageSource } from './platform-page.js';
@@ -43,6 +44,7 @@ export class Terminal {
   private idleTimer: unknown = null;
   private stopped = false;
   private readonly pages: PageRequests;
+  private readonly compaction: CompactionSchedule;
 
   constructor(private readonly deps: TerminalDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -57,17 +59,32 @@ export class Terminal {
     });
     this.state = initialState(deps.config);
     this.pages = new PageRequests(deps.pages ?? null, this.clock, this.log, (e) => this.dispatch(e));
+    this.compaction = new CompactionSchedule(
+      this.clock,
+      this.log,
+      () => (this.state.storeOk ? this.storeLink.store : null),
+      () => this.isIdle(),
+    );
+  }
+
+  /** Nothing on screen a citizen is using: no prompt, no thank-you. */
+  private isIdle(): boolean {
+    const s = this.state;
+    return s.session === null && (s.thanksUntil === null || s.thanksUntil <= this.clock.now());
   }
 
   /** Opens the store and picks up what a previous run left unfinished. */
   start(): void {
     const failure = this.storeLink.open();
+    // Before serving: erased personal data left from the last run is compacted away.
+    this.compaction.start();
     if (failure === null) this.recover();
     else this.storeLink.failed(failure);
   }
 
   stop(): void {
     this.stopped = true;
+    this.compaction.stop();
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     if (this.idleTimer !== null) this.clock.clearTimeout(this.idleTimer);
     this.timer = this.idleTimer = null;
@@ -379,6 +396,7 @@ export class Terminal {
     this.idleTimer = this.clock.setTimeout(() => {
       this.idleTimer = null;
       this.readStore((s) => s.checkpointIfDue());
+      this.compaction.idleMoment();
     }, 0);
   }
 

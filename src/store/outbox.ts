@@ -13,6 +13,7 @@
 
 import type Database from 'better-sqlite3';
 import type { Citizen, RatingRecord } from '../core/model.js';
+import { COUNT_ERASURE_SQL } from './compaction.js';
 import { truncateWal } from './open.js';
 import type { Sealer } from './seal.js';
 
@@ -98,6 +99,8 @@ export class Outbox implements OutboxStore {
         `UPDATE records SET personal_sealed = NULL
          WHERE prompt_id = ? AND id = ? AND state = 'pending' AND personal_sealed IS NOT NULL`,
       ),
+      // Tells the owner, durably and in the same transaction, that a compaction is due.
+      countErasure: db.prepare(COUNT_ERASURE_SQL),
       delivered: db.prepare(
         `UPDATE records SET state = 'delivered', delivered_at = ?, personal_sealed = NULL,
            lease_until = NULL, last_error = NULL
@@ -187,13 +190,22 @@ export class Outbox implements OutboxStore {
 
   /** Only on `accepted` or `duplicate`: a delivered record is never sent again. */
   markDelivered(keys: readonly RecordKey[], now: number): void {
-    this.each(keys, (k) => {
-      if (this.stmt.erase.run(k.promptId, k.id).changes > 0) this.eraseUnflushed = true;
-      this.stmt.delivered.run(now, k.promptId, k.id);
-    });
-    // secure_delete overwrote the data in the database's pages; older copies of those
-    // pages stay in the WAL until it is emptied. A reader elsewhere may delay that to
-    // the next batch.
+    let erased = 0;
+    this.each(
+      keys,
+      (k) => {
+        erased += this.stmt.erase.run(k.promptId, k.id).changes;
+        this.stmt.delivered.run(now, k.promptId, k.id);
+      },
+      () => {
+        if (erased > 0) this.stmt.countErasure.run();
+      },
+    );
+    if (erased > 0) this.eraseUnflushed = true;
+    // secure_delete overwrote the data in the database's cells; older copies of those
+    // pages stay in the WAL until it is emptied (a reader elsewhere may delay that to
+    // the next batch), and copies left in the unused middle of rebuilt pages until the
+    // owner compacts (src/store/compaction.ts; the count above tells it to).
     if (this.eraseUnflushed && truncateWal(this.db)) this.eraseUnflushed = false;
   }
 
@@ -259,10 +271,11 @@ export class Outbox implements OutboxStore {
     }))();
   }
 
-  private each(keys: readonly RecordKey[], run: (k: RecordKey) => void): void {
+  private each(keys: readonly RecordKey[], run: (k: RecordKey) => void, last?: () => void): void {
     if (keys.length === 0) return;
     this.db.transaction(() => {
       for (const k of keys) run(k);
+      last?.();
     })();
   }
 

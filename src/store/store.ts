@@ -5,6 +5,7 @@
 
 import type Database from 'better-sqlite3';
 import type { StoreOp } from '../core/effects.js';
+import { COUNT_ERASURE_SQL, type CompactionResult, Compactor } from './compaction.js';
 import { attachDatabase, openDatabase, truncateWal } from './open.js';
 import { Outbox } from './outbox.js';
 import {
@@ -92,6 +93,7 @@ export class RatingStore {
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
       settingDelete: db.prepare('DELETE FROM settings WHERE key = ?'),
+      countErasure: db.prepare(COUNT_ERASURE_SQL),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM records').pluck(),
       sealedRecords: db.prepare('SELECT COUNT(*) FROM records WHERE personal_sealed IS NOT NULL').pluck(),
     };
@@ -173,7 +175,10 @@ export class RatingStore {
       case 'prompt_end':
         this.stmt.promptEnd.run(op.status, op.at, op.id);
         // Once the prompt has left the screen its real-name data is of no more use.
-        if (this.stmt.promptErase.run(op.id).changes > 0) this.erasedSinceCheckpoint = true;
+        if (this.stmt.promptErase.run(op.id).changes > 0) {
+          this.erasedSinceCheckpoint = true;
+          this.stmt.countErasure.run();
+        }
         return;
       case 'records_put':
         for (const r of op.records) {
@@ -256,6 +261,35 @@ export class RatingStore {
     this.db.pragma('wal_checkpoint(PASSIVE)');
     this.commitsSinceCheckpoint = 0;
     return true;
+  }
+
+  /** Personal data was erased (here or by the forwarder) since the last compaction. */
+  compactionPending(): boolean {
+    return this.compactor().pending();
+  }
+
+  /**
+   * Rebuilds every page so that no old copy of erased personal data survives in a
+   * page's unused middle, then empties the WAL (src/store/compaction.ts). The owner
+   * only, at an idle moment: it holds the database for the whole rebuild. Throws on
+   * SQLITE_BUSY / SQLITE_FULL, with nothing changed; the caller tries again later.
+   */
+  compact(now: () => number = Date.now): CompactionResult {
+    const result = this.compactor().compact(now);
+    this.erasedSinceCheckpoint = false;
+    this.commitsSinceCheckpoint = 0;
+    return result;
+  }
+
+  /** Pages on the free list: none after a compaction. */
+  freePages(): number {
+    return this.db.pragma('freelist_count', { simple: true }) as number;
+  }
+
+  private compactorOps: Compactor | null = null;
+  private compactor(): Compactor {
+    this.compactorOps ??= new Compactor(this.db);
+    return this.compactorOps;
   }
 
   durability(): DurabilitySettings {

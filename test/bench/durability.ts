@@ -39,13 +39,22 @@ function figures(label: string, r: DurabilityReport, perPath: number, by: 'lande
     },
   ];
   out.push({
-    name: `${label}: erased blobs left in the unused middle of rebuilt pages (known defect)`,
+    name: `${label}: erased blobs in the unused middle of rebuilt pages, awaiting the owner's compaction`,
     value: r.residue.length,
     unit: 'blobs',
     limit: 0,
     limitUnit: 'blobs',
-    limitWhat: 'none should be; secure_delete does not clear it',
+    limitWhat: 'none after a compaction (those are problems); before one, secure_delete does not clear them',
     better: 'lower',
+  });
+  out.push({
+    name: `${label}: compactions finished by the owners`,
+    value: r.compactions,
+    unit: 'compactions',
+    limit: r.runs,
+    limitUnit: 'runs',
+    limitWhat: 'at most one at each start with erasures pending',
+    better: 'higher',
   });
   for (const path of PATHS) {
     out.push({

@@ -6,6 +6,7 @@
 //                            kiosk (one core at 50 %, 1 GiB; see throttle.ts), figures
 //                            suffixed " (throttled)"
 import { captureFigures } from './capture.js';
+import { compactionFigures } from './compaction.js';
 import { durabilityFigures } from './durability.js';
 import { fleetFigures } from './fleet.js';
 import { line } from './format.js';
@@ -41,6 +42,7 @@ const soakGroups: Group[] = [
   ['drain-soak', soakDrainFigures],
   ['store-soak', storeSoakFigures],
   ['durability', durabilityFigures],
+  ['compaction', compactionFigures],
 ];
 
 if (process.argv[2] === 'throttled') {

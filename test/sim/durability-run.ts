@@ -54,8 +54,10 @@ export interface DurabilityReport {
   acknowledged: number;
   lost: number;
   problems: string[];
-  /** Erased blobs seen in a live page's unused middle (a known defect of the erase; reported). */
+  /** Erased blobs seen in a live page's unused middle, erased since the owner's last compaction. */
   residue: string[];
+  /** Compactions the owners finished (journalled), which clear such blobs. */
+  compactions: number;
   ms: number;
 }
 
@@ -66,7 +68,7 @@ export function summary(label: string, r: DurabilityReport): string {
       .sort()
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-  return `${label}: ${r.runs} runs in ${(r.ms / 1000).toFixed(0)} s; lost ${r.lost} of ${r.acknowledged} acknowledged; ${r.problems.length} problems; ${r.residue.length} erased blobs left in page gaps; aimed: ${per(r.aimed)}; landed in: ${per(r.landed)}`;
+  return `${label}: ${r.runs} runs in ${(r.ms / 1000).toFixed(0)} s; lost ${r.lost} of ${r.acknowledged} acknowledged; ${r.problems.length} problems; ${r.residue.length} erased blobs in page gaps awaiting the owner's compaction, ${r.compactions} compactions; aimed: ${per(r.aimed)}; landed in: ${per(r.landed)}`;
 }
 
 const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
@@ -319,6 +321,7 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
       lost: lost.size,
       problems,
       residue: [...residue],
+      compactions: journal.compactions,
       ms: Date.now() - started,
     };
   } finally {
