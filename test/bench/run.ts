@@ -29,13 +29,14 @@ const groups: Group[] = [
   ['qr', qrFigures],
   ['paint', paintFigures],
   ['fleet', fleetFigures],
-  ['hall', hallFigures],
   ['platforms', platformsFigures],
   ['keypad', keypadFigures],
   ['startup', startupFigures],
 ];
 // The long runs: minutes each, so only behind `soak` or by name.
 const soakGroups: Group[] = [
+  // The console drawing 5 000 terminals takes minutes on 2 cores.
+  ['hall', hallFigures],
   ['api-load', apiLoadFigures],
   ['idle', idleFigures],
   ['week-offline', weekOfflineFigures],
@@ -64,7 +65,10 @@ if (selected.length === 0) {
   console.error(`no bench group "${arg}": use soak or one of ${all.map(([n]) => n).join(', ')}`);
   process.exit(2);
 }
-for (const [, run] of selected) {
+for (const [name, run] of selected) {
+  const started = Date.now();
   const figures = (await run()) as Parameters<typeof line>[0][];
+  // On stderr, so the figures stay one line each on stdout.
+  console.error(`[bench] ${name}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   for (const f of figures) console.log(line({ ...f, name: f.name + suffix }));
 }
