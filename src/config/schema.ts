@@ -5,6 +5,7 @@
 // are filled in by src/config/load.ts.
 
 import { z } from 'zod';
+import { VOICE_GUIDES } from '../core/voice.js';
 import { badTopicLevel, fleetSchema } from './fleet-schema.js';
 import { canonicalOrigin, isBindableHost, isLoopbackHost } from './hosts.js';
 import { platformSchema } from './platform-schema.js';
@@ -267,7 +268,7 @@ const uiSchema = z
     port: port(7481).default(7481),
     volume: wholeNumber(0, 100, 'a whole number from 0 to 100, such as 80').default(80),
     voiceGuide: oneOf(
-      ['off', 'prompt', 'full'],
+      VOICE_GUIDES,
       'off (only the thank-you), prompt (each question and its keys, once) or full (also the reasons as the keypad moves; for blind citizens)',
     ).default('prompt'),
     idleSlides: filePath('a path to a folder of PNG, JPEG or WebP images, or null for none')

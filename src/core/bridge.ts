@@ -5,6 +5,7 @@
 // them (with ajv, as the local API's schemas are).
 
 import type { DiagnosticsAnswer } from './diagnostics-view.js';
+import { SCREEN_LANGS } from './english.js';
 import type { Intent } from './events.js';
 import { LEVELS } from './levels.js';
 import type { ViewState } from './view.js';
@@ -86,7 +87,7 @@ const INTENT_SCHEMA = {
     shape('back_to_reasons'),
     shape('decline'),
     shape('real_name', { on: { type: 'boolean' } }),
-    shape('language', { lang: { enum: ['zh', 'en'] } }),
+    shape('language', { lang: { enum: [...SCREEN_LANGS] } }),
   ],
 } as const;
 

@@ -8,6 +8,10 @@
 import type { Level } from './levels.js';
 import type { Reason } from './reasons.js';
 
+/** The languages a citizen may turn a prompt's screens to (the bridge's `language` intent). */
+export const SCREEN_LANGS = ['zh', 'en'] as const;
+export type ScreenLang = (typeof SCREEN_LANGS)[number];
+
 const LEVEL_EN: Record<Level, string> = {
   5: 'Very satisfied',
   4: 'Satisfied',

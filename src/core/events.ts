@@ -1,6 +1,7 @@
 // What happened, as the core hears it. Ids and facts the rules cannot compute
 // themselves (was this transaction rated before? the QR code) come in with the event.
 
+import type { ScreenLang } from './english.js';
 import type { Level } from './levels.js';
 import type {
   Citizen,
@@ -44,7 +45,7 @@ export type Intent =
    * own choice; the engine hears of it only as a touch, which on the reasons screen
    * gives the citizen its whole time again. Nothing of it reaches a record.
    */
-  | { type: 'language'; lang: 'zh' | 'en' };
+  | { type: 'language'; lang: ScreenLang };
 
 export type IntentSource = 'touch' | 'keypad';
 

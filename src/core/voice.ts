@@ -15,9 +15,9 @@ import type { CoreState, GivenRating, Session } from './state.js';
  * reasons screen, the reason under the cursor whenever the keypad moves it, and whether a
  * key chose or dropped it — for halls that serve blind citizens.
  */
-export type VoiceGuide = 'off' | 'prompt' | 'full';
+export const VOICE_GUIDES = ['off', 'prompt', 'full'] as const;
 
-export const VOICE_GUIDES: readonly VoiceGuide[] = ['off', 'prompt', 'full'];
+export type VoiceGuide = (typeof VOICE_GUIDES)[number];
 
 /** The clips every terminal ships; reason clips (`reason_<code>`) come on top. */
 export const FIXED_CLIPS = [

@@ -3,9 +3,10 @@
 // engine hears of a toggle only as a touch, for the reasons screen's time). Every prompt
 // starts in Chinese; English holds through that prompt's screens and its thanks, and
 // ends with it, so the next citizen never finds the screen in another's language.
+import type { ScreenLang } from '../core/english.js';
 import type { Screen } from '../core/view.js';
 
-export type Lang = 'zh' | 'en';
+export type Lang = ScreenLang;
 
 /** The screens that offer the toggle: those of a prompt, where a citizen reads and chooses. */
 export const TOGGLE_SCREENS: ReadonlySet<Screen['kind']> = new Set([

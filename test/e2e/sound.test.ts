@@ -4,6 +4,7 @@
 // on a kiosk) they are refused, and the technicians' diagnostics say so.
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Heard, watchAudio } from '../helpers/audio-watch.js';
 import { launchChromium as launch, type launchChromium } from '../helpers/chromium.js';
 import { Hall, type HallOptions } from '../helpers/hall.js';
 
@@ -27,47 +28,15 @@ afterEach(async () => {
   for (const h of halls.splice(0)) await h.close();
 });
 
-interface Play {
-  src: string;
-  outcome: string;
-}
-
-/**
- * Watches every play() of the page's audio from its first load: the real play runs, and
- * its outcome (played, or the error's name) is reported to the test in order. Read over
- * a binding, never by evaluating in the page: Playwright's evaluate counts as a user
- * gesture, after which Chromium lets the page play whatever its flags say.
- */
-function watchPlays(plays: Play[]): HallOptions['beforeLoad'] {
-  return async (context) => {
-    await context.exposeBinding('__played', (_source, play: Play) => {
-      plays.push(play);
-    });
-    await context.addInitScript(() => {
-      const w = window as unknown as { __played: (p: { src: string; outcome: string }) => void };
-      const play = HTMLMediaElement.prototype.play;
-      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-        const src = new URL(this.src).pathname;
-        const p = play.call(this);
-        p.then(
-          () => w.__played({ src, outcome: 'played' }),
-          (err: Error) => w.__played({ src, outcome: err.name }),
-        );
-        return p;
-      };
-    });
-  };
-}
-
 /**
  * The plays of the rating's moments. The reading of the choices after please_rate (key_N,
  * level_N: test/e2e/voice.test.ts) is cut by the press wherever it has got to: left out.
  */
-function moments(plays: Play[]): Play[] {
-  return plays.filter((p) => !/^\/sounds\/(key|level)_\d\.wav$/.test(p.src));
+function moments(plays: Heard[]): Heard[] {
+  return plays.filter((p) => p.what !== 'ended' && !/^(key|level)_\d$/.test(p.clip));
 }
 
-async function settled(plays: Play[], n: number): Promise<Play[]> {
+async function settled(plays: Heard[], n: number): Promise<Heard[]> {
   await expect.poll(() => moments(plays).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(n);
   return moments(plays);
 }
@@ -90,11 +59,11 @@ async function untouchedScreen(
   h: Hall,
   fetched: string[] = [],
   also?: HallOptions['beforeLoad'],
-): Promise<Play[]> {
-  const plays: Play[] = [];
+): Promise<Heard[]> {
+  const plays: Heard[] = [];
   const context = await launched.browser.newContext({ viewport: { width: 1024, height: 600 } });
   contexts.push(context);
-  await watchPlays(plays)?.(context);
+  await watchAudio(context, plays);
   await also?.(context);
   const page = await context.newPage();
   page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
@@ -118,8 +87,8 @@ describe('sound on the citizen’s screens', { timeout: 90_000 }, () => {
     expect((await h.keypad?.press(2))?.acked).toBe(true);
     await h.screen('thanks');
     expect(await settled(plays, 2)).toEqual([
-      { src: '/sounds/please_rate.wav', outcome: 'played' },
-      { src: '/sounds/thanks.wav', outcome: 'played' },
+      { clip: 'please_rate', what: 'played' },
+      { clip: 'thanks', what: 'played' },
     ]);
   });
 
@@ -134,9 +103,9 @@ describe('sound on the citizen’s screens', { timeout: 90_000 }, () => {
     await h.keypad?.press(5); // 提交
     await h.screen('thanks');
     expect(await settled(plays, 3)).toEqual([
-      { src: '/sounds/please_rate.wav', outcome: 'played' },
-      { src: '/sounds/choose_reasons.wav', outcome: 'played' },
-      { src: '/sounds/thanks.wav', outcome: 'played' },
+      { clip: 'please_rate', what: 'played' },
+      { clip: 'choose_reasons', what: 'played' },
+      { clip: 'thanks', what: 'played' },
     ]);
     expect(h.records().map((r) => [r.body.level, r.body.reasons.length])).toEqual([[2, 1]]);
   });
@@ -159,7 +128,12 @@ describe('sound on the citizen’s screens', { timeout: 90_000 }, () => {
     await rate(4);
     // A new player per sound loaded the clip again on the screens' main thread at every press.
     expect(sounds()).toEqual(first);
-    expect(plays.map((p) => p.outcome)).toEqual(['played', 'played', 'played', 'played']);
+    expect(plays.filter((p) => p.what !== 'ended').map((p) => p.what)).toEqual([
+      'played',
+      'played',
+      'played',
+      'played',
+    ]);
   });
 
   it('starts a sound only once the screen it goes with is painted', async () => {
@@ -212,10 +186,7 @@ describe('sound on the citizen’s screens', { timeout: 90_000 }, () => {
     await h.screen('thanks');
     // The prompt's sound, played before anyone touched this screen, is refused. (Chromium
     // may let a later one through on its own grounds; the first is the one that matters.)
-    expect((await settled(plays, 2))[0]).toEqual({
-      src: '/sounds/please_rate.wav',
-      outcome: 'NotAllowedError',
-    });
+    expect((await settled(plays, 2))[0]).toEqual({ clip: 'please_rate', what: 'NotAllowedError' });
     await h.screen('idle', 15_000);
     await h.page.keyboard.press('Control+Shift+D');
     await h.page.waitForSelector('#diagnostics >> text=请输入诊断密码');

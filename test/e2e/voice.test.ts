@@ -5,6 +5,7 @@
 // has finished saying what a blind citizen needs to hear before pressing.
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Heard, watchAudio } from '../helpers/audio-watch.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { Hall, type HallOptions } from '../helpers/hall.js';
 
@@ -23,50 +24,12 @@ afterEach(async () => {
   for (const h of halls.splice(0)) await h.close();
 });
 
-/** One thing the page's audio did: a clip (its name) started playing, ended, or failed. */
-interface Heard {
-  clip: string;
-  what: string;
-}
-
-/**
- * Listens to every audio element of the page from its first load: each play() and its
- * outcome, and each `ended`. Read over a binding, never by evaluating in the page
- * (Playwright's evaluate counts as a user gesture, which would hide an autoplay refusal).
- */
-function listen(heard: Heard[]): HallOptions['beforeLoad'] {
-  return async (context) => {
-    await context.exposeBinding('__heard', (_source, h: Heard) => {
-      heard.push(h);
-    });
-    await context.addInitScript(() => {
-      const w = window as unknown as { __heard: (h: { clip: string; what: string }) => void };
-      const play = HTMLMediaElement.prototype.play;
-      const watched = new WeakSet<HTMLMediaElement>();
-      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-        const clip = new URL(this.src).pathname.replace(/^\/sounds\//, '').replace(/\.wav$/, '');
-        if (!watched.has(this)) {
-          watched.add(this);
-          this.addEventListener('ended', () => w.__heard({ clip, what: 'ended' }));
-        }
-        const p = play.call(this);
-        p.then(
-          () => w.__heard({ clip, what: 'played' }),
-          (err: Error) => w.__heard({ clip, what: err.name }),
-        );
-        return p;
-      };
-    });
-  };
-}
-
-/** A hall whose only screen is listened to from its first load, nobody touching it. */
 async function hall(options: HallOptions, heard: Heard[]): Promise<Hall> {
   const h = await Hall.open(launched.browser, {
     ...options,
     beforeLoad: async (context) => {
       await options.beforeLoad?.(context);
-      await listen(heard)?.(context);
+      await watchAudio(context, heard);
     },
   });
   halls.push(h);
