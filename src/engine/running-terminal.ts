@@ -70,8 +70,18 @@ export function keysNeedingRestart(before: TerminalConfig, after: TerminalConfig
     ['log.dir', before.log.dir, after.log.dir],
     ['qr', before.qr, after.qr],
     ['diagnostics', before.diagnostics, after.diagnostics],
+    ...gwqRestartKeys(before, after),
   ];
   return checks.filter(([, a, b]) => !same(a, b)).map(([key]) => key);
+}
+
+/** compat.gwq: its address, port and token, and turning it on or off, wait for a restart. */
+function gwqRestartKeys(before: TerminalConfig, after: TerminalConfig): [string, unknown, unknown][] {
+  const [a, b] = [before.compat?.gwq ?? null, after.compat?.gwq ?? null];
+  return [
+    ['compat.gwq.host/compat.gwq.port', [a?.host, a?.port], [b?.host, b?.port]],
+    ['compat.gwq.token', a?.token, b?.token],
+  ];
 }
 
 export async function startRunningTerminal(
