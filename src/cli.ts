@@ -2,6 +2,7 @@
 // is one plain line with what to do; never a stack trace.
 
 import { join } from 'node:path';
+import { RELAY_USAGE, runGwqRelay } from './compat/gwq/relay-command.js';
 import { loadConfig, type TerminalConfig } from './config/load.js';
 import { PACKAGE_ROOT, packageVersion } from './config/package-root.js';
 import { loadCatalogueOf } from './config/reasons-catalogue.js';
@@ -29,6 +30,7 @@ const USAGE = `Usage:
 ${SERVE_USAGE}
 ${DOCTOR_USAGE}
 ${HALL_USAGE}
+${RELAY_USAGE}
   haochaping-terminal --version
   haochaping-terminal --help
 
@@ -94,6 +96,7 @@ function parseArgs(argv: string[]): ParsedArgs {
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   // The console has flags of its own (see src/hall/options.ts).
   if (argv[0] === 'hall') return runHall(argv.slice(1), io);
+  if (argv[0] === 'gwq-relay') return runGwqRelay(argv.slice(1), io);
   const args = parseArgs(argv);
   if (args.help && (args.command === null || Object.hasOwn(COMMAND_USAGE, args.command))) {
     io.out(args.command === null ? USAGE : (COMMAND_USAGE[args.command] as string));
