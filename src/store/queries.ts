@@ -91,7 +91,10 @@ export class StoreQueries {
       // Read once at start-up: a scan costs less than an index every rating must update.
       unfinished: db.prepare('SELECT * FROM prompts WHERE ended_at IS NULL ORDER BY opened_at'),
       // Training records wait for no platform: they are counted apart.
-      counts: db.prepare('SELECT state, COUNT(*) AS n FROM records WHERE training = 0 GROUP BY state'),
+      // Local records (a GWQ rating) are meant for no platform: not counted here.
+      counts: db.prepare(
+        `SELECT state, COUNT(*) AS n FROM records WHERE training = 0 AND state <> 'local' GROUP BY state`,
+      ),
       trainingCount: db.prepare('SELECT COUNT(*) FROM records WHERE training = 1').pluck(),
       // For diagnostics only: a scan (no index on the rated_at or the flags, which every
       // rating would have to update). instr() spares most rows the JSON parse; CASE keeps a

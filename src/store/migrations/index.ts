@@ -4,16 +4,18 @@ import type { Database } from 'better-sqlite3';
 import { initial } from './001-initial.js';
 import { training } from './002-training.js';
 import { serviceFacts } from './003-service-facts.js';
+import { localRecords } from './006-local-records.js';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+/** SQL, or code where SQL alone cannot do it (a table rebuilt from its own schema text). */
+export type Migration = { version: number; name: string } & (
+  | { sql: string }
+  | { run: (db: Database) => void }
+);
 
-export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts];
+export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, localRecords];
 
-export const LATEST_VERSION = MIGRATIONS.length;
+/** The last migration's number (numbers are ascending; one may be left for a parallel branch). */
+export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 export class NewerSchemaError extends Error {}
 
@@ -28,7 +30,8 @@ export function migrate(db: Database, target: number = LATEST_VERSION): number {
   for (const m of MIGRATIONS) {
     if (m.version <= current || m.version > target) continue;
     db.transaction(() => {
-      db.exec(m.sql);
+      if ('run' in m) m.run(db);
+      else db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
     })();
   }
