@@ -106,6 +106,13 @@ export type Screen =
       /** When the 好评 becomes final on its own (10 s after the press). */
       deadline: number;
     }
+  | {
+      /** A web page shown as a QR code (GWQ type 90): large, with the clerk card; any key or touch closes it. */
+      kind: 'page_qr';
+      qr: { url: string; svg: string; caption: string; captionEn: string };
+      clerk: ClerkCard | null;
+      deadline: number;
+    }
   | { kind: 'thanks'; given: LevelButton | null }
   | { kind: 'fault'; message: string };
 
@@ -141,6 +148,15 @@ function screenOf(state: CoreState): Screen {
   if (!state.storeOk) return { kind: 'fault', message: FAULT_MESSAGE };
   const s = state.session;
   if (s) return promptScreen(state, s);
+  if (state.pageQr) {
+    const { qr, until } = state.pageQr;
+    return {
+      kind: 'page_qr',
+      qr: { url: qr.url, svg: qr.svg, caption: OWN_QR_CAPTION, captionEn: 'Scan to rate' },
+      clerk: clerkCard(state),
+      deadline: until,
+    };
+  }
   if (state.thanksUntil !== null) {
     const level = state.thanksLevel;
     return { kind: 'thanks', given: level ? buttonOf(level, cfg.keymap) : null };
@@ -148,19 +164,24 @@ function screenOf(state: CoreState): Screen {
   const clerk = state.clerk;
   return {
     kind: 'idle',
-    clerk: clerk
-      ? {
-          id: clerk.id,
-          name: clerk.name,
-          department: clerk.department.name,
-          photo: clerk.photo,
-          stars: clerk.stars,
-        }
-      : null,
+    clerk: clerkCard(state),
     clerkStatus: cfg.mode === 'kiosk' ? 'kiosk' : clerk ? clerk.status : 'absent',
     staticQr: cfg.staticQr,
     slides: cfg.idleSlides && cfg.idleSlides.slides.length > 0 ? cfg.idleSlides : null,
   };
+}
+
+function clerkCard(state: CoreState): ClerkCard | null {
+  const clerk = state.clerk;
+  return clerk
+    ? {
+        id: clerk.id,
+        name: clerk.name,
+        department: clerk.department.name,
+        photo: clerk.photo,
+        stars: clerk.stars,
+      }
+    : null;
 }
 
 export const PAGE_QR_CAPTION = '扫码到福建省好差评页面评价';
