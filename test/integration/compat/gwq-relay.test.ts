@@ -2,6 +2,7 @@
 // (the terminal's listener over a fake engine), frames passed unchanged, the page's Origin
 // and the relay's token deciding at the terminal, refusals passed back as refused upgrades,
 // −3 while the terminal is unreachable, and reconnecting by itself.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -185,6 +186,25 @@ describe('haochaping-terminal gwq-relay', () => {
       expect(run.stderr()).toContain(says);
       expect(run.stderr()).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it('loads no native module: a clerk PC needs nothing but Node', async () => {
+    const entry = new URL('../../../dist/src/compat/gwq/relay-command.js', import.meta.url).href;
+    const probe = (url: string) =>
+      execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `await import(${JSON.stringify(url)}); console.log(JSON.stringify(process.report.getReport().sharedObjects.filter((s) => s.endsWith('.node'))))`,
+        ],
+        { encoding: 'utf8' },
+      );
+    expect(JSON.parse(probe(entry))).toEqual([]);
+    // The probe sees them where they are loaded: the terminal's own entry loads the serial port's.
+    expect(
+      JSON.parse(probe(new URL('../../../dist/src/cli.js', import.meta.url).href)).length,
+    ).toBeGreaterThan(0);
   });
 
   it('names the program holding its port', { timeout: 30_000 }, async () => {
