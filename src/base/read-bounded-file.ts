@@ -23,6 +23,9 @@ import {
 } from 'node:fs';
 import { open } from 'node:fs/promises';
 
+/** A CA certificate file (PEM); a whole system bundle is about 200 KiB. */
+export const CA_FILE_MAX_BYTES = 1024 * 1024;
+
 export interface BoundedReadOptions {
   /** The most bytes the file may hold; one byte more and it is refused. */
   maxBytes: number;
