@@ -80,15 +80,9 @@ const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
 
 /** "1 MiB", "256 KiB", "50.0 MiB": sizes as a technician compares them with a limit. */
 export function formatBytes(bytes: number): string {
-  const mib = 1024 * 1024;
-  if (bytes >= mib) {
-    const value = bytes / mib;
-    return `${Number.isInteger(value) ? value : value.toFixed(1)} MiB`;
-  }
-  if (bytes >= 1024) {
-    const value = bytes / 1024;
-    return `${Number.isInteger(value) ? value : value.toFixed(1)} KiB`;
-  }
+  const oneDecimal = (value: number) => value.toFixed(1).replace(/\.0$/, '');
+  if (bytes >= 1024 * 1024) return `${oneDecimal(bytes / 1024 / 1024)} MiB`;
+  if (bytes >= 1024) return `${oneDecimal(bytes / 1024)} KiB`;
   return `${bytes} bytes`;
 }
 
@@ -129,7 +123,14 @@ function notRegular(path: string, st: Kind): RefusedFileError {
 }
 
 function tooBig(path: string, size: number | null, maxBytes: number): RefusedFileError {
-  const found = size === null ? `more than ${formatBytes(maxBytes)}` : formatBytes(size);
+  // 1025 bytes rounds to the 1 KiB limit itself: then say the bytes.
+  const rounded = size === null ? '' : formatBytes(size);
+  const found =
+    size === null
+      ? `more than ${formatBytes(maxBytes)}`
+      : rounded === formatBytes(maxBytes)
+        ? `${size} bytes`
+        : rounded;
   return new RefusedFileError(
     'EFBIG',
     path,
@@ -142,10 +143,23 @@ function facts(st: { size: number; mtimeMs: number; ino: number; dev: number }):
   return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev };
 }
 
-/** How many bytes to read: the head, or the whole file and one byte more to see it is not longer. */
-function wanted(size: number, options: BoundedReadOptions): number {
+/** How many bytes to read at most: the head, or the limit and one byte more to see a file is longer. */
+function wanted(options: BoundedReadOptions): number {
   if (options.headBytes !== undefined) return Math.min(options.headBytes, options.maxBytes);
-  return Math.min(size, options.maxBytes) + 1;
+  return options.maxBytes + 1;
+}
+
+// The buffer starts at the size fstat gave and grows (a file growing since, or a /proc
+// file that says 0), never past `limit`.
+function firstBuffer(size: number, limit: number): Buffer {
+  return Buffer.alloc(Math.min(limit, Math.max(size + 1, 4096)));
+}
+
+function roomFor(buffer: Buffer, length: number, limit: number): Buffer {
+  if (length < buffer.length) return buffer;
+  const bigger = Buffer.alloc(Math.min(limit, buffer.length * 2));
+  buffer.copy(bigger, 0, 0, length);
+  return bigger;
 }
 
 /**
@@ -161,22 +175,18 @@ export function readBoundedFileSync(path: string, options: BoundedReadOptions): 
     const st = fstatSync(fd);
     if (!st.isFile()) throw notRegular(path, st);
     if (st.size > options.maxBytes) throw tooBig(path, st.size, options.maxBytes);
-    const limit = wanted(st.size, options);
-    let buffer = Buffer.alloc(Math.min(limit, Math.max(st.size + 1, 4096)));
+    const limit = wanted(options);
+    let buffer = firstBuffer(st.size, limit);
     let length = 0;
     while (length < limit) {
-      if (length === buffer.length) {
-        // Grown since the fstat (or a file whose size says nothing): read on, within the limit.
-        const bigger = Buffer.alloc(Math.min(limit, buffer.length * 2));
-        buffer.copy(bigger, 0, 0, length);
-        buffer = bigger;
-      }
+      buffer = roomFor(buffer, length, limit);
       const n = readSync(fd, buffer, length, buffer.length - length, length);
       if (n === 0) break;
       length += n;
     }
-    if (length > options.maxBytes) throw tooBig(path, null, options.maxBytes);
-    return { bytes: buffer.subarray(0, length), facts: facts(st) };
+    const bytes = buffer.subarray(0, length);
+    if (bytes.length > options.maxBytes) throw tooBig(path, null, options.maxBytes);
+    return { bytes, facts: facts(st) };
   } finally {
     closeSync(fd);
   }
@@ -191,16 +201,18 @@ export async function readBoundedFile(path: string, options: BoundedReadOptions)
     const st = await handle.stat();
     if (!st.isFile()) throw notRegular(path, st);
     if (st.size > options.maxBytes) throw tooBig(path, st.size, options.maxBytes);
-    const limit = wanted(st.size, options);
-    const buffer = Buffer.alloc(limit);
+    const limit = wanted(options);
+    let buffer = firstBuffer(st.size, limit);
     let length = 0;
     while (length < limit) {
-      const { bytesRead } = await handle.read(buffer, length, limit - length, length);
+      buffer = roomFor(buffer, length, limit);
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
-    if (length > options.maxBytes) throw tooBig(path, null, options.maxBytes);
-    return { bytes: buffer.subarray(0, length), facts: facts(st) };
+    const bytes = buffer.subarray(0, length);
+    if (bytes.length > options.maxBytes) throw tooBig(path, null, options.maxBytes);
+    return { bytes, facts: facts(st) };
   } finally {
     await handle.close();
   }
