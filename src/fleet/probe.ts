@@ -3,7 +3,7 @@
 // connection is not taken over (which would fire its will and show it offline).
 
 import { connect } from 'mqtt';
-import { CA_FILE_MAX_BYTES, fileReadProblem, readBoundedFileSync } from '../base/read-bounded-file.js';
+import { CA_FILE_MAX_BYTES, RefusedFileError, readBoundedFileSync } from '../base/read-bounded-file.js';
 import type { FleetSection } from '../config/terminal-config.js';
 import { clientOptions } from './link.js';
 import { fleetTopics } from './messages.js';
@@ -24,7 +24,8 @@ export async function probeBroker(
     try {
       ca = readBoundedFileSync(fleet.ca, { maxBytes: CA_FILE_MAX_BYTES }).bytes;
     } catch (err) {
-      return { result: 'ca_unreadable', detail: fileReadProblem(err) };
+      const detail = err instanceof RefusedFileError ? err.reason : (err as NodeJS.ErrnoException).code;
+      return { result: 'ca_unreadable', detail: detail ?? String(err) };
     }
   }
   const options = clientOptions({

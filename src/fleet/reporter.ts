@@ -3,7 +3,7 @@
 // only notes that something changed (or queues a 差评 event), so a rating never waits
 // for the broker, a slow one or an absent one.
 
-import { CA_FILE_MAX_BYTES, fileReadProblem, readBoundedFileSync } from '../base/read-bounded-file.js';
+import { CA_FILE_MAX_BYTES, RefusedFileError, readBoundedFileSync } from '../base/read-bounded-file.js';
 import type { FleetSection } from '../config/terminal-config.js';
 import type { PlatformState } from '../core/model.js';
 import type { Logger } from '../engine/log.js';
@@ -133,7 +133,7 @@ export function startFleet(
       } catch (err) {
         // Without its CA the broker cannot be trusted; say so once and report nothing.
         log.log('error', 'fleet_ca_unreadable', {
-          message: `cannot read fleet.ca ${next.ca} (${fileReadProblem(err)}); check the path and its permissions, then reload`,
+          message: `cannot read fleet.ca ${next.ca} (${err instanceof RefusedFileError ? err.reason : ((err as NodeJS.ErrnoException).code ?? 'error')}); check the path and its permissions, then reload`,
         });
         return;
       }
