@@ -85,6 +85,8 @@ export class Forwarder {
   private reloaded = false;
   /** Learn the state with the profile's probe even if nothing is pending. */
   private needProbe = true;
+  /** Counts reloads: what an exchange begun before one showed is not news of the new settings. */
+  private settings = 0;
   /**
    * The most records a request may carry in this cycle: the profile's batch, or less
    * once something on the way refused a larger one (413 without the platform's answer).
@@ -143,6 +145,7 @@ export class Forwarder {
     this.failures = 0;
     this.pauses = 0;
     this.needProbe = true;
+    this.settings++;
     if (!this.started || this.stopped) return;
     if (this.running) {
       this.reloaded = true;
@@ -237,11 +240,12 @@ export class Forwarder {
    * only a GET): tells the state when there is nothing to send.
    */
   private async probe(): Promise<Failure | null> {
+    const settings = this.settings;
     const outcome = await this.exchange(null);
     switch (outcome.kind) {
       case 'results':
       case 'answered':
-        this.needProbe = false;
+        if (settings === this.settings) this.needProbe = false;
         this.reachable();
         this.report();
         return null;
@@ -260,6 +264,7 @@ export class Forwarder {
 
   /** Sends one claimed batch, splitting it if the platform refuses it whole. */
   private async sendClaimed(items: OutboxItem[]): Promise<Failure | null> {
+    const settings = this.settings;
     const parts = new BatchSplitter(items);
     // The claim has just written this very lease: extending it before the first part would
     // be a commit (an fsync) for nothing, a third of a one-call-a-rating profile's writes.
@@ -333,7 +338,7 @@ export class Forwarder {
       }
       this.report();
     }
-    this.needProbe = false;
+    if (settings === this.settings) this.needProbe = false;
     return null;
   }
 

@@ -279,6 +279,43 @@ describe('the forwarder', () => {
     expect(t.fwd.status()).toMatchObject({ state: 'online', lastError: null });
   });
 
+  it('a reload while an upload is in flight still asks the new settings once the queue is empty', async () => {
+    const clock = new FakeClock();
+    const outbox = new MemoryOutbox();
+    outbox.add(...records(1));
+    const seen: string[] = [];
+    let release: () => void = () => {};
+    let arrived: () => void = () => {};
+    const inFlight = new Promise<void>((go) => (arrived = go));
+    const fwd = new Forwarder({
+      outbox,
+      adapter: createReferenceAdapter(platform),
+      timeoutMs: 10_000,
+      clock,
+      transport: async (request) => {
+        const ids = (JSON.parse(request.body.toString()) as { records: { recordId: string }[] }).records.map(
+          (r) => r.recordId,
+        );
+        seen.push(`${request.url} ${ids.length}`);
+        if (ids.length > 0) {
+          arrived();
+          await new Promise<void>((go) => (release = go));
+        }
+        return acceptAll(ids);
+      },
+    });
+    fwd.start();
+    clock.advance(1);
+    await inFlight;
+    expect(seen).toEqual(['http://platform.test/api/evaluations 1']);
+    fwd.reload(createReferenceAdapter({ ...platform, url: 'http://moved.test/api' }), 10_000);
+    release();
+    await fwd.settled();
+    // The answer came from the old address: the new one is asked before calling it online.
+    expect(seen).toEqual(['http://platform.test/api/evaluations 1', 'http://moved.test/api/evaluations 0']);
+    expect(fwd.status().state).toBe('online');
+  });
+
   it('a failure mid-split puts every unsent record back', async () => {
     const t = setup(records(8));
     t.sim.script = [json(400, {}), refused];
