@@ -78,7 +78,8 @@ function platformFinding(platform: PlatformSection, check: CredentialsCheck): Fi
       `cannot reach ${url} (${check.detail})`,
       'check the network cable, platform.url, and any proxy or firewall between this terminal and the platform',
     );
-  if (profile === 'national') {
+  // Only the national interface is probed by a GET that proves nothing but the address.
+  if (profile === 'national' || check.result === 'answered') {
     // Any HTTP answer to the GET, whatever its status: the address is right enough to
     // talk to; only a rating proves the sign.
     if (check.result !== 'answered') return unreachable();
@@ -88,8 +89,6 @@ function platformFinding(platform: PlatformSection, check: CredentialsCheck): Fi
     );
   }
   switch (check.result) {
-    case 'answered':
-      return warn('platform', `${url} answers (HTTP ${check.status}); the credentials could not be checked`);
     case 'unreachable':
       return unreachable();
     case 'ok':
