@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RatingRecord } from '../../../src/core/model.js';
 import type { RatingStore } from '../../../src/store/store.js';
-import { createFujianAdapter } from '../../../src/sync/adapters/fujian/index.js';
+import { createFujianAdapter, type FujianOptions } from '../../../src/sync/adapters/fujian/index.js';
 import { createNationalAdapter } from '../../../src/sync/adapters/national.js';
 import { createReferenceAdapter, referenceBody } from '../../../src/sync/adapters/reference.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
@@ -152,7 +152,7 @@ describe('the national profile behind a refusing proxy', () => {
 });
 
 describe('the fujian profile behind a refusing proxy', () => {
-  async function rig() {
+  async function rig(over: Partial<FujianOptions> = {}) {
     const clock = new FakeClock(Date.now());
     const sim = await FujianSim.start({
       appKey: 'hcp-terminal',
@@ -166,6 +166,7 @@ describe('the fujian profile behind a refusing proxy', () => {
       appKey: 'hcp-terminal',
       appCode: 'app-code-秘',
       sysNo: '35',
+      ...over,
     });
     return { sim, ...forwarderRig(adapter, cleanup, { clock }) };
   }
@@ -202,22 +203,7 @@ describe('the fujian profile behind a refusing proxy', () => {
   });
 
   it("the gateway's own 4xx still means a wrong address: misconfigured, every rating kept", async () => {
-    const clock = new FakeClock(Date.now());
-    const sim = await FujianSim.start({
-      appKey: 'hcp-terminal',
-      appCode: 'app-code-秘',
-      sysNo: '35',
-      now: () => clock.now(),
-    });
-    cleanup.push(() => sim.close());
-    const adapter = createFujianAdapter({
-      url: sim.url,
-      appKey: 'hcp-terminal',
-      appCode: 'app-code-秘',
-      sysNo: '35',
-      servicePath: '/no/such/service',
-    });
-    const t = forwarderRig(adapter, cleanup, { clock });
+    const t = await rig({ servicePath: '/no/such/service' });
     ratings(t.store, 1, 'h');
     t.fwd.start();
     await t.advance(5_000);
