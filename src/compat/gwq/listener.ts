@@ -177,13 +177,23 @@ export async function startGwqListener(opts: GwqListenerOptions): Promise<GwqLis
     return null;
   };
 
+  /** What the engine answers; a fault of its own is the SDK's −7, never a silent page. */
+  const engine = <T>(type: number, call: () => T): T | string => {
+    try {
+      return call();
+    } catch (err) {
+      log.log('error', 'gwq_engine_failed', { error: err instanceof Error ? err.message : String(err) });
+      return answer(type, RET.deviceError);
+    }
+  };
+
   const respond = (c: Connection, text: string): string | null => {
     const r = parseRequest(text);
     switch (r.kind) {
       case 'version':
         return versionAnswer(opts.version);
       case 'evaluate':
-        return evaluate(c, r);
+        return engine(TYPE.evaluate, () => evaluate(c, r));
       case 'end': {
         // Answered before the prompt ends, so the type 10's answer comes after this one.
         send(c, answer(TYPE.end, RET.ok));
@@ -195,7 +205,8 @@ export async function startGwqListener(opts: GwqListenerOptions): Promise<GwqLis
       case 'show_page': {
         // The URL may carry a token: it is never logged.
         if (!pageAllowed(r.url, settings.pageOrigins)) return answer(TYPE.showPage, RET.badParameter);
-        const reply = ops.showPage(r.url);
+        const reply = engine(TYPE.showPage, () => ops.showPage(r.url));
+        if (typeof reply === 'string') return reply;
         if (!reply.ok) return answer(TYPE.showPage, reply.ret);
         c.pageId = reply.pageId;
         return answer(TYPE.showPage, RET.ok);

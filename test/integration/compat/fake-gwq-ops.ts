@@ -18,11 +18,14 @@ export class FakeGwqOps implements GwqOperations {
   pageRefusal: Extract<GwqPageReply, { ok: false }> | null = null;
   /** What a photo that reached evaluate is, as the engine would judge its bytes. */
   photoVerdict: 'shown' | 'ignored' = 'shown';
+  /** The engine fails (a bug, a disk): evaluate and showPage throw this. */
+  fault: Error | null = null;
   private listeners: ((promptId: string, outcome: GwqOutcome) => void)[] = [];
   private n = 0;
 
   evaluate(request: GwqEvaluation): GwqEvaluateReply {
     this.evaluations.push(request);
+    if (this.fault) throw this.fault;
     if (this.refuseWith) return this.refuseWith;
     this.n += 1;
     return { ok: true, promptId: `P-${this.n}`, photo: request.photo === null ? 'none' : this.photoVerdict };
@@ -33,6 +36,7 @@ export class FakeGwqOps implements GwqOperations {
   }
 
   showPage(url: string): GwqPageReply {
+    if (this.fault) throw this.fault;
     if (this.pageRefusal) return this.pageRefusal;
     this.pages.push(url);
     return { ok: true, pageId: `PAGE-${this.pages.length}` };

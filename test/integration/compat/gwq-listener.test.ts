@@ -199,6 +199,22 @@ describe('the GWQ listener', () => {
     expect(q.received).toHaveLength(2);
   });
 
+  it('answers −7 when the engine fails, and goes on answering', async () => {
+    const { url, ops, logged } = await listen();
+    const p = await connect(url);
+    ops.fault = new Error('disk I/O error');
+    expect(await ask(p, [JSON.stringify(teller)])).toEqual([{ type: 10, ret: -7 }]);
+    expect(await ask(p, ['{"type":90,"URL":"https://zwfw.example.gov.cn/a"}'])).toEqual([
+      { type: 90, ret: -7 },
+    ]);
+    ops.fault = null;
+    expect(await ask(p, ['{"type":0}'])).toHaveLength(1);
+    // No pending evaluation was left behind by the failed one.
+    p.ws.send(JSON.stringify(teller));
+    await expect.poll(() => ops.evaluations.length).toBe(2);
+    expect(logged.filter((l) => l.event === 'gwq_engine_failed')).toHaveLength(2);
+  });
+
   it.each([
     [{ TellerNo: '0427' }],
     [{ TellerName: '林晓' }],
