@@ -5,9 +5,7 @@
 // there would end the whole terminal.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, STATUS_CODES } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { GwqSection } from '../../config/compat-schema.js';
 import { isLoopbackHost } from '../../core/loopback.js';
@@ -25,6 +23,7 @@ import {
 } from './codec.js';
 import type { GwqOperations } from './operations.js';
 import { type RefusalLog, refusalLog, shown } from './refusal-log.js';
+import { closeServer, listenOn, refuseUpgrade, upgradeOnlyServer } from './socket-server.js';
 
 export interface GwqLimits {
   /** Open connections at once; a newer one from an allowed origin replaces the oldest idle one. */
@@ -102,13 +101,6 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 export function plainAddress(address: string): string {
   const lower = address.toLowerCase();
   return lower.startsWith('::ffff:') && lower.includes('.') ? lower.slice('::ffff:'.length) : lower;
-}
-
-function refuseUpgrade(socket: Duplex, status: number): void {
-  socket.on('error', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
-  );
 }
 
 export async function startGwqListener(opts: GwqListenerOptions): Promise<GwqListener> {
@@ -289,16 +281,7 @@ export async function startGwqListener(opts: GwqListenerOptions): Promise<GwqLis
     });
   });
 
-  const server = createServer((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
-    res.end('This is the GWQ evaluator listener of haochaping-terminal: open it as a WebSocket.\n');
-  });
-  server.headersTimeout = 5_000;
-  server.requestTimeout = 10_000;
-  // Sockets that never finish an upgrade are bounded too, not only WebSockets.
-  server.maxConnections = 64;
-  server.on('clientError', (_err, socket) => socket.destroy());
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const server = upgradeOnlyServer('the GWQ evaluator listener', (req, socket, head) => {
     try {
       const refusal = admission(req);
       if (refusal) {
@@ -319,15 +302,8 @@ export async function startGwqListener(opts: GwqListenerOptions): Promise<GwqLis
     }
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? opts.settings.port, fixed.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const port = await listenOn(server, opts.port ?? opts.settings.port, fixed.host);
   server.on('error', (err) => log.log('error', 'gwq_listener_error', { error: err.message }));
-  const port = (server.address() as AddressInfo).port;
   const shownHost = fixed.host.includes(':') ? `[${fixed.host}]` : fixed.host;
 
   return {
@@ -348,10 +324,7 @@ export async function startGwqListener(opts: GwqListenerOptions): Promise<GwqLis
       refusals.flush();
       for (const c of connections) c.ws.terminate();
       wss.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Sockets still sending their upgrade (or holding it open) would keep the port.
-      server.closeAllConnections();
-      await closed;
+      await closeServer(server);
     },
   };
 }

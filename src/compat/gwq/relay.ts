@@ -6,13 +6,11 @@
 // cannot be reached, a page stays connected, each request is answered −3 (打开设备失败),
 // and the relay keeps trying to reach it.
 
-import { createServer, type IncomingMessage, STATUS_CODES } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import WebSocket, { type RawData, WebSocketServer } from 'ws';
 import type { Logger } from '../../core/outer-ports.js';
 import { answer, RET, TYPE } from './codec.js';
 import { DEFAULT_GWQ_LIMITS } from './listener.js';
+import { closeServer, listenOn, refuseUpgrade, upgradeOnlyServer } from './socket-server.js';
 
 export const RELAY_HOST = '127.0.0.1';
 
@@ -46,13 +44,6 @@ type Upstream =
   /** The terminal answered the upgrade with this status. */
   | { kind: 'refused'; status: number }
   | { kind: 'unreachable'; error: string };
-
-function refuseUpgrade(socket: Duplex, status: number): void {
-  socket.on('error', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
-  );
-}
 
 /** The `type` of a request, for the −3 a page gets while the terminal is unreachable. */
 function typeOf(data: RawData, isBinary: boolean): number | null {
@@ -196,15 +187,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     }
   }
 
-  const server = createServer((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
-    res.end('This is the GWQ relay of haochaping-terminal: open it as a WebSocket.\n');
-  });
-  server.headersTimeout = 5_000;
-  server.requestTimeout = 10_000;
-  server.maxConnections = 64;
-  server.on('clientError', (_err, socket) => socket.destroy());
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const server = upgradeOnlyServer('the GWQ relay', (req, socket, head) => {
     void (async () => {
       try {
         if (pages.size >= maxPages) return refuseUpgrade(socket, 503);
@@ -238,17 +221,11 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     })();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, RELAY_HOST, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const port = await listenOn(server, opts.port, RELAY_HOST);
   server.on('error', (err) => log.log('error', 'gwq_relay_error', { error: err.message }));
 
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     status() {
       let connected = 0;
       for (const p of pages) if (p.upstream) connected++;
@@ -261,9 +238,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
         p.ws.terminate();
       }
       wss.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await closeServer(server);
     },
   };
 }
