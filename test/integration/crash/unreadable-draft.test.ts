@@ -58,9 +58,9 @@ describe('an unreadable draft beside a readable 差评 after a power cut', { tim
         personal_sealed: createSealer(randomBytes(32)).seal(JSON.stringify(CITIZEN)),
       },
     ];
-    rows.forEach((r, i) =>
-      beside.run({ ...r, prompt_id: draft.prompt_id, seq: 100 + i, rated_at: draft.rated_at }),
-    );
+    for (const [i, r] of rows.entries()) {
+      beside.run({ ...r, prompt_id: draft.prompt_id, seq: 100 + i, rated_at: draft.rated_at });
+    }
     db.close();
 
     const second = await startServe(dir, sim, runs);

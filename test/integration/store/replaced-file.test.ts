@@ -45,7 +45,10 @@ function rig(dir = tempDir()) {
 
 /** Another program's SQLite file renamed over the path, or the path deleted. */
 function swap(path: string, how: Swap): void {
-  if (how === 'deleted') return unlinkSync(path);
+  if (how === 'deleted') {
+    unlinkSync(path);
+    return;
+  }
   const other = `${path}.other`;
   const db = new Database(other);
   db.exec(`CREATE TABLE someone_elses (x); INSERT INTO someone_elses VALUES ('kept')`);
