@@ -75,45 +75,51 @@ export class Recovery {
     };
   }
 
-  /** Reads what a restart picks up; sets aside and ends what cannot be read, in one transaction. */
+  /**
+   * Reads what a restart picks up; sets aside and ends what cannot be read, in one
+   * transaction — IMMEDIATE, so a writer beside it (the forwarder after a store fault)
+   * is waited for rather than failing the read.
+   */
   read(now: number): RecoveryRead {
     const notes: SetAsideNote[] = [];
-    const result = this.db.transaction((): RecoveryRead => {
-      const drafts: RatingRecord[] = [];
-      const keepSealed: RecoveryRead['keepSealed'] = [];
-      for (const row of this.stmt.drafts.all() as StoredRecordRow[]) {
-        const decoded = decodeRecord(row, this.sealer);
-        if (!decoded.readable) {
-          const note = {
-            promptId: row.prompt_id,
-            id: row.id,
-            code: UNREADABLE_RECORD,
-            why: `the stored record cannot be read: ${decoded.why}; it cannot be sent and is kept as it is for examination`,
-          };
-          if (this.setAside.mark(note)) notes.push(note);
-          continue;
+    const result = this.db
+      .transaction((): RecoveryRead => {
+        const drafts: RatingRecord[] = [];
+        const keepSealed: RecoveryRead['keepSealed'] = [];
+        for (const row of this.stmt.drafts.all() as StoredRecordRow[]) {
+          const decoded = decodeRecord(row, this.sealer);
+          if (!decoded.readable) {
+            const note = {
+              promptId: row.prompt_id,
+              id: row.id,
+              code: UNREADABLE_RECORD,
+              why: `the stored record cannot be read: ${decoded.why}; it cannot be sent and is kept as it is for examination`,
+            };
+            if (this.setAside.mark(note)) notes.push(note);
+            continue;
+          }
+          drafts.push(decoded.record);
+          if (decoded.personalUnopenable) keepSealed.push({ promptId: row.prompt_id, id: row.id });
         }
-        drafts.push(decoded.record);
-        if (decoded.personalUnopenable) keepSealed.push({ promptId: row.prompt_id, id: row.id });
-      }
-      const unfinished: PromptRecord[] = [];
-      const endedUnreadable: string[] = [];
-      for (const row of this.stmt.unfinished.all() as PromptRow[]) {
-        const prompt = this.toPrompt(row);
-        if (prompt) {
-          unfinished.push(prompt);
-          continue;
+        const unfinished: PromptRecord[] = [];
+        const endedUnreadable: string[] = [];
+        for (const row of this.stmt.unfinished.all() as PromptRow[]) {
+          const prompt = this.toPrompt(row);
+          if (prompt) {
+            unfinished.push(prompt);
+            continue;
+          }
+          this.stmt.endPrompt.run(now, row.id);
+          if (row.citizen_sealed !== null) this.stmt.countErasure.run();
+          endedUnreadable.push(row.id);
         }
-        this.stmt.endPrompt.run(now, row.id);
-        if (row.citizen_sealed !== null) this.stmt.countErasure.run();
-        endedUnreadable.push(row.id);
-      }
-      return {
-        facts: { clerk: this.clerk(), inviteSeq: this.inviteSeq(), drafts, unfinished },
-        keepSealed,
-        endedUnreadable,
-      };
-    })();
+        return {
+          facts: { clerk: this.clerk(), inviteSeq: this.inviteSeq(), drafts, unfinished },
+          keepSealed,
+          endedUnreadable,
+        };
+      })
+      .immediate();
     this.setAside.tell(notes);
     return result;
   }
