@@ -20,13 +20,28 @@ export type FileCheck = 'same' | 'replaced' | 'deleted';
 /** The store file was replaced or deleted under a running terminal. */
 export class StoreReplacedError extends StoreUnavailableError {}
 
+/** The file the path names now; null when none does. Throws what stat throws otherwise. */
 export function identityOf(path: string): FileIdentity | null {
-  const st = statSync(path, { throwIfNoEntry: false });
-  return st ? { dev: st.dev, ino: st.ino } : null;
+  try {
+    const st = statSync(path);
+    return { dev: st.dev, ino: st.ino };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // ENOTDIR: a folder on the way was replaced by a file.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
+  }
 }
 
 export function checkIdentity(path: string, opened: FileIdentity): FileCheck {
-  const now = identityOf(path);
+  let now: FileIdentity | null;
+  try {
+    now = identityOf(path);
+  } catch {
+    // The path cannot be looked at (a folder's permissions, a disk error): that says
+    // nothing about the file, and SQLite reports its own faults. Not a reason to stop.
+    return 'same';
+  }
   if (now === null) return 'deleted';
   return now.dev === opened.dev && now.ino === opened.ino ? 'same' : 'replaced';
 }
