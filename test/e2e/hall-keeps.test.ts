@@ -1,0 +1,166 @@
+// The console keeps what it reads: a real Mosquitto, the real `hall` process on a data
+// folder, and a publisher speaking for two terminals per the contract. Stopped and
+// started, it shows the same figures; 差评 published while it was down arrive, each once;
+// a day's latest counts replace the earlier ones (down, too); an empty retained message
+// deletes nothing; a second console on the same folder is refused.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cstToday, dayText } from '../../src/hall/db/console-db.js';
+import { runCli } from '../helpers/cli.js';
+import {
+  badRatingEvent,
+  type ConsoleRun,
+  consoleJson,
+  startConsole,
+  statsPayload,
+  TestPublisher,
+} from '../helpers/hall-console.js';
+import { Broker } from '../helpers/mosquitto.js';
+import { tempDir } from '../helpers/temp.js';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function broker(): Promise<Broker> {
+  const b = await Broker.start();
+  cleanups.push(() => b.dispose());
+  return b;
+}
+async function consoleOn(b: Broker, dir: string): Promise<ConsoleRun> {
+  const c = await startConsole(b.url, dir);
+  cleanups.push(() => c.stop());
+  return c;
+}
+async function publisher(b: Broker): Promise<TestPublisher> {
+  const p = await TestPublisher.connect(b.url);
+  cleanups.push(() => p.close());
+  return p;
+}
+
+const today = dayText(cstToday(Date.now()));
+const monthStart = `${today.slice(0, 8)}01`;
+
+describe('the hall console keeps what it reads', { timeout: 180_000 }, () => {
+  it('shows the same figures after a restart; 差评 sent while it was down arrive once', async () => {
+    const b = await broker();
+    const dir = tempDir('hcp-hall-data-');
+    const first = await consoleOn(b, dir);
+    const pub = await publisher(b);
+
+    const seen = (path: string) => consoleJson(first.url, path);
+    await pub.stats(
+      statsPayload('HA-0001', monthStart, '12', [
+        { hour: '09', levels: [3, 1, 0, 0, 1], reasons: { '115': 1 }, expired: 1 },
+        {
+          hour: '10',
+          levels: [2, 0, 1, 1, 0],
+          reasons: { '214': 1 },
+          deptCode: 'D-TAX',
+          deptName: '县税务局',
+        },
+      ]),
+    );
+    await pub.stats(
+      statsPayload('HA-0002', monthStart, '7', [{ hour: '09', clerkId: '0511', levels: [4, 0, 0, 0, 0] }]),
+    );
+    const kept = badRatingEvent({ at: `${monthStart} 10:12:00` });
+    await pub.event('HA-0001', kept);
+
+    const byWindow = async (url: string) => {
+      const data = await consoleJson(url, `api/stats?from=${monthStart}&to=${today}&by=window`);
+      return data.tables[0].rows.map((r: unknown[]) => r.slice(0, 4));
+    };
+    await expect
+      .poll(() => byWindow(first.url), { timeout: 20_000 })
+      .toEqual([
+        ['7 号窗口', '7', 4, 1],
+        ['12 号窗口', '12', 9, 7 / 9],
+      ]);
+    await expect.poll(async () => (await seen(`api/alerts?from=${monthStart}`)).total).toBe(1);
+    const before = await seen(`api/stats?from=${monthStart}&to=${today}&by=dept`);
+
+    // Down: 差评 go to the broker's queue for the console's session; a day is republished
+    // with fewer counts (a merge, a store replaced); another is cleared on the broker.
+    await first.stop();
+    const whileDown = [
+      badRatingEvent({ at: `${today} 09:01:00` }),
+      badRatingEvent({ at: `${today} 09:02:00`, level: 1, evalDetail: '115' }),
+    ];
+    for (const e of whileDown) await pub.event('HA-0002', e);
+    await pub.event('HA-0001', kept); // the same 差评 again: a redelivery
+    await pub.stats(statsPayload('HA-0001', monthStart, '12', [{ hour: '09', levels: [1, 0, 0, 0, 0] }]));
+    await pub.raw(`HA-0002/stats/${monthStart}`, '', true);
+
+    const second = await consoleOn(b, dir);
+    expect(second.clientId).toBe(first.clientId);
+    expect(second.clientId).toMatch(/^hcp-hall-350521-[0-9a-f]{8}$/);
+    await expect
+      .poll(async () => (await consoleJson(second.url, `api/alerts?from=${monthStart}`)).total, {
+        timeout: 20_000,
+      })
+      .toBe(3);
+    const list = await consoleJson(second.url, `api/alerts?from=${monthStart}`);
+    expect(list.alerts.map((a: { eventId: string }) => a.eventId).sort()).toEqual(
+      [kept.eventId, ...whileDown.map((e) => e.eventId)].sort(),
+    );
+    // The department by its name, the reasons by the national catalogue's words.
+    expect(list.alerts.find((a: { level: number }) => a.level === 1)).toMatchObject({
+      deptName: '县市场监督管理局',
+      reasons: ['服务态度差效率低'],
+      window: '12 号窗口',
+    });
+    // HA-0001's day went down to its latest message; HA-0002's cleared day is still kept.
+    await expect
+      .poll(() => byWindow(second.url), { timeout: 20_000 })
+      .toEqual([
+        ['7 号窗口', '7', 4, 1],
+        ['12 号窗口', '12', 1, 1],
+      ]);
+    await second.stop();
+
+    // Started once more with nothing new: the same figures as before it stopped.
+    const third = await consoleOn(b, dir);
+    const after = await consoleJson(third.url, `api/stats?from=${monthStart}&to=${today}&by=window`);
+    expect(after.tables[0].rows.map((r: unknown[]) => r.slice(0, 4))).toEqual([
+      ['7 号窗口', '7', 4, 1],
+      ['12 号窗口', '12', 1, 1],
+    ]);
+    expect((await consoleJson(third.url, `api/alerts?from=${monthStart}`)).total).toBe(3);
+    expect(before.tables[0].rows.length).toBe(2);
+    expect(third.run.stderr()).toBe('');
+  });
+
+  it('refuses a second console on the same data folder, naming the folder', async () => {
+    const b = await broker();
+    const dir = tempDir('hcp-hall-data-');
+    const first = await consoleOn(b, dir);
+    const second = runCli(['hall', '--broker', b.url, '--hall', '350521', '--port', '0', '--data', dir]);
+    cleanups.push(() => second.child.kill('SIGTERM'));
+    expect(await second.exit).toBe(1);
+    expect(second.stderr().trim()).toBe(
+      `haochaping-terminal hall: the data folder ${dir} is in use by another console (pid ${first.run.child.pid}, ${first.url}); one console per folder — give this one its own with --data DIR`,
+    );
+    // The first one is unharmed, and once it has stopped the folder is free (even after a kill -9).
+    expect(first.run.child.exitCode).toBeNull();
+    first.run.child.kill('SIGKILL');
+    await first.run.exit;
+    const next = await consoleOn(b, dir);
+    expect(next.clientId).toBe(first.clientId);
+  });
+
+  it('refuses a data folder that keeps another hall', async () => {
+    const b = await broker();
+    const dir = tempDir('hcp-hall-data-');
+    const first = await consoleOn(b, dir);
+    await first.stop();
+    const other = runCli(['hall', '--broker', b.url, '--hall', '350522', '--port', '0', '--data', dir]);
+    expect(await other.exit).toBe(2);
+    expect(other.stderr()).toContain(
+      `the data folder ${dir} keeps the figures of hcp/350521, not hcp/350522`,
+    );
+    expect(readFileSync(join(dir, 'hall.db')).length).toBeGreaterThan(0);
+  });
+});
