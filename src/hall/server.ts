@@ -170,6 +170,11 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
       res.end(head ? undefined : body);
       return;
     }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     if (ASSET.test(url.pathname)) {
       // The scripts and the styles hold no data of the hall.
       void readStatic(opts.webRoot, url.pathname.slice(1)).then((file) => {

@@ -160,3 +160,60 @@ export async function consoleJson<T = any>(url: string, path: string): Promise<T
   if (r.status !== 200) throw new Error(`${path}: ${r.status} ${r.body.toString('utf8')}`);
   return JSON.parse(r.body.toString('utf8')) as T;
 }
+
+const NAMES = ['县市场监督管理局', '县税务局', '县人力资源和社会保障局', '县自然资源局', '县公安局', '县住房和城乡建设局'];
+const TASKS = [
+  ['001008001000', '食品经营许可'],
+  ['001008002000', '个体工商户登记'],
+  ['001003001000', '社会保险登记'],
+  ['001005004000', '不动产登记'],
+  ['001002007000', '居民身份证换领'],
+  ['001009003000', '建筑工程施工许可'],
+];
+const BAD_CODES = ['207', '213', '214', '115', '108', '211'];
+
+/** A small deterministic generator, so that a seeded hall is the same at every run. */
+export function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** A window's day as a terminal would count it: a few clerks' hours, 1–3 事项 each. */
+export function dayRows(rand: () => number, window: number, busy = 1): Row[] {
+  const rows: Row[] = [];
+  const dept = window % NAMES.length;
+  for (let h = 9; h <= 16; h++) {
+    if (h === 12) continue;
+    const tasks = 1 + Math.floor(rand() * 2);
+    for (let t = 0; t < tasks; t++) {
+      const [taskCode, taskName] = TASKS[(window + t) % TASKS.length] as [string, string];
+      const n = Math.round((2 + rand() * 5) * busy);
+      const l2 = rand() < 0.06 ? 1 : 0;
+      const l1 = rand() < 0.03 ? 1 : 0;
+      const l3 = rand() < 0.3 ? 1 : 0;
+      const l4 = Math.floor(rand() * 2);
+      const l5 = Math.max(0, n - l1 - l2 - l3 - l4);
+      const reasons: Record<string, number> = {};
+      for (let k = 0; k < l1 + l2; k++) {
+        const code = BAD_CODES[Math.floor(rand() * BAD_CODES.length)] as string;
+        reasons[code] = (reasons[code] ?? 0) + 1;
+      }
+      rows.push({
+        hour: String(h).padStart(2, '0'),
+        clerkId: String(400 + window + (h >= 14 ? 100 : 0)).padStart(4, '0'),
+        deptCode: `11350521MB00${String(dept).padStart(5, '0')}X`,
+        deptName: NAMES[dept] as string,
+        taskCode,
+        taskName,
+        levels: [l5, l4, l3, l2, l1],
+        reasons,
+        declined: rand() < 0.1 ? 1 : 0,
+        expired: rand() < 0.1 ? 1 : 0,
+      });
+    }
+  }
+  return rows;
+}
