@@ -136,7 +136,7 @@ export function drawChart(
   node: HTMLElement,
   data: Chart,
   title: string,
-  options: { print?: boolean } = {},
+  options: { print?: boolean; horizontal?: boolean } = {},
 ): void {
   let chart = charts.get(node);
   if (!chart) {
@@ -149,7 +149,34 @@ export function drawChart(
   }
   const hasRate = data.series.some((s) => s.axis === 'rate');
   const hasCount = data.series.some((s) => s.axis === 'count');
-  const narrow = node.clientWidth < 500;
+  // Names (departments, reasons) wrap under their bar; many dates turn instead.
+  const many = data.labels.length > 10;
+  const slot = Math.max(40, (node.clientWidth - 80) / Math.max(1, data.labels.length) - 6);
+  const category = {
+    type: 'category' as const,
+    data: data.labels,
+    axisLabel: options.horizontal
+      ? { width: Math.min(220, node.clientWidth * 0.4), overflow: 'break' as const, fontSize: 12 }
+      : many
+        ? { interval: 'auto' as const, rotate: 35, fontSize: 12 }
+        : { interval: 0, width: slot, overflow: 'break' as const, fontSize: 12 },
+    ...(options.horizontal ? { inverse: true } : {}),
+  };
+  const valueAxes = [
+    ...(hasCount ? [{ type: 'value' as const, name: '次数', minInterval: 1 }] : []),
+    ...(hasRate
+      ? [
+          {
+            type: 'value' as const,
+            name: '好评率',
+            min: 0,
+            max: 100,
+            axisLabel: { formatter: '{value}%' },
+            splitLine: { show: !hasCount },
+          },
+        ]
+      : []),
+  ];
   chart.setOption(
     {
       animation: false,
@@ -158,37 +185,23 @@ export function drawChart(
       textStyle: { fontFamily: 'Noto Sans CJK SC, sans-serif' },
       tooltip: { trigger: 'axis' },
       legend: { top: 0, textStyle: { fontSize: 13 } },
-      grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
-      xAxis: {
-        type: 'category',
-        data: data.labels,
-        axisLabel: { interval: narrow ? 'auto' : 0, rotate: data.labels.length > 6 ? 30 : 0, fontSize: 12 },
-      },
-      yAxis: [
-        ...(hasCount ? [{ type: 'value' as const, name: '次数', minInterval: 1 }] : []),
-        ...(hasRate
-          ? [
-              {
-                type: 'value' as const,
-                name: '好评率',
-                min: 0,
-                max: 100,
-                axisLabel: { formatter: '{value}%' },
-                splitLine: { show: !hasCount },
-              },
-            ]
-          : []),
-      ],
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      xAxis: options.horizontal ? valueAxes : category,
+      yAxis: options.horizontal ? category : valueAxes,
       series: data.series.map((s) => ({
         name: s.name,
         type: s.kind,
-        yAxisIndex: s.axis === 'rate' && hasCount ? 1 : 0,
+        [options.horizontal ? 'xAxisIndex' : 'yAxisIndex']: s.axis === 'rate' && hasCount ? 1 : 0,
         data: s.values.map((v) => (v === null ? null : s.axis === 'rate' ? Math.round(v * 1000) / 10 : v)),
         connectNulls: true,
         barMaxWidth: 36,
         label:
-          s.axis === 'rate' && s.kind === 'bar' && data.labels.length <= 8
-            ? { show: true, formatter: '{c}%' }
+          (s.axis === 'rate' && s.kind === 'bar' && data.labels.length <= 8) || options.horizontal
+            ? {
+                show: true,
+                position: options.horizontal ? 'right' : 'inside',
+                formatter: s.axis === 'rate' ? '{c}%' : '{c}',
+              }
             : undefined,
       })),
     },

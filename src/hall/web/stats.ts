@@ -44,7 +44,7 @@ async function show() {
   $('h-groups').textContent = `按${GROUP[data.by]}：好评率与评价数`;
   drawChart($('chart-groups'), data.byGroup, `按${GROUP[data.by]}的好评率与评价数`);
   drawChart($('chart-trend'), data.trend, '每日趋势');
-  drawChart($('chart-reasons'), data.reasons, '差评原因排行');
+  drawChart($('chart-reasons'), data.reasons, '差评原因排行', { horizontal: true });
   $('tables').replaceChildren(...data.tables.map((t) => drawTable(t, 'stats', p, { limit: 500 })));
   document.body.dataset.ready = 'true';
 }
