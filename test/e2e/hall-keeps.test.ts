@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cstToday, dayText } from '../../src/hall/db/console-db.js';
+import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { runCli } from '../helpers/cli.js';
 import {
   badRatingEvent,
@@ -18,6 +19,8 @@ import {
 } from '../helpers/hall-console.js';
 import { Broker } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/temp.js';
+
+const browser = chromiumForFile();
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -162,5 +165,72 @@ describe('the hall console keeps what it reads', { timeout: 180_000 }, () => {
       `the data folder ${dir} keeps the figures of hcp/350521, not hcp/350522`,
     );
     expect(readFileSync(join(dir, 'hall.db')).length).toBeGreaterThan(0);
+  });
+
+  it('checks, bounds and counts hostile stats, and never shows their texts as markup', async () => {
+    const b = await broker();
+    const hall = await consoleOn(b, tempDir('hcp-hall-data-'));
+    const pub = await publisher(b);
+    const good = statsPayload('HA-0001', today, '12', [{ hour: '09', levels: [1, 0, 0, 0, 0] }]);
+    const hostile: [string, string | Buffer][] = [
+      [`HA-0001/stats/${today}`, JSON.stringify({ ...good, hallId: '350522' })], // another hall
+      [`HA-0001/stats/${today}`, JSON.stringify({ ...good, terminalId: 'HA-0002' })], // another terminal
+      [`HA-0001/stats/${monthStart === today ? '2026-01-01' : monthStart}`, JSON.stringify(good)], // another day
+      [
+        `HA-0001/stats/${today}`,
+        JSON.stringify({ ...good, rows: [{ ...good.rows[0], levels: { '5': -1 } }] }),
+      ],
+      [`HA-0001/stats/${today}`, Buffer.alloc(300 * 1024, 0x20)], // past 256 KiB
+      [`HA-0001/stats/2030-01-01`, JSON.stringify({ ...good, day: '2030-01-01' })], // a day not yet come
+      [`HA-0001/stats/${today}`, '{"rows":'],
+    ];
+    for (const [topic, payload] of hostile) await pub.raw(topic, payload);
+    const evil = '<img src=x onerror="window.__pwned=1">';
+    await pub.stats(
+      statsPayload('HA-0001', today, evil, [
+        {
+          hour: '09',
+          levels: [1, 0, 0, 1, 0],
+          deptName: evil,
+          deptCode: '<b>D</b>',
+          taskName: evil,
+          clerkId: evil.slice(0, 40),
+          reasons: { '214': 1 },
+        },
+      ]),
+    );
+    const page = await (await browser().newContext()).newPage();
+    cleanups.push(() => page.context().close());
+    await page.goto(hall.url);
+    await expect
+      .poll(() => page.locator('body').getAttribute('data-refused'), { timeout: 20_000 })
+      .toBe(String(hostile.length));
+    expect(await page.locator('#refused-detail').textContent()).toBe(
+      '（消息过大 1，非 JSON 1，字段不符 1，终端、大厅或日期不符 3，日期不合理 1）',
+    );
+    for (const by of ['window', 'dept', 'task', 'clerk']) {
+      await page.goto(new URL(`stats?from=${today}&to=${today}&by=${by}`, hall.url).href);
+      await page.waitForSelector('body[data-ready="true"]');
+      const first = await page.locator('[data-table="groups"] tbody td').first().textContent();
+      expect(first).toContain('<');
+      expect(await page.locator('main img, .figure-table b, main script').count()).toBe(0);
+    }
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    // The CSV writes a text that Excel would take for a formula as text.
+    await pub.stats(
+      statsPayload('HA-0002', today, '7', [
+        { hour: '09', levels: [1, 0, 0, 0, 0], deptName: '=HYPERLINK("http://x","y")' },
+      ]),
+    );
+    await expect
+      .poll(
+        async () =>
+          (await consoleJson(hall.url, `api/stats?from=${today}&to=${today}&by=dept`)).tables[0].rows.length,
+      )
+      .toBe(2);
+    const csv = await fetch(
+      new URL(`export/stats.csv?from=${today}&to=${today}&by=dept&table=groups`, hall.url),
+    );
+    expect(await csv.text()).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
   });
 });
