@@ -233,4 +233,37 @@ describe('the hall console keeps what it reads', { timeout: 180_000 }, () => {
     );
     expect(await csv.text()).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
   });
+
+  it("keeps a week's 差评 through a broker restart with the Mosquitto settings of docs/hall.md", async () => {
+    const page = readFileSync(new URL('../../docs/hall.md', import.meta.url), 'utf8');
+    const conf = /```conf\n(# \/etc\/mosquitto\/conf\.d\/hcp-hall-console\.conf[\s\S]*?)```/.exec(page)?.[1];
+    expect(conf).toContain('persistence true');
+    const store = tempDir('hcp-mosq-store-');
+    const b = await Broker.start({
+      raw: (port) =>
+        `${(conf as string).replace('/var/lib/mosquitto/', `${store}/`)}\nlistener ${port} 127.0.0.1\nallow_anonymous true\n`,
+    });
+    cleanups.push(() => b.dispose());
+    const dir = tempDir('hcp-hall-data-');
+    const first = await consoleOn(b, dir);
+    await first.stop();
+    // Away: 差评 queue up for its session; the broker restarts (saving and reloading them).
+    const pub = await TestPublisher.connect(b.url);
+    const queued = Array.from({ length: 30 }, (_, i) =>
+      badRatingEvent({ at: `${today} 09:${String(i).padStart(2, '0')}:00` }),
+    );
+    for (const e of queued) await pub.event('HA-0001', e);
+    await pub.close();
+    await b.restart();
+    const second = await consoleOn(b, dir);
+    await expect
+      .poll(async () => (await consoleJson(second.url, `api/alerts?from=${today}`)).total, {
+        timeout: 20_000,
+      })
+      .toBe(30);
+    const ids = (await consoleJson(second.url, `api/alerts?from=${today}`)).alerts.map(
+      (a: { eventId: string }) => a.eventId,
+    );
+    expect(ids.sort()).toEqual(queued.map((e) => e.eventId).sort());
+  });
 });
