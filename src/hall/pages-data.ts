@@ -22,6 +22,7 @@ import {
   reasons,
   terminalsOfDay,
   totals,
+  ZERO,
 } from './db/figures.js';
 
 export type Cell = string | number | null;
@@ -307,6 +308,7 @@ export function alertsPage(
 
 export interface TodayWindow {
   terminalId: string;
+  windowNo: string;
   window: string;
   clerks: string[];
   counts: Counts;
@@ -338,6 +340,7 @@ export function todayPage(db: ConsoleDb, now: number, reasonName: ReasonName): T
   for (const t of terminals) {
     byTerminal.set(t.terminalId, {
       terminalId: t.terminalId,
+      windowNo: t.windowNo,
       window: windowLabel(t.windowNo),
       clerks: t.clerks.map(clerkName),
       counts: t,
@@ -354,9 +357,10 @@ export function todayPage(db: ConsoleDb, now: number, reasonName: ReasonName): T
       // 差评 from a terminal whose counts have not come yet (the hour is still running).
       w = {
         terminalId: a.terminalId,
+        windowNo: a.windowNo ?? '',
         window: a.window,
         clerks: [],
-        counts: totals(db, 0, -1),
+        counts: { ...ZERO },
         rated: 0,
         bad: 0,
         rate: null,
@@ -368,7 +372,7 @@ export function todayPage(db: ConsoleDb, now: number, reasonName: ReasonName): T
     w.alerts.push(a);
   }
   const windows = [...byTerminal.values()].sort(
-    (a, b) => numericFirst(a.window, b.window) || (a.terminalId < b.terminalId ? -1 : 1),
+    (a, b) => numericFirst(a.windowNo, b.windowNo) || (a.terminalId < b.terminalId ? -1 : 1),
   );
   const hours = hoursOfDay(db, day);
   return {

@@ -66,14 +66,30 @@ function plain(res: ServerResponse, code: number, text: string) {
   res.end(text);
 }
 
-/** The pages (src/hall/web, built into dist/web/hall): 监控, 今日, 统计, 差评, 月报. */
-const PAGES: Record<string, string> = {
-  '/': 'index.html',
-  '/today': 'today.html',
-  '/stats': 'stats.html',
-  '/alerts': 'alerts.html',
-  '/report': 'report.html',
+/**
+ * The pages (src/hall/web, built into dist/web/hall): 监控 is a page of its own; 今日, 统计,
+ * 差评 and 月报 are their content in page-shell.html's frame (title, script, navigation).
+ */
+const PAGES: Record<string, { file: string; title?: string; script?: string }> = {
+  '/': { file: 'index.html' },
+  '/today': { file: 'today.html', title: '今日', script: 'today.js' },
+  '/stats': { file: 'stats.html', title: '统计', script: 'stats.js' },
+  '/alerts': { file: 'alerts.html', title: '差评', script: 'alerts-page.js' },
+  '/report': { file: 'report.html', title: '月报', script: 'report.js' },
 };
+
+async function readPage(root: string, page: { file: string; title?: string; script?: string }) {
+  const file = await readStatic(root, page.file);
+  if (!file || page.title === undefined) return file;
+  const shell = await readStatic(root, 'page-shell.html');
+  if (!shell) return null;
+  const html = shell.body
+    .toString('utf8')
+    .replaceAll('%TITLE%', page.title)
+    .replace('%SCRIPT%', page.script ?? '')
+    .replace('%MAIN%', () => file.body.toString('utf8'));
+  return { ...file, body: Buffer.from(html, 'utf8') };
+}
 /** Their modules and styles: one level, plain names, nothing else from the folder. */
 const ASSET = /^\/[a-z0-9-]+\.(js|css)$/;
 
@@ -211,7 +227,7 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
       );
       return;
     }
-    void readStatic(opts.webRoot, page as string).then((file) => {
+    void readPage(opts.webRoot, page as (typeof PAGES)[string]).then((file) => {
       if (!file) return plain(res, 500, 'the console is not built: run npm run build');
       res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length });
       res.end(req.method === 'HEAD' ? undefined : file.body);

@@ -27,7 +27,7 @@ import {
 } from '../helpers/hall-console.js';
 import { stateReport } from '../helpers/hall-state.js';
 import { Broker } from '../helpers/mosquitto.js';
-import { type Figure, median, percentile } from './format.js';
+import { type Figure, line, median, percentile } from './format.js';
 
 const HALL = '350521';
 const SIZES = (process.env.HALL_BENCH_N ?? '100,1000,5000').split(',').map(Number);
@@ -373,7 +373,11 @@ async function oneScale(
         for (const r of rows) rated += r.levels.reduce((a, c) => a + c, 0);
         const payload = JSON.stringify(statsPayload(id, day, String(t + 1), rows, `${day} 17:00:30`));
         bytes += Buffer.byteLength(payload);
-        inFlight.push(pub.publishAsync(`hcp/${HALL_ID}/${id}/stats/${day}`, payload, { qos: 1 }));
+        // Retained, as terminals publish them: a console that lost its connection under the
+        // flood gets them again when it subscribes anew.
+        inFlight.push(
+          pub.publishAsync(`hcp/${HALL_ID}/${id}/stats/${day}`, payload, { qos: 1, retain: true }),
+        );
         if (inFlight.length >= 200) {
           await Promise.all(inFlight);
           inFlight = [];
@@ -391,7 +395,10 @@ async function oneScale(
         0,
       );
       if (got === rated) break;
-      if (Date.now() > end0) throw new Error(`${what}: the console kept ${got} ratings of ${rated}`);
+      if (Date.now() > end0)
+        throw new Error(
+          `${what}: the console kept ${got} ratings of ${rated}; it said: ${hall.run.stderr()}`,
+        );
       await new Promise((r) => setTimeout(r, 2_000));
     }
     const dbBytes = ['hall.db', 'hall.db-wal']
@@ -464,6 +471,10 @@ async function oneScale(
       limitWhat: 'the same console with an empty database',
       better: 'lower',
     });
+    // The console's own account of the run (reconnects under the flood, if any).
+    if (hall.run.stderr() !== '')
+      console.error(`[bench] ${what}: the console said: ${hall.run.stderr().trim()}`);
+    for (const f of figures) console.error(`[bench] ${line(f)}`);
     return figures;
   } finally {
     await hall.stop();

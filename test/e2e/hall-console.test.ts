@@ -1,7 +1,6 @@
 // The hall console end to end: a real Mosquitto, the real `haochaping-terminal hall`
 // process, simulated terminals publishing the contract's messages over their own MQTT
 // connections (with the contract's will), and the page in Debian's Chromium.
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -10,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { freePort, type Run, runCli, waitFor } from '../helpers/cli.js';
 import { SCREENSHOT_DIR } from '../helpers/hall.js';
+import { badRatingEvent } from '../helpers/hall-console.js';
 import { stateReport } from '../helpers/hall-state.js';
 import { Broker } from '../helpers/mosquitto.js';
 import { tempDir } from '../helpers/temp.js';
@@ -27,20 +27,7 @@ function state(id: string, over: Record<string, unknown> = {}) {
 }
 
 function badRating(over: Record<string, unknown> = {}) {
-  return {
-    type: 'bad_rating',
-    eventId: randomUUID(),
-    level: 2,
-    evalDetail: '207,214',
-    windowNo: '12',
-    clerkId: '0427',
-    deptCode: '11350521MB0001',
-    deptName: '县市场监督管理局',
-    taskName: '食品经营许可',
-    training: false,
-    at: '2026-11-29 14:31:05',
-    ...over,
-  };
+  return badRatingEvent({ deptCode: '11350521MB0001', ...over });
 }
 
 /** A terminal as the contract has it: clean session, a retained "offline" will, availability then state. */

@@ -124,9 +124,10 @@ beforeAll(async () => {
   }
   // Some 差评 alerts, of this month and the last.
   const reasons = ['213', '207,214', '115', '108,115', '214'];
-  for (let i = 0; i < 14; i++) {
+  for (let i = 0; i < 17; i++) {
     const w = 1 + ((i * 5) % WINDOWS);
-    const day = i < 9 ? monthStart : lastMonthStart;
+    // Five of this month, of which three today (今日 lists them), and the rest last month.
+    const day = i < 3 ? today : i < 9 ? monthStart : lastMonthStart;
     await pub.event(
       `HA-${String(w).padStart(4, '0')}`,
       badRatingEvent({
@@ -193,7 +194,7 @@ describe('the hall console figure pages', { timeout: 180_000 }, () => {
             .rows.length > 0 && (await consoleJson(hall.url, `api/alerts?from=${lastMonthStart}`)).total,
         { timeout: 60_000 },
       )
-      .toBe(14);
+      .toBe(17);
     await expect
       .poll(
         async () =>
@@ -326,7 +327,7 @@ describe('the hall console figure pages', { timeout: 180_000 }, () => {
     );
     // The month before beside it, and the 差评 of the month with their reasons.
     expect(await page.locator('.kpi-before').first().textContent()).toMatch(/^上月 \d+$/);
-    expect(await page.locator('[data-table="alerts"] tbody tr').count()).toBe(5);
+    expect(await page.locator('[data-table="alerts"] tbody tr').count()).toBe(8);
     const dir = tempDir('hcp-hall-pdf-');
     const pdf = join(dir, 'report.pdf');
     writeFileSync(pdf, await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true }));

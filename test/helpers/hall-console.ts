@@ -161,7 +161,14 @@ export async function consoleJson<T = any>(url: string, path: string): Promise<T
   return JSON.parse(r.body.toString('utf8')) as T;
 }
 
-const NAMES = ['县市场监督管理局', '县税务局', '县人力资源和社会保障局', '县自然资源局', '县公安局', '县住房和城乡建设局'];
+const NAMES = [
+  '县市场监督管理局',
+  '县税务局',
+  '县人力资源和社会保障局',
+  '县自然资源局',
+  '县公安局',
+  '县住房和城乡建设局',
+];
 const TASKS = [
   ['001008001000', '食品经营许可'],
   ['001008002000', '个体工商户登记'],

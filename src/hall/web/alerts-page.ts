@@ -6,10 +6,8 @@ import {
   alertCard,
   cstDays,
   drawTable,
-  failed,
-  keepParams,
   live,
-  load,
+  loadPage,
   pageParams,
   setUpNav,
   throttled,
@@ -48,16 +46,8 @@ function fill(select: HTMLSelectElement, options: [string, string][], chosen: st
 
 async function show() {
   const p = params();
-  keepParams(p);
-  document.body.dataset.ready = 'false';
-  let data: AlertsData;
-  try {
-    data = await load<AlertsData>('alerts', p);
-  } catch (err) {
-    failed($('list'), err);
-    return;
-  }
-  $('hall').textContent = data.hallId;
+  const data = await loadPage<AlertsData>('alerts', p, $('list'));
+  if (!data) return;
   from.value = data.from;
   to.value = data.to;
   fill(

@@ -44,6 +44,7 @@ export interface AlertView {
 }
 export interface TodayWindow {
   terminalId: string;
+  windowNo: string;
   window: string;
   clerks: string[];
   counts: Counts;

@@ -40,6 +40,27 @@ export async function load<T>(page: string, params: Record<string, string>): Pro
   return JSON.parse(text) as T;
 }
 
+/**
+ * A figure page's data for `params` (kept in the address bar): null when it failed, which
+ * `errorIn` then says. The page is marked ready again by its caller, once drawn.
+ */
+export async function loadPage<T extends { hallId: string }>(
+  page: string,
+  params: Record<string, string>,
+  errorIn: HTMLElement,
+): Promise<T | null> {
+  keepParams(params);
+  document.body.dataset.ready = 'false';
+  try {
+    const data = await load<T>(page, params);
+    $('hall').textContent = data.hallId;
+    return data;
+  } catch (err) {
+    failed(errorIn, err);
+    return null;
+  }
+}
+
 /** The navigation keeps the token; the current page is marked. */
 export function setUpNav(): void {
   for (const a of document.querySelectorAll<HTMLAnchorElement>('nav.nav a')) {

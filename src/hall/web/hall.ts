@@ -189,4 +189,6 @@ setInterval(refreshCards, 15_000);
 
 setSound(false);
 setUpNav();
+// The 差评 list scrolls in its own box: reachable by keyboard too.
+(document.querySelector('.alerts-panel') as HTMLElement).tabIndex = 0;
 connect();

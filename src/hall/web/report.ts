@@ -2,32 +2,14 @@
 
 import { $ } from './common.js';
 import type { ReportData } from './figures-types.js';
-import {
-  drawChart,
-  drawKpis,
-  drawTable,
-  failed,
-  keepParams,
-  live,
-  load,
-  pageParams,
-  setUpNav,
-} from './figures-ui.js';
+import { drawChart, drawKpis, drawTable, live, loadPage, pageParams, setUpNav } from './figures-ui.js';
 
 const month = $('month') as HTMLInputElement;
 
 async function show() {
   const p = month.value ? { month: month.value } : ({} as Record<string, string>);
-  keepParams(p);
-  document.body.dataset.ready = 'false';
-  let data: ReportData;
-  try {
-    data = await load<ReportData>('report', p);
-  } catch (err) {
-    failed($('tables'), err);
-    return;
-  }
-  $('hall').textContent = data.hallId;
+  const data = await loadPage<ReportData>('report', p, $('tables'));
+  if (!data) return;
   month.value = data.month;
   const [y, m] = data.month.split('-');
   $('title').textContent = `${data.hallId} 好差评月度通报（${y} 年 ${Number(m)} 月）`;

@@ -7,10 +7,8 @@ import {
   drawChart,
   drawKpis,
   drawTable,
-  failed,
-  keepParams,
   live,
-  load,
+  loadPage,
   pageParams,
   setUpNav,
   throttled,
@@ -27,16 +25,8 @@ function params(): Record<string, string> {
 
 async function show() {
   const p = params();
-  keepParams(p);
-  document.body.dataset.ready = 'false';
-  let data: StatsData;
-  try {
-    data = await load<StatsData>('stats', p);
-  } catch (err) {
-    failed($('tables'), err);
-    return;
-  }
-  $('hall').textContent = data.hallId;
+  const data = await loadPage<StatsData>('stats', p, $('tables'));
+  if (!data) return;
   from.value = data.from;
   to.value = data.to;
   by.value = data.by;

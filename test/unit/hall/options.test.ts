@@ -110,4 +110,14 @@ describe('parseHallOptions', () => {
       'unknown argument "--verbose" (see haochaping-terminal hall --help)',
     ]);
   });
+
+  it('takes --data, and --port 0 for any free port', () => {
+    const r = parseHallOptions(
+      ['--broker', 'mqtt://10.0.0.5:1883', '--hall', '350521', '--data', 'rel/dir', '--port', '0'],
+      {},
+    );
+    expect(r).toMatchObject({ ok: true, options: { dataDir: join(process.cwd(), 'rel/dir'), port: 0 } });
+    const bad = parseHallOptions(['--broker', 'mqtt://10.0.0.5:1883', '--hall', '350521', '--data'], {});
+    expect(bad).toEqual({ ok: false, help: false, errors: ['--data needs a value'] });
+  });
 });
