@@ -399,7 +399,7 @@ async function oneScale(
         throw new Error(
           `${what}: the console kept ${got} ratings of ${rated}; it said: ${hall.run.stderr()}`,
         );
-      await new Promise((r) => setTimeout(r, 2_000));
+      await new Promise((r) => setTimeout(r, 10_000));
     }
     const dbBytes = ['hall.db', 'hall.db-wal']
       .map((f) => {
