@@ -10,7 +10,7 @@ import { compactionFigures } from './compaction.js';
 import { durabilityFigures } from './durability.js';
 import { fleetFigures } from './fleet.js';
 import { line } from './format.js';
-import { hallFigures } from './hall.js';
+import { hallFigures, hallScaleFigures } from './hall.js';
 import { idleFigures } from './idle.js';
 import { apiLoadFigures, keypadFigures } from './keypad.js';
 import { paintFigures } from './paint.js';
@@ -18,6 +18,7 @@ import { platformsFigures } from './platforms.js';
 import { soakDrainFigures } from './platforms-drain.js';
 import { qrFigures } from './qr.js';
 import { startupFigures } from './startup.js';
+import { storeFileCheckFigures } from './store-file-check.js';
 import { storeSoakFigures } from './store-soak.js';
 import { runThrottled, throttled } from './throttle.js';
 import { weekOfflineFigures } from './week-offline.js';
@@ -32,11 +33,14 @@ const groups: Group[] = [
   ['platforms', platformsFigures],
   ['keypad', keypadFigures],
   ['startup', startupFigures],
+  ['store-file-check', storeFileCheckFigures],
 ];
 // The long runs: minutes each, so only behind `soak` or by name.
 const soakGroups: Group[] = [
   // The console drawing 5 000 terminals takes minutes on 2 cores.
   ['hall', hallFigures],
+  // The console's figures: a hall's year and a county's month, kept and drawn.
+  ['hall-figures', hallScaleFigures],
   ['api-load', apiLoadFigures],
   ['idle', idleFigures],
   ['week-offline', weekOfflineFigures],

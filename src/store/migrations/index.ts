@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { initial } from './001-initial.js';
 import { training } from './002-training.js';
 import { serviceFacts } from './003-service-facts.js';
+import { sealedWords } from './005-sealed-words.js';
 import { localRecords } from './006-local-records.js';
 
 /** SQL, or code where SQL alone cannot do it (a table rebuilt from its own schema text). */
@@ -12,23 +13,29 @@ export type Migration = { version: number; name: string } & (
   | { run: (db: Database) => void }
 );
 
-export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, localRecords];
+export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, sealedWords, localRecords];
 
 /** The last migration's number (numbers are ascending; one may be left for a parallel branch). */
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 export class NewerSchemaError extends Error {}
 
-/** Brings the database to `target` (default: the latest), each step in its own transaction. */
-export function migrate(db: Database, target: number = LATEST_VERSION): number {
+/**
+ * Brings the database to `target` (default: the latest), each step in its own transaction.
+ * `list` is the terminal's migrations unless another database (the hall console's) gives its own.
+ */
+export function migrate(db: Database, target?: number, list: readonly Migration[] = MIGRATIONS): number {
+  // The last one's number, not the count: a number may be left for a parallel branch.
+  const latest = list.at(-1)?.version ?? 0;
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > LATEST_VERSION) {
+  if (current > latest) {
     throw new NewerSchemaError(
-      `the database was written by a newer version of this program (schema ${current}, this one knows ${LATEST_VERSION}); install that version again`,
+      `the database was written by a newer version of this program (schema ${current}, this one knows ${latest}); install that version again`,
     );
   }
-  for (const m of MIGRATIONS) {
-    if (m.version <= current || m.version > target) continue;
+  for (const m of list) {
+    if (target !== undefined && m.version > target) continue;
+    if (m.version <= current) continue;
     db.transaction(() => {
       if ('run' in m) m.run(db);
       else db.exec(m.sql);
