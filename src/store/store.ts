@@ -16,6 +16,7 @@ import {
   StoreQueries,
 } from './queries.js';
 import { createSealer, loadOrCreateKey, readExistingKey, type Sealer } from './seal.js';
+import { StatsQueries } from './stats-queries.js';
 
 export interface StoreOptions {
   path: string;
@@ -144,11 +145,23 @@ export class RatingStore {
   /** Personal data was erased: the WAL still holds it until a truncating checkpoint. */
   private erasedSinceCheckpoint = false;
 
-  /** Applies one step's ops in one transaction: all of them are on disk, or none. */
-  apply(ops: readonly StoreOp[]): void {
-    this.applyTx(ops);
+  /**
+   * Applies one step's ops in one transaction: all of them are on disk, or none. `at`:
+   * the step's time, kept as final_at of each record that becomes final in it (the
+   * moment it is queued, by which the hourly counts place it); without it, the
+   * rating's own time.
+   */
+  apply(ops: readonly StoreOp[], at?: number): void {
+    this.applyAt = at;
+    try {
+      this.applyTx(ops);
+    } finally {
+      this.applyAt = undefined;
+    }
     this.commitsSinceCheckpoint++;
   }
+
+  private applyAt: number | undefined;
 
   private applyOne(op: StoreOp): void {
     switch (op.op) {
@@ -192,7 +205,7 @@ export class RatingStore {
             body: JSON.stringify(body),
             personal_sealed: citizen ? this.sealer.seal(JSON.stringify(citizen)) : null,
             rated_at: r.ratedAt,
-            final_at: final ? r.ratedAt : null,
+            final_at: final ? (this.applyAt ?? r.ratedAt) : null,
             training: this.training,
           });
         }
@@ -238,6 +251,14 @@ export class RatingStore {
   trainingRecords(): number {
     return this.reads.trainingRecords();
   }
+
+  /** The hall's hourly counts (src/store/stats-queries.ts), on this connection. */
+  stats(): StatsQueries {
+    this.statsOps ??= new StatsQueries(this.db);
+    return this.statsOps;
+  }
+
+  private statsOps: StatsQueries | null = null;
 
   /** The forwarder's operations on the records table, on this connection. */
   outbox(): Outbox {
