@@ -46,10 +46,19 @@ function messageJson(id: StatsIdentity, day: string, rowTexts: string[], at: str
  * need. `at`: when it is published, `yyyy-MM-dd HH:mm:ss` UTC+8.
  */
 export function statsMessage(id: StatsIdentity, day: string, rows: readonly HourRow[], at: string): string {
+  // Each row is serialised once: a merge only adds the merged rows' texts.
+  const texts = new WeakMap<HourRow, string>();
+  const textOf = (r: HourRow) => {
+    let t = texts.get(r);
+    if (t === undefined) {
+      t = rowJson(r);
+      texts.set(r, t);
+    }
+    return t;
+  };
   let current = [...rows];
   for (;;) {
-    const texts = current.map(rowJson);
-    const text = messageJson(id, day, texts, at);
+    const text = messageJson(id, day, current.map(textOf), at);
     if (current.length <= MAX_ROWS && Buffer.byteLength(text) <= MAX_BYTES) return text;
     const merged = mergeBusiestHour(current);
     // Every hour one row: 24 rows of numbers are far within the bounds.
