@@ -53,6 +53,7 @@ function rig(options: { random?: number; statsDays?: number; failReads?: number 
     asked,
     sent,
     publisher,
+    sink,
     counts: () => sent.filter((s) => s.payload !== ''),
     cleared: () => sent.filter((s) => s.payload === '').map((s) => s.topic.split('/').pop()),
     setConnected: (c: boolean) => {
@@ -140,11 +141,7 @@ describe('stats publisher', () => {
     const r = rig({ statsDays: 62 });
     r.publisher.connected();
     const before = r.cleared().length;
-    r.publisher.setSink(
-      { publishRetained: (topic, payload, taken) => (r.sent.push({ topic, payload, at: 0 }), taken(), true) },
-      (day) => `T/stats/${day}`,
-      { statsDays: 7, retentionDays: 90 },
-    );
+    r.publisher.setSink(r.sink, (day) => `T/stats/${day}`, { statsDays: 7, retentionDays: 90 });
     r.publisher.connected();
     const now = r.cleared().slice(before);
     expect(now[0]).toBe('2026-11-22');
