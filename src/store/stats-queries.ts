@@ -52,8 +52,10 @@ const SOURCE_SQL = `CASE
         GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9]*' THEN 'invite'
     ELSE 'api' END`;
 
-// The partial index's own terms (final_at IS NOT NULL is implied by the range).
-const FINAL_WHERE = `r.final_at >= @from AND r.final_at < @to AND r.training = 0 AND r.state <> 'draft'`;
+// The partial index's own terms (final_at IS NOT NULL is implied by the range); a body
+// that is not JSON (a disk fault, a hand edit) tells nothing and is left out.
+const FINAL_WHERE = `r.final_at >= @from AND r.final_at < @to AND r.training = 0 AND r.state <> 'draft'
+  AND json_valid(r.body)`;
 
 const RECORD_KEY = `${dayNo('r.final_at')} AS day_no, ${hourOf('r.final_at')} AS hour,
   ${text('r.body', '$.clerk.id')} AS clerk_id,
@@ -132,14 +134,17 @@ interface UnratedRow extends KeyColumns, Names {
   s_invite: number;
 }
 
+/** The statements, for a test to see how SQLite plans them. */
+export const STATS_SQL = { ratings: RATINGS_SQL, reasons: REASONS_SQL, unrated: UNRATED_SQL } as const;
+
 export class StatsQueries {
   private readonly stmt;
 
   constructor(db: Database.Database) {
     this.stmt = {
-      ratings: db.prepare(RATINGS_SQL),
-      reasons: db.prepare(REASONS_SQL),
-      unrated: db.prepare(UNRATED_SQL),
+      ratings: db.prepare(STATS_SQL.ratings),
+      reasons: db.prepare(STATS_SQL.reasons),
+      unrated: db.prepare(STATS_SQL.unrated),
     };
   }
 

@@ -71,7 +71,12 @@ export function storeCounts(
     for (const r of db.prepare('SELECT * FROM records').all() as any[]) {
       if (r.state === 'draft' || r.training !== 0 || r.final_at === null) continue;
       if (r.final_at >= until || dayOf(r.final_at) !== day) continue;
-      const body = JSON.parse(r.body);
+      let body: any;
+      try {
+        body = JSON.parse(r.body);
+      } catch {
+        continue; // a body that is not JSON tells nothing
+      }
       const into = row(hourOf(r.final_at), body.clerk?.id ?? '', body.department, body.service);
       into.levels[String(body.level)] += 1;
       if (body.level <= 2)
