@@ -28,6 +28,7 @@ import {
   sortRows,
 } from '../core/hourly-counts.js';
 import type { Level } from '../core/levels.js';
+import { readOnlyDatabase } from './open.js';
 
 const CST_OFFSET_MS = 8 * 3_600_000;
 
@@ -199,4 +200,22 @@ function keyOf(c: KeyColumns, names?: Names): HourKey {
 
 function sources(r: { s_api: number; s_gwq: number; s_invite: number }): Record<PromptSource, number> {
   return { api: r.s_api, gwq: r.s_gwq, invite: r.s_invite };
+}
+
+/** Schema 2 has everything the counts read (the training flag); the indexes only speed them up. */
+const MIN_SCHEMA = 2;
+
+/**
+ * The counts of a store read from beside it, read-only (the `report` command): the
+ * terminal that owns the store may be running. Throws StoreUnavailableError, in words
+ * a technician can act on, when it cannot be read.
+ */
+export function openStatsReader(path: string): { stats: StatsQueries; close: () => void } {
+  const db = readOnlyDatabase(path, MIN_SCHEMA);
+  try {
+    return { stats: new StatsQueries(db), close: () => db.close() };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 }

@@ -130,7 +130,7 @@ describe('hourly counts on a real Mosquitto', () => {
       },
     ]);
     // Nothing of the hour still running, nor of the 差评 still on its reasons screen.
-    expect(rows10.reduce((n, r) => n + r.levels[2], 0)).toBe(1);
+    expect(rows10.reduce((n, r) => n + (r.levels[2] ?? 0), 0)).toBe(1);
 
     clock.advance(cst(10, 30) - clock.now());
     rig.rate(5);

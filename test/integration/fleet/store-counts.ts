@@ -78,7 +78,7 @@ export function storeCounts(
         continue; // a body that is not JSON tells nothing
       }
       const into = row(hourOf(r.final_at), body.clerk?.id ?? '', body.department, body.service);
-      into.levels[String(body.level)] += 1;
+      into.levels[String(body.level)] = (into.levels[String(body.level)] ?? 0) + 1;
       if (body.level <= 2)
         for (const code of body.reasons) into.reasons[code] = (into.reasons[code] ?? 0) + 1;
       countPrompt(into, sourceOf((prompts.get(r.prompt_id) as { tx: string }).tx), r.prompt_id);
