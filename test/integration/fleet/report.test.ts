@@ -173,7 +173,9 @@ function parseCsv(text: string): string[][] {
 
 describe('haochaping-terminal report', () => {
   // Each spawns the command (a process start is seconds on a busy machine).
-  it('CSV and XLSX give the counts the store holds, read beside a running terminal', { timeout: 120_000 }, async () => {
+  it('CSV and XLSX give the counts the store holds, read beside a running terminal', {
+    timeout: 120_000,
+  }, async () => {
     const s = ratedStore();
     const days = [-3, -2, -1, 0].map((d) => dayOf(dayStart(s.now, d)));
     const csvFile = join(s.dir, 'november.csv');
