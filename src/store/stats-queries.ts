@@ -41,12 +41,13 @@ const dayNo = (column: string) => `(${column} + ${CST_OFFSET_MS}) / 86400000`;
 const hourOf = (column: string) => `((${column} + ${CST_OFFSET_MS}) % 86400000) / 3600000`;
 
 /**
- * Where a prompt came from. Prompts carry no source column yet: a GWQ prompt's
- * transaction id is `GWQ-{terminal.id}-{n}`, an INVITE key's `{terminal.id}-{yyyyMMdd}-{nnnn}`,
- * anything else came through the API. Once the prompts table has its own `source`
- * column, this becomes `p.source` and nothing else here changes.
+ * Where a prompt came from: its `source` column (migration prompt-source). A store of a
+ * schema before that column (read by `report` before the terminal has upgraded it) is
+ * told by the transaction ids only the terminal makes: a GWQ prompt's
+ * `GWQ-{terminal.id}-{n}`, an INVITE key's `{terminal.id}-{yyyyMMdd}-{nnnn}`.
  */
-const SOURCE_SQL = `CASE
+const SOURCE_COLUMN_SQL = 'p.source';
+const SOURCE_DERIVED_SQL = `CASE
     WHEN p.transaction_id GLOB 'GWQ-*' THEN 'gwq'
     WHEN substr(p.transaction_id, 1, length(@terminalId) + 1) = @terminalId || '-'
       AND substr(p.transaction_id, length(@terminalId) + 2)
@@ -63,25 +64,27 @@ const RECORD_KEY = `${dayNo('r.final_at')} AS day_no, ${hourOf('r.final_at')} AS
   ${text('r.body', '$.department.code')} AS dept_code,
   ${text('r.body', '$.service.code')} AS task_code`;
 
-const RATINGS_SQL = `SELECT ${RECORD_KEY},
+const ratingsSql = (source: string) => `SELECT ${RECORD_KEY},
     MAX(${text('r.body', '$.clerk.name')}) AS clerk_name,
     MAX(${text('r.body', '$.department.name')}) AS dept_name,
     MAX(${text('r.body', '$.service.name')}) AS task_name,
     ${[5, 4, 3, 2, 1].map((l) => `SUM(${text('r.body', '$.level')} = '${l}') AS l${l}`).join(', ')},
-    ${PROMPT_SOURCES.map((s) => `COUNT(DISTINCT CASE WHEN ${SOURCE_SQL} = '${s}' THEN r.prompt_id END) AS s_${s}`).join(', ')}
+    ${PROMPT_SOURCES.map((s) => `COUNT(DISTINCT CASE WHEN ${source} = '${s}' THEN r.prompt_id END) AS s_${s}`).join(', ')}
   FROM records AS r JOIN prompts AS p ON p.id = r.prompt_id
   WHERE ${FINAL_WHERE}
   GROUP BY day_no, hour, clerk_id, dept_code, task_code`;
 
 // A 差评's reasons are its indicator codes; a 好评's chosen indicators are not reasons.
-const REASONS_SQL = `SELECT ${RECORD_KEY}, CAST(j.value AS TEXT) AS code, COUNT(*) AS n
+const reasonsSql = `SELECT ${RECORD_KEY}, CAST(j.value AS TEXT) AS code, COUNT(*) AS n
   FROM records AS r
   CROSS JOIN json_each(CASE WHEN json_valid(r.body) THEN r.body ELSE '{}' END, '$.reasons') AS j
   WHERE ${FINAL_WHERE} AND ${text('r.body', '$.level')} IN ('1', '2')
   GROUP BY day_no, hour, clerk_id, dept_code, task_code, code`;
 
 // An unrated prompt is counted for the departments its rating would have had.
-const UNRATED_SQL = `SELECT ${dayNo('p.ended_at')} AS day_no, ${hourOf('p.ended_at')} AS hour,
+const unratedSql = (
+  source: string,
+) => `SELECT ${dayNo('p.ended_at')} AS day_no, ${hourOf('p.ended_at')} AS hour,
     ${text('p.clerk', '$.id')} AS clerk_id,
     ${text('d.value', '$.code')} AS dept_code,
     ${text('p.service', '$.code')} AS task_code,
@@ -89,7 +92,7 @@ const UNRATED_SQL = `SELECT ${dayNo('p.ended_at')} AS day_no, ${hourOf('p.ended_
     MAX(${text('d.value', '$.name')}) AS dept_name,
     MAX(${text('p.service', '$.name')}) AS task_name,
     SUM(p.status = 'declined') AS declined, SUM(p.status = 'expired') AS expired,
-    ${PROMPT_SOURCES.map((s) => `SUM(${SOURCE_SQL} = '${s}') AS s_${s}`).join(', ')}
+    ${PROMPT_SOURCES.map((s) => `SUM(${source} = '${s}') AS s_${s}`).join(', ')}
   FROM prompts AS p
   CROSS JOIN json_each(CASE WHEN json_valid(p.departments) AND json_type(p.departments) = 'array'
       AND json_array_length(p.departments) > 0 THEN p.departments ELSE '[{}]' END) AS d
@@ -135,17 +138,23 @@ interface UnratedRow extends KeyColumns, Names {
   s_invite: number;
 }
 
-/** The statements, for a test to see how SQLite plans them. */
-export const STATS_SQL = { ratings: RATINGS_SQL, reasons: REASONS_SQL, unrated: UNRATED_SQL } as const;
+/** The statements for a store with (or without) the prompts' source column; a test reads their plans. */
+export function statsSql(withSourceColumn: boolean) {
+  const source = withSourceColumn ? SOURCE_COLUMN_SQL : SOURCE_DERIVED_SQL;
+  return { ratings: ratingsSql(source), reasons: reasonsSql, unrated: unratedSql(source) };
+}
 
 export class StatsQueries {
   private readonly stmt;
 
   constructor(db: Database.Database) {
+    const withSource =
+      db.prepare(`SELECT 1 FROM pragma_table_info('prompts') WHERE name = 'source'`).get() !== undefined;
+    const sql = statsSql(withSource);
     this.stmt = {
-      ratings: db.prepare(STATS_SQL.ratings),
-      reasons: db.prepare(STATS_SQL.reasons),
-      unrated: db.prepare(STATS_SQL.unrated),
+      ratings: db.prepare(sql.ratings),
+      reasons: db.prepare(sql.reasons),
+      unrated: db.prepare(sql.unrated),
     };
   }
 

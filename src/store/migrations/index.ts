@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { initial } from './001-initial.js';
 import { training } from './002-training.js';
 import { serviceFacts } from './003-service-facts.js';
-import { statsIndex } from './004-stats-index.js';
+import { statsIndex } from './007-stats-index.js';
 
 export interface Migration {
   version: number;

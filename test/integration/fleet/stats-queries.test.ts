@@ -8,7 +8,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { StoreOp } from '../../../src/core/effects.js';
 import type { PromptRecord, RatingRecord } from '../../../src/core/model.js';
-import { STATS_SQL } from '../../../src/store/stats-queries.js';
+import { LATEST_VERSION, migrate } from '../../../src/store/migrations/index.js';
+import { statsSql } from '../../../src/store/stats-queries.js';
 import { RatingStore } from '../../../src/store/store.js';
 import { promptRecord, ratingRecord } from '../../helpers/records.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -57,6 +58,9 @@ function prompt(
   ops.push({ op: 'prompt_end', id, status, at });
   return ops;
 }
+
+const withSourceColumn = (db: Database.Database) =>
+  db.prepare(`SELECT 1 FROM pragma_table_info('prompts') WHERE name = 'source'`).get() !== undefined;
 
 describe('hourly counts from the store', () => {
   it('counts what the tables hold, by the contract, and leaves out what does not count', () => {
@@ -155,7 +159,7 @@ describe('hourly counts from the store', () => {
       try {
         const params = { from: cst(0), to: cst(12), terminalId: 'HA-0001' };
         const plans = Object.fromEntries(
-          Object.entries(STATS_SQL).map(([k, sql]) => [
+          Object.entries(statsSql(withSourceColumn(db))).map(([k, sql]) => [
             k,
             (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map(
               (p) => p.detail,
@@ -180,6 +184,45 @@ describe('hourly counts from the store', () => {
       expect(rows.reduce((s, r) => s + r.declined, 0)).toBe(10);
     } finally {
       close();
+    }
+  });
+
+  it('the index migration, on a real store of the version before: both indexes made, the same counts', () => {
+    const dir = tempDir('hcp-stats-q-');
+    const path = join(dir, 'terminal.db');
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    expect(migrate(old, LATEST_VERSION - 1)).toBe(LATEST_VERSION - 1);
+    const promptSql = `INSERT INTO prompts (id, transaction_id, mode, service, departments, clerk, status, opened_at, expires_at, ended_at)
+      VALUES (?, ?, 'single', '{"code":"S-1","name":"个体工商户登记"}', '[{"code":"D-1","name":"县市场监管局"}]',
+              '{"id":"0107","name":"林晓"}', ?, ?, ?, ?)`;
+    old.prepare(promptSql).run('p-a', 'TX-A', 'rated', cst(9), cst(9, 1), cst(9, 0, 20));
+    old.prepare(promptSql).run('p-b', 'TX-B', 'declined', cst(9, 5), cst(9, 6), cst(9, 5, 10));
+    const {
+      citizen: _c,
+      final: _f,
+      ...body
+    } = ratingRecord({ id: 'r-a', promptId: 'p-a', level: 2, reasons: ['207'] });
+    old
+      .prepare(
+        `INSERT INTO records (prompt_id, id, seq, state, body, rated_at, final_at) VALUES ('p-a', 'r-a', 1, 'delivered', ?, ?, ?)`,
+      )
+      .run(JSON.stringify(body), cst(9, 0, 10), cst(9, 0, 20));
+    old.close();
+
+    const store = RatingStore.open({ path, keyFile: join(dir, 'terminal.key') });
+    try {
+      const db = new Database(path, { readonly: true });
+      const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).pluck().all();
+      db.close();
+      expect(indexes).toEqual(expect.arrayContaining(['records_final', 'prompts_unrated']));
+      const rows = store.stats().hourly(cst(0), cst(0, 0, 0, 1), 'HA-0001');
+      expect(rows.map(({ day: _d, clerkName: _n, ...r }) => r)).toEqual(
+        storeCounts(path, DAY, cst(0, 0, 0, 1), sourceOf),
+      );
+      expect(rows).toMatchObject([{ hour: '09', levels: { 2: 1 }, reasons: { 207: 1 }, declined: 1 }]);
+    } finally {
+      store.close();
     }
   });
 });
