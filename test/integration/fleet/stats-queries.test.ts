@@ -82,9 +82,16 @@ describe('hourly counts from the store', () => {
       // Declined 并联: once per department; 一件事 (package): its lead department only.
       apply(prompt(cst(9, 9), 'declined', { mode: 'parallel', departments: [MKT, TAX] }), cst(9, 9));
       apply(prompt(cst(9, 10), 'expired', { mode: 'package', departments: [TAX, MKT] }), cst(9, 10));
-      // A GWQ prompt with no department, on a kiosk (no clerk).
+      // A GWQ prompt with no department, on a kiosk (no clerk). Its source says gwq where
+      // prompts have one; its id is the one only the GWQ listener makes.
+      const gwq = { source: 'gwq' } as Partial<PromptRecord>;
       apply(
-        prompt(cst(9, 11), 'expired', { transactionId: 'GWQ-HA-0001-7', departments: [], clerk: null }),
+        prompt(cst(9, 11), 'expired', {
+          ...gwq,
+          transactionId: 'GWQ-HA-0001-7',
+          departments: [],
+          clerk: null,
+        }),
         cst(9, 11),
       );
       // Cancelled: no count at all.

@@ -33,6 +33,12 @@ const published = (day: string, at: string) => (m: Seen) =>
 const rowsOf = (m: Seen) => json(m).rows as ContractRow[];
 
 const MKT = { code: 'D-MKT', name: '县市场监管局' };
+/**
+ * A GWQ prompt, as the GWQ listener opens it: its source says so (where the prompt
+ * request has a source), and its id is the one only that listener makes (what a store
+ * without a source column is told by).
+ */
+const GWQ = { source: 'gwq' } as Record<string, unknown>;
 const TAX = { code: 'D-TAX', name: '县税务局' };
 
 /** The retained messages under T/stats/ as a console connecting now would get them. */
@@ -83,7 +89,9 @@ describe('hourly counts on a real Mosquitto', () => {
     // The clerk's INVITE key, and a GWQ prompt.
     t.inviteKey();
     t.intent({ type: 'rate', level: 4 });
-    rig.rate(2, { transactionId: 'GWQ-HA-0001-1', service: { code: 'S-2', name: '食品经营许可' } }, ['207']);
+    rig.rate(2, { ...GWQ, transactionId: 'GWQ-HA-0001-1', service: { code: 'S-2', name: '食品经营许可' } }, [
+      '207',
+    ]);
     // A 差评 given at 09:59:50 whose reasons are chosen after the full hour counts in hour 10.
     clock.advance(cst(9, 59, 50) - clock.now());
     t.openPrompt(base('TX-LATE-BAD'));

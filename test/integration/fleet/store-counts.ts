@@ -26,8 +26,9 @@ const hourOf = (ms: number) => new Date(ms + CST).toISOString().slice(11, 13);
 
 /**
  * The rows of `day` (yyyy-MM-dd, UTC+8) for what became final or ended unrated before
- * `until`, in the contract's order. `sourceOf` says where each transaction came from:
- * the test knows, having opened it.
+ * `until`, in the contract's order. A prompt's source is its `source` column where the
+ * store has one; in a store without it, `sourceOf` says where each transaction came from
+ * (the test knows, having opened it).
  */
 export function storeCounts(
   dbPath: string,
@@ -37,7 +38,7 @@ export function storeCounts(
 ): ContractRow[] {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    const prompts = new Map<string, { tx: string }>();
+    const prompts = new Map<string, { source: Source }>();
     const rows = new Map<string, ContractRow & { prompts: Map<Source, Set<string>> }>();
     const row = (hour: string, clerkId: string, dept: any, task: any) => {
       const key = JSON.stringify([hour, clerkId, dept?.code ?? '', task?.code ?? '']);
@@ -67,7 +68,8 @@ export function storeCounts(
       r.prompts.set(source, set);
     };
     const all = db.prepare('SELECT * FROM prompts').all() as any[];
-    for (const p of all) prompts.set(p.id, { tx: p.transaction_id });
+    const source = (p: any): Source => (typeof p.source === 'string' ? p.source : sourceOf(p.transaction_id));
+    for (const p of all) prompts.set(p.id, { source: source(p) });
     for (const r of db.prepare('SELECT * FROM records').all() as any[]) {
       if (r.state === 'draft' || r.training !== 0 || r.final_at === null) continue;
       if (r.final_at >= until || dayOf(r.final_at) !== day) continue;
@@ -81,7 +83,7 @@ export function storeCounts(
       into.levels[String(body.level)] = (into.levels[String(body.level)] ?? 0) + 1;
       if (body.level <= 2)
         for (const code of body.reasons) into.reasons[code] = (into.reasons[code] ?? 0) + 1;
-      countPrompt(into, sourceOf((prompts.get(r.prompt_id) as { tx: string }).tx), r.prompt_id);
+      countPrompt(into, (prompts.get(r.prompt_id) as { source: Source }).source, r.prompt_id);
     }
     for (const p of all) {
       if (p.status !== 'declined' && p.status !== 'expired') continue;
@@ -92,7 +94,7 @@ export function storeCounts(
       for (const dept of asked.length > 0 ? asked : [null]) {
         const into = row(hourOf(p.ended_at), clerk?.id ?? '', dept, JSON.parse(p.service));
         into[p.status as 'declined' | 'expired'] += 1;
-        into.source[sourceOf(p.transaction_id)] += 1;
+        into.source[source(p)] += 1;
       }
     }
     const out = [...rows.values()].map(({ prompts: seen, ...r }) => {
