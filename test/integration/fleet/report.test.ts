@@ -110,6 +110,20 @@ function ratedStore(retentionDays = 90) {
   return { dir, file, db: join(dir, 'terminal.db'), now, terminal };
 }
 
+/** `report` from the first to the last of `days`, as a technician runs it. */
+function report(days: string[], config: string, ...more: string[]) {
+  return runCli([
+    'report',
+    '--from',
+    days[0] as string,
+    '--to',
+    days.at(-1) as string,
+    '--config',
+    config,
+    ...more,
+  ]);
+}
+
 /** The hour the report says it counted up to: `counts up to yyyy-MM-dd HH:mm`. */
 function upToOf(text: string): number {
   const m = /counts up to (\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2})/.exec(text);
@@ -179,17 +193,7 @@ describe('haochaping-terminal report', () => {
     const s = ratedStore();
     const days = [-3, -2, -1, 0].map((d) => dayOf(dayStart(s.now, d)));
     const csvFile = join(s.dir, 'november.csv');
-    const csv = runCli([
-      'report',
-      '--from',
-      days[0] as string,
-      '--to',
-      days[3] as string,
-      '--config',
-      s.file,
-      '--out',
-      csvFile,
-    ]);
+    const csv = report(days, s.file, '--out', csvFile);
     expect(await csv.exit, csv.stderr()).toBe(0);
     expect(csv.stdout()).toContain(`Wrote ${csvFile}`);
     const until = upToOf(csv.stdout());
@@ -207,17 +211,7 @@ describe('haochaping-terminal report', () => {
     expect(lines.some((l) => (l[22] as string).includes('110'))).toBe(until > s.now);
 
     const xlsxFile = join(s.dir, 'november.xlsx');
-    const xlsx = runCli([
-      'report',
-      '--from',
-      days[0] as string,
-      '--to',
-      days[3] as string,
-      '--config',
-      s.file,
-      '--out',
-      xlsxFile,
-    ]);
+    const xlsx = report(days, s.file, '--out', xlsxFile);
     expect(await xlsx.exit, xlsx.stderr()).toBe(0);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(xlsxFile);
@@ -267,17 +261,7 @@ describe('haochaping-terminal report', () => {
   it('names the days the retention may have cut, and leaves them out', { timeout: 60_000 }, async () => {
     const s = ratedStore(2);
     const days = [-3, -2, -1, 0].map((d) => dayOf(dayStart(s.now, d)));
-    const r = runCli([
-      'report',
-      '--from',
-      days[0] as string,
-      '--to',
-      days[3] as string,
-      '--config',
-      s.file,
-      '--out',
-      '-',
-    ]);
+    const r = report(days, s.file, '--out', '-');
     expect(await r.exit, r.stderr()).toBe(0);
     // Kept 2 days: of the last three days only the last one (and today) is whole in the store.
     expect(r.stderr()).toContain(`note: ${days[0]} … ${days[1]} is not in the report`);
@@ -296,7 +280,8 @@ describe('haochaping-terminal report', () => {
       training,
       `terminal:\n  id: HA-0009\n  areaCode: "350521"\n  training: true\nkeypad:\n  driver: none\n`,
     );
-    const t = runCli(['report', '--from', '2026-11-01', '--to', '2026-11-30', '--config', training]);
+    const november = ['2026-11-01', '2026-11-30'];
+    const t = report(november, training);
     expect(await t.exit).toBe(1);
     expect(t.stderr()).toContain('training terminal');
     const none = join(dir, 'none.yaml');
@@ -304,7 +289,7 @@ describe('haochaping-terminal report', () => {
       none,
       `terminal:\n  id: HA-0009\n  areaCode: "350521"\nkeypad:\n  driver: none\nstore:\n  path: ./nothing/t.db\n`,
     );
-    const n = runCli(['report', '--from', '2026-11-01', '--to', '2026-11-30', '--config', none]);
+    const n = report(november, none);
     expect(await n.exit).toBe(1);
     expect(n.stderr()).toContain('no store at');
     const cases = [

@@ -29,7 +29,7 @@ describe('table files', () => {
   });
 
   it('XLSX: a sheet per table, numbers as numbers, text as text (never a formula)', async () => {
-    const bad: Table = { ...table, name: 'a/b:c?*[d]' + 'x'.repeat(40) };
+    const bad: Table = { ...table, name: `a/b:c?*[d]${'x'.repeat(40)}` };
     const buffer = await tablesXlsx([table, bad, { ...table }]);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(buffer as unknown as ArrayBuffer);
