@@ -11,9 +11,7 @@
 import type { Migration } from './index.js';
 
 export const statsIndex: Migration = {
-  // Planned as 007, after 004 (prompt source), 005 (sealed words) and 006 (local
-  // records), which are being written beside it: numbered 4 only until those land.
-  version: 4,
+  version: 7,
   name: 'stats-index',
   sql: `
     CREATE INDEX records_final ON records (final_at) WHERE final_at IS NOT NULL AND training = 0;

@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { initial } from './001-initial.js';
 import { training } from './002-training.js';
 import { serviceFacts } from './003-service-facts.js';
+import { sealedWords } from './005-sealed-words.js';
 import { statsIndex } from './007-stats-index.js';
 
 export interface Migration {
@@ -12,9 +13,10 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, statsIndex];
+export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, sealedWords, statsIndex];
 
-export const LATEST_VERSION = MIGRATIONS.length;
+/** The last migration's number (numbers are ascending; one may be left for a parallel branch). */
+export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 export class NewerSchemaError extends Error {}
 
