@@ -20,16 +20,21 @@ export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 export class NewerSchemaError extends Error {}
 
-/** Brings the database to `target` (default: the latest), each step in its own transaction. */
-export function migrate(db: Database, target: number = LATEST_VERSION): number {
+/**
+ * Brings the database to `target` (default: the latest), each step in its own transaction.
+ * `list` is the terminal's migrations unless another database (the hall console's) gives its own.
+ */
+export function migrate(db: Database, target?: number, list: readonly Migration[] = MIGRATIONS): number {
+  const latest = list.length;
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > LATEST_VERSION) {
+  if (current > latest) {
     throw new NewerSchemaError(
-      `the database was written by a newer version of this program (schema ${current}, this one knows ${LATEST_VERSION}); install that version again`,
+      `the database was written by a newer version of this program (schema ${current}, this one knows ${latest}); install that version again`,
     );
   }
-  for (const m of MIGRATIONS) {
-    if (m.version <= current || m.version > target) continue;
+  for (const m of list) {
+    if (target !== undefined && m.version > target) continue;
+    if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
