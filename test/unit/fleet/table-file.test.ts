@@ -43,4 +43,18 @@ describe('table files', () => {
     expect(sheet.getColumn(3).numFmt).toBe('0.0%');
     expect(sheet.getRow(1).font?.bold).toBe(true);
   });
+
+  it('a title goes above the header: the first CSV line, the first XLSX row (the header frozen under it)', async () => {
+    const titled: Table = { ...table, title: '按部门统计（2026-11-01 至 2026-11-30）' };
+    expect(
+      tableCsv(titled).startsWith('\uFEFF按部门统计（2026-11-01 至 2026-11-30）\r\n事项,评价数,好评率\r\n'),
+    ).toBe(true);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await tablesXlsx([titled])) as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0] as ExcelJS.Worksheet;
+    expect(sheet.getCell(1, 1).value).toBe(titled.title);
+    expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual(['事项', '评价数', '好评率']);
+    expect((sheet.getRow(3).values as unknown[]).slice(1)).toEqual(['食品经营许可', 12, 0.9166]);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+  });
 });
