@@ -25,7 +25,8 @@ export class NewerSchemaError extends Error {}
  * `list` is the terminal's migrations unless another database (the hall console's) gives its own.
  */
 export function migrate(db: Database, target?: number, list: readonly Migration[] = MIGRATIONS): number {
-  const latest = list.length;
+  // The last migration's number: numbers ascend and may leave a gap (see LATEST_VERSION).
+  const latest = list.at(-1)?.version ?? 0;
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) {
     throw new NewerSchemaError(
