@@ -4,6 +4,7 @@
 // after a restart, 并联审批 per department, nothing from a training terminal, days past
 // fleet.statsDays cleared, and the days a broker missed sent once it is back.
 import { describe, expect, it } from 'vitest';
+import { parseMessage } from '../../../src/hall/messages.js';
 import { waitFor } from '../../helpers/cli.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { json, Recorder, type Seen, startBroker, text } from '../../helpers/mosquitto.js';
@@ -216,7 +217,7 @@ describe('hourly counts on a real Mosquitto', () => {
   it('a kiosk counts clerk ""; days the broker missed are sent once it is back', async () => {
     const broker = await startBroker();
     const proxy = await LineProxy.start(broker.port);
-    const rec = await Recorder.on(broker, `${BASE}/#`);
+    const rec = await Recorder.on(broker);
     const clock = new FakeClock(cst(9, 30));
     const rig = statsRig(section(`mqtt://127.0.0.1:${proxy.port}`), clock, tempDir('hcp-stats-'), {
       mode: 'kiosk',
@@ -244,6 +245,11 @@ describe('hourly counts on a real Mosquitto', () => {
     // The alert held while away says clerk "" too.
     const alert = await rec.next((m) => m.topic === `${BASE}/events`, 'the held alert', 20_000, from);
     expect(json(alert)).toMatchObject({ type: 'bad_rating', clerkId: '', evalDetail: '207' });
+    // Everything the terminal put on the bus is what the hall console's own reader takes.
+    for (const m of await rec.barrier()) {
+      const parsed = parseMessage('hcp', '350521', m.topic, m.payload);
+      expect(parsed, `${m.topic}: ${text(m).slice(0, 200)}`).toMatchObject({ ok: true });
+    }
   });
 });
 
