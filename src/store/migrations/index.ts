@@ -5,6 +5,7 @@ import { initial } from './001-initial.js';
 import { training } from './002-training.js';
 import { serviceFacts } from './003-service-facts.js';
 import { sealedWords } from './005-sealed-words.js';
+import { statsIndex } from './007-stats-index.js';
 
 export interface Migration {
   version: number;
@@ -12,7 +13,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, sealedWords];
+export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, sealedWords, statsIndex];
 
 /** The last migration's number (numbers are ascending; one may be left for a parallel branch). */
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
@@ -24,7 +25,8 @@ export class NewerSchemaError extends Error {}
  * `list` is the terminal's migrations unless another database (the hall console's) gives its own.
  */
 export function migrate(db: Database, target?: number, list: readonly Migration[] = MIGRATIONS): number {
-  const latest = list.length;
+  // The last migration's number: numbers ascend and may leave a gap (see LATEST_VERSION).
+  const latest = list.at(-1)?.version ?? 0;
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) {
     throw new NewerSchemaError(
