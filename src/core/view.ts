@@ -174,7 +174,10 @@ function screenOf(state: CoreState): Screen {
   if (s) return promptScreen(state, s);
   if (state.thanksUntil !== null) {
     const level = state.thanksLevel;
-    return { kind: 'thanks', given: level ? { level, label: levelInfo(level).label, labelEn: levelEnglish(level) } : null };
+    return {
+      kind: 'thanks',
+      given: level ? { level, label: levelInfo(level).label, labelEn: levelEnglish(level) } : null,
+    };
   }
   const clerk = state.clerk;
   return {

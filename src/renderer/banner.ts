@@ -54,7 +54,9 @@ export class Banner {
       parts.push(el('span', { className: 'ending-note', text: notice.text, attrs }));
     } else if (note) {
       parts.push(
-        note.lang === 'zh' ? document.createTextNode(note.text) : el('span', { attrs: { lang: LANG_TAG[note.lang] }, text: note.text }),
+        note.lang === 'zh'
+          ? document.createTextNode(note.text)
+          : el('span', { attrs: { lang: LANG_TAG[note.lang] }, text: note.text }),
       );
     }
     this.node.replaceChildren(...parts);

@@ -82,7 +82,11 @@ function tick() {
       node.classList.add('ending');
       // Said once for each deadline, on the banner's line: a redraw with the same
       // deadline (a key once the time is capped) keeps it as it is.
-      notice = { text: endingText(en, warnAt), lang: en ? 'en' : 'zh', deadline: node.dataset.deadline ?? '' };
+      notice = {
+        text: endingText(en, warnAt),
+        lang: en ? 'en' : 'zh',
+        deadline: node.dataset.deadline ?? '',
+      };
     }
   }
   banner.setNotice(notice);

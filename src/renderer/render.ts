@@ -2,8 +2,20 @@
 // the engine says and reports what was touched. Every screen fills the same frame
 // (header, main, aside, footer), so nothing jumps when the screen changes.
 import type { DepartmentStep, LevelButton, Screen, ViewState } from '../core/view.js';
-import { button, type Ctx, el, keyOf, langAttr, pick, type Send, say, textOf, type Words, words } from './dom.js';
 import type { Banner } from './banner.js';
+import {
+  button,
+  type Ctx,
+  el,
+  keyOf,
+  langAttr,
+  pick,
+  type Send,
+  say,
+  textOf,
+  type Words,
+  words,
+} from './dom.js';
 import { face } from './faces.js';
 import { idleFrame } from './idle.js';
 import { indicatorGrid, keyHints } from './indicator-grid.js';
@@ -81,7 +93,8 @@ function subLine(what: string | Words, whom: string | Words, ui: Lang = 'zh', no
  * which department was just rated, so no one takes the next rating for the same one.
  */
 function departmentTitle(step: DepartmentStep, who: string, service: string, ui: Lang): HTMLElement[] {
-  const zhName = (name: string) => el('span', { className: 'dept', attrs: langAttr('zh', ui) }, ...words(name));
+  const zhName = (name: string) =>
+    el('span', { className: 'dept', attrs: langAttr('zh', ui) }, ...words(name));
   const title =
     ui === 'en'
       ? el('h1', { className: 'dept-title' }, document.createTextNode(`${EN.rateDepartment} `), zhName(who))

@@ -2,8 +2,9 @@
 // supported size: axe-core finds no serious or critical violation, and the checks of
 // test/helpers/audit.ts (text size, targets, nothing cut, words kept whole) pass. The
 // fixtures carry long real names of services and departments, as the catalogues have.
-import { afterEach, describe, expect, it } from 'vitest';
+
 import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AUDIT_SIZES, auditScreen, layoutProblems, MIN_TEXT_PX, wrappedButtons } from '../helpers/audit.js';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { Hall, type HallOptions, SCREENSHOT_DIR } from '../helpers/hall.js';

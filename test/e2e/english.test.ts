@@ -124,7 +124,7 @@ describe('the 中文/English toggle', { timeout: 120_000 }, () => {
     expect(h.records().map((r) => r.body)).toEqual([expect.objectContaining({ level: 2, reasons: ['207'] })]);
   });
 
-  it('every level’s English indicators show whole, on at most two lines, at every screen size', async () => {
+  it('every level’s English indicators show whole, 18 px or more, on at most two lines (three at 800×480), at every screen size', async () => {
     const shipped = JSON.parse(
       readFileSync(new URL('../../assets/reasons.json', import.meta.url), 'utf8'),
     ) as {

@@ -120,7 +120,9 @@ export async function layoutProblems(
           if (s.content && s.content !== 'none' && s.content !== 'normal' && visible(after)) {
             const px = Number.parseFloat(s.fontSize);
             if (px < minText && /[^\s"]/.test(s.content))
-              problems.push(`${s.content} (after ${name(after)}) is ${px.toFixed(2)} px text (under ${minText})`);
+              problems.push(
+                `${s.content} (after ${name(after)}) is ${px.toFixed(2)} px text (under ${minText})`,
+              );
           }
         }
         const targets = [...rootEl.querySelectorAll('button, [role="switch"], a[href]')].filter(visible);
