@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig, type TerminalConfig } from './config/load.js';
 import { PACKAGE_ROOT, packageVersion } from './config/package-root.js';
 import { loadCatalogueOf } from './config/reasons-catalogue.js';
+import { SYSTEM_CONFIG_FILE } from './config/user-data-dir.js';
 import { runDoctor } from './doctor/run-doctor.js';
 import {
   ListenError,
@@ -16,7 +17,9 @@ import { runHall } from './hall/run-hall.js';
 import { startServeShell } from './shells/serve/server.js';
 
 const SERVE_USAGE = `  haochaping-terminal serve [--config FILE]   run the terminal; screens at http://{ui.host}:{ui.port}/`;
-const DOCTOR_USAGE = `  haochaping-terminal doctor --config FILE [--keys]
+const DOCTOR_USAGE = `  haochaping-terminal doctor [--config FILE] [--keys]
+                                              without --config: the file the app runs with (${SYSTEM_CONFIG_FILE},
+                                              else config.yaml in the user-data folder); says which.
                                               check config, store, keypad, platform and clock, one line
                                               each ("ok   PART: …", "warn PART: …", "FAIL PART: … — what to do");
                                               --keys then asks for each key of the keypad in turn.
@@ -111,12 +114,6 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     case 'serve':
       return serve(args.config, io);
     case 'doctor':
-      if (args.config === null) {
-        io.err(
-          `haochaping-terminal: doctor needs --config FILE (the file the terminal runs with)\n\n${USAGE}`,
-        );
-        return 2;
-      }
       return runDoctor({ configFile: args.config, keys: args.keys }, io);
     case 'version':
       io.out(packageVersion());
