@@ -47,6 +47,24 @@ const COMMAND_USAGE: Record<string, string> = {
   help: USAGE,
 };
 
+/**
+ * The command lines the CLI answers (a command, or --version / --help first). The
+ * Electron app hands exactly these to main() before it would open a window, so the
+ * installed app runs `hall`, `doctor` and `serve` as a clone's `npx haochaping-terminal` does.
+ */
+export function isCliInvocation(args: readonly string[]): boolean {
+  const first = args[0];
+  if (first === undefined) return false;
+  return (
+    USAGE_COMMANDS.has(first) || Object.hasOwn(COMMAND_USAGE, first) || /^-(-help|h|-version|v)$/.test(first)
+  );
+}
+
+/** Every command the usage lists (`  haochaping-terminal NAME …`): a new one is handed over too. */
+const USAGE_COMMANDS = new Set(
+  [...USAGE.matchAll(/^ {2}haochaping-terminal ([a-z][\w-]*)/gm)].map((m) => m[1] as string),
+);
+
 type Out = (line: string) => void;
 
 interface Io {
