@@ -6,7 +6,9 @@ import { loadConfig, type TerminalConfig } from './config/load.js';
 import { PACKAGE_ROOT, packageVersion } from './config/package-root.js';
 import { loadCatalogueOf } from './config/reasons-catalogue.js';
 import { SYSTEM_CONFIG_FILE } from './config/user-data-dir.js';
+import type { ReasonsCatalogue } from './core/reasons.js';
 import { runDoctor } from './doctor/run-doctor.js';
+import type { Logger } from './engine/log.js';
 import {
   ListenError,
   listenProblem,
@@ -146,23 +148,47 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   }
 }
 
-/** Loads configuration and reasons, or prints why not. */
-export function loadAll(file: string | null, io: Io) {
+export type Loaded =
+  | { ok: true; config: TerminalConfig; catalogue: ReasonsCatalogue; warnings: string[] }
+  | { ok: false; what: 'configuration' | 'reasons catalogue'; errors: string[] };
+
+/** The configuration and its reasons catalogue, as serve and SIGHUP read them; never prints. */
+export function loadChecked(file: string | null): Loaded {
   const loaded = loadConfig(file);
+  if (!loaded.ok) return { ok: false, what: 'configuration', errors: loaded.errors };
+  // Checked against platform.profile: a real platform takes only the national indicators.
+  const reasons = loadCatalogueOf(loaded.config);
+  if (!reasons.ok) return { ok: false, what: 'reasons catalogue', errors: reasons.errors };
+  return { ok: true, config: loaded.config, catalogue: reasons.catalogue, warnings: loaded.warnings };
+}
+
+/** Loads configuration and reasons at the start, or prints why the terminal did not start. */
+export function loadAll(file: string | null, io: Io) {
+  const loaded = loadChecked(file);
   if (!loaded.ok) {
     for (const line of loaded.errors) io.err(line);
-    io.err('The terminal did not start: fix the configuration above and start it again.');
+    io.err(`The terminal did not start: fix the ${loaded.what} above and start it again.`);
     return null;
   }
   for (const line of loaded.warnings) io.err(`warning: ${line}`);
-  // Checked against platform.profile: a real platform takes only the national indicators.
-  const reasons = loadCatalogueOf(loaded.config);
-  if (!reasons.ok) {
-    for (const line of reasons.errors) io.err(line);
-    io.err('The terminal did not start: fix the reasons catalogue above and start it again.');
+  return { config: loaded.config, catalogue: loaded.catalogue };
+}
+
+/**
+ * SIGHUP's reading of the file: the new configuration, or null when it does not load —
+ * then one line says so, on the console and in the log with the reasons (the config
+ * messages never show a secret's value), and the terminal keeps the one it runs on.
+ */
+export function loadForReload(file: string | null, io: Io, logger: Pick<Logger, 'log'>) {
+  const loaded = loadChecked(file);
+  if (!loaded.ok) {
+    const problems = loaded.what === 'configuration' ? loaded.errors : loaded.errors.map((e) => `reasons: ${e}`);
+    io.err(`configuration not reloaded: ${problems.join('; ')}; the terminal keeps running on the previous one`);
+    logger.log('error', 'config_reload_failed', { problems });
     return null;
   }
-  return { config: loaded.config, catalogue: reasons.catalogue };
+  for (const line of loaded.warnings) io.err(`warning: ${line}`);
+  return { config: loaded.config, catalogue: loaded.catalogue };
 }
 
 /**
@@ -278,12 +304,8 @@ async function serve(file: string | null, io: Io): Promise<number> {
     const onInt = () => void stop('SIGINT');
     const onTerm = () => void stop('SIGTERM');
     const onHup = () => {
-      const next = loadAll(file, io);
-      if (!next) {
-        logger.log('error', 'config_reload_failed', {});
-        io.err('The configuration was not reloaded; the terminal keeps running on the previous one.');
-        return;
-      }
+      const next = loadForReload(file, io, logger);
+      if (!next) return;
       for (const line of running.reload(next)) io.err(line);
       io.out('Configuration reloaded.');
     };

@@ -1,7 +1,7 @@
 // The Electron shell: the same engine as `serve`, the screens in a kiosk window, the
 // bridge over IPC. It holds no rules.
 import { app, type BrowserWindow, dialog, ipcMain, powerSaveBlocker } from 'electron';
-import { main as cliMain, isCliInvocation, loadAll } from '../../cli.js';
+import { main as cliMain, isCliInvocation, loadAll, loadForReload } from '../../cli.js';
 
 import { type RunningTerminal, startRunningTerminal } from '../../engine/running-terminal.js';
 import { registerAppScheme, serveAppScheme } from './app-protocol.js';
@@ -80,11 +80,9 @@ async function start(): Promise<void> {
   });
   app.on('window-all-closed', () => app.quit());
   process.on('SIGHUP', () => {
-    const next = loadAll(file, io);
-    if (!next) {
-      logger.log('error', 'config_reload_failed', { problems: problems.splice(0).length });
-      return;
-    }
+    const console = { out: io.out, err: (l: string) => process.stderr.write(`${l}\n`) };
+    const next = loadForReload(file, console, logger);
+    if (!next) return;
     for (const line of running.reload(next)) logger.log('warn', 'restart_needed', { detail: line });
   });
 }
