@@ -182,8 +182,11 @@ export function loadAll(file: string | null, io: Io) {
 export function loadForReload(file: string | null, io: Io, logger: Pick<Logger, 'log'>) {
   const loaded = loadChecked(file);
   if (!loaded.ok) {
-    const problems = loaded.what === 'configuration' ? loaded.errors : loaded.errors.map((e) => `reasons: ${e}`);
-    io.err(`configuration not reloaded: ${problems.join('; ')}; the terminal keeps running on the previous one`);
+    const problems =
+      loaded.what === 'configuration' ? loaded.errors : loaded.errors.map((e) => `reasons: ${e}`);
+    io.err(
+      `configuration not reloaded: ${problems.join('; ')}; the terminal keeps running on the previous one`,
+    );
     logger.log('error', 'config_reload_failed', { problems });
     return null;
   }

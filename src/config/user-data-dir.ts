@@ -93,7 +93,8 @@ export function defaultConfigFile(
 ): DefaultConfig {
   const machineFile =
     facts.platform === 'win32' ? null : (nonEmpty(facts.env[SYSTEM_CONFIG_ENV]) ?? SYSTEM_CONFIG_FILE);
-  if (machineFile !== null && canRead(machineFile)) return { file: machineFile, where: 'machine', machineFile };
+  if (machineFile !== null && canRead(machineFile))
+    return { file: machineFile, where: 'machine', machineFile };
   const folder = userDataDir(dataDir, facts);
   return {
     file: facts.platform === 'win32' ? win32.join(folder, USER_CONFIG_NAME) : join(folder, USER_CONFIG_NAME),
