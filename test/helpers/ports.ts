@@ -5,6 +5,7 @@
 // (7480/7481) first checks they are free, and names whoever holds them when not.
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
+import type { TerminalConfig } from '../../src/config/terminal-config.js';
 import type { Run } from './cli.js';
 import { waitFor } from './cli.js';
 
@@ -90,4 +91,13 @@ export function expectPortsFree(ports: readonly number[]): void {
     throw new Error(
       `this test runs serve on its built-in default ports, but ${held.join('; ')}: stop that program (a terminal started with npx haochaping-terminal serve?) and run the test again`,
     );
+}
+
+/**
+ * A loaded configuration whose API and screens listen on ports the system picks (0):
+ * for terminals run in the test's own process, which read their address back
+ * (`running.api.url`). The file itself must name a port from 1 to 65535.
+ */
+export function onSystemPorts(config: TerminalConfig): TerminalConfig {
+  return { ...config, api: { ...config.api, port: 0 }, ui: { ...config.ui, port: 0 } };
 }
