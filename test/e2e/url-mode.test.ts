@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
-import { type Run, runCli, waitFor } from '../helpers/cli.js';
+import { type Run, runCli } from '../helpers/cli.js';
 import { namedFirst } from '../helpers/hall.js';
 import { startOnFreePorts } from '../helpers/ports.js';
 import { tempDir } from '../helpers/temp.js';
