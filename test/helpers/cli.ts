@@ -10,11 +10,20 @@ export interface Run {
   exit: Promise<number | null>;
 }
 
-/** Runs the installed command as a technician would (the build must exist: npm test builds first). */
-export function runCli(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [BIN, ...args], {
+/**
+ * Runs the installed command as a technician would (the build must exist: npm test builds
+ * first). `where.bin`: another copy of the command (an installed package's); `where.cwd`:
+ * the folder it runs in.
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  where: { bin?: string; cwd?: string } = {},
+): Run {
+  const child = spawn(process.execPath, [where.bin ?? BIN, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(where.cwd ? { cwd: where.cwd } : {}),
   });
   let out = '';
   let err = '';
