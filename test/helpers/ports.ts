@@ -4,6 +4,7 @@
 // on others when another program took one first. The one test of the default ports
 // (7480/7481) first checks they are free, and names whoever holds them when not.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { TerminalConfig } from '../../src/config/terminal-config.js';
 import type { Run } from './cli.js';
@@ -74,8 +75,21 @@ export function portHolder(port: number): string | null {
   }
   const lines = out.split('\n').filter((l) => l.trim() !== '');
   if (lines.length === 0) return null;
-  const users = [...out.matchAll(/\("([^"]+)",pid=(\d+)/g)].map((m) => `${m[1]} (pid ${m[2]})`);
+  const users = [...out.matchAll(/\("([^"]+)",pid=(\d+)/g)].map((m) => {
+    const line = commandLine(Number(m[2]));
+    return `${m[1]} (pid ${m[2]}${line ? `: ${line}` : ''})`;
+  });
   return users.length > 0 ? [...new Set(users)].join(', ') : 'a program ss cannot name';
+}
+
+/** A process's command line (Linux /proc), shortened; null when it cannot be read. */
+function commandLine(pid: number): string | null {
+  try {
+    const line = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    return line.length > 160 ? `${line.slice(0, 160)}…` : line || null;
+  } catch {
+    return null;
+  }
 }
 
 /**
