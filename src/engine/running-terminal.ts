@@ -109,6 +109,7 @@ export async function startRunningTerminal(
     },
     terminal,
     logger,
+    { retentionDays: config.store.retentionDays },
   );
   terminal.start();
   const forwarding = startForwarding(

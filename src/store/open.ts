@@ -79,6 +79,35 @@ export function attachDatabase(path: string): Database.Database {
   }
 }
 
+/**
+ * A read-only connection for a reader beside the owner (the `report` command): it
+ * never writes, creates, migrates or checkpoints; a running terminal goes on as if it
+ * were not there. Throws when the file is missing or not a database of this program's
+ * (at least `minVersion`).
+ */
+export function readOnlyDatabase(path: string, minVersion: number): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new StoreUnavailableError(`cannot read the database ${path}: ${describeIoError(err)}`);
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version < minVersion) {
+      throw new StoreUnavailableError(
+        `the database ${path} is at schema ${version}: start the terminal once with this version, so that it brings its store up to date`,
+      );
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof StoreUnavailableError) throw err;
+    throw new StoreUnavailableError(`cannot read the database ${path}: ${describeIoError(err)}`);
+  }
+}
+
 /** The settings every connection has, owner or not. */
 function configure(db: Database.Database, path: string): void {
   // Wait for the other connection's write rather than fail at once.

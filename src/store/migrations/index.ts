@@ -6,6 +6,7 @@ import { training } from './002-training.js';
 import { serviceFacts } from './003-service-facts.js';
 import { sealedWords } from './005-sealed-words.js';
 import { localRecords } from './006-local-records.js';
+import { statsIndex } from './007-stats-index.js';
 
 /** SQL, or code where SQL alone cannot do it (a table rebuilt from its own schema text). */
 export type Migration = { version: number; name: string } & (
@@ -13,7 +14,14 @@ export type Migration = { version: number; name: string } & (
   | { run: (db: Database) => void }
 );
 
-export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, sealedWords, localRecords];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  training,
+  serviceFacts,
+  sealedWords,
+  localRecords,
+  statsIndex,
+];
 
 /** The last migration's number (numbers are ascending; one may be left for a parallel branch). */
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
@@ -25,7 +33,7 @@ export class NewerSchemaError extends Error {}
  * `list` is the terminal's migrations unless another database (the hall console's) gives its own.
  */
 export function migrate(db: Database, target?: number, list: readonly Migration[] = MIGRATIONS): number {
-  // The last one's number, not the count: a number may be left for a parallel branch.
+  // The last migration's number: numbers ascend and may leave a gap (see LATEST_VERSION).
   const latest = list.at(-1)?.version ?? 0;
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) {

@@ -11,7 +11,8 @@ import { LEVELS, levelInfo } from '../../../src/core/levels.js';
 import { reasonsFor } from '../../../src/core/reasons.js';
 import { type RunningTerminal, startRunningTerminal } from '../../../src/engine/running-terminal.js';
 import { callApi } from '../../helpers/api-call.js';
-import { freePort, waitFor } from '../../helpers/cli.js';
+import { waitFor } from '../../helpers/cli.js';
+import { onSystemPorts } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/temp.js';
 import { PlatformSim } from '../../sim/platform-sim.js';
 
@@ -46,7 +47,6 @@ describe('the log after a real session', { timeout: 30_000 }, () => {
         store: { path: join(dir, 'terminal.db'), keyFile: join(dir, 'terminal.key') },
         log: { dir: join(dir, 'logs') },
         platform: { url: sim.url, appMark: 'HA-APP', secret: 'platform-secret-1' },
-        api: { port: await freePort() },
       }),
     );
     const problems: string[] = [];
@@ -54,6 +54,8 @@ describe('the log after a real session', { timeout: 30_000 }, () => {
     const loaded = loadAll(file, io);
     expect(loaded, problems.join('\n')).not.toBeNull();
     if (!loaded) return;
+    // The API on a port the system picks, in the start and in the reload alike.
+    loaded.config = onSystemPorts(loaded.config);
     const running: RunningTerminal = await startRunningTerminal(loaded.config, loaded.catalogue);
     let stopped = false;
     cleanup.push(async () => {
