@@ -6,13 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
 import { isLoopbackHost } from '../core/loopback.js';
 import { tokenMatches } from './auth.js';
 import { registerClerkRoutes } from './clerk-routes.js';
 import { ApiError, errorBody } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
 import type { EventStream } from './events.js';
+import { AllowedMethods, answerClientError } from './http-refusals.js';
 import { ROUTE_SCHEMAS, registerOpenApi } from './openapi.js';
 import type { ApiOperations } from './operations.js';
 import { registerPromptRoutes } from './prompt-routes.js';
@@ -54,6 +55,11 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   }
   const { ops } = opts;
   const log = opts.log ?? (() => {});
+  const authorized = (header: string | undefined, path: string) =>
+    !settings.token || path === '/v1/health' || tokenMatches(header, settings.token);
+  const unauthorized = () =>
+    new ApiError(401, 'unauthorized', 'A valid Authorization: Bearer token is required.');
+  const allowed = new AllowedMethods();
 
   const app = Fastify({
     logger: false,
@@ -71,6 +77,23 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
         handler,
       ),
     genReqId: () => randomUUID(),
+    // A request Node's parser refuses (malformed, headers too large, too slow) gets the
+    // contract's error body too.
+    clientErrorHandler: answerClientError,
+    // The router could not read a path parameter (it does not decode, or is longer than
+    // the router takes): ids are opaque, and an id that cannot be one is not found —
+    // after the token, as for any other request.
+    frameworkErrors: (err, req, anyReply) => {
+      const reply = anyReply as FastifyReply;
+      const path = req.raw.url?.split('?')[0] ?? '';
+      const refusal = !authorized(req.headers.authorization, path)
+        ? unauthorized()
+        : err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new ApiError(404, 'not_found', 'No prompt has this id.')
+          : new ApiError(400, 'bad_request', 'The request could not be read.');
+      if (refusal.status === 401) reply.header('www-authenticate', 'Bearer');
+      reply.code(refusal.status).send(errorBody(refusal.code, refusal.message, refusal.details));
+    },
     ajv: {
       customOptions: {
         allErrors: true,
@@ -122,6 +145,8 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
 
   app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
     if (err instanceof ApiError) {
+      // RFC 6750: a 401 says which scheme would be let in.
+      if (err.status === 401) reply.header('www-authenticate', 'Bearer');
       return reply.code(err.status).send(errorBody(err.code, err.message, err.details));
     }
     if (err.validation) {
@@ -151,11 +176,24 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
 
   const routes: { method: string; url: string }[] = [];
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+    for (const method of [route.method].flat()) {
+      routes.push({ method, url: route.url });
+      allowed.add(method, route.url);
+    }
   });
   await registerOpenApi(app);
 
-  app.setNotFoundHandler((_req, reply) => {
+  // A known path asked with another method is 405 with the methods it has (after the
+  // token, in the onRequest hook below); an unknown path is 404.
+  app.setNotFoundHandler((req, reply) => {
+    const methods = allowed.of(req.url.split('?')[0] ?? '');
+    if (methods.length > 0) {
+      reply
+        .code(405)
+        .header('allow', methods.join(', '))
+        .send(errorBody('method_not_allowed', `This path answers ${methods.join(', ')} only.`));
+      return;
+    }
     reply.code(404).send(errorBody('not_found', 'No such endpoint.'));
   });
 
@@ -179,12 +217,11 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     if (req.method === 'OPTIONS') {
       throw new ApiError(403, 'origin_not_allowed', 'This origin may not call the API.');
     }
-    const path = req.url.split('?')[0];
-    if (settings.token && path !== '/v1/health' && !tokenMatches(req.headers.authorization, settings.token)) {
-      throw new ApiError(401, 'unauthorized', 'A valid Authorization: Bearer token is required.');
-    }
-    // A body-carrying request must say it is JSON, and must fit, before anything is read.
-    if (req.method === 'PUT' || req.method === 'POST') {
+    const path = req.url.split('?')[0] ?? '';
+    if (!authorized(req.headers.authorization, path)) throw unauthorized();
+    // A body-carrying request must say it is JSON, and must fit, before anything is read;
+    // a request no route takes (404, 405) is answered as such whatever its body.
+    if ((req.method === 'PUT' || req.method === 'POST') && !req.is404) {
       const type = String(req.headers['content-type'] ?? '')
         .split(';')[0]
         ?.trim()

@@ -37,7 +37,7 @@ function logOp(log: Logger, before: CoreState, event: CoreEvent, op: StoreOp): v
       const p = op.prompt;
       log.log('info', 'prompt_opened', {
         promptId: p.id,
-        source: event.type === 'invite_key' ? 'invite_key' : 'api',
+        source: p.source,
         mode: p.mode,
         service: p.service.code,
         departments: p.departments.map((d) => d.code),

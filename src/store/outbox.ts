@@ -39,6 +39,7 @@ export interface RejectedRecord {
 }
 
 export interface OutboxCounts {
+  /** Waiting for the platform from the rating's commit, drafts included. */
   pending: number;
   rejected: number;
 }
@@ -125,6 +126,13 @@ export class Outbox implements OutboxStore {
          WHERE prompt_id = ? AND id = ? AND state = 'rejected' AND training = 0`,
       ),
       count: db.prepare('SELECT COUNT(*) FROM records WHERE state = ? AND training = 0').pluck(),
+      // Queued from the commit, drafts included (see QueueCounts.pending in queries.ts).
+      queued: db
+        .prepare(
+          `SELECT (SELECT COUNT(*) FROM records WHERE state = 'pending' AND training = 0)
+                + (SELECT COUNT(*) FROM records WHERE state = 'draft' AND training = 0)`,
+        )
+        .pluck(),
       listRejected: db.prepare(
         `SELECT prompt_id, id, body, reject_code, reject_message FROM records
          WHERE state = 'rejected' AND training = 0 ORDER BY seq LIMIT ?`,
@@ -231,7 +239,7 @@ export class Outbox implements OutboxStore {
 
   counts(): OutboxCounts {
     return {
-      pending: this.stmt.count.get('pending') as number,
+      pending: this.stmt.queued.get() as number,
       rejected: this.stmt.count.get('rejected') as number,
     };
   }

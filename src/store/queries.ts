@@ -6,6 +6,7 @@ import type {
   Citizen,
   ClerkState,
   PromptRecord,
+  PromptSource,
   PromptStatus,
   RatingRecord,
   ServiceFacts,
@@ -17,8 +18,10 @@ export interface PromptSummary {
   id: string;
   transactionId: string;
   status: PromptStatus;
+  source: PromptSource;
   openedAt: number;
   expiresAt: number;
+  /** When it left the screen; null while it is not final. */
   endedAt: number | null;
   /** Final and draft records of this prompt, without personal data. */
   records: RatingRecord[];
@@ -33,7 +36,13 @@ export interface RecoveryFacts {
 
 /** Records meant for a platform, by state; training records are not among them. */
 export interface QueueCounts {
+  /** Of `pending`: ratings still on their reasons or indicators screen. */
   draft: number;
+  /**
+   * Waiting for the platform, counted from the rating's commit: drafts included, so the
+   * count rises at the press for a 差评 as for a 好评 (a rise only once the reasons were
+   * done would tell them apart).
+   */
   pending: number;
   delivered: number;
   rejected: number;
@@ -67,6 +76,7 @@ interface PromptRow {
   expires_at: number;
   ended_at: number | null;
   facts: string | null;
+  source: string;
 }
 
 export class StoreQueries {
@@ -103,9 +113,17 @@ export class StoreQueries {
              THEN EXISTS (SELECT 1 FROM json_each(body, '$.flags') WHERE value = 'clock_skew') ELSE 0 END
          ORDER BY rated_at DESC LIMIT 1`,
       ),
-      // The outbox index's order: the oldest queued record is the first pending one by seq.
+      // The outbox index's order: the oldest queued record is the first one by seq of its
+      // state; a draft (queued from its commit, as counted) by when it was rated.
       oldestPending: db
-        .prepare(`SELECT final_at FROM records WHERE state = 'pending' AND training = 0 ORDER BY seq LIMIT 1`)
+        .prepare(
+          `SELECT MIN(at) FROM (
+             SELECT * FROM (SELECT final_at AS at FROM records
+               WHERE state = 'pending' AND training = 0 ORDER BY seq LIMIT 1)
+             UNION ALL
+             SELECT * FROM (SELECT rated_at AS at FROM records
+               WHERE state = 'draft' AND training = 0 ORDER BY seq LIMIT 1))`,
+        )
         .pluck(),
     };
   }
@@ -122,6 +140,7 @@ export class StoreQueries {
       id: row.id,
       transactionId: row.transaction_id,
       status: row.status as PromptStatus,
+      source: row.source as PromptSource,
       openedAt: row.opened_at,
       expiresAt: row.expires_at,
       endedAt: row.ended_at,
@@ -145,6 +164,7 @@ export class StoreQueries {
     const counts: QueueCounts = { draft: 0, pending: 0, delivered: 0, rejected: 0 };
     for (const row of this.stmt.counts.all() as { state: keyof QueueCounts; n: number }[])
       counts[row.state] = row.n;
+    counts.pending += counts.draft;
     return counts;
   }
 
@@ -199,6 +219,7 @@ export class StoreQueries {
       clerk: row.clerk ? JSON.parse(row.clerk) : null,
       // A prompt kept before the facts were: the defaults, as for a prompt given none.
       facts: row.facts ? (JSON.parse(row.facts) as ServiceFacts) : resolveFacts(undefined, row.opened_at),
+      source: row.source as PromptSource,
       status: row.status as PromptStatus,
       openedAt: row.opened_at,
       expiresAt: row.expires_at,

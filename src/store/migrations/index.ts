@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { initial } from './001-initial.js';
 import { training } from './002-training.js';
 import { serviceFacts } from './003-service-facts.js';
+import { promptSource } from './004-prompt-source.js';
 
 export interface Migration {
   version: number;
@@ -11,7 +12,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts];
+export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, promptSource];
 
 export const LATEST_VERSION = MIGRATIONS.length;
 
