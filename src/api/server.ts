@@ -111,6 +111,11 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     'application/json',
     { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
     (req, body, done) => {
+      // No route takes it (404, 405): the body is never looked at.
+      if (req.is404) {
+        done(null, undefined);
+        return;
+      }
       const charset = /charset=([^;]+)/i
         .exec(String(req.headers['content-type'] ?? ''))?.[1]
         ?.trim()
@@ -136,7 +141,11 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       }
     },
   );
-  app.addContentTypeParser('*', (_req, _payload, done) => {
+  app.addContentTypeParser('*', (req, _payload, done) => {
+    if (req.is404) {
+      done(null, undefined);
+      return;
+    }
     done(
       new ApiError(415, 'unsupported_media_type', 'Bodies must be JSON (Content-Type: application/json).'),
       undefined,

@@ -58,8 +58,16 @@ export class Out {
     if (this.render) effects.push({ type: 'render' });
     effects.push(...this.effects);
     if (this.said) effects.push({ type: 'sound', clips: this.said });
+    // The queue's new count goes out right after a prompt's first rating, before its end
+    // if both came in one step: a 好评 ended by its press must tell the same sequence as a
+    // 差评, whose end comes only after its reasons.
+    let forward = this.forward;
     for (const change of this.changes) {
       effects.push({ type: 'notify_prompt', ...change });
+      if (forward && change.status === 'rated' && !change.final) {
+        effects.push({ type: 'forward' });
+        forward = false;
+      }
       if (change.final) {
         effects.push({
           type: 'prompt_final',
@@ -69,7 +77,7 @@ export class Out {
         });
       }
     }
-    if (this.forward) effects.push({ type: 'forward' });
+    if (forward) effects.push({ type: 'forward' });
     return this.reply ? { state, effects, reply: this.reply } : { state, effects };
   }
 }

@@ -23,8 +23,10 @@ function intent(rig: Rig, i: Intent) {
 }
 
 /** The prompt changes a step tells, and its final effects, in order. */
-function told(effects: Effect[]): (Omit<PromptChange, 'promptId'> | string)[] {
-  return effects.flatMap((e) =>
+type Told = Omit<PromptChange, 'promptId'> | string;
+
+function told(effects: Effect[]): Told[] {
+  return effects.flatMap((e): Told[] =>
     e.type === 'notify_prompt'
       ? [{ status: e.status, final: e.final, source: e.source }]
       : e.type === 'prompt_final'
@@ -55,7 +57,15 @@ describe('final', () => {
     const goodStory = story(good);
     good.open();
     good.now += 1_000;
-    expect(told(good.rate(5).effects)).toEqual([RATED, DONE, 'final:rated']);
+    const press = good.rate(5).effects;
+    expect(told(press)).toEqual([RATED, DONE, 'final:rated']);
+    // The queue's count (the forwarder's wake) goes out between the first rating and the
+    // end, where a 差评's goes out too: before its reasons, long before its end.
+    expect(press.map((e) => e.type).filter((t) => t === 'notify_prompt' || t === 'forward')).toEqual([
+      'notify_prompt',
+      'forward',
+      'notify_prompt',
+    ]);
 
     const bad = serving();
     const badStory = story(bad);
@@ -115,7 +125,12 @@ describe('final', () => {
       () => rig.send({ type: 'platform_page', promptId: 'p-9', qr: { url: 'u', svg: 's' } }),
       () => rig.rate(4),
       () => rig.open({ transactionId: 'C' }),
-      () => rig.send({ type: 'platform_page', promptId: rig.state.session?.id ?? '', qr: { url: 'u', svg: 's' } }),
+      () =>
+        rig.send({
+          type: 'platform_page',
+          promptId: rig.state.session?.id ?? '',
+          qr: { url: 'u', svg: 's' },
+        }),
       () => rig.advance(60_000),
     ]) {
       for (const e of step().effects) if (e.type === 'notify_prompt') changes.push(e);
