@@ -186,3 +186,43 @@ describe('open means not final', () => {
     expect(prompts()[0]).toMatchObject({ id: current.body.id, source: 'invite' });
   });
 });
+
+describe('what the engine offers another listener (the GWQ protocol)', () => {
+  it('opens a gwq prompt without a QR code and tells promptFinal once, after its last change', async () => {
+    const { r, prompts } = await serving();
+    const told: string[] = [];
+    r.terminal.subscribe({
+      prompt: (id, change) => told.push(`prompt ${id} ${change.status} ${change.final} ${change.source}`),
+      promptFinal: (f) => told.push(`final ${f.promptId} ${f.status} ${f.source}`),
+    });
+    const opened = r.terminal.openPrompt({
+      transactionId: 'GWQ-HA-0001-1',
+      service: { code: '', name: '' },
+      departments: [clerkJson.department],
+      mode: 'single',
+      citizen: null,
+      source: 'gwq',
+      timeoutMs: 30_000,
+    });
+    expect(opened).toMatchObject({ ok: true, qr: null });
+    const id = opened.promptId as string;
+    expect(opened.expiresAt).toBeLessThanOrEqual(Date.now() + 30_000);
+    touch(r, { type: 'rate', level: 1 });
+    touch(r, { type: 'submit_reasons' });
+    expect(told).toEqual([
+      `prompt ${id} open false gwq`,
+      `prompt ${id} rated false gwq`,
+      `prompt ${id} rated true gwq`,
+      `final ${id} rated gwq`,
+    ]);
+    // The level is read back from the prompt's records, by the listener that may tell it.
+    expect(r.terminal.getPrompt(id)?.records.map((x) => x.level)).toEqual([1]);
+    expect((await r.call('GET', `/v1/prompts/${id}`)).body).toMatchObject({
+      source: 'gwq',
+      final: true,
+      qr: null,
+    });
+    await waitFor(() => prompts().some((p) => p.final), 'the final event');
+    expect(prompts().map((p) => p.source)).toEqual(['gwq', 'gwq', 'gwq']);
+  });
+});
