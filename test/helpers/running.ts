@@ -4,6 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll } from '../../src/cli.js';
+import type { TerminalConfig } from '../../src/config/terminal-config.js';
+import type { ReasonsCatalogue } from '../../src/core/reasons.js';
 import { type RunningTerminal, startRunningTerminal } from '../../src/engine/running-terminal.js';
 import { tempDir } from './temp.js';
 
@@ -13,9 +15,14 @@ export interface RunningOptions {
   dir?: string;
 }
 
-export async function startTestTerminal(
-  options: RunningOptions = {},
-): Promise<{ running: RunningTerminal; dir: string }> {
+export interface TestTerminal {
+  running: RunningTerminal;
+  dir: string;
+  /** What it was started with (its API on port 0), for a reload with the same settings. */
+  loaded: { config: TerminalConfig; catalogue: ReasonsCatalogue };
+}
+
+export async function startTestTerminal(options: RunningOptions = {}): Promise<TestTerminal> {
   const dir = options.dir ?? tempDir();
   const file = join(dir, 'config.json');
   writeFileSync(
@@ -40,5 +47,5 @@ export async function startTestTerminal(
   // Port 0: the system picks a free one, so nothing here needs a fixed port to be free.
   const config = { ...loaded.config, api: { ...loaded.config.api, port: 0 } };
   const running = await startRunningTerminal(config, loaded.catalogue);
-  return { running, dir };
+  return { running, dir, loaded: { config, catalogue: loaded.catalogue } };
 }

@@ -83,9 +83,9 @@ async function session(
 /** Times, ids and the session's own folder replaced by their kind. */
 function normalised(lines: Line[], dir: string): unknown[] {
   const ids = new Map<string, string>();
-  const id = (value: string) => {
+  const id = (value: string): string => {
     if (!ids.has(value)) ids.set(value, `<id ${ids.size + 1}>`);
-    return ids.get(value);
+    return ids.get(value) as string;
   };
   const text = (value: string) =>
     value
