@@ -60,6 +60,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   const unauthorized = () =>
     new ApiError(401, 'unauthorized', 'A valid Authorization: Bearer token is required.');
   const allowed = new AllowedMethods();
+  let closing = false;
 
   const app = Fastify({
     logger: false,
@@ -68,7 +69,9 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     requestTimeout: 10_000,
     connectionTimeout: 30_000,
     keepAliveTimeout: 5_000,
-    return503OnClosing: true,
+    // A request that arrives while the server closes is refused by our own hook below, in
+    // the contract's body (fastify's own 503 has another shape).
+    return503OnClosing: false,
     forceCloseConnections: true,
     // Node checks request and header time-outs only this often (its default is 30 s).
     serverFactory: (handler) =>
@@ -221,7 +224,11 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     strictPreflight: false,
   });
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
+    if (closing) {
+      reply.header('retry-after', '5');
+      throw new ApiError(503, 'busy', 'The terminal is stopping; try again in a moment.');
+    }
     // A preflight the plugin did not answer came from an origin that is not listed.
     if (req.method === 'OPTIONS') {
       throw new ApiError(403, 'origin_not_allowed', 'This origin may not call the API.');
@@ -288,6 +295,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       settings.corsOrigins = [...next.corsOrigins];
     },
     async close() {
+      closing = true;
       for (const s of [...streams]) s.close();
       await app.close();
     },
