@@ -4,7 +4,11 @@
 // regenerates it and compares, so the page cannot drift from the code.
 
 import { z } from 'zod';
+import { formatBytes } from '../src/base/read-bounded-file.js';
+import { TEMPLATE_MAX_BYTES } from '../src/config/platform-config.js';
+import { YAML_LIMITS } from '../src/config/read-yaml-file.js';
 import { configFileSchema, SECRET_KEYS } from '../src/config/schema.js';
+import { MAX_SLIDE_BYTES } from '../src/engine/idle-slides.js';
 import { keysNeedingRestart } from '../src/engine/running-terminal.js';
 import { DESCRIPTIONS, SECTION_NOTES } from './config-descriptions.js';
 
@@ -158,6 +162,7 @@ export function renderConfigDocs(): string {
     '(`warning: KEY changed; it takes effect only after a restart.`) and waits for a restart.',
     'A file with errors is not taken: the terminal keeps running on the previous one.',
     '',
+    ...limitsSection(),
   ];
   for (const section of sections) {
     out.push(`## \`${section}\``, '');
@@ -177,6 +182,44 @@ export function renderConfigDocs(): string {
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US').replaceAll(',', ' ');
+}
+
+/** What a file may be, from the limits the reader enforces (so the page cannot drift from them). */
+function limitsSection(): string[] {
+  const l = YAML_LIMITS;
+  return [
+    '## What the file may be',
+    '',
+    'The terminal reads the configuration — and the reasons catalogue (`reasons`), the Fujian',
+    'template (`platform.template`) and the notices in `ui.idleSlides` — only from a regular file:',
+    'never a folder, a named pipe (FIFO), a device such as `/dev/zero`, or a link to one of them.',
+    'Each file has a size limit, and the YAML files are parsed within limits that keep a reload',
+    'from holding up the keypad, the API and the screens. The commented template has 52 lines',
+    'and about 50 items; every limit is far above what a terminal needs.',
+    '',
+    '| limit | configuration and reasons catalogue |',
+    '|---|---|',
+    `| size | at most ${formatBytes(l.maxBytes)} |`,
+    `| lines | at most ${count(l.maxLines)} (a multi-line text block counts as one) |`,
+    `| keys, values and other YAML items (\`-\`, \`:\`, \`,\`, brackets, anchors \`&name\`, aliases \`*name\`, tags \`!tag\`) | at most ${count(l.maxItems)} |`,
+    `| nesting | at most ${l.maxDepth} levels |`,
+    `| aliases (\`*name\`) | at most ${l.maxAliases}, and none that expands to much more than it says (an "alias bomb") |`,
+    '| documents | one: a second `---` (or anything after `...`) is refused |',
+    '| the same key twice in one section | refused, naming the key and both lines |',
+    '',
+    `The Fujian template may be at most ${formatBytes(TEMPLATE_MAX_BYTES)}; a notice at most ${MAX_SLIDE_BYTES / 1024 / 1024} MB (a`,
+    'notice over it, or one that is not a regular file, is left out and `doctor` says why).',
+    '',
+    'A file outside these limits stops the start with one line saying what it is and what to do, e.g.',
+    '`config.yaml: cannot use the file (it is a named pipe (FIFO), not a regular file); check the --config path`;',
+    'on SIGHUP the running terminal keeps rating on the previous configuration and prints the same',
+    'line. `doctor` gives it as its `config` line.',
+    '',
+  ];
 }
 
 /** Keys without a meaning, and meanings for keys that no longer exist: the generator warns. */

@@ -36,7 +36,11 @@ import { type BytePort, type PortProbe, type SerialKeypadOptions, SerialLink } f
 
 /** Offline after this long without any valid frame (HEARTBEAT comes every 2 s). */
 export const OFFLINE_AFTER_MS = 6_000;
-/** A KEY with the last accepted SEQ within this long is the same press sent again. */
+/**
+ * A KEY whose SEQ equals that of any KEY accepted within this long is the same press
+ * sent again — any of them, not only the last: a keypad may send its next key before
+ * the previous one's ACK arrives and then resend the earlier one (s, s+1, s).
+ */
 export const RETRANSMISSION_WINDOW_MS = 5_000;
 
 /** How long a half-received frame may wait for its rest: a whole frame's time on the wire, and a margin. */
@@ -59,7 +63,8 @@ export class Kp1Link {
   private port: BytePort | null = null;
   /** The terminal's own SEQ counter for the frames it sends. */
   private seq = 0;
-  private lastAccepted: { seq: number; at: number } | null = null;
+  /** SEQ → when its KEY was accepted, for the presses of the last RETRANSMISSION_WINDOW_MS. */
+  private readonly accepted = new Map<number, number>();
   private hello: Hello | null = null;
   private state: KeypadDriverInfo['state'] = 'starting';
   private fault: KeypadFault = null;
@@ -199,9 +204,16 @@ export class Kp1Link {
       return;
     }
     const now = this.timers.now();
-    const last = this.lastAccepted;
-    if (last && last.seq === frame.seq && now - last.at <= RETRANSMISSION_WINDOW_MS) return;
-    this.lastAccepted = { seq: frame.seq, at: now };
+    // Forget what is older than the window first: a SEQ comes round again after 256
+    // presses, and then it is a new press. The map holds at most 256 entries. A press
+    // "in the future" means the wall clock was set back: forgotten too, or its SEQ would
+    // be refused until the clock caught up again.
+    for (const [seq, at] of this.accepted) {
+      const age = now - at;
+      if (age < 0 || age > RETRANSMISSION_WINDOW_MS) this.accepted.delete(seq);
+    }
+    if (this.accepted.has(frame.seq)) return;
+    this.accepted.set(frame.seq, now);
     this.log.log('info', 'keypad_key', { code: keyCodeByte(key), seq: frame.seq });
     this.opts.events.press(key);
   }
@@ -216,7 +228,7 @@ export class Kp1Link {
       this.log.log('warn', 'keypad_protocol_version', { version: hello.version, expected: PROTOCOL_VERSION });
     }
     // A keypad that restarted counts its SEQ from scratch.
-    this.lastAccepted = null;
+    this.accepted.clear();
     this.hello = hello;
     this.opts.events.hello?.(hello);
     for (const waiter of [...this.helloWaiters]) waiter(hello);

@@ -3,12 +3,12 @@
 // check what the schema cannot (a template's placeholders, header names), so that a
 // configuration that loads always makes an adapter — at start and on SIGHUP alike.
 
-import { readFileSync } from 'node:fs';
+import { readBoundedFileSync } from '../base/read-bounded-file.js';
 import { FujianConfigError, type FujianOptions } from '../sync/adapters/fujian/index.js';
 import { fujianSettings } from '../sync/adapters/fujian/settings.js';
 import { PLACEHOLDERS } from '../sync/adapters/fujian/template.js';
 import { NationalConfigError, type NationalOptions, nationalSettings } from '../sync/adapters/national.js';
-import { readErrorLine } from './messages.js';
+import { fileProblemLine } from './read-yaml-file.js';
 import type { ConfigFile } from './schema.js';
 import type { FujianPlatform, NationalPlatform, PlatformSection, TerminalMode } from './terminal-config.js';
 
@@ -72,15 +72,11 @@ function readTemplate(label: string, file: string): { text: string } | { error: 
   const where = `${label}: platform.template`;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    // A regular file of at most TEMPLATE_MAX_BYTES, or why not (a FIFO, /dev/zero, a 50 MB file).
+    bytes = readBoundedFileSync(file, { maxBytes: TEMPLATE_MAX_BYTES }).bytes;
   } catch (err) {
     const hint = 'check platform.template (a relative path is relative to the configuration file)';
-    return { error: `${where}: ${readErrorLine(file, err, hint)}` };
-  }
-  if (bytes.length > TEMPLATE_MAX_BYTES) {
-    return {
-      error: `${where}: ${file} is ${bytes.length} bytes, more than a template can be (${TEMPLATE_MAX_BYTES}); check that the path names the template`,
-    };
+    return { error: `${where}: ${fileProblemLine(file, err, hint)}` };
   }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };

@@ -56,6 +56,11 @@ export interface DiagnosticsView {
    * kiosk's Chromium without --autoplay-policy=no-user-gesture-required is silent).
    */
   sound: { refused: number; last: { name: string; reason: string; at: number } | null };
+  /**
+   * Records set aside: refused by the platform (its code), or unusable here
+   * (`unreadable_record`, `unopenable_personal_data`). `message` is the platform's words, or
+   * the terminal's, with that record's personal data blanked in every spelling.
+   */
   rejected: { id: string; transactionId: string; ratedAt: number; code: string; message: string }[];
   /** The configuration with every secret shown as ***. */
   config: unknown;

@@ -2,6 +2,7 @@
 // exception): the values we know (this citizen's name, id number, phone) and the
 // shapes of id numbers and mobile numbers. Used before such text is stored or logged.
 import type { Citizen } from './model.js';
+import { blankForms } from './personal-forms.js';
 
 export const REDACTED = '[redacted]';
 
@@ -17,14 +18,11 @@ export function redactShapes(text: string): string {
   return text.replace(ID_NUMBER, REDACTED).replace(MOBILE, REDACTED);
 }
 
-/** The text with these citizens' own values and any id/mobile shapes blanked. */
+/**
+ * The text with these citizens' own values, in any spelling (separators, case, full-width:
+ * src/core/personal-forms.ts), and any id/mobile shapes blanked.
+ */
 export function scrubPersonal(text: string, citizens: readonly (Citizen | null)[]): string {
-  let out = text;
-  for (const c of citizens) {
-    if (!c) continue;
-    for (const value of [c.idNumber, c.phone, c.name]) {
-      if (value && value.length >= 2) out = out.split(value).join(REDACTED);
-    }
-  }
-  return redactShapes(out);
+  const values = citizens.flatMap((c) => (c ? [c.idNumber, c.phone, c.name] : []));
+  return redactShapes(blankForms(text, values, REDACTED));
 }

@@ -1,8 +1,9 @@
 // doctor's platform and clock checks, per profile (contracts/config-and-cli.md and
 // platform-profiles.md). reference: one signed upload of an empty list tells at once
 // whether the platform is reachable and takes the credentials. national: the interface
-// has no call that proves the credentials without a rating, so the line is `warn` once
-// the address answers HTTP at all and the public key is a curve point. fujian: a token
+// has no call that proves the credentials without a rating, and nothing but ratings is
+// ever sent to it, so one GET of the address (no upload) and the line is `warn` once the
+// address answers HTTP at all and the public key is a curve point. fujian: a token
 // obtained from the gateway proves address and credentials. The last answer's Date
 // header is the clock to compare with (ratings carry the terminal's time, and platforms
 // refuse signatures whose time is far from their own).
@@ -77,14 +78,14 @@ function platformFinding(platform: PlatformSection, check: CredentialsCheck): Fi
       `cannot reach ${url} (${check.detail})`,
       'check the network cable, platform.url, and any proxy or firewall between this terminal and the platform',
     );
-  if (profile === 'national') {
-    if (check.status === null) return unreachable();
-    // Any HTTP answer: the address is right enough to talk to. What it said to an empty
-    // upload is shown, but only a rating proves the sign (the contract's rule).
-    const said = check.result === 'ok' ? '' : `; its answer to an empty upload: ${check.detail}`;
+  // Only the national interface is probed by a GET that proves nothing but the address.
+  if (profile === 'national' || check.result === 'answered') {
+    // Any HTTP answer to the GET, whatever its status: the address is right enough to
+    // talk to; only a rating proves the sign.
+    if (check.result !== 'answered') return unreachable();
     return warn(
       'platform',
-      `${url} answers (HTTP ${check.status}) and platform.publicKey is a point on the SM2 curve; credentials are checked by the first rating${said}`,
+      `${url} answers (HTTP ${check.status}) and platform.publicKey is a point on the SM2 curve; credentials are checked by the first rating`,
     );
   }
   switch (check.result) {

@@ -12,6 +12,7 @@ import type { Transport } from '../sync/http-transport.js';
 import { type Clock, systemClock } from './clock.js';
 import { FaultLog } from './fault-log.js';
 import type { Logger } from './log.js';
+import { logSetAside } from './store-link.js';
 import type { Terminal } from './terminal.js';
 
 export interface ForwardingConfig {
@@ -127,6 +128,7 @@ export function startForwarding(
     if (stopped) return;
     try {
       store = openStore();
+      store.onSetAside((note) => logSetAside(log, note));
       outbox = store.outbox();
     } catch (err) {
       // The Terminal reports a store it cannot open; here we only keep trying, and say so

@@ -3,9 +3,9 @@
 // what the screens may ask for is exactly that list, by an opaque id, never by a path,
 // so no name a screen (or any local program) sends can reach another file.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, sep } from 'node:path';
+import { RefusedFileError, readBoundedFile, readBoundedFileSync } from '../base/read-bounded-file.js';
 
 /** A notice exported from a slide program is well under this; a camera's raw photo is not. */
 export const MAX_SLIDE_BYTES = 8 * 1024 * 1024;
@@ -68,17 +68,6 @@ function typeOfBytes(head: Buffer): SlideType | null {
   return null;
 }
 
-function readHead(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(12);
-    const n = readSync(fd, head, 0, 12, 0);
-    return head.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function inside(folder: string, path: string): boolean {
   return path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
 }
@@ -129,13 +118,28 @@ export function listSlides(folder: string): SlideList {
         skip('a link to a file outside the folder');
         continue;
       }
-      const st = statSync(path);
-      if (!st.isFile()) continue;
-      if (st.size > MAX_SLIDE_BYTES) {
-        skip(`${(st.size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_SLIDE_BYTES / 1024 / 1024} MB limit`);
+      let head: Buffer;
+      let st: { size: number; mtimeMs: number; ino: number };
+      try {
+        // The type, the size and the first bytes all from one open descriptor (a FIFO or a
+        // device swapped in under a notice's name cannot hang the terminal); the path is
+        // already resolved, so a link put there since is refused too.
+        ({ bytes: head, facts: st } = readBoundedFileSync(path, {
+          maxBytes: MAX_SLIDE_BYTES,
+          headBytes: 12,
+          noFollow: true,
+        }));
+      } catch (err) {
+        if (!(err instanceof RefusedFileError)) throw err;
+        // A folder that happens to be named like an image is not a notice, and not news.
+        if (err.code === 'EISDIR') continue;
+        const limit = MAX_SLIDE_BYTES / 1024 / 1024;
+        if (err.code !== 'EFBIG') skip(err.reason);
+        else if (err.size === null) skip(`more than ${limit} MB, over the ${limit} MB limit`);
+        else skip(`${(err.size / 1024 / 1024).toFixed(1)} MB, over the ${limit} MB limit`);
         continue;
       }
-      const type = typeOfBytes(readHead(path));
+      const type = typeOfBytes(head);
       if (type === null) {
         skip('not a PNG, JPEG or WebP image');
         continue;
@@ -167,26 +171,12 @@ export async function readSlide(
     const folder = realpathSync(list.folder);
     const path = realpathSync(slide.path);
     if (!inside(folder, path)) return null;
-    // Read through one handle, at most the limit and one byte more: a file swapped for a
-    // huge one after the check is refused, never loaded whole.
-    const handle = await open(path, 'r');
-    try {
-      const st = await handle.stat();
-      if (!st.isFile() || st.size > MAX_SLIDE_BYTES) return null;
-      const buffer = Buffer.alloc(Math.min(st.size + 1, MAX_SLIDE_BYTES + 1));
-      let length = 0;
-      while (length < buffer.length) {
-        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-        if (bytesRead === 0) break;
-        length += bytesRead;
-      }
-      if (length > MAX_SLIDE_BYTES) return null;
-      const body = buffer.subarray(0, length);
-      if (typeOfBytes(body.subarray(0, 12)) !== slide.type) return null;
-      return { body, type: slide.type };
-    } finally {
-      await handle.close();
-    }
+    // One descriptor, opened without following a link put there since, without blocking
+    // on a FIFO, and read to at most the limit and one byte more: a file swapped for a
+    // huge one (or a device) after the listing is refused, never loaded whole.
+    const { bytes: body } = await readBoundedFile(path, { maxBytes: MAX_SLIDE_BYTES, noFollow: true });
+    if (typeOfBytes(body.subarray(0, 12)) !== slide.type) return null;
+    return { body, type: slide.type };
   } catch {
     return null;
   }

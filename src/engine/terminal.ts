@@ -426,7 +426,7 @@ export class Terminal {
   }
 
   private recover(): void {
-    const facts = this.readStore((s) => s.recovery());
+    const facts = this.storeLink.recovery();
     if (!facts) return;
     const resumable = facts.unfinished.find((p) => p.status === 'open');
     const qr =

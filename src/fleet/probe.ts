@@ -2,8 +2,8 @@
 // terminal's credentials? A separate client id, so the running terminal's own
 // connection is not taken over (which would fire its will and show it offline).
 
-import { readFileSync } from 'node:fs';
 import { connect } from 'mqtt';
+import { CA_FILE_MAX_BYTES, RefusedFileError, readBoundedFileSync } from '../base/read-bounded-file.js';
 import type { FleetSection } from '../config/terminal-config.js';
 import { clientOptions } from './link.js';
 import { fleetTopics } from './messages.js';
@@ -22,9 +22,10 @@ export async function probeBroker(
   let ca: Buffer | null = null;
   if (fleet.ca !== null) {
     try {
-      ca = readFileSync(fleet.ca);
+      ca = readBoundedFileSync(fleet.ca, { maxBytes: CA_FILE_MAX_BYTES }).bytes;
     } catch (err) {
-      return { result: 'ca_unreadable', detail: (err as NodeJS.ErrnoException).code ?? String(err) };
+      const detail = err instanceof RefusedFileError ? err.reason : (err as NodeJS.ErrnoException).code;
+      return { result: 'ca_unreadable', detail: detail ?? String(err) };
     }
   }
   const options = clientOptions({

@@ -3,7 +3,7 @@
 // only notes that something changed (or queues a 差评 event), so a rating never waits
 // for the broker, a slow one or an absent one.
 
-import { readFileSync } from 'node:fs';
+import { CA_FILE_MAX_BYTES, RefusedFileError, readBoundedFileSync } from '../base/read-bounded-file.js';
 import type { FleetSection } from '../config/terminal-config.js';
 import type { PlatformState } from '../core/model.js';
 import type { Logger } from '../engine/log.js';
@@ -129,11 +129,11 @@ export function startFleet(
     let ca: Buffer | null = null;
     if (next.ca !== null) {
       try {
-        ca = readFileSync(next.ca);
+        ca = readBoundedFileSync(next.ca, { maxBytes: CA_FILE_MAX_BYTES }).bytes;
       } catch (err) {
         // Without its CA the broker cannot be trusted; say so once and report nothing.
         log.log('error', 'fleet_ca_unreadable', {
-          message: `cannot read fleet.ca ${next.ca} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check the path and its permissions, then reload`,
+          message: `cannot read fleet.ca ${next.ca} (${err instanceof RefusedFileError ? err.reason : ((err as NodeJS.ErrnoException).code ?? 'error')}); check the path and its permissions, then reload`,
         });
         return;
       }

@@ -2,8 +2,8 @@
 // reasons) of a terminal's configuration file. Flags win over the file. Every problem is
 // one line naming the flag or key; a secret's value is never repeated.
 
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { CA_FILE_MAX_BYTES, readBoundedFileSync } from '../base/read-bounded-file.js';
 import { isBindableHost, isLoopbackHost } from '../config/hosts.js';
 import { readYamlFile } from '../config/read-yaml-file.js';
 
@@ -183,7 +183,7 @@ export function parseHallOptions(argv: string[], env: NodeJS.ProcessEnv = proces
   let ca: string | null = null;
   if (caFile !== null) {
     try {
-      ca = readFileSync(caFile, 'utf8');
+      ca = readBoundedFileSync(caFile, { maxBytes: CA_FILE_MAX_BYTES }).bytes.toString('utf8');
       if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
         errors.push(`${flags.ca ? '--ca' : 'fleet.ca'}: ${caFile} is not a PEM certificate file`);
       }

@@ -19,6 +19,16 @@ const PROMPT_SCREENS: ReadonlySet<Screen['kind']> = new Set([
 
 type Send = (m: UpMessage) => void;
 
+/** The terminal's own reasons for setting a record aside, named; a platform's code as it sent it. */
+const LOCAL_CODES: Record<string, string> = {
+  unreadable_record: '本机记录已损坏，无法发送',
+  unopenable_personal_data: '个人信息无法用本机密钥解开',
+};
+
+function codeText(code: string): string {
+  const local = LOCAL_CODES[code];
+  return local ? `${local}（${code}）` : code;
+}
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   text?: string,
@@ -197,7 +207,12 @@ export class DiagnosticsOverlay {
     const rejected = el('table', undefined, 'rejected');
     for (const r of v.rejected) {
       const tr = el('tr');
-      tr.append(el('td', r.transactionId), el('td', time(r.ratedAt)), el('td', r.code), el('td', r.message));
+      tr.append(
+        el('td', r.transactionId),
+        el('td', time(r.ratedAt)),
+        el('td', codeText(r.code)),
+        el('td', r.message),
+      );
       rejected.append(tr);
     }
     this.root.replaceChildren(

@@ -10,12 +10,30 @@
 // outbox: never claimed, whatever the current configuration says, not counted as
 // waiting, not listed as rejected, never re-queued; pruned like delivered ones once past
 // the retention.
+//
+// The platform's words about a record (its refusal, the last failure) are sealed like the
+// personal data, erased with it on delivery, and listed only with that record's personal
+// data blanked in every form (src/core/personal-forms.ts).
 
 import type Database from 'better-sqlite3';
-import type { Citizen, RatingRecord } from '../core/model.js';
+import type { RatingRecord } from '../core/model.js';
+import { scrubPersonal } from '../core/personal-data.js';
 import { COUNT_ERASURE_SQL } from './compaction.js';
 import { truncateWal } from './open.js';
+import {
+  type DecodedRecord,
+  decodeRecord,
+  openCitizen,
+  openWords,
+  type StoredRecordRow,
+  sealWords,
+  UNOPENABLE_PERSONAL_DATA,
+  UNREADABLE_RECORD,
+} from './record-row.js';
 import type { Sealer } from './seal.js';
+import type { SetAside, SetAsideNote } from './set-aside.js';
+
+export { UNOPENABLE_PERSONAL_DATA, UNREADABLE_RECORD } from './record-row.js';
 
 /** A final record as the forwarder sends it, personal data unsealed when it carries any. */
 export interface OutboxItem {
@@ -64,16 +82,30 @@ export interface OutboxStore {
 
 const DAY_MS = 86_400_000;
 
-interface ClaimRow {
-  prompt_id: string;
-  id: string;
+interface ClaimRow extends StoredRecordRow {
   seq: number;
   attempts: number;
-  body: string;
-  personal_sealed: Buffer | null;
 }
 
-type RecordBody = Omit<RatingRecord, 'citizen' | 'final'>;
+interface RejectedRow extends StoredRecordRow {
+  reject_code: string | null;
+  reject_message: string | null;
+  reject_message_sealed: Buffer | null;
+  prompt_citizen: Buffer | null;
+}
+
+/** What the outbox needs of the store it belongs to. */
+export interface OutboxContext {
+  /** Throws when the database file was replaced or deleted (src/store/file-identity.ts): nothing is written then. */
+  guard: () => void;
+  /**
+   * A damaged key file was moved aside: personal data this key cannot open was sealed
+   * under the lost one, and such records go without it (src/store/seal.ts). Without a
+   * key fault, such a record is set aside until the right key is back.
+   */
+  keyFaultKnown: boolean;
+  setAside: SetAside;
+}
 
 export class Outbox implements OutboxStore {
   private readonly stmt;
@@ -84,11 +116,12 @@ export class Outbox implements OutboxStore {
   constructor(
     private readonly db: Database.Database,
     private readonly sealer: Sealer,
+    private readonly context: OutboxContext,
   ) {
     this.stmt = {
       // The records_outbox index (state, training, seq) serves the order; leased rows are skipped.
       candidates: db.prepare(
-        `SELECT prompt_id, id, seq, attempts, body, personal_sealed FROM records
+        `SELECT prompt_id, id, state, seq, attempts, body, personal_sealed FROM records
          WHERE state = 'pending' AND training = 0 AND (lease_until IS NULL OR lease_until <= ?)
          ORDER BY seq LIMIT ?`,
       ),
@@ -100,6 +133,12 @@ export class Outbox implements OutboxStore {
         `UPDATE records SET personal_sealed = NULL
          WHERE prompt_id = ? AND id = ? AND state = 'pending' AND personal_sealed IS NOT NULL`,
       ),
+      // The platform's words go with it: they may quote the citizen.
+      eraseWords: db.prepare(
+        `UPDATE records SET last_error_sealed = NULL, reject_message_sealed = NULL
+         WHERE prompt_id = ? AND id = ? AND state = 'pending'
+           AND (last_error_sealed IS NOT NULL OR reject_message_sealed IS NOT NULL)`,
+      ),
       // Tells the owner, durably and in the same transaction, that a compaction is due.
       countErasure: db.prepare(COUNT_ERASURE_SQL),
       delivered: db.prepare(
@@ -108,22 +147,35 @@ export class Outbox implements OutboxStore {
          WHERE prompt_id = ? AND id = ? AND state = 'pending'`,
       ),
       rejected: db.prepare(
-        `UPDATE records SET state = 'rejected', reject_code = ?, reject_message = ?, lease_until = NULL
+        `UPDATE records SET state = 'rejected', reject_code = ?, reject_message_sealed = ?,
+           reject_message = NULL, lease_until = NULL
          WHERE prompt_id = ? AND id = ? AND state = 'pending'`,
       ),
       release: db.prepare(
-        `UPDATE records SET lease_until = NULL, attempts = attempts + 1, last_error = ?
+        `UPDATE records SET lease_until = NULL, attempts = attempts + 1, last_error_sealed = ?, last_error = NULL
          WHERE prompt_id = ? AND id = ? AND state = 'pending'`,
       ),
+      // A record whose body cannot be read stays set aside: sending it again cannot work.
       requeueAll: db.prepare(
         `UPDATE records SET state = 'pending', reject_code = NULL, reject_message = NULL,
-           attempts = 0, last_error = NULL, lease_until = NULL
-         WHERE state = 'rejected' AND training = 0`,
+           reject_message_sealed = NULL, attempts = 0, last_error = NULL, last_error_sealed = NULL,
+           lease_until = NULL
+         WHERE state = 'rejected' AND training = 0 AND reject_code IS NOT '${UNREADABLE_RECORD}'`,
       ),
       requeueOne: db.prepare(
         `UPDATE records SET state = 'pending', reject_code = NULL, reject_message = NULL,
-           attempts = 0, last_error = NULL, lease_until = NULL
-         WHERE prompt_id = ? AND id = ? AND state = 'rejected' AND training = 0`,
+           reject_message_sealed = NULL, attempts = 0, last_error = NULL, last_error_sealed = NULL,
+           lease_until = NULL
+         WHERE prompt_id = ? AND id = ? AND state = 'rejected' AND training = 0
+           AND reject_code IS NOT '${UNREADABLE_RECORD}'`,
+      ),
+      // Set aside because this key could not open their personal data.
+      unopenable: db.prepare(
+        `SELECT prompt_id, id, personal_sealed FROM records
+         WHERE state = 'rejected' AND training = 0 AND reject_code = '${UNOPENABLE_PERSONAL_DATA}'`,
+      ),
+      dropSealed: db.prepare(
+        `UPDATE records SET personal_sealed = NULL WHERE prompt_id = ? AND id = ? AND personal_sealed IS NOT NULL`,
       ),
       count: db.prepare('SELECT COUNT(*) FROM records WHERE state = ? AND training = 0').pluck(),
       // Queued from the commit, drafts included (see QueueCounts.pending in queries.ts).
@@ -134,8 +186,10 @@ export class Outbox implements OutboxStore {
         )
         .pluck(),
       listRejected: db.prepare(
-        `SELECT prompt_id, id, body, reject_code, reject_message FROM records
-         WHERE state = 'rejected' AND training = 0 ORDER BY seq LIMIT ?`,
+        `SELECT r.prompt_id, r.id, r.state, r.body, r.personal_sealed, r.reject_code, r.reject_message,
+           r.reject_message_sealed, p.citizen_sealed AS prompt_citizen
+         FROM records r LEFT JOIN prompts p ON p.id = r.prompt_id
+         WHERE r.state = 'rejected' AND r.training = 0 ORDER BY r.seq LIMIT ?`,
       ),
       nextExpiry: db
         .prepare(`SELECT MIN(lease_until) FROM records WHERE state = 'pending' AND lease_until > ?`)
@@ -154,55 +208,78 @@ export class Outbox implements OutboxStore {
     };
     // IMMEDIATE: two forwarders on one database (a restart racing a dying process)
     // must not both read the same rows as free before either writes its lease.
-    this.claimTx = db.transaction((limit: number, now: number, leaseMs: number) => {
+    this.claimTx = db.transaction((limit: number, now: number, leaseMs: number, notes: SetAsideNote[]) => {
       const items: OutboxItem[] = [];
       for (const row of this.stmt.candidates.all(now, limit) as ClaimRow[]) {
-        const body = parseBody(row.body);
-        if (body === null) {
-          // A row no program of ours wrote (a disk fault, a hand edit): it cannot be sent,
-          // and must not stop the queue behind it. Set aside, kept for a technician.
-          this.stmt.rejected.run(
-            UNREADABLE_RECORD,
-            'the stored record is not readable',
-            row.prompt_id,
-            row.id,
-          );
+        // A row no program of ours wrote (a disk fault, a hand edit, another terminal's key)
+        // cannot be sent, and must not stop the queue behind it: set aside, kept for a technician.
+        const decoded = decodeRecord(row, this.sealer);
+        const note = this.unusable(row, decoded);
+        if (note || !decoded.readable) {
+          if (note && this.context.setAside.mark(note)) notes.push(note);
           continue;
         }
-        const citizen = this.unseal(row);
         this.stmt.lease.run(now + leaseMs, row.prompt_id, row.id);
-        items.push({ seq: row.seq, attempts: row.attempts, record: { ...body, citizen, final: true } });
+        items.push({ seq: row.seq, attempts: row.attempts, record: { ...decoded.record, final: true } });
       }
       return items;
     });
   }
 
+  /** Why a claimed row cannot be sent, as a set-aside note; null when it can. */
+  private unusable(row: ClaimRow, decoded: DecodedRecord): SetAsideNote | null {
+    const key = { promptId: row.prompt_id, id: row.id };
+    if (!decoded.readable) {
+      return {
+        ...key,
+        code: UNREADABLE_RECORD,
+        why: `the stored record cannot be read: ${decoded.why}; it cannot be sent and is kept as it is for examination`,
+      };
+    }
+    if (decoded.personalUnopenable && !this.context.keyFaultKnown) {
+      return {
+        ...key,
+        code: UNOPENABLE_PERSONAL_DATA,
+        why: "the record's personal data was sealed under another key file than this terminal's: restore that key file and press 重新发送 to send it whole, or press 重新发送 without it to send the rating without the personal data",
+      };
+    }
+    return null;
+  }
+
   claim(limit: number, now: number, leaseMs: number): OutboxItem[] {
     if (limit <= 0) return [];
+    this.context.guard();
     // A lease only keeps a live forwarder beside this one off the same records: a power
     // cut ends both, and a lease it took with it only holds the records back after the
     // reboot. So the claim's commit is not fsynced: the next synced commit (the delivered
     // mark, any rating) syncs the WAL with it. That was one fsync of the two per batch,
     // half of a one-call-a-rating drain. Other processes see the lease at once either way.
     this.db.pragma('synchronous = NORMAL');
+    const notes: SetAsideNote[] = [];
+    let items: OutboxItem[];
     try {
-      return this.claimTx.immediate(limit, now, leaseMs);
+      items = this.claimTx.immediate(limit, now, leaseMs, notes);
     } finally {
       this.db.pragma('synchronous = FULL');
     }
+    this.context.setAside.tell(notes);
+    return items;
   }
 
   extendLease(keys: readonly RecordKey[], until: number): void {
+    this.context.guard();
     this.each(keys, (k) => this.stmt.lease.run(until, k.promptId, k.id));
   }
 
   /** Only on `accepted` or `duplicate`: a delivered record is never sent again. */
   markDelivered(keys: readonly RecordKey[], now: number): void {
+    this.context.guard();
     let erased = 0;
     this.each(
       keys,
       (k) => {
         erased += this.stmt.erase.run(k.promptId, k.id).changes;
+        erased += this.stmt.eraseWords.run(k.promptId, k.id).changes;
         this.stmt.delivered.run(now, k.promptId, k.id);
       },
       () => {
@@ -219,22 +296,40 @@ export class Outbox implements OutboxStore {
 
   /** Set aside with the platform's reason; kept, and not sent again until re-queued. */
   markRejected(key: RecordKey, code: string, message: string): void {
-    this.stmt.rejected.run(code, message, key.promptId, key.id);
+    this.context.guard();
+    this.stmt.rejected.run(code, sealWords(message, this.sealer), key.promptId, key.id);
   }
 
   /** A transient failure: the records go back to the queue, their place in it kept. */
   release(keys: readonly RecordKey[], error: string): void {
-    this.each(keys, (k) => this.stmt.release.run(error, k.promptId, k.id));
+    this.context.guard();
+    const sealed = sealWords(error, this.sealer);
+    this.each(keys, (k) => this.stmt.release.run(sealed, k.promptId, k.id));
   }
 
-  /** After the cause of a rejection is fixed: the records are sent again, in their old place. */
+  /**
+   * After the cause of a rejection is fixed: the records are sent again, in their old
+   * place. One set aside because this key could not open its personal data goes whole if
+   * the right key file is back, else without the personal data (the technician's choice:
+   * diagnostics said so). One whose body cannot be read stays set aside.
+   */
   requeueRejected(keys?: readonly RecordKey[]): number {
-    if (keys === undefined) return this.stmt.requeueAll.run().changes;
-    let changed = 0;
-    this.each(keys, (k) => {
-      changed += this.stmt.requeueOne.run(k.promptId, k.id).changes;
-    });
-    return changed;
+    this.context.guard();
+    const wanted = keys === undefined ? null : new Set(keys.map((k) => `${k.promptId}\u0000${k.id}`));
+    return this.db.transaction(() => {
+      let erased = 0;
+      for (const r of this.stmt.unopenable.all() as StoredRecordRow[]) {
+        if (wanted && !wanted.has(`${r.prompt_id}\u0000${r.id}`)) continue;
+        if (openCitizen(r.personal_sealed, this.sealer) === null) {
+          erased += this.stmt.dropSealed.run(r.prompt_id, r.id).changes;
+        }
+      }
+      if (erased > 0) this.stmt.countErasure.run();
+      if (keys === undefined) return this.stmt.requeueAll.run().changes;
+      let changed = 0;
+      for (const k of keys) changed += this.stmt.requeueOne.run(k.promptId, k.id).changes;
+      return changed;
+    })();
   }
 
   counts(): OutboxCounts {
@@ -244,24 +339,26 @@ export class Outbox implements OutboxStore {
     };
   }
 
-  /** For diagnostics: the set-aside records with the platform's code and message. */
+  /**
+   * For diagnostics: the set-aside records with the platform's code and message, the
+   * message with this record's personal data (its own, and its prompt's while kept)
+   * blanked in whatever form the platform wrote it.
+   */
   rejected(limit = 100): RejectedRecord[] {
-    const rows = this.stmt.listRejected.all(limit) as {
-      prompt_id: string;
-      id: string;
-      body: string;
-      reject_code: string | null;
-      reject_message: string | null;
-    }[];
-    return rows.map((r) => {
-      const body = parseBody(r.body);
+    return (this.stmt.listRejected.all(limit) as RejectedRow[]).map((r) => {
+      const decoded = decodeRecord(r, null);
+      const words = openWords(r.reject_message_sealed, r.reject_message, this.sealer);
+      const citizens = [
+        openCitizen(r.personal_sealed, this.sealer),
+        openCitizen(r.prompt_citizen, this.sealer),
+      ];
       return {
         promptId: r.prompt_id,
         id: r.id,
-        transactionId: typeof body?.transactionId === 'string' ? body.transactionId : '',
-        ratedAt: typeof body?.ratedAt === 'number' ? body.ratedAt : 0,
+        transactionId: decoded.readable ? decoded.record.transactionId : '',
+        ratedAt: decoded.readable ? decoded.record.ratedAt : 0,
         code: r.reject_code ?? '',
-        message: r.reject_message ?? '',
+        message: scrubPersonal(words, citizens),
       };
     });
   }
@@ -272,6 +369,7 @@ export class Outbox implements OutboxStore {
 
   /** Drops delivered (and training) records older than the retention, then the prompts left with none. */
   prune(now: number, retentionDays: number): PruneResult {
+    this.context.guard();
     const cutoff = now - retentionDays * DAY_MS;
     return this.db.transaction(() => ({
       records: this.stmt.pruneRecords.run(cutoff).changes + this.stmt.pruneTraining.run(cutoff).changes,
@@ -285,32 +383,5 @@ export class Outbox implements OutboxStore {
       for (const k of keys) run(k);
       last?.();
     })();
-  }
-
-  /**
-   * The citizen, or null: none was given, or it was sealed under a key file that was
-   * damaged and replaced. Such a record keeps its rating and goes without the
-   * personal fields (the owner logged the key fault; doctor and diagnostics show it).
-   */
-  private unseal(row: ClaimRow): Citizen | null {
-    if (!row.personal_sealed) return null;
-    try {
-      return JSON.parse(this.sealer.open(row.personal_sealed)) as Citizen;
-    } catch {
-      return null;
-    }
-  }
-}
-
-/** The local code of a record set aside because its stored body cannot be read. */
-export const UNREADABLE_RECORD = 'unreadable_record';
-
-/** A stored record body, or null when it is not one (not JSON, not an object). */
-function parseBody(text: string): RecordBody | null {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as RecordBody) : null;
-  } catch {
-    return null;
   }
 }

@@ -1,18 +1,12 @@
-// The store's read queries: a prompt's summary, what a restart picks up, the queue's
-// counts and the diagnostics' questions. They read; the write path is src/store/store.ts.
+// The store's read queries: a prompt's summary, the queue's counts and the diagnostics'
+// questions. They read; the write path is src/store/store.ts, what a restart picks up
+// src/store/recovery.ts. A row that cannot be read is left out, never thrown on.
 
 import type Database from 'better-sqlite3';
-import type {
-  Citizen,
-  ClerkState,
-  PromptRecord,
-  PromptSource,
-  PromptStatus,
-  RatingRecord,
-  ServiceFacts,
-} from '../core/model.js';
-import { resolveFacts } from '../core/service-facts.js';
-import type { Sealer } from './seal.js';
+import type { PromptSource, PromptStatus, RatingRecord } from '../core/model.js';
+import { decodeRecord, type StoredRecordRow } from './record-row.js';
+
+export type { RecoveryFacts } from './recovery.js';
 
 export interface PromptSummary {
   id: string;
@@ -25,13 +19,6 @@ export interface PromptSummary {
   endedAt: number | null;
   /** Final and draft records of this prompt, without personal data. */
   records: RatingRecord[];
-}
-
-export interface RecoveryFacts {
-  clerk: ClerkState | null;
-  inviteSeq: number;
-  drafts: RatingRecord[];
-  unfinished: PromptRecord[];
 }
 
 /** Records meant for a platform, by state; training records are not among them. */
@@ -55,51 +42,29 @@ export interface ClockSkewSummary {
   last: { promptId: string; ratedAt: number; serviceTime: string } | null;
 }
 
-type RecordBody = Omit<RatingRecord, 'citizen' | 'final'>;
-
-interface RecordRow {
-  body: string;
-  state: string;
-  personal_sealed: Buffer | null;
-}
-
 interface PromptRow {
   id: string;
   transaction_id: string;
-  mode: string;
-  service: string;
-  departments: string;
-  clerk: string | null;
-  citizen_sealed: Buffer | null;
   status: string;
   opened_at: number;
   expires_at: number;
   ended_at: number | null;
-  facts: string | null;
   source: string;
 }
 
 export class StoreQueries {
   private readonly stmt;
 
-  constructor(
-    db: Database.Database,
-    private readonly sealer: Sealer,
-  ) {
+  constructor(db: Database.Database) {
     this.stmt = {
-      settingGet: db.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
       rated: db
         .prepare(`SELECT 1 FROM prompts WHERE transaction_id = ? AND status = 'rated' LIMIT 1`)
         .pluck(),
       promptGet: db.prepare('SELECT * FROM prompts WHERE id = ?'),
+      // The personal data stays sealed: a summary never carries it.
       recordsOfPrompt: db.prepare(
-        'SELECT body, state, personal_sealed FROM records WHERE prompt_id = ? ORDER BY seq',
+        'SELECT prompt_id, id, state, body, NULL AS personal_sealed FROM records WHERE prompt_id = ? ORDER BY seq',
       ),
-      drafts: db.prepare(
-        `SELECT body, state, personal_sealed FROM records WHERE state = 'draft' ORDER BY seq`,
-      ),
-      // Read once at start-up: a scan costs less than an index every rating must update.
-      unfinished: db.prepare('SELECT * FROM prompts WHERE ended_at IS NULL ORDER BY opened_at'),
       // Training records wait for no platform: they are counted apart.
       counts: db.prepare('SELECT state, COUNT(*) AS n FROM records WHERE training = 0 GROUP BY state'),
       trainingCount: db.prepare('SELECT COUNT(*) FROM records WHERE training = 1').pluck(),
@@ -107,7 +72,7 @@ export class StoreQueries {
       // rating would have to update). instr() spares most rows the JSON parse; CASE keeps a
       // body that is not JSON from throwing.
       clockSkew: db.prepare(
-        `SELECT prompt_id, rated_at, body, COUNT(*) OVER () AS n FROM records
+        `SELECT prompt_id, id, state, body, NULL AS personal_sealed, rated_at, COUNT(*) OVER () AS n FROM records
          WHERE rated_at >= ? AND instr(body, '"clock_skew"') > 0
            AND CASE WHEN json_valid(body)
              THEN EXISTS (SELECT 1 FROM json_each(body, '$.flags') WHERE value = 'clock_skew') ELSE 0 END
@@ -135,7 +100,11 @@ export class StoreQueries {
   getPrompt(id: string): PromptSummary | null {
     const row = this.stmt.promptGet.get(id) as PromptRow | undefined;
     if (!row) return null;
-    const records = (this.stmt.recordsOfPrompt.all(id) as RecordRow[]).map((r) => this.toRecord(r, false));
+    // A record that cannot be read is left out here; start-up or the forwarder sets it aside.
+    const records = (this.stmt.recordsOfPrompt.all(id) as StoredRecordRow[]).flatMap((r) => {
+      const decoded = decodeRecord(r, null);
+      return decoded.readable ? [decoded.record] : [];
+    });
     return {
       id: row.id,
       transactionId: row.transaction_id,
@@ -145,18 +114,6 @@ export class StoreQueries {
       expiresAt: row.expires_at,
       endedAt: row.ended_at,
       records,
-    };
-  }
-
-  /** What a restart must pick up: the clerk, unfinished 差评 and prompts left on screen. */
-  recovery(): RecoveryFacts {
-    const clerk = this.stmt.settingGet.get('clerk') as string | undefined;
-    const seq = this.stmt.settingGet.get('invite_seq') as string | undefined;
-    return {
-      clerk: clerk ? (JSON.parse(clerk) as ClerkState) : null,
-      inviteSeq: seq ? Number(seq) : 0,
-      drafts: (this.stmt.drafts.all() as RecordRow[]).map((r) => this.toRecord(r, true)),
-      unfinished: (this.stmt.unfinished.all() as PromptRow[]).map((p) => this.toPrompt(p)),
     };
   }
 
@@ -171,14 +128,12 @@ export class StoreQueries {
   /** Ratings given before their prompt's serviceTime, rated at or after `since`. */
   clockSkew(since: number): ClockSkewSummary {
     const first = this.stmt.clockSkew.get(since) as
-      | { prompt_id: string; rated_at: number; body: string; n: number }
+      | (StoredRecordRow & { rated_at: number; n: number })
       | undefined;
     if (!first) return { ratings: 0, last: null };
-    const body = JSON.parse(first.body) as RecordBody;
-    return {
-      ratings: first.n,
-      last: { promptId: first.prompt_id, ratedAt: first.rated_at, serviceTime: body.serviceTime ?? '' },
-    };
+    const decoded = decodeRecord(first, null);
+    const serviceTime = decoded.readable ? (decoded.record.serviceTime ?? '') : '';
+    return { ratings: first.n, last: { promptId: first.prompt_id, ratedAt: first.rated_at, serviceTime } };
   }
 
   /** When the oldest record waiting for the platform was committed final; null when none waits. */
@@ -190,40 +145,5 @@ export class StoreQueries {
   /** Records kept marked training (a training terminal's, or the built-in DEV-0001's): never sent. */
   trainingRecords(): number {
     return this.stmt.trainingCount.get() as number;
-  }
-
-  private toRecord(row: RecordRow, withCitizen: boolean): RatingRecord {
-    const body = JSON.parse(row.body) as RecordBody;
-    const citizen = withCitizen ? this.unseal(row.personal_sealed) : null;
-    return { ...body, citizen, final: row.state !== 'draft' };
-  }
-
-  /** Sealed under a key that is gone (moved aside as damaged): the rating goes on without it. */
-  private unseal(sealed: Buffer | null): Citizen | null {
-    if (!sealed) return null;
-    try {
-      return JSON.parse(this.sealer.open(sealed)) as Citizen;
-    } catch {
-      return null;
-    }
-  }
-
-  private toPrompt(row: PromptRow): PromptRecord {
-    return {
-      id: row.id,
-      transactionId: row.transaction_id,
-      service: JSON.parse(row.service),
-      departments: JSON.parse(row.departments),
-      mode: row.mode as PromptRecord['mode'],
-      citizen: this.unseal(row.citizen_sealed),
-      clerk: row.clerk ? JSON.parse(row.clerk) : null,
-      // A prompt kept before the facts were: the defaults, as for a prompt given none.
-      facts: row.facts ? (JSON.parse(row.facts) as ServiceFacts) : resolveFacts(undefined, row.opened_at),
-      source: row.source as PromptSource,
-      status: row.status as PromptStatus,
-      openedAt: row.opened_at,
-      expiresAt: row.expires_at,
-      endedAt: row.ended_at,
-    };
   }
 }

@@ -7,8 +7,9 @@
 // those records keep their rating and go to the platform without the personal fields.
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { RefusedFileError, readBoundedFileSync } from '../base/read-bounded-file.js';
 import { damagedName, renameDurable, writeFileDurable } from './durable.js';
 
 const VERSION = 1;
@@ -17,6 +18,8 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** A 256-bit key in base64, as this program writes it. */
 const KEY_TEXT = /^[A-Za-z0-9+/]{43}=$/;
+/** A key file is 45 bytes; anything this big is another file. */
+const KEY_FILE_MAX_BYTES = 64 * 1024;
 
 export interface Sealer {
   seal(plain: string): Buffer;
@@ -36,8 +39,12 @@ type KeyRead = { key: Buffer } | { missing: true } | { damaged: string };
 function readKey(path: string): KeyRead {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Bounded and regular only: store.keyFile naming a FIFO or /dev/zero must not hang or swamp the start.
+    text = readBoundedFileSync(path, { maxBytes: KEY_FILE_MAX_BYTES }).bytes.toString('utf8');
   } catch (err) {
+    // Never moved aside: it is not a torn key but some other file (or a device) at that path.
+    if (err instanceof RefusedFileError && err.code !== 'EISDIR')
+      throw new KeyFileError(`cannot read the key file ${path} (${err.reason}); check store.keyFile`);
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { missing: true };
     // A disk fault under the file: as lost as a torn one.

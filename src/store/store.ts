@@ -1,21 +1,26 @@
 // The rating database's owner and its write path (with its read queries in
-// src/store/queries.ts and the forwarder's in src/store/outbox.ts, the only code that
-// touches it). The core describes what to keep (StoreOp); this turns each step's ops
-// into one transaction.
+// src/store/queries.ts, what a restart picks up in src/store/recovery.ts and the
+// forwarder's in src/store/outbox.ts, the only code that touches it). The core describes
+// what to keep (StoreOp); this turns each step's ops into one transaction. A record's
+// row is written and read only through src/store/record-row.ts.
+//
+// Every commit first checks that the path still names the file this connection has open
+// (src/store/file-identity.ts): a file replaced or deleted under the running terminal is
+// a store fault, and the owner writes what it holds back (src/store/replaced-store.ts).
 
 import type Database from 'better-sqlite3';
 import type { StoreOp } from '../core/effects.js';
 import { COUNT_ERASURE_SQL, type CompactionResult, Compactor } from './compaction.js';
-import { attachDatabase, openDatabase, truncateWal } from './open.js';
+import { identityOf, StoreReplacedError } from './file-identity.js';
+import { attachDatabase, describeIoError, openDatabase, StoreUnavailableError, truncateWal } from './open.js';
 import { Outbox } from './outbox.js';
-import {
-  type ClockSkewSummary,
-  type PromptSummary,
-  type QueueCounts,
-  type RecoveryFacts,
-  StoreQueries,
-} from './queries.js';
-import { createSealer, loadOrCreateKey, readExistingKey, type Sealer } from './seal.js';
+import { type ClockSkewSummary, type PromptSummary, type QueueCounts, StoreQueries } from './queries.js';
+import { encodeRecord } from './record-row.js';
+import { Recovery, type RecoveryFacts } from './recovery.js';
+import { FileWatch } from './replaced-store.js';
+import { createSealer, damagedKeyFiles, loadOrCreateKey, readExistingKey, type Sealer } from './seal.js';
+import { sealClearWords } from './seal-clear-words.js';
+import { SetAside, type SetAsideListener } from './set-aside.js';
 
 export interface StoreOptions {
   path: string;
@@ -53,22 +58,39 @@ export class RatingStore {
   private readonly stmt;
   private outboxOps: Outbox | null = null;
   private readonly reads: StoreQueries;
+  private readonly setAside: SetAside;
+  /** A damaged key file is on record: personal data this key cannot open goes without it. */
+  private readonly keyFaultKnown: boolean;
+  /** Whether the path still names the file this connection opened. */
+  private readonly watch: FileWatch;
+  /**
+   * Drafts the last recovery read whose personal data this key cannot open: made final
+   * without the citizen, their sealed data is kept for the forwarder to judge.
+   */
+  private readonly keepSealed = new Set<string>();
 
   private constructor(
     path: string,
     db: Database.Database,
     movedAside: string | null,
     sealer: Sealer,
-    training: boolean,
-    movedKey: string | null,
+    options: { training: boolean; movedKey: string | null; keyFile: string; role: 'owner' | 'attached' },
   ) {
     this.path = path;
     this.db = db;
     this.movedAside = movedAside;
     this.sealer = sealer;
-    this.training = training ? 1 : 0;
+    this.training = options.training ? 1 : 0;
+    const identity = identityOf(path);
+    if (identity === null) {
+      db.close();
+      throw new StoreUnavailableError(`the database ${path} went away while it was being opened`);
+    }
+    this.watch = new FileWatch(db, path, identity, options.role);
+    this.keyFaultKnown = options.movedKey !== null || damagedKeyFiles(options.keyFile).length > 0;
     this.applyTx = db.transaction(this.applyAll);
-    this.reads = new StoreQueries(db, sealer);
+    this.reads = new StoreQueries(db);
+    this.setAside = new SetAside(db, sealer);
     this.stmt = {
       promptInsert: db.prepare(
         `INSERT INTO prompts (id, transaction_id, mode, service, departments, clerk, citizen_sealed, status, opened_at, expires_at, facts, source)
@@ -89,6 +111,11 @@ export class RatingStore {
            personal_sealed = excluded.personal_sealed, rated_at = excluded.rated_at, final_at = excluded.final_at
          WHERE records.state = 'draft'`,
       ),
+      // A recovered draft whose sealed personal data this key cannot open keeps it.
+      recordFinalKeepSealed: db.prepare(
+        `UPDATE records SET state = @state, body = @body, rated_at = @rated_at, final_at = @final_at
+         WHERE prompt_id = @prompt_id AND id = @id AND state = 'draft'`,
+      ),
       settingPut: db.prepare(
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
@@ -98,8 +125,8 @@ export class RatingStore {
       sealedRecords: db.prepare('SELECT COUNT(*) FROM records WHERE personal_sealed IS NOT NULL').pluck(),
     };
     // A new key has just been made: everything sealed so far is under the old one.
-    this.keyFault = movedKey
-      ? { movedAside: movedKey, unreadableRecords: this.stmt.sealedRecords.get() as number }
+    this.keyFault = options.movedKey
+      ? { movedAside: options.movedKey, unreadableRecords: this.stmt.sealedRecords.get() as number }
       : null;
   }
 
@@ -110,14 +137,22 @@ export class RatingStore {
   static open(options: StoreOptions): RatingStore {
     const key = loadOrCreateKey(options.keyFile);
     const { db, movedAside } = openDatabase(options.path);
-    const store = new RatingStore(
-      options.path,
-      db,
-      movedAside,
-      createSealer(key.key),
-      options.training ?? false,
-      key.movedAside,
-    );
+    const sealer = createSealer(key.key);
+    try {
+      // Words an earlier version kept in the clear (migration 005).
+      sealClearWords(db, sealer);
+    } catch (err) {
+      db.close();
+      throw new StoreUnavailableError(
+        `cannot seal the platform's messages in ${options.path}: ${describeIoError(err)}`,
+      );
+    }
+    const store = new RatingStore(options.path, db, movedAside, sealer, {
+      training: options.training ?? false,
+      movedKey: key.movedAside,
+      keyFile: options.keyFile,
+      role: 'owner',
+    });
     store.seq = store.stmt.maxSeq.get() as number;
     return store;
   }
@@ -129,7 +164,12 @@ export class RatingStore {
   static attach(options: StoreOptions): RatingStore {
     const sealer = createSealer(readExistingKey(options.keyFile));
     const db = attachDatabase(options.path);
-    const store = new RatingStore(options.path, db, null, sealer, options.training ?? false, null);
+    const store = new RatingStore(options.path, db, null, sealer, {
+      training: options.training ?? false,
+      movedKey: null,
+      keyFile: options.keyFile,
+      role: 'attached',
+    });
     store.seq = store.stmt.maxSeq.get() as number;
     return store;
   }
@@ -144,10 +184,33 @@ export class RatingStore {
   /** Personal data was erased: the WAL still holds it until a truncating checkpoint. */
   private erasedSinceCheckpoint = false;
 
-  /** Applies one step's ops in one transaction: all of them are on disk, or none. */
+  /**
+   * Applies one step's ops in one transaction: all of them are on disk, or none. Throws
+   * StoreReplacedError, writing nothing, when the path no longer names this file.
+   */
   apply(ops: readonly StoreOp[]): void {
+    this.guard();
     this.applyTx(ops);
     this.commitsSinceCheckpoint++;
+  }
+
+  /**
+   * null while the path names the file this connection has open; once it names another
+   * file or none, what is wrong, for the store fault (src/store/replaced-store.ts). A
+   * stat: cheap enough before every commit.
+   */
+  checkFile(): string | null {
+    return this.watch.check();
+  }
+
+  private guard(): void {
+    const problem = this.checkFile();
+    if (problem !== null) throw new StoreReplacedError(problem);
+  }
+
+  /** Who hears of records set aside as unusable (start-up recovery, the forwarder's claim). */
+  onSetAside(listener: SetAsideListener | null): void {
+    this.setAside.listen(listener);
   }
 
   private applyOne(op: StoreOp): void {
@@ -183,19 +246,22 @@ export class RatingStore {
         return;
       case 'records_put':
         for (const r of op.records) {
-          const { citizen, final, ...body } = r;
-          this.stmt.recordPut.run({
+          const row = {
             id: r.id,
             prompt_id: r.promptId,
-            // Only used when the row is new (an update keeps its place in the queue); gaps are harmless.
-            seq: ++this.seq,
-            state: final ? 'pending' : 'draft',
-            body: JSON.stringify(body),
-            personal_sealed: citizen ? this.sealer.seal(JSON.stringify(citizen)) : null,
+            state: r.final ? 'pending' : 'draft',
+            ...encodeRecord(r, this.sealer),
             rated_at: r.ratedAt,
-            final_at: final ? r.ratedAt : null,
-            training: this.training,
-          });
+            final_at: r.final ? r.ratedAt : null,
+          };
+          const key = `${r.promptId}\u0000${r.id}`;
+          if (this.keepSealed.delete(key) && r.citizen === null) {
+            const { personal_sealed: _dropped, ...kept } = row;
+            this.stmt.recordFinalKeepSealed.run(kept);
+            continue;
+          }
+          // seq is only used when the row is new (an update keeps its place in the queue); gaps are harmless.
+          this.stmt.recordPut.run({ ...row, seq: ++this.seq, training: this.training });
         }
         return;
       case 'clerk':
@@ -216,10 +282,21 @@ export class RatingStore {
     return this.reads.getPrompt(id);
   }
 
-  /** What a restart must pick up: the clerk, unfinished 差评 and prompts left on screen. */
-  recovery(): RecoveryFacts {
-    return this.reads.recovery();
+  /**
+   * What a restart must pick up: the clerk, unfinished 差评 and prompts left on screen. A
+   * draft that cannot be read is set aside (the listener hears of it), a prompt that
+   * cannot be read is ended (`unreadablePrompts`); the rest is picked up as ever.
+   */
+  recovery(now: number = Date.now()): RecoveryFacts & { unreadablePrompts: string[] } {
+    this.guard();
+    this.recoveryOps ??= new Recovery(this.db, this.sealer, this.setAside);
+    const read = this.recoveryOps.read(now);
+    this.keepSealed.clear();
+    for (const k of read.keepSealed) this.keepSealed.add(`${k.promptId}\u0000${k.id}`);
+    return { ...read.facts, unreadablePrompts: read.endedUnreadable };
   }
+
+  private recoveryOps: Recovery | null = null;
 
   counts(): QueueCounts {
     return this.reads.counts();
@@ -242,7 +319,11 @@ export class RatingStore {
 
   /** The forwarder's operations on the records table, on this connection. */
   outbox(): Outbox {
-    this.outboxOps ??= new Outbox(this.db, this.sealer);
+    this.outboxOps ??= new Outbox(this.db, this.sealer, {
+      guard: () => this.guard(),
+      keyFaultKnown: this.keyFaultKnown,
+      setAside: this.setAside,
+    });
     return this.outboxOps;
   }
 
@@ -251,6 +332,7 @@ export class RatingStore {
    * when the terminal is idle, so no citizen's press waits for a checkpoint.
    */
   checkpointIfDue(): boolean {
+    if (this.checkFile() !== null) return false;
     if (this.erasedSinceCheckpoint) {
       // Erased data is overwritten in the database (secure_delete), but older copies of
       // its pages stay in the WAL until it is emptied.
@@ -276,6 +358,7 @@ export class RatingStore {
    * SQLITE_BUSY / SQLITE_FULL, with nothing changed; the caller tries again later.
    */
   compact(now: () => number = Date.now): CompactionResult {
+    this.guard();
     const result = this.compactor().compact(now);
     this.erasedSinceCheckpoint = false;
     this.commitsSinceCheckpoint = 0;
@@ -304,6 +387,7 @@ export class RatingStore {
 
   /** A real write, to learn whether the disk takes data again after a fault. */
   probe(now: number): void {
+    this.guard();
     this.stmt.settingPut.run('probe', String(now));
   }
 

@@ -33,7 +33,20 @@ export type UploadOutcome =
   | { kind: 'auth_failed'; status: number; message: string }
   | { kind: 'misconfigured'; status: number; message: string }
   /** Try again later; `retryAfterMs` when the platform said when. */
-  | { kind: 'transient'; message: string; retryAfterMs: number | null };
+  | { kind: 'transient'; message: string; retryAfterMs: number | null }
+  /**
+   * Refused on the way by something that is not the platform (a 4xx whose body is not
+   * the platform's: a proxy's HTML page, or nothing): nobody judged the records, so none
+   * is set aside. `tooLarge` (a 413, a body limit): the batch is halved; else offline.
+   */
+  | { kind: 'intercepted'; status: number; message: string; tooLarge: boolean };
+
+/**
+ * What a probe learned with nothing to send: an upload's outcome, or (`answered`) only
+ * that the address answers HTTP, for a profile whose interface has no call that proves
+ * the credentials without a rating.
+ */
+export type ProbeOutcome = UploadOutcome | { kind: 'answered'; status: number };
 
 export interface PlatformAdapter {
   /** The most records one request may carry. */
@@ -48,6 +61,12 @@ export interface PlatformAdapter {
    * `offline`, as for any profile.
    */
   exchange?(records: readonly RatingRecord[], now: () => number, send: Send): Promise<UploadOutcome>;
+  /**
+   * How the forwarder (while nothing is queued) and doctor learn whether the platform is
+   * there, through `send`. Absent: an upload of no records, which the reference profile
+   * defines for it.
+   */
+  probe?(now: () => number, send: Send): Promise<ProbeOutcome>;
 }
 
 export type Send = (request: UploadRequest) => Promise<UploadResponse>;

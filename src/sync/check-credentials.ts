@@ -1,13 +1,16 @@
 // doctor's platform check: the forwarder's own probe — one signed upload of an empty
-// list (reference, national), or obtaining a gateway token (fujian) — read by the
+// list (reference), obtaining a gateway token (fujian), or for the national interface,
+// which defines no call without a rating, one GET of its address — read by the
 // profile's adapter. The last answer's Date header serves the clock check.
 
 import type { PlatformSection } from '../config/terminal-config.js';
-import type { PlatformAdapter, Send, UploadOutcome, UploadResponse } from './adapter.js';
+import type { PlatformAdapter, ProbeOutcome, Send, UploadResponse } from './adapter.js';
 import { createAdapter } from './adapters/index.js';
+import { probeOf } from './exchange.js';
 import { createHttpTransport, type Transport } from './http-transport.js';
 
-export type CredentialsResult = 'ok' | 'auth_failed' | 'misconfigured' | 'unreachable';
+/** `answered`: the address answers HTTP, and the profile has no way to check more. */
+export type CredentialsResult = 'ok' | 'answered' | 'auth_failed' | 'misconfigured' | 'unreachable';
 
 export interface CredentialsCheck {
   result: CredentialsResult;
@@ -48,9 +51,7 @@ export async function checkCredentials(
     };
   };
   try {
-    const outcome = adapter.exchange
-      ? await adapter.exchange([], now, send)
-      : adapter.decode(await send(adapter.encode([], now())), [], now());
+    const outcome = await probeOf(adapter)(now, send);
     const { status, serverDate } = answered();
     return interpret(outcome, status, serverDate);
   } catch (err) {
@@ -65,17 +66,22 @@ export async function checkCredentials(
 }
 
 function interpret(
-  outcome: UploadOutcome,
+  outcome: ProbeOutcome,
   status: number | null,
   serverDate: number | null,
 ): CredentialsCheck {
   return { ...meaning(outcome, status ?? 0), serverDate, status };
 }
 
-function meaning(outcome: UploadOutcome, status: number): Pick<CredentialsCheck, 'result' | 'detail'> {
+function meaning(outcome: ProbeOutcome, status: number): Pick<CredentialsCheck, 'result' | 'detail'> {
   switch (outcome.kind) {
     case 'results':
       return { result: 'ok', detail: `credentials accepted (HTTP ${status})` };
+    case 'answered':
+      return { result: 'answered', detail: `the address answers (HTTP ${outcome.status})` };
+    case 'intercepted':
+      // Not the platform: the line names the proxy or firewall to look at.
+      return { result: 'unreachable', detail: outcome.message };
     case 'auth_failed':
       return { result: 'auth_failed', detail: `credentials refused: ${outcome.message}` };
     case 'misconfigured':

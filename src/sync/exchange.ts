@@ -4,7 +4,7 @@
 // throw, so the forwarder's loop has one thing to look at.
 
 import type { RatingRecord } from '../core/model.js';
-import type { PlatformAdapter, UploadOutcome, UploadRequest } from './adapter.js';
+import type { PlatformAdapter, ProbeOutcome, Send, UploadOutcome, UploadRequest } from './adapter.js';
 import type { Transport } from './http-transport.js';
 
 export interface ExchangeContext {
@@ -32,6 +32,30 @@ export async function exchange(
   try {
     const response = await ctx.transport(request, { timeoutMs: ctx.timeoutMs, signal: ctx.signal });
     return adapter.decode(response, records, ctx.now());
+  } catch (err) {
+    return transient(err);
+  }
+}
+
+/**
+ * The profile's probe (what tells, with nothing to send, whether the platform is there):
+ * its own, else an upload of no records. doctor asks through this with its own `send`.
+ */
+export function probeOf(adapter: PlatformAdapter): (now: () => number, send: Send) => Promise<ProbeOutcome> {
+  return async (now, send) => {
+    if (adapter.probe) return adapter.probe(now, send);
+    if (adapter.exchange) return adapter.exchange([], now, send);
+    return adapter.decode(await send(adapter.encode([], now())), [], now());
+  };
+}
+
+/** The forwarder's probe through its transport; whatever goes wrong is an outcome. */
+export async function probe(adapter: PlatformAdapter, ctx: ExchangeContext): Promise<ProbeOutcome> {
+  if (!adapter.probe) return exchange(adapter, [], ctx);
+  try {
+    const send = (request: UploadRequest) =>
+      ctx.transport(request, { timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+    return await adapter.probe(ctx.now, send);
   } catch (err) {
     return transient(err);
   }

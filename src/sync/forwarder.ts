@@ -5,32 +5,23 @@
 // The loop is a chain of timers on an injected clock: a wake (a record became final),
 // an idle poll, or a back-off. Nothing here sleeps, so tests drive it with fake time.
 
-import type { PlatformState, RatingRecord } from '../core/model.js';
+import type { RatingRecord } from '../core/model.js';
 import type { Clock, Logger } from '../core/outer-ports.js';
 import { scrubPersonal } from '../core/personal-data.js';
 import type { OutboxItem, OutboxStore } from '../store/outbox.js';
-import type { PlatformAdapter, UploadOutcome } from './adapter.js';
+import type { PlatformAdapter, ProbeOutcome, UploadOutcome } from './adapter.js';
 import { offlineDelay, PAUSE_CAP_MS, pauseDelay } from './backoff.js';
 import { BatchSplitter } from './bisect.js';
-import { exchange } from './exchange.js';
+import { type ExchangeContext, exchange, probe } from './exchange.js';
 import { ForwardTally } from './forward-tally.js';
+import { type ForwarderStatus, ForwarderStatusBoard } from './forwarder-status.js';
 import { createHttpTransport, type Transport } from './http-transport.js';
 import { applyResults, keyOf, keysOf } from './record-results.js';
 
 export type ForwarderClock = Clock;
 export type ForwarderLog = Logger;
 
-export interface ForwarderStatus {
-  state: PlatformState;
-  pending: number;
-  rejected: number;
-  /** When a record was last accepted (or found a duplicate); null before the first. */
-  lastDeliveryAt: number | null;
-  /** What went wrong last (no personal data); null once a request succeeds again. */
-  lastError: string | null;
-  /** When the next try is due while backing off; null otherwise. */
-  nextAttemptAt: number | null;
-}
+export type { ForwarderStatus } from './forwarder-status.js';
 
 export interface ForwarderOptions {
   outbox: OutboxStore;
@@ -75,19 +66,11 @@ export class Forwarder {
   private readonly clock: ForwarderClock;
   private readonly random: () => number;
   private readonly log: ForwarderLog;
-  private readonly onStatus: (status: ForwarderStatus) => void;
   private readonly leaseMsOption: number | undefined;
   private readonly idlePollMs: number;
   private readonly tally: ForwardTally;
 
-  private state: PlatformState = 'offline';
-  private counts = { pending: 0, rejected: 0 };
-  private lastDeliveryAt: number | null = null;
-  private lastError: string | null = null;
-  private nextAttemptAt: number | null = null;
-  private reported: string | null = null;
-  /** The state the log last heard of; null before the first exchange. */
-  private loggedState: PlatformState | null = null;
+  private readonly board: ForwarderStatusBoard;
 
   private timer: unknown = null;
   /** What the pending timer is: a back-off is not cut short by a wake. */
@@ -100,8 +83,16 @@ export class Forwarder {
   private again = false;
   /** A reload during a cycle: a failure of the old settings must not make the new ones wait. */
   private reloaded = false;
-  /** Learn the state with an empty upload even if nothing is pending. */
+  /** Learn the state with the profile's probe even if nothing is pending. */
   private needProbe = true;
+  /** Counts reloads: what an exchange begun before one showed is not news of the new settings. */
+  private settings = 0;
+  /**
+   * The most records a request may carry in this cycle: the profile's batch, or less
+   * once something on the way refused a larger one (413 without the platform's answer).
+   * Each cycle starts from the profile's again, in case the limit was lifted.
+   */
+  private batchLimit = 0;
   private failures = 0;
   private pauses = 0;
 
@@ -120,7 +111,7 @@ export class Forwarder {
     this.clock = options.clock ?? realClock;
     this.random = options.random ?? Math.random;
     this.log = options.log ?? quietLog;
-    this.onStatus = options.onStatus ?? (() => {});
+    this.board = new ForwarderStatusBoard(this.outbox, this.log, options.onStatus ?? (() => {}));
     this.leaseMsOption = options.leaseMs;
     this.idlePollMs = options.idlePollMs ?? DEFAULT_IDLE_POLL_MS;
     this.tally = new ForwardTally(this.log, this.clock);
@@ -154,6 +145,7 @@ export class Forwarder {
     this.failures = 0;
     this.pauses = 0;
     this.needProbe = true;
+    this.settings++;
     if (!this.started || this.stopped) return;
     if (this.running) {
       this.reloaded = true;
@@ -174,14 +166,7 @@ export class Forwarder {
   }
 
   status(): ForwarderStatus {
-    return {
-      state: this.state,
-      pending: this.counts.pending,
-      rejected: this.counts.rejected,
-      lastDeliveryAt: this.lastDeliveryAt,
-      lastError: this.lastError,
-      nextAttemptAt: this.nextAttemptAt,
-    };
+    return this.board.status();
   }
 
   /** Resolves when no cycle is running (tests wait on it after moving fake time). */
@@ -197,7 +182,7 @@ export class Forwarder {
     this.clearTimer();
     if (this.stopped) return;
     this.timerKind = kind;
-    this.nextAttemptAt = kind === 'backoff' ? this.clock.now() + ms : null;
+    this.board.nextAttemptAt = kind === 'backoff' ? this.clock.now() + ms : null;
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
       this.timerKind = null;
@@ -213,7 +198,7 @@ export class Forwarder {
 
   private kick(): void {
     if (this.stopped || this.running) return;
-    this.nextAttemptAt = null;
+    this.board.nextAttemptAt = null;
     this.running = this.cycle().finally(() => {
       this.running = null;
     });
@@ -221,13 +206,14 @@ export class Forwarder {
 
   private async cycle(): Promise<void> {
     this.reloaded = false;
+    this.batchLimit = this.adapter.maxBatch;
     try {
       for (;;) {
         if (this.stopped) return;
         this.again = false;
-        const items = this.outbox.claim(this.adapter.maxBatch, this.clock.now(), this.leaseMs);
+        const items = this.outbox.claim(this.batchLimit, this.clock.now(), this.leaseMs);
         if (items.length === 0) {
-          if (this.state !== 'online' || this.needProbe) {
+          if (this.board.state !== 'online' || this.needProbe) {
             const failure = await this.probe();
             if (this.stopped) return;
             if (failure) return this.failed(failure);
@@ -243,33 +229,42 @@ export class Forwarder {
       // The store failed under us (disk, lock): records stay where they are; try later.
       const message = err instanceof Error ? err.message : String(err);
       this.log.log('error', 'forwarder_store_failed', { message });
-      this.lastError = `store: ${message}`;
+      this.board.lastError = `store: ${message}`;
       this.failures++;
       this.schedule(offlineDelay(this.failures, this.random), 'backoff');
     }
   }
 
-  /** An empty upload: tells reachability and credentials when there is nothing to send. */
+  /**
+   * The profile's probe (an empty upload, a gateway token, or for the national interface
+   * only a GET): tells the state when there is nothing to send.
+   */
   private async probe(): Promise<Failure | null> {
-    const outcome = await this.exchange([]);
-    if (outcome.kind === 'results') {
-      this.needProbe = false;
-      this.reachable();
-      this.report();
-      return null;
+    const settings = this.settings;
+    const outcome = await this.exchange(null);
+    switch (outcome.kind) {
+      case 'results':
+      case 'answered':
+        if (settings === this.settings) this.needProbe = false;
+        this.reachable();
+        this.report();
+        return null;
+      case 'refused':
+        return {
+          kind: 'misconfigured',
+          status: outcome.status,
+          message: `an empty upload was refused: ${outcome.message}`,
+        };
+      case 'intercepted':
+        return { kind: 'transient', message: outcome.message, retryAfterMs: null };
+      default:
+        return outcome;
     }
-    if (outcome.kind === 'refused') {
-      return {
-        kind: 'misconfigured',
-        status: outcome.status,
-        message: `an empty upload was refused: ${outcome.message}`,
-      };
-    }
-    return outcome;
   }
 
   /** Sends one claimed batch, splitting it if the platform refuses it whole. */
   private async sendClaimed(items: OutboxItem[]): Promise<Failure | null> {
+    const settings = this.settings;
     const parts = new BatchSplitter(items);
     // The claim has just written this very lease: extending it before the first part would
     // be a commit (an fsync) for nothing, a third of a one-call-a-rating profile's writes.
@@ -294,10 +289,10 @@ export class Forwarder {
           const { missing, deliveredAt } = applyResults(this.outbox, this.log, records, outcome.results, () =>
             this.clock.now(),
           );
-          if (deliveredAt !== null) this.lastDeliveryAt = deliveredAt;
+          if (deliveredAt !== null) this.board.lastDeliveryAt = deliveredAt;
           const answered = records.length - missing.length;
           const setAside = records.filter((r) => outcome.results.get(r.id)?.status === 'rejected').length;
-          this.settle(answered, setAside);
+          this.board.settle(answered, setAside);
           this.tally.add(records, outcome.results);
           this.reachable();
           if (missing.length > 0) {
@@ -307,12 +302,27 @@ export class Forwarder {
           }
           break;
         }
+        case 'intercepted': {
+          // A body limit on the way: smaller requests may pass; nothing is set aside.
+          const smaller = outcome.tooLarge ? parts.halve() : null;
+          if (smaller !== null) {
+            this.batchLimit = smaller;
+            this.log.log('warn', 'platform_request_too_large', {
+              status: outcome.status,
+              records: records.length,
+            });
+            break;
+          }
+          const message = scrub(outcome.message);
+          this.outbox.release(keysOf(parts.remaining()), message);
+          return { kind: 'transient', message, retryAfterMs: null };
+        }
         case 'refused': {
           this.reachable();
           const single = parts.refused();
           if (single) {
             this.outbox.markRejected(keyOf(single.record), `http_${outcome.status}`, scrub(outcome.message));
-            this.settle(1, 1);
+            this.board.settle(1, 1);
             this.log.log('warn', 'record_set_aside', {
               recordId: single.record.id,
               code: `http_${outcome.status}`,
@@ -328,20 +338,24 @@ export class Forwarder {
       }
       this.report();
     }
-    this.needProbe = false;
+    if (settings === this.settings) this.needProbe = false;
     return null;
   }
 
-  private async exchange(records: readonly RatingRecord[]): Promise<UploadOutcome> {
+  /** One upload of `records`, or the probe (null); stop() aborts it. */
+  private exchange(records: readonly RatingRecord[]): Promise<UploadOutcome>;
+  private exchange(records: null): Promise<ProbeOutcome>;
+  private async exchange(records: readonly RatingRecord[] | null): Promise<ProbeOutcome> {
     const abort = new AbortController();
     this.abort = abort;
+    const ctx: ExchangeContext = {
+      transport: this.transport,
+      timeoutMs: this.timeoutMs,
+      now: () => this.clock.now(),
+      signal: abort.signal,
+    };
     try {
-      return await exchange(this.adapter, records, {
-        transport: this.transport,
-        timeoutMs: this.timeoutMs,
-        now: () => this.clock.now(),
-        signal: abort.signal,
-      });
+      return await (records === null ? probe(this.adapter, ctx) : exchange(this.adapter, records, ctx));
     } finally {
       if (this.abort === abort) this.abort = null;
     }
@@ -350,43 +364,25 @@ export class Forwarder {
   private reachable(): void {
     this.failures = 0;
     this.pauses = 0;
-    this.lastError = null;
-    this.state = 'online';
-    this.logState();
-  }
-
-  /**
-   * A line when the platform link changes state, from what an exchange showed (the
-   * 'offline' a forwarder starts in is not news: it has not asked yet).
-   */
-  private logState(): void {
-    if (this.state === this.loggedState) return;
-    this.log.log(this.state === 'online' ? 'info' : 'warn', 'platform_state', {
-      from: this.loggedState ?? 'starting',
-      to: this.state,
-    });
-    this.loggedState = this.state;
+    this.board.online();
   }
 
   private failed(failure: Failure): void {
     let delay: number;
     if (failure.kind === 'transient') {
       this.failures++;
-      this.state = 'offline';
       delay =
         failure.retryAfterMs !== null
           ? Math.min(failure.retryAfterMs, PAUSE_CAP_MS)
           : offlineDelay(this.failures, this.random);
     } else {
       this.pauses++;
-      this.state = failure.kind;
       delay = pauseDelay(this.pauses);
     }
-    this.lastError = failure.message;
-    this.logState();
+    this.board.down(failure.kind === 'transient' ? 'offline' : failure.kind, failure.message);
     if (this.reloaded) delay = 0;
     this.log.log(failure.kind === 'transient' ? 'warn' : 'error', 'platform_unavailable', {
-      state: this.state,
+      state: this.board.state,
       message: failure.message,
       retryInMs: delay,
     });
@@ -405,42 +401,12 @@ export class Forwarder {
     this.schedule(wait, 'idle');
   }
 
-  /**
-   * Counts after a part: `answered` records left the queue, `setAside` of them as
-   * rejected. Counted here rather than asked of the store: a COUNT walks every waiting
-   * record, so asking after each request made a backlog's drain quadratic (at 100 000
-   * waiting, 8 ms a request, more than the request). A new record wakes the forwarder,
-   * which counts again; so does the end of every cycle.
-   */
-  private settle(answered: number, setAside: number): void {
-    this.counts = {
-      pending: Math.max(0, this.counts.pending - answered),
-      rejected: this.counts.rejected + setAside,
-    };
-  }
-
   private refreshCounts(): void {
-    try {
-      this.counts = this.outbox.counts();
-    } catch (err) {
-      this.log.log('error', 'forwarder_store_failed', {
-        message: err instanceof Error ? err.message : String(err),
-      });
-    }
+    this.board.refreshCounts();
   }
 
   private report(): void {
     // A stopped forwarder's last answer must not overwrite what replaced it.
-    if (this.stopped) return;
-    const key = `${this.state}/${this.counts.pending}/${this.counts.rejected}`;
-    if (key === this.reported) return;
-    this.reported = key;
-    try {
-      this.onStatus(this.status());
-    } catch (err) {
-      this.log.log('error', 'status_listener_failed', {
-        message: err instanceof Error ? err.message : String(err),
-      });
-    }
+    if (!this.stopped) this.board.report();
   }
 }

@@ -18,6 +18,7 @@ import { platformsFigures } from './platforms.js';
 import { soakDrainFigures } from './platforms-drain.js';
 import { qrFigures } from './qr.js';
 import { startupFigures } from './startup.js';
+import { storeFileCheckFigures } from './store-file-check.js';
 import { storeSoakFigures } from './store-soak.js';
 import { runThrottled, throttled } from './throttle.js';
 import { weekOfflineFigures } from './week-offline.js';
@@ -32,6 +33,7 @@ const groups: Group[] = [
   ['platforms', platformsFigures],
   ['keypad', keypadFigures],
   ['startup', startupFigures],
+  ['store-file-check', storeFileCheckFigures],
 ];
 // The long runs: minutes each, so only behind `soak` or by name.
 const soakGroups: Group[] = [

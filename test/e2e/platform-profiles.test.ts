@@ -45,6 +45,16 @@ const FIELD: Record<Profile, Record<'transactionId' | 'level' | 'codes' | 'words
   },
 };
 
+/** national: every request was a GET or carried ratings; not one `evaluate` was `[]`. */
+function nothingButRatings(h: ProfileHall): void {
+  if (!h.national) return;
+  expect(h.national.emptyUploads()).toEqual([]);
+  for (const r of h.national.received) {
+    if (r.method === 'GET') expect(r.bytes).toBe(0);
+    else expect((JSON.parse(r.evaluate ?? 'null') as unknown[]).length).toBeGreaterThan(0);
+  }
+}
+
 function byTransaction(h: ProfileHall, id: string): Arrived {
   const found = h.arrived().find((a) => a[FIELD[h.profile].transactionId] === id);
   if (!found) throw new Error(`${id} did not reach the simulator`);
@@ -238,6 +248,7 @@ describe.each<Profile>(['national', 'fujian'])('platform.profile %s through serv
       });
     expect(h.repeats()).toBe(0);
     expect(h.arrived()).toHaveLength(3);
+    nothingButRatings(h);
   });
 
   it('a wrong key pauses forwarding as auth_failed, sets nothing aside; the file fixed and SIGHUP deliver', async () => {
@@ -276,5 +287,14 @@ describe.each<Profile>(['national', 'fujian'])('platform.profile %s through serv
         queue: { pending: 0, rejected: 0 },
       });
     expect(h.repeats()).toBe(0);
+    if (h.national) {
+      // SIGHUP with nothing queued: the address is asked again by GET, never by an upload.
+      const national = h.national;
+      const gets = () => national.received.filter((r) => r.method === 'GET').length;
+      const before = gets();
+      h.process.child.kill('SIGHUP');
+      await waitFor(() => gets() > before, 'the GET after SIGHUP', PATIENCE_MS);
+    }
+    nothingButRatings(h);
   });
 });

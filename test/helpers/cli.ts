@@ -10,9 +10,15 @@ export interface Run {
   exit: Promise<number | null>;
 }
 
+export interface RunOptions {
+  /** A command the node process runs under, e.g. ['prlimit', '--data=…', '--'] (it must exec node). */
+  via?: string[];
+}
+
 /** Runs the installed command as a technician would (the build must exist: npm test builds first). */
-export function runCli(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [BIN, ...args], {
+export function runCli(args: string[], env: Record<string, string> = {}, options: RunOptions = {}): Run {
+  const [command = process.execPath, ...rest] = [...(options.via ?? []), process.execPath, BIN, ...args];
+  const child = spawn(command, rest, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,7 +2,8 @@
 // after down(), so a terminal sees its platform come back), cutting every connection on
 // down() (clients see refused and reset connections, not a slow close), reading bodies,
 // answers held back that a simulator going down never sends, the transport faults any
-// platform can show, and running a simulator by hand. What a platform checks and how it
+// platform can show, a proxy in front refusing requests with its own page, and running
+// a simulator by hand. What a platform checks and how it
 // answers stays in each simulator.
 
 import http from 'node:http';
@@ -21,7 +22,29 @@ export interface HttpSimServerOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * A proxy, gateway or firewall in front of the platform, refusing requests as such boxes
+ * do: with its own HTML error page, or no body at all — never the platform's words. The
+ * platform behind it never sees what it refuses.
+ */
+export interface ProxyRefusal {
+  status: number;
+  body: 'html' | 'empty';
+  /** Only requests whose body is larger than this many bytes (a body limit); absent: all. */
+  overBytes?: number;
+}
+
+/** The error page an nginx in front answers with (not well-formed XML: `<hr>` is not closed). */
+export function proxyPage(status: number): string {
+  const title = `${status} ${http.STATUS_CODES[status] ?? 'Error'}`;
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+}
+
 export class HttpSimServer {
+  /** A proxy in front refusing requests; null: requests reach the platform. */
+  proxy: ProxyRefusal | null = null;
+  /** Requests the proxy refused (the platform never saw them). */
+  proxied = 0;
   private readonly sockets = new Set<Socket>();
   /** Answers being held back; a simulator going down never answers them. */
   private readonly delays = new Set<NodeJS.Timeout>();
@@ -85,7 +108,15 @@ export class HttpSimServer {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      void this.options.handle(req, res, Buffer.concat(chunks)).catch((err) => {
+      const body = Buffer.concat(chunks);
+      const proxy = this.proxy;
+      if (proxy && (proxy.overBytes === undefined || body.length > proxy.overBytes)) {
+        this.proxied++;
+        const page = proxy.body === 'html' ? proxyPage(proxy.status) : '';
+        this.options.log?.(`proxy: ${req.method} ${req.url} (${body.length} bytes) → ${proxy.status}`);
+        return sendText(res, proxy.status, 'text/html', page);
+      }
+      void this.options.handle(req, res, body).catch((err) => {
         this.options.log?.(`error: ${err instanceof Error ? err.message : String(err)}`);
         if (!res.headersSent) this.options.fault(res);
       });
@@ -134,6 +165,20 @@ export abstract class HttpSim {
 
   close(): Promise<void> {
     return this.down();
+  }
+
+  /** A proxy in front refusing requests with its own page (null: none, requests pass). */
+  set proxy(refusal: ProxyRefusal | null) {
+    this.http.proxy = refusal;
+  }
+
+  get proxy(): ProxyRefusal | null {
+    return this.http.proxy;
+  }
+
+  /** How many requests the proxy refused; the platform never saw them. */
+  get proxied(): number {
+    return this.http.proxied;
   }
 }
 

@@ -3,7 +3,9 @@
 // key, checks the sign (appMark, appWord, a `time` within 10 minutes of its clock),
 // checks every EVALUATION, treats (projectNo, serviceNumber, deptCode) as one rating,
 // and answers in its JSON. A request is all or nothing: one bad evaluation fails it
-// whole, as a strict platform may.
+// whole, as a strict platform may. It keeps every request it received, whatever its
+// method or path, with `evaluate` decrypted, so a test can tell that nothing but
+// ratings was ever sent (the interface defines no empty list, and refuses one).
 //
 // Written from contracts/platform-profiles.md with sm-crypto-v2 used directly, not from
 // src/sync: it must not share the terminal's mistakes.
@@ -43,6 +45,15 @@ export interface NationalSimOptions {
   /** How far `time` may be from the clock; default 10 minutes. */
   maxSkewMs?: number;
   log?: (line: string) => void;
+}
+
+/** Any request that reached the simulator, as it came. */
+export interface NationalReceived {
+  method: string;
+  path: string;
+  bytes: number;
+  /** `evaluate[0]` decrypted; null when there is none or it does not decrypt. */
+  evaluate: string | null;
 }
 
 export type NationalVerdict = 'accepted' | 'duplicate' | 'refused' | 'sign_failed';
@@ -93,6 +104,8 @@ export class NationalSim extends HttpSim {
   /** How many times each rating arrived after it was accepted (repeats are harmless). */
   readonly repeats = new Map<string, number>();
   readonly requests: NationalSimRequest[] = [];
+  /** Every request received, GETs, wrong paths and refused ones included, in order. */
+  readonly received: NationalReceived[] = [];
   readonly faults: NationalFaults = {
     delayMs: 0,
     failEvery: 0,
@@ -157,7 +170,35 @@ export class NationalSim extends HttpSim {
     sendJson(res, 500, { code: '500', success: false, msg: '系统异常' });
   }
 
+  /** Requests whose `evaluate` decrypted to an empty list: must always be none. */
+  emptyUploads(): NationalReceived[] {
+    return this.received.filter((r) => {
+      try {
+        const list = JSON.parse(r.evaluate ?? 'null') as unknown;
+        return Array.isArray(list) && list.length === 0;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  private evaluateOf(body: Buffer): string | null {
+    try {
+      const list = (JSON.parse(body.toString('utf8')) as { txnBodyCom?: { params?: { evaluate?: unknown } } })
+        ?.txnBodyCom?.params?.evaluate;
+      return Array.isArray(list) ? this.decrypt(list[0]) : null;
+    } catch {
+      return null;
+    }
+  }
+
   protected async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+    this.received.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      bytes: body.length,
+      evaluate: this.evaluateOf(body),
+    });
     if ((req.url ?? '').split('?')[0] !== this.path)
       return sendJson(res, 404, { status: 404, error: 'Not Found' });
     if (req.method !== 'POST') return sendJson(res, 405, { status: 405, error: 'Method Not Allowed' });
@@ -256,10 +297,8 @@ export class NationalSim extends HttpSim {
     }
     if (!Array.isArray(evaluations)) return fail('evaluate不是JSON数组');
     entry.projectNos = evaluations.map((e) => String((e as Evaluation)?.projectNo));
-    if (evaluations.length === 0) {
-      done(200, 'accepted');
-      return sendJson(res, 200, { code: '0', success: true, msg: '成功', data: null });
-    }
+    // The interface defines no empty list: a strict platform refuses one.
+    if (evaluations.length === 0) return fail('evaluate不能为空');
 
     // All or nothing: the first problem refuses the request.
     const fresh: Evaluation[] = [];

@@ -5,6 +5,7 @@ import { initial } from './001-initial.js';
 import { training } from './002-training.js';
 import { serviceFacts } from './003-service-facts.js';
 import { promptSource } from './004-prompt-source.js';
+import { sealedWords } from './005-sealed-words.js';
 
 export interface Migration {
   version: number;
@@ -12,9 +13,10 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, promptSource];
+export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, promptSource, sealedWords];
 
-export const LATEST_VERSION = MIGRATIONS.length;
+/** The last migration's number (numbers are ascending; one may be left for a parallel branch). */
+export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 export class NewerSchemaError extends Error {}
 

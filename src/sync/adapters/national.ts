@@ -209,6 +209,9 @@ export function createNationalAdapter(options: NationalOptions): PlatformAdapter
     maxBatch: s.batchSize,
     encode(records, now): UploadRequest {
       if (records.length > s.batchSize) throw new Error(`at most ${s.batchSize} evaluations a request`);
+      // The interface never defines an empty list: only ratings are sent to it.
+      if (records.length === 0)
+        throw new Error('the national interface is sent ratings only, never an empty list');
       return {
         url: s.url,
         headers: { 'Content-Type': 'application/json; charset=utf-8', ...s.headers },
@@ -218,6 +221,18 @@ export function createNationalAdapter(options: NationalOptions): PlatformAdapter
     decode(response, sent, now) {
       if (response.status < 200 || response.status >= 300) return outcomeOfStatus(response, now);
       return decodeAnswer(response, sent, streak);
+    },
+    // Nothing but ratings is ever sent to this interface (it defines no empty list): with
+    // nothing queued, one bodiless GET tells whether the address answers. Any HTTP answer,
+    // whatever its status, means reachable; no answer throws (offline).
+    async probe(_now, send) {
+      const response = await send({
+        method: 'GET',
+        url: s.url,
+        headers: { ...s.headers },
+        body: Buffer.alloc(0),
+      });
+      return { kind: 'answered', status: response.status };
     },
   };
 }
@@ -240,16 +255,12 @@ export function decodeAnswer(
     if (sent.length > 0) streak.passed();
     return { kind: 'results', results: new Map(sent.map((r) => [r.id, { status: 'accepted' }])) };
   }
+  // Nothing to judge (this terminal never sends an empty list).
+  if (sent.length === 0) return { kind: 'results', results: new Map() };
   const { message, code } = answer;
   // A failure for several evaluations is never read as a whole (one 已存在 would hide new
   // ratings): split until each failing evaluation stands alone.
   if (sent.length > 1) return { kind: 'refused', status: response.status, message };
-  if (sent.length === 0) {
-    // An empty request (the forwarder's probe) proves the sign; any other complaint about
-    // an empty list says nothing about the ratings.
-    if (AUTH.test(message)) return { kind: 'auth_failed', status: response.status, message };
-    return { kind: 'results', results: new Map() };
-  }
   const record = sent[0] as RatingRecord;
   let result: RecordResult;
   if (DUPLICATE.test(message)) result = { status: 'duplicate' };

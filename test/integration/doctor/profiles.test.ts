@@ -1,7 +1,7 @@
 // doctor's platform line for the national and fujian profiles, run as the installed
-// command against their simulators (contracts/platform-profiles.md): national is `warn`
-// once the address answers and the key is a curve point, FAIL when unreachable or the
-// key is off the curve; fujian is `ok` when a token is obtained, FAIL naming what the
+// command against their simulators: national is `warn` once the address answers one
+// GET and the key is a curve point (no upload: nothing but ratings goes to that
+// interface), FAIL when unreachable or the key is off the curve; fujian is `ok` when a token is obtained, FAIL naming what the
 // gateway refused otherwise.
 
 import { writeFileSync } from 'node:fs';
@@ -69,22 +69,26 @@ describe('doctor on the national profile', () => {
     const r = await doctor(withPlatform(rig, national(sim)));
     expect(r.code, r.lines.join('\n')).toBe(0);
     expect(parts(r.lines)).toEqual(ORDER);
+    // The simulator answers a GET with 405: any HTTP answer means the address answers.
     expect(lineOf(r.lines, 'platform')).toBe(
-      `warn platform: ${sim.url} answers (HTTP 200) and platform.publicKey is a point on the SM2 curve; credentials are checked by the first rating`,
+      `warn platform: ${sim.url} answers (HTTP 405) and platform.publicKey is a point on the SM2 curve; credentials are checked by the first rating`,
     );
+    // The clock is compared with the Date of that answer.
     expect(lineOf(r.lines, 'clock')).toMatch(/^ok {3}clock: /);
-    expect(sim.requests.map((q) => q.status)).toEqual([200]);
+    expect(sim.received.map((q) => [q.method, q.bytes])).toEqual([['GET', 0]]);
+    expect(sim.emptyUploads()).toEqual([]);
     expect(r.stderr).toBe('');
   });
 
-  it('still only warns when the empty upload is refused, showing what the platform said', async () => {
+  it('sends no upload at all, so a wrong appWord is left to the first rating: still warn', async () => {
     const sim = await nationalSim();
     const rig = await startRig();
     const r = await doctor(withPlatform(rig, national(sim, { appWord: 'not-the-word' })));
     expect(r.code, r.lines.join('\n')).toBe(0);
-    const line = lineOf(r.lines, 'platform');
-    expect(line).toMatch(/^warn platform: .*credentials are checked by the first rating; its answer/);
-    expect(line).toContain('验签失败');
+    expect(lineOf(r.lines, 'platform')).toMatch(
+      /^warn platform: .*; credentials are checked by the first rating$/,
+    );
+    expect(sim.received.map((q) => q.method)).toEqual(['GET']);
     expectNoSecret(r.lines);
   });
 
@@ -106,7 +110,7 @@ describe('doctor on the national profile', () => {
     expect(r.code).toBe(2);
     expect(r.lines).toHaveLength(1);
     expect(r.lines[0]).toMatch(/^FAIL config: .*platform\.publicKey: .*not a point on the SM2 curve/);
-    expect(sim.requests).toEqual([]);
+    expect(sim.received).toEqual([]);
   });
 });
 

@@ -1,9 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../../src/store/migrations/index.js';
+import { createSealer, loadOrCreateKey } from '../../../src/store/seal.js';
 import { RatingStore } from '../../../src/store/store.js';
-import { promptRecord, ratingRecord } from '../../helpers/records.js';
+import { citizen, promptRecord, ratingRecord } from '../../helpers/records.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const NOW = 1_790_000_000_000;
@@ -62,9 +64,11 @@ function tables(db: Database.Database): string[] {
 }
 
 describe('migrations', () => {
-  it('are numbered 1..n without gaps', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
-    expect(LATEST_VERSION).toBe(MIGRATIONS.length);
+  it('are numbered in ascending order, the latest last', () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions[0]).toBe(1);
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
+    expect(LATEST_VERSION).toBe(versions.at(-1));
   });
 
   it('001 initial: creates prompts, records and settings on an empty database', () => {
@@ -181,6 +185,77 @@ describe('migrations', () => {
         .get(),
     ).toBe(0);
     db.close();
+  });
+
+  it('005 sealed words: a version-3 database keeps its refusals and failures, sealed, the clear text gone', () => {
+    const dir = tempDir();
+    const files = { path: join(dir, 'terminal.db'), keyFile: join(dir, 'terminal.key') };
+    const sealer = createSealer(loadOrCreateKey(files.keyFile).key);
+    const old = new Database(files.path);
+    old.pragma('journal_mode = WAL');
+    expect(migrate(old, 3)).toBe(3);
+    old
+      .prepare(
+        `INSERT INTO prompts (id, transaction_id, mode, service, departments, status, opened_at, expires_at, ended_at)
+         VALUES ('p', 't', 'single', '{}', '[]', 'rated', 1, 2, 3)`,
+      )
+      .run();
+    const put = old.prepare(
+      `INSERT INTO records (prompt_id, id, seq, state, body, personal_sealed, rated_at, final_at, reject_code,
+         reject_message, last_error)
+       VALUES ('p', @id, @seq, @state, @body, @personal_sealed, 1, 1, @code, @message, @error)`,
+    );
+    const { citizen: _c, final: _f, ...body } = ratingRecord({ promptId: 'p' });
+    const quoting = '证件号码 350521 19900101 1234 与姓名 陈 美 英 不符';
+    put.run({
+      id: 'refused',
+      seq: 1,
+      state: 'rejected',
+      body: JSON.stringify({ ...body, id: 'refused' }),
+      personal_sealed: sealer.seal(JSON.stringify(citizen)),
+      code: 'E_CERT',
+      message: quoting,
+      error: null,
+    });
+    put.run({
+      id: 'failing',
+      seq: 2,
+      state: 'pending',
+      body: JSON.stringify({ ...body, id: 'failing' }),
+      personal_sealed: null,
+      code: null,
+      message: null,
+      error: 'HTTP 502 from the gateway',
+    });
+    old.close();
+
+    const store = RatingStore.open(files);
+    const db = new Database(files.path, { readonly: true });
+    const rows = db
+      .prepare(
+        'SELECT id, reject_message, last_error, reject_message_sealed, last_error_sealed FROM records ORDER BY seq',
+      )
+      .all() as Record<string, unknown>[];
+    expect(rows.map((r) => [r.id, r.reject_message, r.last_error])).toEqual([
+      ['refused', null, null],
+      ['failing', null, null],
+    ]);
+    expect(sealer.open(rows[0]?.reject_message_sealed as Buffer)).toBe(quoting);
+    expect(sealer.open(rows[1]?.last_error_sealed as Buffer)).toBe('HTTP 502 from the gateway');
+    // Done once: the flag the migration left is gone.
+    expect(db.prepare(`SELECT COUNT(*) FROM settings WHERE key = 'seal_clear_words'`).pluck().get()).toBe(0);
+    db.close();
+    // Shown with the record's citizen blanked in the spelling the platform used.
+    expect(store.outbox().rejected()).toMatchObject([
+      { id: 'refused', code: 'E_CERT', message: '证件号码 [redacted] 与姓名 [redacted] 不符' },
+    ]);
+    // The clear cells were overwritten; the next compaction clears older copies of their pages.
+    expect(store.compactionPending()).toBe(true);
+    store.compact();
+    store.close();
+    for (const file of [files.path, `${files.path}-wal`]) {
+      if (existsSync(file)) expect(readFileSync(file).includes(Buffer.from('与姓名')), file).toBe(false);
+    }
   });
 
   it('are idempotent: running again changes nothing', () => {

@@ -105,11 +105,15 @@ describe('forwarding to the platform simulator', () => {
     await t.advance(1_000);
     const all = rows(t.files);
     expect(all.filter((r) => r.state === 'delivered')).toHaveLength(99);
+    // The platform's words are sealed at rest, and read back for diagnostics.
     expect(all.find((r) => r.id === 'r-0057')).toMatchObject({
       state: 'rejected',
       reject_code: 'http_422',
-      reject_message: 'E_BATCH: a record in this batch is refused',
+      reject_message: null,
     });
+    expect(t.store.outbox().rejected()).toMatchObject([
+      { id: 'r-0057', code: 'http_422', message: 'E_BATCH: a record in this batch is refused' },
+    ]);
     expect(t.fwd.status()).toMatchObject({ state: 'online', pending: 0, rejected: 1 });
     expect(sim.requests.length).toBeLessThanOrEqual(1 + 1 + 2 * 7);
     expect(sim.acceptedTwice()).toEqual([]);

@@ -178,3 +178,66 @@ describe('forwarding to the national simulator', () => {
     expect(t.fwd.status().lastError).toMatch(/数据来源未授权/);
   });
 });
+
+describe('nothing but ratings to the national interface', () => {
+  /** What reached the simulator, as METHOD and how many evaluations (GET: none). */
+  const traffic = (sim: NationalSim) =>
+    sim.received.map((r) =>
+      r.method === 'GET' ? 'GET' : `POST ${(JSON.parse(r.evaluate ?? 'null') as unknown[] | null)?.length}`,
+    );
+
+  it('with nothing queued, one GET tells the state: online on any answer, no upload', async () => {
+    const t = await rig();
+    t.fwd.start();
+    await t.advance(3_000);
+    expect(t.fwd.status()).toMatchObject({ state: 'online', pending: 0, lastError: null });
+    expect(traffic(t.sim)).toEqual(['GET']);
+    // The simulator answers a GET with 405: any HTTP answer means reachable.
+    expect(t.sim.received[0]).toMatchObject({ method: 'GET', bytes: 0 });
+    // Idle: nothing more is sent until a rating comes.
+    await t.advance(10 * 60_000, 10_000);
+    expect(traffic(t.sim)).toEqual(['GET']);
+    expect(t.sim.emptyUploads()).toEqual([]);
+  });
+
+  it('an address that does not answer is offline, tried again with back-off by GET, never an upload', async () => {
+    const t = await rig();
+    await t.sim.down();
+    t.fwd.start();
+    await t.advance(10_000);
+    expect(t.fwd.status()).toMatchObject({ state: 'offline', pending: 0 });
+    expect(t.fwd.status().lastError).toMatch(/refused/);
+    await t.sim.up();
+    expect(await t.until(() => t.fwd.status().state === 'online', 5 * 60_000)).toBe(true);
+    expect(traffic(t.sim)).toEqual(['GET']);
+  });
+
+  it('after back-off and after a reload (SIGHUP), only ratings and GETs: no empty upload ever', async () => {
+    const t = await rig();
+    t.fwd.start();
+    await t.advance(1_000);
+    // Ratings while the platform fails: retried with back-off, each try a rating.
+    ratings(t.store, 2, 'n');
+    t.sim.faults.status = { code: 503, count: 3 };
+    t.fwd.wake();
+    expect(await t.until(() => pending(t.store) === 0, 10 * 60_000)).toBe(true);
+    expect(t.sim.accepted.size).toBe(2);
+    // A reload with nothing queued asks the address again, by GET.
+    t.fwd.reload(createNationalAdapter(t.settings()), 5_000);
+    await t.advance(3_000);
+    expect(t.fwd.status().state).toBe('online');
+    // A reload while the platform is away: offline, and GETs with back-off until it is back.
+    await t.sim.down();
+    t.fwd.reload(createNationalAdapter(t.settings()), 5_000);
+    await t.advance(10_000);
+    expect(t.fwd.status().state).toBe('offline');
+    await t.sim.up();
+    expect(await t.until(() => t.fwd.status().state === 'online', 5 * 60_000)).toBe(true);
+    expect(t.sim.emptyUploads()).toEqual([]);
+    const seen = traffic(t.sim);
+    expect(seen[0]).toBe('GET');
+    expect(seen.filter((s) => s.startsWith('POST'))).toEqual(Array(5).fill('POST 1'));
+    expect(seen.at(-1)).toBe('GET');
+    expect(seen.every((s) => s === 'GET' || s === 'POST 1')).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { citizen, promptRecord, ratingRecord } from '../../helpers/records.js';
@@ -117,11 +117,13 @@ describe('the outbox on a real database', () => {
         message: 'areaCode 不正确',
       },
     ]);
-    expect(row(files.path, 'r-0001')).toMatchObject({
-      attempts: 1,
-      last_error: 'connection refused',
-      lease_until: null,
-    });
+    // The platform's words are sealed at rest, like the personal data.
+    const released = row(files.path, 'r-0001');
+    expect(released).toMatchObject({ attempts: 1, last_error: null, lease_until: null });
+    expect(Buffer.isBuffer(released.last_error_sealed)).toBe(true);
+    expect(String(released.last_error_sealed)).not.toContain('connection refused');
+    expect(row(files.path, 'r-0000')).toMatchObject({ reject_code: 'E_FIELD', reject_message: null });
+    expect(String(row(files.path, 'r-0000').reject_message_sealed)).not.toContain('areaCode');
     expect(outbox.claim(10, NOW, 10_000).map((i) => i.record.id)).toEqual(['r-0001']);
     expect(outbox.requeueRejected()).toBe(1);
     // Back in its old place: first in the queue.
@@ -129,21 +131,55 @@ describe('the outbox on a real database', () => {
     store.close();
   });
 
-  it('a record whose sealed data cannot be read is sent with its rating, without the personal fields', () => {
+  it('a record whose personal data another key sealed is set aside until the right key is back, or sent without it on request', () => {
     const files = storeFiles();
     const store = openStore(files);
-    seed(store, 2, { overrides: (i) => ({ citizen: i === 0 ? citizen : null, level: i === 0 ? 2 : 5 }) });
+    seed(store, 3, { overrides: (i) => ({ citizen: i < 2 ? citizen : null, level: i === 0 ? 2 : 5 }) });
     store.close();
-    // The key file replaced: the sealed data is unreadable. Rating never stops for a key.
+    const rightKey = readFileSync(files.keyFile, 'utf8');
+    // A valid key, but not the one that sealed them (a restore that mixed two terminals'
+    // files): nothing explains it, so nothing is sent without the citizen's data unasked.
     writeFileSync(files.keyFile, `${Buffer.alloc(32, 7).toString('base64')}\n`);
     const again = openStore(files);
+    const heard: string[] = [];
+    again.onSetAside((n) => heard.push(`${n.id} ${n.code}`));
     const claimed = again.outbox().claim(10, NOW, 10_000);
     expect(claimed.map((i) => [i.record.id, i.record.level, i.record.citizen])).toEqual([
-      ['r-0000', 2, null],
-      ['r-0001', 5, null],
+      ['r-0002', 5, null],
     ]);
-    expect(again.outbox().counts()).toEqual({ pending: 2, rejected: 0 });
+    expect(heard).toEqual(['r-0000 unopenable_personal_data', 'r-0001 unopenable_personal_data']);
+    expect(again.outbox().counts()).toEqual({ pending: 1, rejected: 2 });
+    expect(
+      again
+        .outbox()
+        .rejected()
+        .map((r) => [r.id, r.code]),
+    ).toEqual([
+      ['r-0000', 'unopenable_personal_data'],
+      ['r-0001', 'unopenable_personal_data'],
+    ]);
+    expect(again.outbox().rejected()[0]?.message).toContain('another key file');
+    // Sent again without the right key: the rating goes, without the personal fields.
+    expect(again.outbox().requeueRejected([{ promptId: 'p-r', id: 'r-0000' }])).toBe(1);
+    expect(row(files.path, 'r-0000').personal_sealed).toBeNull();
+    expect(
+      again
+        .outbox()
+        .claim(10, NOW + 1, 10_000)
+        .map((i) => [i.record.id, i.record.citizen]),
+    ).toEqual([['r-0000', null]]);
     again.close();
+    // The right key back: the other one is sent again whole.
+    writeFileSync(files.keyFile, rightKey);
+    const restored = openStore(files);
+    expect(restored.outbox().requeueRejected()).toBe(1);
+    expect(
+      restored
+        .outbox()
+        .claim(10, NOW + 2, 10_000)
+        .map((i) => [i.record.id, i.record.citizen]),
+    ).toEqual([['r-0001', citizen]]);
+    restored.close();
   });
 
   it('prunes delivered records past the retention, and the ended prompts left with none', () => {

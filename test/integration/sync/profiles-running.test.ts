@@ -134,6 +134,61 @@ describe('platform.profile national from a YAML file', () => {
   });
 });
 
+describe('platform.profile national: nothing but ratings is sent', () => {
+  async function start() {
+    const sim = await NationalSim.start({ appMark: 'HA-APP', appWord: APP_WORD, dataSource: '165' });
+    cleanup.push(() => sim.close());
+    const dir = tempDir();
+    const platform = [
+      '  profile: national',
+      `  url: ${sim.url}`,
+      '  appMark: HA-APP',
+      `  appWord: "${APP_WORD}"`,
+      `  publicKey: ${sim.publicKey}`,
+      '  dataSource: "165"',
+      '  timeoutSeconds: 5',
+    ].join('\n');
+    const config = await yamlConfig(dir, platform);
+    return { sim, dir, config, platform };
+  }
+
+  it('health is online from one GET of the address, with no upload at start or after a reload', async () => {
+    const { sim, dir, config, platform } = await start();
+    const running = await run(config);
+    await waitFor(() => running.terminal.health().platform === 'online', 'online from the GET', PATIENCE_MS);
+    expect(sim.received.map((r) => r.method)).toEqual(['GET']);
+
+    rate(running, 'SP-N-3', 5);
+    await waitFor(() => sim.accepted.size === 1, 'the rating', PATIENCE_MS);
+    // What SIGHUP does: the address is asked again, by GET.
+    const again = await yamlConfig(dir, platform, config.api.port);
+    expect(running.reload({ config: again, catalogue: catalogue() })).toEqual([]);
+    await waitFor(
+      () => sim.received.length === 3,
+      `the GET after the reload (${JSON.stringify(sim.received)})`,
+      8_000,
+    );
+    expect(sim.received.map((r) => r.method)).toEqual(['GET', 'POST', 'GET']);
+    expect(sim.emptyUploads()).toEqual([]);
+    expect(running.terminal.health().platform).toBe('online');
+  });
+
+  it('health is offline while the address does not answer at all', async () => {
+    const { sim, config } = await start();
+    await sim.down();
+    const running = await run(config);
+    await waitFor(() => running.forwarding.status().lastError !== null, 'the first try to fail', PATIENCE_MS);
+    expect(running.terminal.health().platform).toBe('offline');
+    await sim.up();
+    await waitFor(
+      () => running.terminal.health().platform === 'online',
+      'online once it answers',
+      PATIENCE_MS,
+    );
+    expect(sim.received.map((r) => r.method)).toEqual(['GET']);
+  });
+});
+
 describe('platform.profile fujian from a YAML file', () => {
   async function start(appCode: string, extra: string[] = []) {
     const sim = await FujianSim.start({ appKey: 'hcp-terminal', appCode: APP_CODE, sysNo: '35' });

@@ -399,7 +399,9 @@ describe('invalid YAML', () => {
 
   it('a key written twice', () => {
     const { errors } = errorsOf(`${MINIMAL_CONFIG}  id: HA-0002\n`);
-    expect(errors[0]).toMatch(/: line 4, column 3: the file is not valid YAML \(Map keys must be unique\)/);
+    expect(errors[0]).toMatch(
+      /: line 4, column 3: terminal\.id is written twice \(first at line 2\); keep one of them$/,
+    );
   });
 
   it('tabs for indentation', () => {

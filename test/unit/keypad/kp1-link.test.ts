@@ -20,6 +20,8 @@ const hello = (seq: number, serialNo = 'SN1') =>
 
 function rig() {
   const clock = new FakeClock();
+  /** Where the wall clock stands from the fake one: set back as a time sync would. */
+  const skew = { ms: 0 };
   const presses: KeypadPress[] = [];
   const statuses: [string, KeypadFault][] = [];
   /** Status changes and HELLOs in the order the link told them. */
@@ -27,7 +29,11 @@ function rig() {
   const parser = new FrameParser();
   const sent: TerminalCommand[] = [];
   const link = new Kp1Link({
-    timers: clock,
+    timers: {
+      now: () => clock.now() + skew.ms,
+      setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
+      clearTimeout: (handle) => clock.clearTimeout(handle),
+    },
     events: {
       press: (p) => presses.push(p),
       status: (state, fault) => {
@@ -47,7 +53,7 @@ function rig() {
   };
   link.start();
   const acks = () => sent.filter((c) => c.cmd === 'ack').map((c) => (c as { acked: number }).acked);
-  return { clock, presses, statuses, told, sent, link, port, acks };
+  return { clock, skew, presses, statuses, told, sent, link, port, acks };
 }
 
 describe('the KP/1 link', () => {
@@ -115,18 +121,85 @@ describe('the KP/1 link', () => {
     r.link.opened(r.port);
     r.link.receive(encodeKey(3, pos(1)));
     r.link.receive(encodeKey(4, pos(1)));
-    r.link.receive(encodeKey(3, pos(1)));
-    expect(r.presses).toHaveLength(3);
+    expect(r.presses).toEqual([pos(1), pos(1)]);
+  });
+
+  it('knows an earlier SEQ resent after the next press (s, s+1, s) as a retransmission', () => {
+    const r = rig();
+    r.link.opened(r.port);
+    r.link.receive(encodeKey(3, pos(2)));
+    r.clock.advance(400);
+    r.link.receive(encodeKey(4, pos(1)));
+    r.clock.advance(400);
+    r.link.receive(encodeKey(3, pos(2)));
+    r.clock.advance(4_200); // 5 s after the press of SEQ 3: still the same press
+    r.link.receive(encodeKey(3, pos(2)));
+    r.link.receive(encodeKey(4, pos(1)));
+    expect(r.presses).toEqual([pos(2), pos(1)]);
+    // Every frame is ACKed, retransmissions too.
+    expect(r.acks()).toEqual([3, 4, 3, 3, 4]);
+  });
+
+  it('remembers every SEQ of the last 5 s, not only the last few', () => {
+    const r = rig();
+    r.link.opened(r.port);
+    for (let seq = 10; seq < 20; seq++) {
+      r.link.receive(encodeKey(seq, pos(1)));
+      r.clock.advance(100);
+    }
+    for (let seq = 10; seq < 20; seq++) r.link.receive(encodeKey(seq, pos(1)));
+    expect(r.presses).toHaveLength(10);
+  });
+
+  it('takes each SEQ again as a new press once its 5 s have passed', () => {
+    const r = rig();
+    r.link.opened(r.port);
+    r.link.receive(encodeKey(3, pos(2)));
+    r.clock.advance(1_000);
+    r.link.receive(encodeKey(4, pos(1)));
+    r.clock.advance(4_001); // SEQ 3's window is over, SEQ 4's is not
+    r.link.receive(encodeKey(3, pos(2)));
+    r.link.receive(encodeKey(4, pos(1)));
+    expect(r.presses).toEqual([pos(2), pos(1), pos(2)]);
+    r.clock.advance(1_000);
+    r.link.receive(encodeKey(4, pos(1)));
+    expect(r.presses).toEqual([pos(2), pos(1), pos(2), pos(1)]);
+  });
+
+  it('follows the SEQ across its wrap from 255 to 0', () => {
+    const r = rig();
+    r.link.opened(r.port);
+    r.link.receive(encodeKey(254, pos(1)));
+    r.link.receive(encodeKey(255, pos(2)));
+    r.link.receive(encodeKey(0, pos(3)));
+    r.link.receive(encodeKey(1, pos(4)));
+    // Resent, in any order, within the window: none is a press again.
+    for (const seq of [255, 0, 254, 1, 0]) r.link.receive(encodeKey(seq, pos(5)));
+    expect(r.presses).toEqual([pos(1), pos(2), pos(3), pos(4)]);
+    expect(r.acks()).toEqual([254, 255, 0, 1, 255, 0, 254, 1, 0]);
+  });
+
+  it('does not refuse SEQs for ever when the wall clock is set back', () => {
+    const r = rig();
+    r.link.opened(r.port);
+    r.link.receive(encodeKey(7, pos(1)));
+    // A time sync steps the clock back an hour; the keypad's SEQ comes round to 7 again.
+    r.skew.ms = -3_600_000;
+    r.clock.advance(6_000);
+    r.link.receive(encodeKey(7, pos(1)));
+    expect(r.presses).toEqual([pos(1), pos(1)]);
   });
 
   it('resets the filter on HELLO: a restarted keypad counts from scratch', () => {
     const r = rig();
     r.link.opened(r.port);
     r.link.receive(encodeKey(0, pos(5)));
+    r.link.receive(encodeKey(1, pos(4)));
     r.clock.advance(1_000);
     r.link.receive(hello(0));
     r.link.receive(encodeKey(0, pos(5)));
-    expect(r.presses).toEqual([pos(5), pos(5)]);
+    r.link.receive(encodeKey(1, pos(4)));
+    expect(r.presses).toEqual([pos(5), pos(4), pos(5), pos(4)]);
     expect(r.link.info().hello).toEqual({
       version: 1,
       keyCount: 5,

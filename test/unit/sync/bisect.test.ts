@@ -62,3 +62,21 @@ describe('splitting a refused batch', () => {
     expect(new BatchSplitter([]).current()).toBeUndefined();
   });
 });
+
+describe('halving a batch too large for a proxy on the way', () => {
+  it('cuts every waiting part to half the refused one, in order, setting nothing aside', () => {
+    const parts = new BatchSplitter([1, 2, 3, 4, 5]);
+    expect(parts.halve()).toBe(3);
+    expect(parts.current()).toEqual([1, 2, 3]);
+    expect(parts.halve()).toBe(2);
+    expect(parts.current()).toEqual([1, 2]);
+    parts.done();
+    // The other half was cut too: nothing larger than the last size is sent again.
+    expect(parts.current()).toEqual([3]);
+    expect(parts.remaining()).toEqual([3, 4, 5]);
+    expect(parts.halve()).toBeNull();
+    expect(parts.current()).toEqual([3]);
+    parts.done();
+    expect(parts.current()).toEqual([4, 5]);
+  });
+});

@@ -15,6 +15,15 @@ const platform = { url: 'http://platform.test/api', appMark: 'HA-APP', secret: '
 function json(status: number, body: unknown, headers: Record<string, string> = {}): UploadResponse {
   return { status, headers, body: Buffer.from(JSON.stringify(body)) };
 }
+function html(status: number, title: string): UploadResponse {
+  return {
+    status,
+    headers: { 'content-type': 'text/html' },
+    body: Buffer.from(
+      `<html><head><title>${title}</title></head><body><hr><center>nginx</center></body></html>`,
+    ),
+  };
+}
 const acceptAll = (ids: string[]) =>
   json(200, { results: ids.map((recordId) => ({ recordId, status: 'accepted' })) });
 const refused = new TransportError('connection refused (ECONNREFUSED)', 'ECONNREFUSED');
@@ -205,6 +214,106 @@ describe('the forwarder', () => {
     expect(t.outbox.row('r-57')?.reject).toEqual({ code: 'http_422', message: 'E_FIELD: bad' });
     expect(t.fwd.status().state).toBe('online');
     expect(t.sim.uploads.length).toBeLessThanOrEqual(15);
+  });
+
+  it("a proxy's 400 page for a batch: nothing set aside, offline, and delivered once it lets requests through", async () => {
+    const t = setup(records(20));
+    const page = html(400, '400 Bad Request');
+    t.sim.fallback = page;
+    t.fwd.start();
+    await t.advance(10);
+    expect(t.sim.uploads.map((c) => c.ids.length)).toEqual([20]);
+    expect(t.outbox.counts()).toEqual({ pending: 20, rejected: 0 });
+    expect(t.outbox.rows.every((r) => r.leaseUntil === null)).toBe(true);
+    expect(t.fwd.status()).toMatchObject({ state: 'offline', pending: 20, rejected: 0 });
+    expect(t.fwd.status().lastError).toMatch(
+      /^HTTP 400 with an HTML page "400 Bad Request", not the platform's answer: something between the terminal and the platform .* refuses the requests; nothing is set aside/,
+    );
+    // Retried with back-off like any offline platform, never split.
+    await t.advance(3_000);
+    expect(t.sim.uploads.length).toBeGreaterThan(1);
+    expect(t.sim.uploads.every((c) => c.ids.length === 20)).toBe(true);
+    t.sim.fallback = acceptAll;
+    await t.advance(10 * 60_000, 1_000);
+    expect(t.outbox.counts()).toEqual({ pending: 0, rejected: 0 });
+    expect(t.fwd.status()).toMatchObject({ state: 'online', lastError: null });
+  });
+
+  it("a proxy's 413 halves the batch down to what it lets through, and the rest of the drain keeps that size", async () => {
+    const t = setup(records(100));
+    // A body limit: at most 12 records a request pass.
+    t.sim.fallback = (ids) => (ids.length > 12 ? html(413, '413 Request Entity Too Large') : acceptAll(ids));
+    t.fwd.start();
+    await t.advance(10);
+    expect(t.outbox.counts()).toEqual({ pending: 0, rejected: 0 });
+    expect(t.sim.uploads.flatMap((c) => (c.ids.length <= 12 ? c.ids : []))).toEqual(
+      records(100).map((r) => r.id),
+    );
+    // 100 → 50 → 25 → 13 → 7: once 7 passed, the next claims are 7, not 100 again.
+    expect(t.sim.uploads.map((c) => c.ids.length).slice(0, 6)).toEqual([100, 50, 25, 13, 7, 6]);
+    expect(t.sim.uploads.slice(6).every((c) => c.ids.length <= 7)).toBe(true);
+    expect(t.fwd.status().state).toBe('online');
+  });
+
+  it("a proxy's 413 for a single record, or with no body, is offline with nothing set aside", async () => {
+    const t = setup(records(3));
+    t.sim.fallback = { status: 413, headers: {}, body: Buffer.alloc(0) };
+    t.fwd.start();
+    await t.advance(10);
+    expect(t.sim.uploads.map((c) => c.ids.length)).toEqual([3, 2, 1]);
+    expect(t.outbox.counts()).toEqual({ pending: 3, rejected: 0 });
+    expect(t.fwd.status()).toMatchObject({ state: 'offline', pending: 3 });
+    expect(t.fwd.status().lastError).toMatch(
+      /^HTTP 413 with no body, not the platform's answer: .* refuses requests this large/,
+    );
+  });
+
+  it("a proxy's page for the empty upload (the probe) is offline, not a misconfiguration", async () => {
+    const t = setup();
+    t.sim.script = [html(400, 'Request Rejected')];
+    t.fwd.start();
+    await t.advance(10);
+    expect(t.fwd.status()).toMatchObject({ state: 'offline' });
+    expect(t.fwd.status().lastError).toMatch(/something between the terminal and the platform/);
+    await t.advance(2_000);
+    expect(t.fwd.status()).toMatchObject({ state: 'online', lastError: null });
+  });
+
+  it('a reload while an upload is in flight still asks the new settings once the queue is empty', async () => {
+    const clock = new FakeClock();
+    const outbox = new MemoryOutbox();
+    outbox.add(...records(1));
+    const seen: string[] = [];
+    let release: () => void = () => {};
+    let arrived: () => void = () => {};
+    const inFlight = new Promise<void>((go) => (arrived = go));
+    const fwd = new Forwarder({
+      outbox,
+      adapter: createReferenceAdapter(platform),
+      timeoutMs: 10_000,
+      clock,
+      transport: async (request) => {
+        const ids = (JSON.parse(request.body.toString()) as { records: { recordId: string }[] }).records.map(
+          (r) => r.recordId,
+        );
+        seen.push(`${request.url} ${ids.length}`);
+        if (ids.length > 0) {
+          arrived();
+          await new Promise<void>((go) => (release = go));
+        }
+        return acceptAll(ids);
+      },
+    });
+    fwd.start();
+    clock.advance(1);
+    await inFlight;
+    expect(seen).toEqual(['http://platform.test/api/evaluations 1']);
+    fwd.reload(createReferenceAdapter({ ...platform, url: 'http://moved.test/api' }), 10_000);
+    release();
+    await fwd.settled();
+    // The answer came from the old address: the new one is asked before calling it online.
+    expect(seen).toEqual(['http://platform.test/api/evaluations 1', 'http://moved.test/api/evaluations 0']);
+    expect(fwd.status().state).toBe('online');
   });
 
   it('a failure mid-split puts every unsent record back', async () => {

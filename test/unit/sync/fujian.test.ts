@@ -44,6 +44,14 @@ function soapAnswer(kase: string): UploadResponse {
   );
 }
 
+function soapFault(status: number): UploadResponse {
+  return response(
+    status,
+    '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>No such operation</faultstring></soap:Fault></soap:Body></soap:Envelope>',
+    { 'content-type': 'text/xml;charset=UTF-8' },
+  );
+}
+
 /** xmlStr of a call, decrypted by openssl (an implementation independent of ours). */
 function documentOf(req: UploadRequest, key: string, mode = 'sm4-ecb', iv?: string, base64 = false): Buffer {
   const m = /<xmlStr>([^<]*)<\/xmlStr>/.exec(req.body.toString('utf8'));
@@ -87,7 +95,8 @@ describe('the Fujian token request', () => {
     });
     expect(readTokenAnswer(response(200, '<html>维护中</html>'), NOW)).toMatchObject({ kind: 'transient' });
     expect(readTokenAnswer(response(502, ''), NOW)).toMatchObject({ kind: 'transient' });
-    expect(readTokenAnswer(response(404, ''), NOW)).toMatchObject({ kind: 'misconfigured' });
+    // No body at all on a 4xx: not the gateway's words (a proxy, or a firewall on the way).
+    expect(readTokenAnswer(response(404, ''), NOW)).toMatchObject({ kind: 'intercepted' });
   });
 });
 
@@ -231,7 +240,11 @@ describe('the Fujian answer', () => {
       kind: 'results',
       results: new Map([['r-1', { status: 'rejected', code: '500', message: '事项编码不存在' }]]),
     });
-    expect(read(response(404, 'not found'))).toMatchObject({ kind: 'misconfigured' });
+    // The gateway's own 4xx (JSON or SOAP) says an address is wrong.
+    expect(read(response(404, JSON.stringify({ code: 404, msg: '服务不存在' })))).toMatchObject({
+      kind: 'misconfigured',
+    });
+    expect(read(soapFault(400))).toMatchObject({ kind: 'misconfigured', status: 400 });
     expect(read(response(503, '', { 'retry-after': '5' }))).toMatchObject({
       kind: 'transient',
       retryAfterMs: 5000,
@@ -259,6 +272,44 @@ describe('the Fujian answer', () => {
   ])('%s is offline', (_what, body) => {
     expect(read(response(200, body, { 'content-type': 'text/xml; charset=utf-8' }))).toMatchObject({
       kind: 'transient',
+    });
+  });
+
+  it.each([
+    [
+      "a proxy's HTML page",
+      400,
+      '<html>\r\n<head><title>400 Bad Request</title></head>\r\n<body><hr><center>nginx</center></body></html>',
+    ],
+    ['no body', 404, ''],
+    ['plain text', 405, 'Method Not Allowed'],
+    [
+      "a proxy's body limit",
+      413,
+      '<html><head><title>413 Request Entity Too Large</title></head><body><hr></body></html>',
+    ],
+  ])(
+    "a 4xx with %s (neither JSON nor XML) is nobody's judgement: intercepted, nothing set aside",
+    (_what, status, body) => {
+      expect(read(response(status, body, { 'content-type': 'text/html' }))).toMatchObject({
+        kind: 'intercepted',
+        status,
+        tooLarge: status === 413,
+        message: expect.stringMatching(/something between the terminal and the platform/),
+      });
+    },
+  );
+
+  it('a token request answered by a proxy page is offline, by the gateway itself misconfigured', () => {
+    expect(readTokenAnswer(response(400, '<html><hr></html>'), NOW)).toMatchObject({
+      kind: 'intercepted',
+      message: expect.stringMatching(/^token: HTTP 400/),
+    });
+    expect(
+      readTokenAnswer(response(404, JSON.stringify({ code: 404, msg: 'not found' })), NOW),
+    ).toMatchObject({
+      kind: 'misconfigured',
+      message: 'token: HTTP 404: the gateway address or tokenPath is wrong',
     });
   });
 

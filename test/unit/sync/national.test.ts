@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { UploadResponse } from '../../../src/sync/adapter.js';
+import type { UploadRequest, UploadResponse } from '../../../src/sync/adapter.js';
 import {
   createNationalAdapter,
   decodeAnswer,
@@ -156,10 +156,26 @@ describe('the national request', () => {
     expect(createNationalAdapter(options()).maxBatch).toBe(1);
   });
 
-  it('an empty request (the probe) carries an empty array, still signed', () => {
-    const sent = open(createNationalAdapter(options()).encode([], NOW).body);
-    expect(sent.evaluate).toBe('[]');
-    expect(sent.sign).toBe('20261129143000HA-APP应用密钥-word');
+  it('never builds a request without a rating: the interface defines no empty list', () => {
+    expect(() => createNationalAdapter(options()).encode([], NOW)).toThrow(/ratings only/);
+  });
+
+  it('probes with one bodiless GET of the address, any HTTP answer meaning reachable', async () => {
+    const adapter = createNationalAdapter(options({ headers: { 'X-Tenant': 't-1' } }));
+    const seen: UploadRequest[] = [];
+    for (const status of [200, 404, 405, 500]) {
+      const outcome = await adapter.probe?.(
+        () => NOW,
+        async (request) => {
+          seen.push(request);
+          return { status, headers: {}, body: Buffer.from('<html>whatever</html>') };
+        },
+      );
+      expect(outcome).toEqual({ kind: 'answered', status });
+    }
+    expect(seen.map((r) => [r.method, r.url, r.body.length, r.headers])).toEqual(
+      Array(4).fill(['GET', options().url, 0, { 'X-Tenant': 't-1' }]),
+    );
   });
 });
 
@@ -226,15 +242,9 @@ describe('the national answer', () => {
     ['msg', 'invalid APPMARK'],
     ['msg', '鉴权失败'],
     ['C-Response-Desc', '认证不通过'],
-  ])('%s "%s" is auth_failed (keys or clock), for one evaluation or none', (field, text) => {
-    for (const sent of [one, []]) {
-      const outcome = adapter().decode(
-        response(200, { code: 500, success: false, [field]: text }),
-        sent,
-        NOW,
-      );
-      expect(outcome).toMatchObject({ kind: 'auth_failed', status: 200, message: text });
-    }
+  ])('%s "%s" is auth_failed (keys or clock)', (field, text) => {
+    const outcome = adapter().decode(response(200, { code: 500, success: false, [field]: text }), one, NOW);
+    expect(outcome).toMatchObject({ kind: 'auth_failed', status: 200, message: text });
   });
 
   it('any other failure for a single evaluation rejects it with the platform code and words', () => {
@@ -260,15 +270,6 @@ describe('the national answer', () => {
     },
   );
 
-  it('a failure other than the sign for an empty probe means the platform is reachable', () => {
-    expect(
-      adapter().decode(response(200, { code: 1, success: false, msg: '评价数据为空' }), [], NOW),
-    ).toEqual({
-      kind: 'results',
-      results: new Map(),
-    });
-  });
-
   it.each([
     ['HTML error page', '<html><body>网关错误</body></html>'],
     ['empty body', ''],
@@ -290,6 +291,13 @@ describe('the national answer', () => {
     expect(a.decode(response(403, ''), one, NOW).kind).toBe('auth_failed');
     expect(a.decode(response(404, ''), one, NOW).kind).toBe('misconfigured');
     expect(a.decode(response(400, { message: 'bad' }), one, NOW).kind).toBe('refused');
+    // A 4xx that is not the platform's JSON (a proxy's page, or none) judges nothing.
+    expect(a.decode(response(400, '<html><title>400 Bad Request</title></html>'), one, NOW)).toMatchObject({
+      kind: 'intercepted',
+      status: 400,
+      tooLarge: false,
+    });
+    expect(a.decode(response(413, ''), one, NOW)).toMatchObject({ kind: 'intercepted', tooLarge: true });
     expect(a.decode(response(503, '', { 'retry-after': '7' }), one, NOW)).toMatchObject({
       kind: 'transient',
       retryAfterMs: 7000,

@@ -227,6 +227,32 @@ describe('reading the answer', () => {
     for (const s of [408, 429, 500, 502, 503, 504]) expect(kind(s)).toBe('transient');
   });
 
+  it.each([
+    [
+      'an HTML page',
+      '<html><head><title>413 Request Entity Too Large</title></head><body><hr><center>nginx</center></body></html>',
+      'an HTML page "413 Request Entity Too Large"',
+    ],
+    ['no body', '', 'no body'],
+    ['plain text', 'Request Rejected', 'a body of type text/plain'],
+  ])(
+    'reads a 400/413/422 with %s (not the platform JSON) as intercepted: nobody judged the records',
+    (_what, body, told) => {
+      for (const status of [400, 413, 422]) {
+        const type = body.startsWith('<') ? 'text/html' : 'text/plain';
+        const out = adapter.decode(response(status, body, { 'content-type': type }), sent, NOW);
+        expect(out).toEqual({
+          kind: 'intercepted',
+          status,
+          tooLarge: status === 413,
+          message: expect.stringContaining(`HTTP ${status} with ${told}, not the platform's answer`),
+        });
+        if (out.kind === 'intercepted')
+          expect(out.message).toMatch(/something between the terminal and the platform .* refuses/);
+      }
+    },
+  );
+
   it('passes Retry-After on to the loop', () => {
     const out = adapter.decode(response(503, '', { 'retry-after': '7' }), sent, NOW);
     expect(out).toMatchObject({ kind: 'transient', retryAfterMs: 7000 });

@@ -14,9 +14,9 @@ import type {
   UploadResponse,
 } from '../../adapter.js';
 import { sm4Encrypt } from '../../crypto/index.js';
-import { outcomeOfStatus } from '../../http-outcome.js';
 import { RefusalStreak } from '../refusal-streak.js';
 import { serviceFactsOf } from '../service-facts.js';
+import { gatewayStatusOutcome } from './gateway-status.js';
 import { type FujianOptions, type FujianSettings, fujianSettings } from './settings.js';
 import { decodeBody, readSoapAnswer, soapEnvelope } from './soap.js';
 import type { TemplateValues } from './template.js';
@@ -89,15 +89,8 @@ export function readSaveAnswer(
 ): UploadOutcome | 'token_refused' {
   const { status } = response;
   if (status === 401 || status === 403) return 'token_refused';
-  if (status === 408 || status === 429 || status >= 500 || status < 200 || (status >= 300 && status < 400)) {
-    return outcomeOfStatus(response, now);
-  }
-  if (status >= 400) {
-    return {
-      kind: 'misconfigured',
-      status,
-      message: `HTTP ${status}: the gateway address or servicePath is wrong`,
-    };
+  if (status < 200 || status >= 300) {
+    return gatewayStatusOutcome(response, now, 'the gateway address or servicePath is wrong');
   }
   const offline = (why: string): UploadOutcome => ({
     kind: 'transient',
@@ -165,13 +158,16 @@ export function createFujianAdapter(options: FujianOptions, tokens = new TokenCa
         ? { kind: 'auth_failed', status: response.status, message: 'token refused' }
         : out;
     },
+    // A token obtained proves the address and the credentials.
+    async probe(now, send) {
+      const held = await token(now, send);
+      return typeof held === 'string' ? { kind: 'results', results: new Map() } : held;
+    },
     async exchange(records, now, send) {
-      if (records.length > 1) throw new Error('a Fujian call carries one rating');
+      const record = records[0];
+      if (records.length !== 1 || record === undefined) throw new Error('a Fujian call carries one rating');
       let held = await token(now, send);
       if (typeof held !== 'string') return held;
-      const record = records[0];
-      // The forwarder's probe: a token obtained proves the address and the credentials.
-      if (record === undefined) return { kind: 'results', results: new Map() };
       for (let attempt = 0; ; attempt++) {
         const out = readSaveAnswer(await send(saveRequest(s, record, held)), record, now());
         if (out !== 'token_refused') return judged(out, record);

@@ -64,6 +64,19 @@ export function decodeBody(body: Buffer, contentType: string | undefined): strin
   return { why: `the answer is in an unknown charset ${declared}` };
 }
 
+/**
+ * Whether a body is an XML document (a SOAP answer or fault, the gateway's own): the
+ * gateway's words. A 4xx whose body is neither this nor JSON came from something on
+ * the way. Entity declarations are not looked into, only refused.
+ */
+export function isXmlBody(body: Buffer): boolean {
+  const text = body
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trim();
+  return text.startsWith('<') && !/<!DOCTYPE|<!ENTITY/i.test(text) && XMLValidator.validate(text) === true;
+}
+
 function parseXml(text: string): Record<string, unknown> | null {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) return null;
   if (XMLValidator.validate(text) !== true) return null;

@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Send, UploadOutcome, UploadRequest, UploadResponse } from '../../adapter.js';
-import { outcomeOfStatus } from '../../http-outcome.js';
+import { gatewayStatusOutcome } from './gateway-status.js';
 
 export const TOKEN_MAX_AGE_MS = 30 * 60_000;
 
@@ -28,11 +28,8 @@ export type TokenAnswer = { token: string; maxAgeMs: number } | Exclude<UploadOu
 /** What the gateway's token answer means. */
 export function readTokenAnswer(response: UploadResponse, now: number): TokenAnswer {
   if (response.status < 200 || response.status >= 300) {
-    const outcome = outcomeOfStatus(response, now);
-    // A token request refused as a request is a wrong path or key, not a rating problem.
-    if (outcome.kind === 'refused')
-      return { kind: 'misconfigured', status: outcome.status, message: outcome.message };
-    if (outcome.kind === 'results')
+    const outcome = gatewayStatusOutcome(response, now, 'the gateway address or tokenPath is wrong');
+    if (outcome.kind === 'results' || outcome.kind === 'refused')
       return { kind: 'transient', message: 'token: unexpected answer', retryAfterMs: null };
     return { ...outcome, message: `token: ${outcome.message}` };
   }
