@@ -129,5 +129,7 @@ export const DESCRIPTIONS: Record<string, string> = {
   'fleet.stateIntervalSeconds': 'The retained state is published on every change and at least this often.',
   'fleet.badRatingEvents':
     '`false`: no `bad_rating` alerts on the bus (state only), for halls that prefer so.',
+  'fleet.statsDays':
+    'Days of hourly counts (`…/stats/{day}`, today included) kept retained on the broker; an older day is cleared.',
   'diagnostics.pin': "4 to 12 digits that open the technicians' screen; null disables the screen.",
 };

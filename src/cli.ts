@@ -13,6 +13,8 @@ import {
   startRunningTerminal,
 } from './engine/running-terminal.js';
 import { runHall } from './hall/run-hall.js';
+import { REPORT_USAGE } from './report/report-options.js';
+import { runReport } from './report/run-report.js';
 import { startServeShell } from './shells/serve/server.js';
 
 const SERVE_USAGE = `  haochaping-terminal serve [--config FILE]   run the terminal; screens at http://{ui.host}:{ui.port}/`;
@@ -29,6 +31,7 @@ const USAGE = `Usage:
 ${SERVE_USAGE}
 ${DOCTOR_USAGE}
 ${HALL_USAGE}
+${REPORT_USAGE}
   haochaping-terminal --version
   haochaping-terminal --help
 
@@ -94,6 +97,7 @@ function parseArgs(argv: string[]): ParsedArgs {
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   // The console has flags of its own (see src/hall/options.ts).
   if (argv[0] === 'hall') return runHall(argv.slice(1), io);
+  if (argv[0] === 'report') return runReport(argv.slice(1), io);
   const args = parseArgs(argv);
   if (args.help && (args.command === null || Object.hasOwn(COMMAND_USAGE, args.command))) {
     io.out(args.command === null ? USAGE : (COMMAND_USAGE[args.command] as string));

@@ -65,6 +65,8 @@ export const fleetSchema = z
       'a whole number of seconds from 1 to 86400, such as 30',
     ).default(30),
     badRatingEvents: bool('true (tell the hall of each 差评 at once) or false (state only)').default(true),
+    // At least today and yesterday: the day before is published once more after midnight.
+    statsDays: wholeNumber(2, 3660, 'a whole number of days from 2 to 3660, such as 62').default(62),
   })
   .superRefine((fleet, ctx) => {
     const url = field(fleet, 'url');

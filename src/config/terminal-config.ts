@@ -162,6 +162,8 @@ export interface FleetSection {
   keepaliveSeconds: number;
   stateIntervalSeconds: number;
   badRatingEvents: boolean;
+  /** Days of hourly counts (`T/stats/{day}`) kept retained on the broker; older ones are cleared. */
+  statsDays: number;
 }
 
 export interface TerminalConfig {

@@ -99,6 +99,7 @@ export async function startRunningTerminal(
     },
     terminal,
     logger,
+    { retentionDays: config.store.retentionDays },
   );
   terminal.start();
   const forwarding = startForwarding(

@@ -5,6 +5,7 @@
 import { hidPosition } from '../../drivers/keypad/hid.js';
 import type { Effect, KeypadCommand, Reply } from '../core/effects.js';
 import type { CoreEvent, Intent, IntentSource, PromptRequest } from '../core/events.js';
+import type { HourRow } from '../core/hourly-counts.js';
 import { keypadCommandsFor } from '../core/keypad-keys.js';
 import type {
   Clerk,
@@ -148,6 +149,14 @@ export class Terminal {
   /** When the oldest record queued for the platform was committed; null when none is queued or the store cannot be read. */
   oldestQueuedAt(): number | null {
     return this.readStore((s) => s.oldestPendingAt());
+  }
+
+  /**
+   * The hourly counts of what became final (or ended unrated) in [from, to); null when
+   * the store cannot be read. For the fleet reporter's `stats` messages.
+   */
+  hourlyCounts(from: number, to: number): HourRow[] | null {
+    return this.readStore((s) => s.stats().hourly(from, to, this.state.config.terminalId));
   }
 
   /** How many records are kept marked training (never sent); null when the store cannot be read. */
@@ -302,7 +311,7 @@ export class Terminal {
 
     const persist = result.effects.find((e) => e.type === 'persist');
     if (persist && persist.type === 'persist') {
-      const failure = this.persist(persist.ops);
+      const failure = this.persist(persist.ops, now);
       if (failure !== null) {
         // The new state is dropped with its effects: nothing is shown for data that is not kept.
         this.storeLink.failed(failure);
@@ -322,11 +331,11 @@ export class Terminal {
     return result.reply ?? { ok: true };
   }
 
-  private persist(ops: Extract<Effect, { type: 'persist' }>['ops']): string | null {
+  private persist(ops: Extract<Effect, { type: 'persist' }>['ops'], now: number): string | null {
     const store = this.storeLink.store;
     if (!store) return 'the store is not open';
     try {
-      store.apply(ops);
+      store.apply(ops, now);
       return null;
     } catch (err) {
       return describeIoError(err);

@@ -98,6 +98,19 @@ export class FleetLink {
     this.publish(this.settings.topics.state, payload, { qos: 1, retain: true });
   }
 
+  /**
+   * A retained QoS 1 message of the link's own making (a day's counts, or an empty one
+   * clearing a day): handed over if connected, `taken` called once the broker has it.
+   * False when not connected: the caller sends it again on the next connect.
+   */
+  publishRetained(topic: string, payload: string, taken: () => void): boolean {
+    if (!this.connected) return false;
+    this.publish(topic, payload, { qos: 1, retain: true }, (err) => {
+      if (!err) taken();
+    });
+    return true;
+  }
+
   /** A publish on the live client; a client that throws (MQTT.js on a closing connection) is lost. */
   private publish(
     topic: string,

@@ -10,12 +10,19 @@ export interface FleetTopics {
   availability: string;
   state: string;
   events: string;
+  /** `T/stats/{yyyy-MM-dd}`: a day's hourly counts. */
+  stats: (day: string) => string;
 }
 
 /** `{prefix}/{hallId}/{terminalId}/…`; both ids are checked as single topic levels by the config. */
 export function fleetTopics(prefix: string, hallId: string, terminalId: string): FleetTopics {
   const base = `${prefix}/${hallId}/${terminalId}`;
-  return { availability: `${base}/availability`, state: `${base}/state`, events: `${base}/events` };
+  return {
+    availability: `${base}/availability`,
+    state: `${base}/state`,
+    events: `${base}/events`,
+    stats: (day) => `${base}/stats/${day}`,
+  };
 }
 
 export interface StateFacts {
@@ -80,11 +87,13 @@ export function stateMessage(body: Omit<StateMessage, 'at'>, now: number): strin
 export type FleetEvent =
   | {
       type: 'bad_rating';
+      eventId: string;
       level: 1 | 2;
       evalDetail: string;
       windowNo: string;
-      clerkId: string | null;
+      clerkId: string;
       deptCode: string;
+      deptName: string;
       taskName: string;
       training: boolean;
       at: string;
@@ -95,22 +104,28 @@ export type FleetEvent =
 /**
  * One event per department rated 差评. Only codes and the hall's own names: no prompt or
  * transaction id, no citizen, no comment (not even the terminal's own 未选择差评原因).
+ * `newEventId` makes a fresh random UUID for each event, derived from nothing (so it
+ * tells a receiver a redelivered copy, and nothing about the rating).
  */
 export function badRatingEvents(
   records: readonly RatingRecord[],
   training: boolean,
   now: number,
+  newEventId: () => string,
 ): FleetEvent[] {
   const at = cstDateTime(now);
   return records
     .filter((r) => r.final && isBad(r.level))
     .map((r) => ({
       type: 'bad_rating' as const,
+      eventId: newEventId(),
       level: r.level as 1 | 2,
       evalDetail: r.reasons.join(','),
       windowNo: r.windowNo,
-      clerkId: r.clerk ? r.clerk.id : null,
-      deptCode: r.department.code,
+      // "" on a kiosk, as in the hourly counts.
+      clerkId: r.clerk ? r.clerk.id : '',
+      deptCode: r.department?.code ?? '',
+      deptName: r.department?.name ?? '',
       taskName: r.service.name,
       training,
       at,

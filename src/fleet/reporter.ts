@@ -3,9 +3,12 @@
 // only notes that something changed (or queues a 差评 event), so a rating never waits
 // for the broker, a slow one or an absent one.
 
+import { randomUUID } from 'node:crypto';
 import { CA_FILE_MAX_BYTES, RefusedFileError, readBoundedFileSync } from '../base/read-bounded-file.js';
 import type { FleetSection } from '../config/terminal-config.js';
 import type { PlatformState } from '../core/model.js';
+import type { Clock } from '../core/outer-ports.js';
+import { systemClock } from '../engine/clock.js';
 import type { Logger } from '../engine/log.js';
 import type { Terminal } from '../engine/terminal.js';
 import { FleetLink } from './link.js';
@@ -19,6 +22,7 @@ import {
   stateMessage,
   storeFaultEvent,
 } from './messages.js';
+import { StatsPublisher } from './stats-publisher.js';
 
 /** A change is published this long after it is noticed, so a burst makes one message (well within 1 s). */
 export const STATE_SETTLE_MS = 150;
@@ -29,6 +33,16 @@ export interface FleetIdentity {
   mode: 'counter' | 'kiosk';
   training: boolean;
   version: string;
+}
+
+export interface FleetOptions {
+  /** The hourly counts' clock (a test's fake one); default the system's. */
+  clock?: Clock;
+  /** store.retentionDays: a day older than that is not republished (the store may have pruned part of it). */
+  retentionDays?: number;
+  /** The `eventId` of each 差评 event: a random UUID unless a test gives its own. */
+  newEventId?: () => string;
+  random?: () => number;
 }
 
 export interface FleetReporter {
@@ -44,8 +58,12 @@ export function startFleet(
   identity: FleetIdentity,
   terminal: Terminal,
   log: Logger,
-  now: () => number = Date.now,
+  options: FleetOptions = {},
 ): FleetReporter {
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
+  const newEventId = options.newEventId ?? randomUUID;
+  const retentionDays = options.retentionDays ?? 90;
   let config = section;
   let link: FleetLink | null = null;
   let lastBody = '';
@@ -120,12 +138,32 @@ export function startFleet(
     final: (records) => {
       if (!config?.badRatingEvents) return;
       // Stamped now, sent after the rating's step has returned.
-      const events = badRatingEvents(records, identity.training, now());
+      const events = badRatingEvents(records, identity.training, now(), newEventId);
       if (events.length > 0) setImmediate(() => events.forEach(event));
     },
   });
 
+  // Training terminals publish no counts: their ratings are try-outs.
+  const stats = identity.training
+    ? null
+    : new StatsPublisher(
+        {
+          clock,
+          counts: (from, to) => terminal.hourlyCounts(from, to),
+          identity: () => ({
+            terminalId: identity.terminalId,
+            hallId: config?.hallId ?? '',
+            windowNo: identity.windowNo,
+          }),
+          log,
+          ...(options.random ? { random: options.random } : {}),
+        },
+        { statsDays: config?.statsDays ?? 62, retentionDays },
+      );
+  stats?.start();
+
   const open = (next: FleetSection, carried: string[]) => {
+    const topics = fleetTopics(next.topicPrefix, next.hallId, identity.terminalId);
     let ca: Buffer | null = null;
     if (next.ca !== null) {
       try {
@@ -146,7 +184,7 @@ export function startFleet(
         ca,
         clientId: `hcp-${identity.terminalId}`,
         keepaliveSeconds: next.keepaliveSeconds,
-        topics: fleetTopics(next.topicPrefix, next.hallId, identity.terminalId),
+        topics,
       },
       {
         log,
@@ -155,8 +193,10 @@ export function startFleet(
           lastBody = JSON.stringify(body);
           return stateMessage(body, now());
         },
+        onConnected: () => stats?.connected(),
       },
     );
+    stats?.setSink(link, topics.stats, { statsDays: next.statsDays, retentionDays });
     link.hold(carried);
     link.start();
     intervalTimer = setInterval(() => refresh(true), next.stateIntervalSeconds * 1000);
@@ -168,6 +208,7 @@ export function startFleet(
     intervalTimer = null;
     const old = link;
     link = null;
+    stats?.setSink(null, () => '', { statsDays: config?.statsDays ?? 62, retentionDays });
     if (!old) return [];
     const carried = old.takeHeld();
     await old.stop();
@@ -201,6 +242,7 @@ export function startFleet(
       stopped = true;
       await reloading;
       unsubscribe();
+      stats?.stop();
       if (settleTimer) clearTimeout(settleTimer);
       settleTimer = null;
       await close();

@@ -1,12 +1,17 @@
-// The console's picture of the hall, in memory only: each terminal's last availability
-// and state, the recent alerts, and how many messages were refused. Nothing is stored;
-// a restarted console rebuilds it from the broker's retained messages.
+// The console's live picture of the hall, in memory: each terminal's last availability
+// and state, the recent alerts, and how many messages were refused. A restarted console
+// rebuilds the terminals from the broker's retained messages and the alerts from its
+// database (which keeps every 差评; see db/console-db.ts).
 
+import type { StoredAlert } from './db/console-db.js';
 import type { Accepted, RefusalReason, TerminalEvent, TerminalState } from './messages.js';
+
+/** What the board shows; stats go to the database only. */
+export type BoardMessage = Exclude<Accepted, { kind: 'stats' } | { kind: 'stats_cleared' }>;
 
 /** A hostile publisher could invent ids without end; past this the console ignores new ones. */
 export const MAX_TERMINALS = 20_000;
-/** The alert list the page shows; older ones fall off (nothing is kept anyway). */
+/** The alert list the live page shows; older ones fall off it (the 差评 page has them all). */
 export const MAX_ALERTS = 200;
 
 export interface TerminalEntry {
@@ -21,6 +26,7 @@ export type Alert =
   | {
       seq: number;
       kind: 'bad_rating';
+      eventId: string;
       terminalId: string;
       receivedAt: number;
       level: 1 | 2;
@@ -29,6 +35,7 @@ export type Alert =
       windowNo: string | null;
       clerkId: string | null;
       deptCode: string | null;
+      deptName: string | null;
       taskName: string | null;
       training: boolean;
       at: string;
@@ -64,9 +71,12 @@ export class Board {
     not_json: 0,
     shape: 0,
     mismatch: 0,
+    day: 0,
     too_many: 0,
   };
   accepted = 0;
+  /** 差评 the broker delivered again (same eventId): kept and shown once. */
+  duplicates = 0;
 
   constructor(
     private readonly labels: ReasonLabels,
@@ -77,8 +87,55 @@ export class Board {
     this.refusals[reason]++;
   }
 
+  /** The 差评 kept before a restart, newest first, so the list is not empty after one. */
+  seed(alerts: readonly StoredAlert[]): void {
+    for (const a of [...alerts].reverse()) this.push(this.badAlert(a));
+  }
+
+  private badAlert(a: StoredAlert): Alert {
+    this.seq = Math.max(this.seq, a.seq);
+    return {
+      seq: a.seq,
+      kind: 'bad_rating',
+      eventId: a.eventId,
+      terminalId: a.terminalId,
+      receivedAt: a.receivedAt,
+      level: a.level,
+      reasons: a.reasons === '' ? [] : a.reasons.split(',').map((c) => this.labels(a.level, c)),
+      windowNo: a.windowNo,
+      clerkId: a.clerkId,
+      deptCode: a.deptCode,
+      deptName: a.deptName,
+      taskName: a.taskName,
+      training: a.training,
+      at: a.at,
+    };
+  }
+
+  private push(alert: Alert): Alert {
+    this.alerts.unshift(alert);
+    if (this.alerts.length > MAX_ALERTS) this.alerts.length = MAX_ALERTS;
+    return alert;
+  }
+
+  /** A 差评 just kept in the database: on the list, on its terminal's card's time. */
+  applyAlert(stored: StoredAlert): Alert {
+    this.accepted++;
+    const entry = this.terminals.get(stored.terminalId);
+    if (entry) {
+      entry.lastSeen = this.now();
+      this.changed.add(entry.terminalId);
+    }
+    return this.push(this.badAlert(stored));
+  }
+
+  /** A message the database took (a stats day): counted, nothing to draw. */
+  took(): void {
+    this.accepted++;
+  }
+
   /** Applies one accepted message; returns the alert it raised, if any. */
-  apply(message: Accepted): Alert | null {
+  apply(message: BoardMessage): Alert | null {
     const existing = this.terminals.get(message.terminalId);
     if (message.kind === 'cleared') {
       if (!existing) return null;
@@ -120,36 +177,35 @@ export class Board {
 
   private alert(terminalId: string, event: TerminalEvent) {
     const receivedAt = this.now();
-    let alert: Alert;
     if (event.type === 'bad_rating') {
-      const bad = event;
-      alert = {
-        seq: ++this.seq,
-        kind: 'bad_rating',
-        terminalId,
-        receivedAt,
-        level: bad.level,
-        reasons: bad.evalDetail === '' ? [] : bad.evalDetail.split(',').map((c) => this.labels(bad.level, c)),
-        windowNo: bad.windowNo,
-        clerkId: bad.clerkId,
-        deptCode: bad.deptCode,
-        taskName: bad.taskName,
-        training: bad.training,
-        at: bad.at,
-      };
-    } else {
-      alert = {
-        seq: ++this.seq,
-        kind: event.type,
-        terminalId,
-        receivedAt,
-        state: event.type === 'platform_paused' ? event.state : null,
-        at: event.at,
-      };
+      // Without a database (the board's own tests): the alert as it came.
+      return this.push(
+        this.badAlert({
+          seq: this.seq + 1,
+          eventId: event.eventId,
+          terminalId,
+          at: event.at,
+          level: event.level,
+          reasons: event.evalDetail,
+          windowNo: event.windowNo,
+          clerkId: event.clerkId,
+          deptCode: event.deptCode,
+          deptName: event.deptName,
+          taskName: event.taskName,
+          training: event.training,
+          receivedAt,
+        }),
+      );
     }
-    this.alerts.unshift(alert);
-    if (this.alerts.length > MAX_ALERTS) this.alerts.length = MAX_ALERTS;
-    return alert;
+    // Faults carry no id a redelivery could be told by: they are shown live, not kept.
+    return this.push({
+      seq: ++this.seq,
+      kind: event.type,
+      terminalId,
+      receivedAt,
+      state: event.type === 'platform_paused' ? event.state : null,
+      at: event.at,
+    });
   }
 
   /** Everything, for a page that has just connected. */

@@ -2,9 +2,11 @@
 // input: a message is taken only when its topic and payload have exactly the contract's
 // shape; anything else is refused with a short reason, which the console counts.
 
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { checkStats, isCalendarDay, MAX_STATS_BYTES, type StatsMessage } from './stats-message.js';
 
-/** A payload past this is refused unread: a real state message is well under 1 KiB. */
+/** A payload past this is refused unread: a real state message is well under 1 KiB (stats: MAX_STATS_BYTES). */
 export const MAX_PAYLOAD_BYTES = 8 * 1024;
 /** Bounds on texts, so that one message cannot fill the supervisor's screen. */
 const ID_MAX = 64;
@@ -51,7 +53,10 @@ export type TerminalState = z.output<typeof stateSchema>;
 // Reason codes as the catalogue allows them, comma-separated (none when none was chosen).
 const evalDetail = z.string().regex(/^(?:[A-Za-z0-9_-]{1,32}(?:,[A-Za-z0-9_-]{1,32}){0,19})?$/);
 
-const badRatingSchema = z.strictObject({
+// A random UUID in the contract; any short id of plain characters is taken as one.
+const eventId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/);
+
+const badRatingFields = {
   type: z.literal('bad_rating'),
   level: z.union([z.literal(1), z.literal(2)]),
   evalDetail,
@@ -61,7 +66,13 @@ const badRatingSchema = z.strictObject({
   taskName: text.nullable(),
   training: z.boolean(),
   at: time,
-});
+};
+const badRatingSchema = z.strictObject({ ...badRatingFields, eventId, deptName: text.nullable() });
+/**
+ * A terminal from before eventId and deptName (a hall whose console is upgraded first):
+ * still an alert. Its id is derived from what it says (see legacyEventId).
+ */
+const legacyBadRatingSchema = z.strictObject(badRatingFields);
 export type BadRatingEvent = z.output<typeof badRatingSchema>;
 
 const storeFaultSchema = z.strictObject({ type: z.literal('store_fault'), at: time });
@@ -78,6 +89,23 @@ export const eventSchema = z.discriminatedUnion('type', [
 ]);
 export type TerminalEvent = z.output<typeof eventSchema>;
 
+/**
+ * An id for a bad_rating that carries none: the same alert redelivered gets the same id,
+ * and two 差评 of one terminal differ in at least their second, department or reasons.
+ */
+export function legacyEventId(terminalId: string, e: z.output<typeof legacyBadRatingSchema>): string {
+  const parts = [terminalId, e.at, e.level, e.evalDetail, e.windowNo, e.clerkId, e.deptCode, e.taskName];
+  return `legacy-${createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32)}`;
+}
+
+function parseEvent(terminalId: string, value: unknown): TerminalEvent | null {
+  const parsed = eventSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const legacy = legacyBadRatingSchema.safeParse(value);
+  if (!legacy.success) return null;
+  return { ...legacy.data, eventId: legacyEventId(terminalId, legacy.data), deptName: null };
+}
+
 /** Why a message was refused; the page counts each reason apart. */
 export type RefusalReason =
   | 'topic' // not {prefix}/{hall}/{id}/{availability|state|events}, or an id that cannot be one
@@ -85,15 +113,20 @@ export type RefusalReason =
   | 'not_utf8'
   | 'not_json'
   | 'shape' // JSON, but not the contract's keys and types
-  | 'mismatch' // a state naming another terminal or hall than its topic
+  | 'mismatch' // a state or stats naming another terminal, hall or day than its topic
+  | 'day' // stats of a day too far from the console's own today to be real
   | 'too_many'; // more terminals than the console keeps
 
 export type Accepted =
   | { kind: 'availability'; terminalId: string; value: 'online' | 'offline' }
   | { kind: 'state'; terminalId: string; state: TerminalState }
   | { kind: 'event'; terminalId: string; event: TerminalEvent }
-  // A zero-length retained message: someone cleared the topic (a terminal taken away).
-  | { kind: 'cleared'; terminalId: string; part: 'availability' | 'state' };
+  /** `digest`: of the payload's bytes, so a day redelivered unchanged costs no write. */
+  | { kind: 'stats'; terminalId: string; stats: StatsMessage; digest: string }
+  // A zero-length retained message: someone cleared the topic (a terminal taken away, or
+  // a day past statsDays). A cleared stats day is never deleted from the console's own.
+  | { kind: 'cleared'; terminalId: string; part: 'availability' | 'state' }
+  | { kind: 'stats_cleared'; terminalId: string; day: string };
 
 export type Parsed = { ok: true; message: Accepted } | { ok: false; reason: RefusalReason };
 
@@ -118,6 +151,18 @@ function decodeJson(
   }
 }
 
+function parseStats(hallId: string, terminalId: string, day: string, payload: Uint8Array): Parsed {
+  if (!isCalendarDay(day)) return { ok: false, reason: 'topic' };
+  if (payload.length > MAX_STATS_BYTES) return { ok: false, reason: 'too_big' };
+  if (payload.length === 0) return { ok: true, message: { kind: 'stats_cleared', terminalId, day } };
+  const json = decodeJson(payload);
+  if (!json.ok) return json;
+  const checked = checkStats(json.value, hallId, terminalId, day);
+  if (!checked.ok) return checked;
+  const digest = createHash('sha256').update(payload).digest('hex');
+  return { ok: true, message: { kind: 'stats', terminalId, stats: checked.stats, digest } };
+}
+
 /**
  * Reads one message of hall `hallId` under `prefix`. Never throws, whatever the bytes.
  */
@@ -125,10 +170,14 @@ export function parseMessage(prefix: string, hallId: string, topic: string, payl
   const head = `${prefix}/${hallId}/`;
   if (!topic.startsWith(head)) return { ok: false, reason: 'topic' };
   const rest = topic.slice(head.length).split('/');
-  const [terminalId, part] = rest;
-  if (rest.length !== 2 || terminalId === undefined || part === undefined || !TERMINAL_ID.test(terminalId)) {
+  const [terminalId, part, day] = rest;
+  if (terminalId === undefined || part === undefined || !TERMINAL_ID.test(terminalId)) {
     return { ok: false, reason: 'topic' };
   }
+  if (part === 'stats' && rest.length === 3 && day !== undefined) {
+    return parseStats(hallId, terminalId, day, payload);
+  }
+  if (rest.length !== 2) return { ok: false, reason: 'topic' };
   if (part !== 'availability' && part !== 'state' && part !== 'events') return { ok: false, reason: 'topic' };
   if (payload.length > MAX_PAYLOAD_BYTES) return { ok: false, reason: 'too_big' };
   if (payload.length === 0 && part !== 'events')
@@ -152,7 +201,7 @@ export function parseMessage(prefix: string, hallId: string, topic: string, payl
     }
     return { ok: true, message: { kind: 'state', terminalId, state: parsed.data } };
   }
-  const parsed = eventSchema.safeParse(json.value);
-  if (!parsed.success) return { ok: false, reason: 'shape' };
-  return { ok: true, message: { kind: 'event', terminalId, event: parsed.data } };
+  const event = parseEvent(terminalId, json.value);
+  if (!event) return { ok: false, reason: 'shape' };
+  return { ok: true, message: { kind: 'event', terminalId, event } };
 }

@@ -6,6 +6,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { CA_FILE_MAX_BYTES, readBoundedFileSync } from '../base/read-bounded-file.js';
 import { isBindableHost, isLoopbackHost } from '../config/hosts.js';
 import { readYamlFile } from '../config/read-yaml-file.js';
+import { defaultDataFolder } from './data-folder.js';
 
 export const DEFAULT_HALL_PORT = 7490;
 export const PASSWORD_ENV = 'HAOCHAPING_HALL_PASSWORD';
@@ -25,6 +26,8 @@ export interface HallOptions {
   token: string | null;
   /** A reasons catalogue file (from the configuration's `reasons:`), or null for the built-in one. */
   reasons: string | null;
+  /** The console's data folder: its database and its broker session's client id. */
+  dataDir: string;
 }
 
 export type OptionsResult =
@@ -42,6 +45,7 @@ interface Flags {
   host?: string;
   port?: string;
   token?: string;
+  data?: string;
 }
 
 const VALUE_FLAGS: Record<string, keyof Flags> = {
@@ -55,6 +59,7 @@ const VALUE_FLAGS: Record<string, keyof Flags> = {
   '--host': 'host',
   '--port': 'port',
   '--token': 'token',
+  '--data': 'data',
 };
 
 /** A topic level as the contract allows it: no "/", "+", "#" or space (nor any other blank). */
@@ -213,8 +218,9 @@ export function parseHallOptions(argv: string[], env: NodeJS.ProcessEnv = proces
   let port = DEFAULT_HALL_PORT;
   if (flags.port !== undefined) {
     port = Number(flags.port);
-    if (!/^\d{1,5}$/.test(flags.port) || port < 1 || port > 65535) {
-      errors.push('--port: expected a port number from 1 to 65535, such as 7490');
+    // 0: any free port, which the start line then names (tests, a second console for a while).
+    if (!/^\d{1,5}$/.test(flags.port) || port > 65535) {
+      errors.push('--port: expected a port number from 1 to 65535, such as 7490 (or 0 for any free one)');
     }
   }
   const token = flags.token ?? (env[TOKEN_ENV] || null);
@@ -226,8 +232,9 @@ export function parseHallOptions(argv: string[], env: NodeJS.ProcessEnv = proces
   }
   const reasons = typeof file?.reasons === 'string' ? file.reasons : null;
   if (errors.length > 0 || broker === null || hallId === null) return { ok: false, help: false, errors };
+  const dataDir = resolve(flags.data ?? defaultDataFolder(hallId));
   return {
     ok: true,
-    options: { broker, username, password, ca, caFile, prefix, hallId, host, port, token, reasons },
+    options: { broker, username, password, ca, caFile, prefix, hallId, host, port, token, reasons, dataDir },
   };
 }

@@ -1,13 +1,17 @@
-// The console's web server: the page, its script and sound, and one SSE stream per open
-// page carrying the board. It holds no broker credentials and takes no input but GETs.
+// The console's web server: the pages, their scripts and sound, one SSE stream per open
+// page carrying the board, and the figures' data and exports (figures-api.ts). It holds
+// no broker credentials and takes no input but GETs.
 
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { sameSecret } from '../engine/same-secret.js';
 import { readStatic } from '../shells/serve/static-files.js';
 import { alertWav } from './beep.js';
 import type { Alert, Board } from './board.js';
+import { answerFigures, type FiguresSource } from './figures-api.js';
 import type { BrokerStatus } from './subscriber.js';
 
 export interface HallServerOptions {
@@ -24,6 +28,10 @@ export interface HallServerOptions {
    */
   flushMs?: number;
   maxClients?: number;
+  /** The kept figures; absent, the console serves the live board only. */
+  figures?: FiguresSource;
+  /** Counters beside the board's, for the page's summary (days kept, duplicates). */
+  kept?: () => Record<string, number>;
 }
 
 export interface HallServer {
@@ -33,6 +41,10 @@ export interface HallServer {
   alert(alert: Alert): void;
   /** The board changed (or counted a refusal): the pages hear of it within flushMs. */
   changed(): void;
+  /** New counts were kept: the figure pages reload theirs (at most every few seconds). */
+  figuresChanged(): void;
+  /** The database failed a write: shown on every page until it writes again. */
+  storeProblem(problem: string | null): void;
   close(): Promise<void>;
 }
 
@@ -54,13 +66,39 @@ function plain(res: ServerResponse, code: number, text: string) {
   res.end(text);
 }
 
-/** The page's modules and styles (src/hall/web, built into dist/web/hall). */
-const ASSETS: Record<string, string> = {
-  '/hall.js': 'hall.js',
-  '/cards.js': 'cards.js',
-  '/common.js': 'common.js',
-  '/hall.css': 'hall.css',
+/**
+ * The pages (src/hall/web, built into dist/web/hall): 监控 is a page of its own; 今日, 统计,
+ * 差评 and 月报 are their content in page-shell.html's frame (title, script, navigation).
+ */
+const PAGES: Record<string, { file: string; title?: string; script?: string }> = {
+  '/': { file: 'index.html' },
+  '/today': { file: 'today.html', title: '今日', script: 'today.js' },
+  '/stats': { file: 'stats.html', title: '统计', script: 'stats.js' },
+  '/alerts': { file: 'alerts.html', title: '差评', script: 'alerts-page.js' },
+  '/report': { file: 'report.html', title: '月报', script: 'report.js' },
 };
+
+async function readPage(root: string, page: { file: string; title?: string; script?: string }) {
+  const file = await readStatic(root, page.file);
+  if (!file || page.title === undefined) return file;
+  const shell = await readStatic(root, 'page-shell.html');
+  if (!shell) return null;
+  const html = shell.body
+    .toString('utf8')
+    .replaceAll('%TITLE%', page.title)
+    .replace('%SCRIPT%', page.script ?? '')
+    .replace('%MAIN%', () => file.body.toString('utf8'));
+  return { ...file, body: Buffer.from(html, 'utf8') };
+}
+/** Their modules and styles: one level, plain names, nothing else from the folder. */
+const ASSET = /^\/[a-z0-9-]+\.(js|css)$/;
+
+/** Apache ECharts, from the console's own dependencies: nothing fetched from the internet. */
+let echartsFile: Buffer | null = null;
+function echarts(): Buffer {
+  echartsFile ??= readFileSync(createRequire(import.meta.url).resolve('echarts/dist/echarts.common.min.js'));
+  return echartsFile;
+}
 
 export async function startHallServer(opts: HallServerOptions): Promise<HallServer> {
   const { board } = opts;
@@ -83,17 +121,26 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     if (res.writableLength > MAX_BACKLOG_BYTES) {
       clients.delete(res);
+      figureClients.delete(res);
       res.destroy();
     }
   }
   const broadcast = (event: string, data: unknown) => {
     for (const res of clients) send(res, event, data);
   };
-  const stats = () => ({ accepted: board.accepted, refused: board.refusals, terminals: board.size });
+  const stats = () => ({
+    accepted: board.accepted,
+    refused: board.refusals,
+    terminals: board.size,
+    duplicates: board.duplicates,
+    ...opts.kept?.(),
+  });
+  let storeProblem: string | null = null;
+  const figureClients = new Set<ServerResponse>();
   let lastStats = '';
 
-  function openStream(req: IncomingMessage, res: ServerResponse) {
-    if (clients.size >= maxClients) {
+  function openStream(req: IncomingMessage, res: ServerResponse, figuresOnly: boolean) {
+    if (clients.size + figureClients.size >= maxClients) {
       plain(res, 503, 'too many open consoles');
       return;
     }
@@ -103,9 +150,17 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
       'X-Accel-Buffering': 'no',
     });
     res.write('retry: 3000\n\n');
+    if (figuresOnly) {
+      // A figure page: told when counts or a 差评 arrive, and of the broker; not the board.
+      figureClients.add(res);
+      req.on('close', () => figureClients.delete(res));
+      send(res, 'hello', { hallId: opts.hallId, broker, storeProblem });
+      return;
+    }
     clients.add(res);
     req.on('close', () => clients.delete(res));
     send(res, 'snapshot', {
+      storeProblem,
       hallId: opts.hallId,
       broker,
       stats: stats(),
@@ -122,10 +177,23 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const asset = ASSETS[url.pathname];
-    if (asset) {
-      // The script and the styles hold no data of the hall.
-      void readStatic(opts.webRoot, asset).then((file) => {
+    const head = req.method === 'HEAD';
+    if (url.pathname === '/echarts.js') {
+      const body = echarts();
+      // The library changes only with the console's version: the phone may keep it a day.
+      res.setHeader('Cache-Control', 'max-age=86400');
+      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Content-Length': body.length });
+      res.end(head ? undefined : body);
+      return;
+    }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (ASSET.test(url.pathname)) {
+      // The scripts and the styles hold no data of the hall.
+      void readStatic(opts.webRoot, url.pathname.slice(1)).then((file) => {
         if (!file) return plain(res, 404, 'not found');
         res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length });
         res.end(req.method === 'HEAD' ? undefined : file.body);
@@ -137,12 +205,29 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
       res.end(req.method === 'HEAD' ? undefined : wav);
       return;
     }
-    if (url.pathname !== '/' && url.pathname !== '/events') return plain(res, 404, 'not found');
+    const page = PAGES[url.pathname];
+    const data = url.pathname.startsWith('/api/') || url.pathname.startsWith('/export/');
+    if (!page && !data && url.pathname !== '/events') return plain(res, 404, 'not found');
     if (!authorised(req, url)) {
       return plain(res, 403, '需要正确的访问令牌：请使用管理员提供的完整地址（…/?token=…）打开本页。');
     }
-    if (url.pathname === '/events') return openStream(req, res);
-    void readStatic(opts.webRoot, 'index.html').then((file) => {
+    if (url.pathname === '/events') return openStream(req, res, url.searchParams.get('only') === 'figures');
+    if (data) {
+      const figures = opts.figures;
+      if (!figures) return plain(res, 404, 'not found');
+      answerFigures(figures, url, res, head).then(
+        (ours) => {
+          if (!ours) plain(res, 404, 'not found');
+        },
+        (err) => {
+          // A failed read is the database's trouble, not the reader's: say so, keep serving.
+          if (!res.headersSent) plain(res, 500, `读取统计数据失败：${(err as Error).message}`);
+          else res.destroy();
+        },
+      );
+      return;
+    }
+    void readPage(opts.webRoot, page as (typeof PAGES)[string]).then((file) => {
       if (!file) return plain(res, 500, 'the console is not built: run npm run build');
       res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length });
       res.end(req.method === 'HEAD' ? undefined : file.body);
@@ -172,8 +257,16 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
   };
   // A comment now and then keeps proxies and phones from closing an idle stream.
   const heartbeat = setInterval(() => {
-    for (const res of clients) res.write(': \n\n');
+    for (const res of [...clients, ...figureClients]) res.write(': \n\n');
   }, 15_000);
+  // New counts come in bursts (every terminal just after the hour): the pages reload once.
+  let figuresTimer: NodeJS.Timeout | null = null;
+  const figuresChanged = () => {
+    figuresTimer ??= setTimeout(() => {
+      figuresTimer = null;
+      for (const res of figureClients) send(res, 'figures', {});
+    }, 2_000);
+  };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -192,19 +285,30 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
     status(status) {
       broker = status;
       broadcast('broker', status);
+      for (const res of figureClients) send(res, 'broker', status);
     },
     changed,
+    figuresChanged,
+    storeProblem(problem) {
+      if (problem === storeProblem) return;
+      storeProblem = problem;
+      broadcast('store', { problem });
+      for (const res of figureClients) send(res, 'store', { problem });
+    },
     alert(alert) {
       // Changes first, so the alert's terminal is on the page when the alert is.
       const changes = board.takeChanges();
       if (changes) broadcast('terminals', changes);
       broadcast('alert', alert);
+      for (const res of figureClients) send(res, 'alert', alert);
     },
     async close() {
       if (pending) clearTimeout(pending);
+      if (figuresTimer) clearTimeout(figuresTimer);
       clearInterval(heartbeat);
-      for (const res of clients) res.end();
+      for (const res of [...clients, ...figureClients]) res.end();
       clients.clear();
+      figureClients.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,9 +1,16 @@
-// The console's one MQTT connection: it subscribes to the hall's three topics and hands
-// every message to the board. Credentials stay in this process; the page never sees them.
+// The console's one MQTT connection: a persistent session (clean session off, kept by
+// the broker for a week under the client id the data folder keeps), so that the 差评
+// published while the console was away are delivered when it is back. Credentials stay
+// in this process; the page never sees them.
+//
+// Only the 差评 need the broker's queue: events are subscribed at QoS 1 and acknowledged
+// only once the database has them. Availability, state and stats are retained — the
+// latest of each is sent again at every subscription — so they are subscribed at QoS 0,
+// which the broker does not queue for an absent client: a week of 30-second states would
+// otherwise fill the queue (max_queued_messages) and push the 差评 out of it.
 
-import { randomBytes } from 'node:crypto';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { Alert, Board } from './board.js';
+import type { Keeper } from './keeper.js';
 import { parseMessage } from './messages.js';
 import type { HallOptions } from './options.js';
 
@@ -12,6 +19,8 @@ import type { HallOptions } from './options.js';
  * dropped there, unseen and uncounted. Everything up to it is read and counted when refused.
  */
 export const MAX_PACKET_BYTES = 1024 * 1024;
+/** The contract: the broker keeps the console's session a week after it went away. */
+export const SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
 
 export type BrokerStatus =
   | { state: 'connecting' }
@@ -20,17 +29,25 @@ export type BrokerStatus =
 
 export interface SubscriberEvents {
   status(status: BrokerStatus): void;
-  alert(alert: Alert): void;
   /** After every message, taken or refused. */
   changed(): void;
 }
 
 export interface Subscriber {
+  /** Drops the connection (the database failed a write): the broker delivers again on reconnect. */
+  drop(): void;
   close(): Promise<void>;
 }
 
-function topicsFor(prefix: string, hallId: string): string[] {
-  return ['availability', 'state', 'events'].map((part) => `${prefix}/${hallId}/+/${part}`);
+/** Topic filter → QoS; retained ones come again at each subscription (retain handling 0). */
+export function subscriptionsFor(prefix: string, hallId: string): Record<string, { qos: 0 | 1; rh: 0 }> {
+  const t = `${prefix}/${hallId}/+`;
+  return {
+    [`${t}/events`]: { qos: 1, rh: 0 },
+    [`${t}/availability`]: { qos: 0, rh: 0 },
+    [`${t}/state`]: { qos: 0, rh: 0 },
+    [`${t}/stats/+`]: { qos: 0, rh: 0 },
+  };
 }
 
 /** One line about a connection failure, without the address's secrets (it has none: options refuse them). */
@@ -39,16 +56,37 @@ function describeError(err: Error): string {
   return text === '' ? 'connection failed' : text;
 }
 
-export function startSubscriber(options: HallOptions, board: Board, on: SubscriberEvents): Subscriber {
+export function startSubscriber(
+  options: HallOptions,
+  clientId: string,
+  keeper: Keeper,
+  on: SubscriberEvents,
+): Subscriber {
+  const read = (topic: string, payload: Buffer) =>
+    parseMessage(options.prefix, options.hallId, topic, payload);
   const clientOptions: IClientOptions = {
     protocolVersion: 5,
-    // A console per hall may run more than once (a monitor and a laptop): ids must not clash.
-    clientId: `hcp-hall-${options.hallId}-${randomBytes(4).toString('hex')}`,
-    clean: true,
+    // Made once per data folder: two consoles of a hall (a monitor and a laptop) keep two sessions.
+    clientId,
+    clean: false,
+    // Subscribed anew at every connect (below), so that the retained messages come again.
+    resubscribe: false,
     keepalive: 30,
     reconnectPeriod: 5_000,
     connectTimeout: 10_000,
-    properties: { maximumPacketSize: MAX_PACKET_BYTES },
+    properties: { maximumPacketSize: MAX_PACKET_BYTES, sessionExpiryInterval: SESSION_EXPIRY_SECONDS },
+    // A QoS 1 message (a 差评) is acknowledged after its commit; a failed commit leaves it
+    // unacknowledged, for the broker to deliver again.
+    customHandleAcks: (topic, payload, _packet, done) => {
+      try {
+        keeper.takeNow(read(topic, payload));
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+      done(0);
+      on.changed();
+    },
     ...(options.username !== null ? { username: options.username } : {}),
     ...(options.password !== null ? { password: options.password } : {}),
     ...(options.ca !== null ? { ca: options.ca } : {}),
@@ -67,7 +105,7 @@ export function startSubscriber(options: HallOptions, board: Board, on: Subscrib
   report({ state: 'connecting' });
 
   client.on('connect', () => {
-    client.subscribe(topicsFor(options.prefix, options.hallId), { qos: 1 }, (err, granted) => {
+    client.subscribe(subscriptionsFor(options.prefix, options.hallId), (err, granted) => {
       const refused = granted?.some((g) => g.qos >= 0x80);
       if (err || refused) {
         report({
@@ -79,13 +117,10 @@ export function startSubscriber(options: HallOptions, board: Board, on: Subscrib
       report({ state: 'connected' });
     });
   });
-  client.on('message', (topic, payload) => {
-    const parsed = parseMessage(options.prefix, options.hallId, topic, payload);
-    if (!parsed.ok) board.refuse(parsed.reason);
-    else {
-      const alert = board.apply(parsed.message);
-      if (alert) on.alert(alert);
-    }
+  client.on('message', (topic, payload, packet) => {
+    // QoS 1 went through customHandleAcks already.
+    if (packet.qos !== 0) return;
+    keeper.take(read(topic, payload));
     on.changed();
   });
   client.on('error', (err) => report({ state: 'disconnected', problem: describeError(err) }));
@@ -95,6 +130,9 @@ export function startSubscriber(options: HallOptions, board: Board, on: Subscrib
   });
 
   return {
+    drop() {
+      client.stream?.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;

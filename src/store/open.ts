@@ -9,7 +9,7 @@ import { accessSync, constants, existsSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { damagedName, ensureFolder, syncFolder } from './durable.js';
-import { LATEST_VERSION, migrate } from './migrations/index.js';
+import { LATEST_VERSION, type Migration, migrate } from './migrations/index.js';
 
 export class StoreUnavailableError extends Error {}
 
@@ -25,7 +25,8 @@ class DamagedDatabase extends Error {}
 
 const BACKSTOP_CHECKPOINT_PAGES = 4000;
 
-export function openDatabase(path: string): OpenedDatabase {
+/** `migrations`: the terminal's, unless another database (the hall console's) brings its own. */
+export function openDatabase(path: string, migrations?: readonly Migration[]): OpenedDatabase {
   try {
     ensureFolder(dirname(path));
   } catch (err) {
@@ -34,7 +35,7 @@ export function openDatabase(path: string): OpenedDatabase {
     );
   }
   try {
-    return { db: openChecked(path), movedAside: null };
+    return { db: openChecked(path, migrations), movedAside: null };
   } catch (err) {
     if (!(err instanceof DamagedDatabase) && !CORRUPT_CODES.has(sqliteCode(err))) {
       throw new StoreUnavailableError(
@@ -44,7 +45,7 @@ export function openDatabase(path: string): OpenedDatabase {
   }
   const aside = moveAside(path);
   try {
-    return { db: openChecked(path), movedAside: aside };
+    return { db: openChecked(path, migrations), movedAside: aside };
   } catch (err) {
     throw new StoreUnavailableError(`cannot start a fresh database at ${path}: ${describeIoError(err)}`);
   }
@@ -78,6 +79,35 @@ export function attachDatabase(path: string): Database.Database {
   }
 }
 
+/**
+ * A read-only connection for a reader beside the owner (the `report` command): it
+ * never writes, creates, migrates or checkpoints; a running terminal goes on as if it
+ * were not there. Throws when the file is missing or not a database of this program's
+ * (at least `minVersion`).
+ */
+export function readOnlyDatabase(path: string, minVersion: number): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new StoreUnavailableError(`cannot read the database ${path}: ${describeIoError(err)}`);
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version < minVersion) {
+      throw new StoreUnavailableError(
+        `the database ${path} is at schema ${version}: start the terminal once with this version, so that it brings its store up to date`,
+      );
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof StoreUnavailableError) throw err;
+    throw new StoreUnavailableError(`cannot read the database ${path}: ${describeIoError(err)}`);
+  }
+}
+
 /** The settings every connection has, owner or not. */
 function configure(db: Database.Database, path: string): void {
   // Wait for the other connection's write rather than fail at once.
@@ -95,14 +125,14 @@ function configure(db: Database.Database, path: string): void {
   db.pragma('foreign_keys = ON');
 }
 
-function openChecked(path: string): Database.Database {
+function openChecked(path: string, migrations?: readonly Migration[]): Database.Database {
   const fresh = !existsSync(path);
   const db = new Database(path);
   try {
     configure(db, path);
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new DamagedDatabase(String(check));
-    migrate(db);
+    migrate(db, undefined, migrations);
     if (fresh) {
       // A new database lives in its WAL until a checkpoint: copy it into the file
       // (fsynced) and sync the folder, so a cut now leaves the whole database.

@@ -21,6 +21,7 @@ import { FileWatch } from './replaced-store.js';
 import { createSealer, damagedKeyFiles, loadOrCreateKey, readExistingKey, type Sealer } from './seal.js';
 import { sealClearWords } from './seal-clear-words.js';
 import { SetAside, type SetAsideListener } from './set-aside.js';
+import { StatsQueries } from './stats-queries.js';
 
 export interface StoreOptions {
   path: string;
@@ -186,13 +187,23 @@ export class RatingStore {
 
   /**
    * Applies one step's ops in one transaction: all of them are on disk, or none. Throws
-   * StoreReplacedError, writing nothing, when the path no longer names this file.
+   * StoreReplacedError, writing nothing, when the path no longer names this file. `at`:
+   * the step's time, kept as final_at of each record that becomes final in it (the
+   * moment it is queued, by which the hourly counts place it); without it, the
+   * rating's own time.
    */
-  apply(ops: readonly StoreOp[]): void {
+  apply(ops: readonly StoreOp[], at?: number): void {
     this.guard();
-    this.applyTx(ops);
+    this.applyAt = at;
+    try {
+      this.applyTx(ops);
+    } finally {
+      this.applyAt = undefined;
+    }
     this.commitsSinceCheckpoint++;
   }
+
+  private applyAt: number | undefined;
 
   /**
    * null while the path names the file this connection has open; once it names another
@@ -252,7 +263,7 @@ export class RatingStore {
             state: r.final ? 'pending' : 'draft',
             ...encodeRecord(r, this.sealer),
             rated_at: r.ratedAt,
-            final_at: r.final ? r.ratedAt : null,
+            final_at: r.final ? (this.applyAt ?? r.ratedAt) : null,
           };
           const key = `${r.promptId}\u0000${r.id}`;
           if (this.keepSealed.delete(key) && r.citizen === null) {
@@ -316,6 +327,14 @@ export class RatingStore {
   trainingRecords(): number {
     return this.reads.trainingRecords();
   }
+
+  /** The hall's hourly counts (src/store/stats-queries.ts), on this connection. */
+  stats(): StatsQueries {
+    this.statsOps ??= new StatsQueries(this.db);
+    return this.statsOps;
+  }
+
+  private statsOps: StatsQueries | null = null;
 
   /** The forwarder's operations on the records table, on this connection. */
   outbox(): Outbox {

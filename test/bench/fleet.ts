@@ -62,6 +62,7 @@ async function latency(broker: Broker): Promise<Figure[]> {
       keepaliveSeconds: 30,
       stateIntervalSeconds: 30,
       badRatingEvents: true,
+      statsDays: 62,
     },
     { terminalId: 'HA-0001', windowNo: '12', mode: 'kiosk', training: false, version: 'bench' },
     terminal,

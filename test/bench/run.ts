@@ -10,7 +10,7 @@ import { compactionFigures } from './compaction.js';
 import { durabilityFigures } from './durability.js';
 import { fleetFigures } from './fleet.js';
 import { line } from './format.js';
-import { hallFigures } from './hall.js';
+import { hallFigures, hallScaleFigures } from './hall.js';
 import { idleFigures } from './idle.js';
 import { apiLoadFigures, keypadFigures } from './keypad.js';
 import { paintFigures } from './paint.js';
@@ -39,6 +39,8 @@ const groups: Group[] = [
 const soakGroups: Group[] = [
   // The console drawing 5 000 terminals takes minutes on 2 cores.
   ['hall', hallFigures],
+  // The console's figures: a hall's year and a county's month, kept and drawn.
+  ['hall-figures', hallScaleFigures],
   ['api-load', apiLoadFigures],
   ['idle', idleFigures],
   ['week-offline', weekOfflineFigures],

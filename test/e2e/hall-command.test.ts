@@ -22,7 +22,8 @@ afterEach(async () => {
 });
 
 function start(args: string[], env: Record<string, string> = {}): Run {
-  const run = runCli(['hall', ...args], env);
+  // A data folder of its own (the default one, under this user-data folder), never the user's.
+  const run = runCli(['hall', ...args], { HAOCHAPING_DATA_DIR: tempDir('hcp-hall-data-'), ...env });
   cleanups.push(async () => {
     if (run.child.exitCode === null) {
       run.child.kill('SIGTERM');

@@ -9,8 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { freePort, type Run, runCli, waitFor } from '../helpers/cli.js';
 import { SCREENSHOT_DIR } from '../helpers/hall.js';
+import { badRatingEvent } from '../helpers/hall-console.js';
 import { stateReport } from '../helpers/hall-state.js';
 import { Broker } from '../helpers/mosquitto.js';
+import { tempDir } from '../helpers/temp.js';
 
 const browser = chromiumForFile();
 const HALL = '350521';
@@ -25,18 +27,7 @@ function state(id: string, over: Record<string, unknown> = {}) {
 }
 
 function badRating(over: Record<string, unknown> = {}) {
-  return {
-    type: 'bad_rating',
-    level: 2,
-    evalDetail: '207,214',
-    windowNo: '12',
-    clerkId: '0427',
-    deptCode: '11350521MB0001',
-    taskName: '食品经营许可',
-    training: false,
-    at: '2026-11-29 14:31:05',
-    ...over,
-  };
+  return badRatingEvent({ deptCode: '11350521MB0001', ...over });
 }
 
 /** A terminal as the contract has it: clean session, a retained "offline" will, availability then state. */
@@ -65,7 +56,17 @@ async function publisher(broker: Broker): Promise<MqttClient> {
 
 async function startConsole(broker: Broker): Promise<{ run: Run; url: string }> {
   const port = await freePort();
-  const run = runCli(['hall', '--broker', broker.url, '--hall', HALL, '--port', String(port)]);
+  const run = runCli([
+    'hall',
+    '--broker',
+    broker.url,
+    '--hall',
+    HALL,
+    '--port',
+    String(port),
+    '--data',
+    tempDir('hcp-hall-data-'),
+  ]);
   cleanups.push(async () => {
     if (run.child.exitCode === null) {
       run.child.kill('SIGTERM');
@@ -142,7 +143,8 @@ describe('hall console', { timeout: 120_000 }, () => {
     // Indicator codes shown as the catalogue's words (the national list's 207, 214).
     expect(await alert.locator('.alert-reasons').textContent()).toBe('没有提供材料样本、服务态度生硬');
     expect(await alert.locator('.alert-facts').textContent()).toBe(
-      '事项：食品经营许可 · 部门：11350521MB0001 · 工号：0427 · 终端：HA-0002',
+      // The department by its name (deptName), not only its code.
+      '事项：食品经营许可 · 部门：县市场监督管理局 · 工号：0427 · 终端：HA-0002',
     );
     expect(await page.locator('body').getAttribute('data-rings')).toBe('1');
 
@@ -226,7 +228,7 @@ describe('hall console', { timeout: 120_000 }, () => {
     await expect.poll(() => page.locator('body').getAttribute('data-refused')).toBe(String(hostile.length));
     expect(await page.locator('#n-refused').textContent()).toBe(String(hostile.length));
     expect(await page.locator('#refused-detail').textContent()).toBe(
-      '（主题不符 1，消息过大 2，非 UTF-8 1，非 JSON 1，字段不符 8，终端或大厅不符 1）',
+      '（主题不符 1，消息过大 2，非 UTF-8 1，非 JSON 1，字段不符 8，终端、大厅或日期不符 1）',
     );
     expect(await page.locator('article.card').count()).toBe(0);
     expect(await page.locator('#broker').textContent()).toBe('已连接消息服务器');
@@ -243,7 +245,9 @@ describe('hall console', { timeout: 120_000 }, () => {
     await send(`${evilId}/state`, JSON.stringify(evilState));
     await send(
       `${evilId}/events`,
-      JSON.stringify(badRating({ windowNo: evil, clerkId: evil, deptCode: evil, taskName: evil })),
+      JSON.stringify(
+        badRating({ windowNo: evil, clerkId: evil, deptCode: evil, deptName: evil, taskName: evil }),
+      ),
     );
     const evilCard = card(page, evilId);
     await evilCard.waitFor();

@@ -4,6 +4,7 @@
 
 import { clearCards, refreshCards, setServerClock, upsert } from './cards.js';
 import { $, el, PLATFORM_LABELS } from './common.js';
+import { setUpNav } from './figures-ui.js';
 import type { Alert, Broker, Entry, Stats } from './types.js';
 
 const MAX_ALERTS = 200;
@@ -14,7 +15,8 @@ const REFUSAL_LABELS: Record<string, string> = {
   not_utf8: '非 UTF-8',
   not_json: '非 JSON',
   shape: '字段不符',
-  mismatch: '终端或大厅不符',
+  mismatch: '终端、大厅或日期不符',
+  day: '日期不合理',
   too_many: '终端数超限',
 };
 
@@ -64,7 +66,8 @@ function alertItem(alert: Alert): HTMLElement {
     body.append(el('div', 'alert-reasons', alert.reasons.length > 0 ? alert.reasons.join('、') : '未选原因'));
     const facts: string[] = [];
     if (alert.taskName) facts.push(`事项：${alert.taskName}`);
-    if (alert.deptCode) facts.push(`部门：${alert.deptCode}`);
+    // The department by its name (the contract's deptName); an older terminal's by its code.
+    if (alert.deptName || alert.deptCode) facts.push(`部门：${alert.deptName || alert.deptCode}`);
     if (alert.clerkId) facts.push(`工号：${alert.clerkId}`);
     facts.push(`终端：${alert.terminalId}`);
     body.append(el('div', 'alert-facts', facts.join(' · ')));
@@ -124,6 +127,13 @@ function showStats(stats: Stats) {
   $('refused-detail').textContent = parts.length > 0 ? `（${parts.join('，')}）` : '';
   document.body.dataset.refused = String(refused);
   document.body.dataset.accepted = String(stats.accepted);
+  document.body.dataset.duplicates = String(stats.duplicates ?? 0);
+}
+
+function showStore(problem: string | null) {
+  const node = $('store');
+  node.hidden = problem === null;
+  node.textContent = problem ? `数据库：${problem}` : '';
 }
 
 function connect() {
@@ -137,8 +147,10 @@ function connect() {
       terminals: Entry[];
       alerts: Alert[];
       now: number;
+      storeProblem: string | null;
     };
     setServerClock(data.now);
+    showStore(data.storeProblem);
     $('hall').textContent = data.hallId;
     document.title = `大厅终端监控 · ${data.hallId}`;
     clearCards();
@@ -155,6 +167,9 @@ function connect() {
   });
   source.addEventListener('alert', (e) =>
     addAlerts([JSON.parse((e as MessageEvent<string>).data) as Alert], true),
+  );
+  source.addEventListener('store', (e) =>
+    showStore((JSON.parse((e as MessageEvent<string>).data) as { problem: string | null }).problem),
   );
   source.addEventListener('stats', (e) => showStats(JSON.parse((e as MessageEvent<string>).data) as Stats));
   source.addEventListener('broker', (e) =>
@@ -173,4 +188,7 @@ function connect() {
 setInterval(refreshCards, 15_000);
 
 setSound(false);
+setUpNav();
+// The 差评 list scrolls in its own box: reachable by keyboard too.
+(document.querySelector('.alerts-panel') as HTMLElement).tabIndex = 0;
 connect();

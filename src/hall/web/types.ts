@@ -27,6 +27,7 @@ export interface Entry {
 export interface BadAlert {
   seq: number;
   kind: 'bad_rating';
+  eventId: string;
   terminalId: string;
   receivedAt: number;
   level: 1 | 2;
@@ -34,6 +35,7 @@ export interface BadAlert {
   windowNo: string | null;
   clerkId: string | null;
   deptCode: string | null;
+  deptName: string | null;
   taskName: string | null;
   training: boolean;
   at: string;
@@ -55,4 +57,5 @@ export interface Stats {
   accepted: number;
   refused: Record<string, number>;
   terminals: number;
+  duplicates?: number;
 }

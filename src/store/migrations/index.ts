@@ -6,6 +6,7 @@ import { training } from './002-training.js';
 import { serviceFacts } from './003-service-facts.js';
 import { promptSource } from './004-prompt-source.js';
 import { sealedWords } from './005-sealed-words.js';
+import { statsIndex } from './007-stats-index.js';
 
 export interface Migration {
   version: number;
@@ -13,23 +14,36 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, promptSource, sealedWords];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  training,
+  serviceFacts,
+  promptSource,
+  sealedWords,
+  statsIndex,
+];
 
 /** The last migration's number (numbers are ascending; one may be left for a parallel branch). */
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 export class NewerSchemaError extends Error {}
 
-/** Brings the database to `target` (default: the latest), each step in its own transaction. */
-export function migrate(db: Database, target: number = LATEST_VERSION): number {
+/**
+ * Brings the database to `target` (default: the latest), each step in its own transaction.
+ * `list` is the terminal's migrations unless another database (the hall console's) gives its own.
+ */
+export function migrate(db: Database, target?: number, list: readonly Migration[] = MIGRATIONS): number {
+  // The last migration's number: numbers ascend and may leave a gap (see LATEST_VERSION).
+  const latest = list.at(-1)?.version ?? 0;
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > LATEST_VERSION) {
+  if (current > latest) {
     throw new NewerSchemaError(
-      `the database was written by a newer version of this program (schema ${current}, this one knows ${LATEST_VERSION}); install that version again`,
+      `the database was written by a newer version of this program (schema ${current}, this one knows ${latest}); install that version again`,
     );
   }
-  for (const m of MIGRATIONS) {
-    if (m.version <= current || m.version > target) continue;
+  for (const m of list) {
+    if (target !== undefined && m.version > target) continue;
+    if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);

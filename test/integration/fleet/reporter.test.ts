@@ -26,15 +26,18 @@ const STATE_KEYS = [
 ];
 const BAD_RATING_KEYS = [
   'type',
+  'eventId',
   'level',
   'evalDetail',
   'windowNo',
   'clerkId',
   'deptCode',
+  'deptName',
   'taskName',
   'training',
   'at',
 ];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const CST = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 const on = (topic: string) => (m: Seen) => m.topic === `${BASE}/${topic}`;
@@ -146,9 +149,11 @@ describe('fleet reporter on a real Mosquitto', () => {
       windowNo: '12',
       clerkId: clerk.id,
       deptCode: 'D-MKT',
+      deptName: '县市场监管局',
       taskName: '个体工商户登记',
       training: false,
     });
+    expect(e.eventId).toMatch(UUID);
     expect(e.at).toMatch(CST);
     expect(text(m)).not.toContain('TX-SECRET-42');
 
@@ -175,6 +180,11 @@ describe('fleet reporter on a real Mosquitto', () => {
     );
     const both = rec.seen.slice(from).filter(isEvent('bad_rating')).map(json);
     expect(both.map((x) => x.deptCode).sort()).toEqual(['D-MKT', 'D-TAX']);
+    expect(both.map((x) => x.deptName).sort()).toEqual(['县市场监管局', '县税务局']);
+    // A fresh id for each event, derived from nothing the rating holds: no two alike.
+    const ids = [e, ...both].map((x) => x.eventId as string);
+    expect(new Set(ids).size).toBe(3);
+    for (const id of ids) expect(id).toMatch(UUID);
     expect(both.every((x) => x.level === 1 && x.evalDetail === '')).toBe(true);
     // A good rating is no event.
     rig.rate(5);
@@ -302,6 +312,12 @@ describe('fleet reporter on a real Mosquitto', () => {
         expect(['online', 'offline']).toContain(text(m));
         continue;
       }
+      // The hourly counts (test/integration/fleet/stats.test.ts): a day's rows, or empty to clear one.
+      if (m.topic.startsWith(`${BASE}/stats/`)) {
+        if (m.payload.length > 0)
+          expect(Object.keys(json(m))).toEqual(['terminalId', 'hallId', 'windowNo', 'day', 'rows', 'at']);
+        continue;
+      }
       const body = json(m);
       if (body.type === 'bad_rating') expect(Object.keys(body)).toEqual(BAD_RATING_KEYS);
       else expect(JSON.stringify(body)).not.toMatch(/"level"|satisf|非常|不满意/);
@@ -329,7 +345,12 @@ describe('fleet reporter on a real Mosquitto', () => {
       60_000,
       from,
     );
-    const after = rec.seen.slice(from);
+    await rec.barrier();
+    // The hourly counts come last, after the held events.
+    const all = rec.seen.slice(from).filter((m) => !m.topic.startsWith('test-barrier/'));
+    const firstStats = all.findIndex((m) => m.topic.includes('/stats/'));
+    expect(firstStats).toBeGreaterThanOrEqual(5);
+    const after = all.filter((m) => !m.topic.includes('/stats/'));
     expect(after.map((m) => m.topic.split('/').pop())).toEqual([
       'availability',
       'state',

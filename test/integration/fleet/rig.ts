@@ -39,6 +39,7 @@ export function section(url: string, more: Partial<FleetSection> = {}): FleetSec
     keepaliveSeconds: 30,
     stateIntervalSeconds: 30,
     badRatingEvents: true,
+    statsDays: 62,
     ...more,
   };
 }

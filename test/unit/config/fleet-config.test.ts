@@ -45,6 +45,7 @@ describe('fleet configuration', () => {
       keepaliveSeconds: 30,
       stateIntervalSeconds: 30,
       badRatingEvents: true,
+      statsDays: 62,
     });
     expect(config.fleet?.ca?.startsWith('/')).toBe(true);
   });
@@ -57,6 +58,18 @@ describe('fleet configuration', () => {
     );
     expect(config.fleet?.hallId).toBe('HA-HALL-1');
     expect(config.fleet?.badRatingEvents).toBe(false);
+  });
+
+  it('takes fleet.statsDays from 2 days up; refuses fewer, a fraction or text, naming the key', () => {
+    const at = (v: string) => load(`${terminal()}fleet:\n  url: mqtt://10.1.2.3:1883\n  statsDays: ${v}\n`);
+    expect(loaded(at('2')).fleet?.statsDays).toBe(2);
+    expect(loaded(at('400')).fleet?.statsDays).toBe(400);
+    for (const bad of ['1', '0', '-5', '2.5', 'many', '3661']) {
+      const lines = errors(at(bad));
+      expect(lines, bad).toHaveLength(1);
+      expect(lines[0], bad).toContain('fleet.statsDays');
+      expect(lines[0], bad).toContain('from 2 to 3660');
+    }
   });
 
   it.each(['HA/0001', 'HA+1', 'HA#1'])(

@@ -12,11 +12,13 @@ function bad(training = false) {
     terminalId: 'HA-1',
     event: {
       type: 'bad_rating' as const,
+      eventId: '4f1c2d3e-0000-4000-8000-000000000001',
       level: 2 as const,
       evalDetail: 'D01,X9',
       windowNo: '12',
       clerkId: null,
       deptCode: null,
+      deptName: null,
       taskName: null,
       training,
       at: AT,

@@ -122,3 +122,38 @@ describe('parseMessage', () => {
     );
   });
 });
+
+describe('bad_rating with eventId and deptName', () => {
+  const NOW = { ...BAD, eventId: '4f1c2d3e-9a8b-4c7d-8e6f-5a4b3c2d1e0f', deptName: '县市场监督管理局' };
+
+  it('takes the contract shape as it is', () => {
+    expect(parse('events', NOW)).toEqual({
+      ok: true,
+      message: { kind: 'event', terminalId: 'HA-0001', event: NOW },
+    });
+  });
+
+  it("gives an older terminal's alert (no eventId, no deptName) an id of what it says, the same on redelivery", () => {
+    const a = parse('events', BAD);
+    const b = parse('events', BAD);
+    const other = parse('events', { ...BAD, at: '2026-11-29 14:31:06' });
+    const id = (r: ReturnType<typeof parse>) =>
+      r.ok && r.message.kind === 'event' && r.message.event.type === 'bad_rating'
+        ? r.message.event.eventId
+        : null;
+    expect(id(a)).toMatch(/^legacy-[0-9a-f]{32}$/);
+    expect(id(a)).toBe(id(b));
+    expect(id(other)).not.toBe(id(a));
+    // Another terminal's identical words are another alert.
+    expect(id(parse('events', BAD, `hcp/${HALL}/HA-0002/events`))).not.toBe(id(a));
+  });
+
+  it('refuses half of the new shape, and an id that is not one', () => {
+    const { deptName: _d, ...noName } = NOW;
+    const { eventId: _e, ...noId } = NOW;
+    expect(parse('events', noName)).toEqual({ ok: false, reason: 'shape' });
+    expect(parse('events', noId)).toEqual({ ok: false, reason: 'shape' });
+    expect(parse('events', { ...NOW, eventId: '<img src=x>' })).toEqual({ ok: false, reason: 'shape' });
+    expect(parse('events', { ...NOW, eventId: 'x'.repeat(65) })).toEqual({ ok: false, reason: 'shape' });
+  });
+});

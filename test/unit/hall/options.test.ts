@@ -35,6 +35,7 @@ describe('parseHallOptions', () => {
         hallId: '350521',
         host: '127.0.0.1',
         port: 7490,
+        dataDir: expect.stringMatching(/[/\\]hall[/\\]350521$/),
         token: null,
         reasons: null,
       },
@@ -56,6 +57,7 @@ describe('parseHallOptions', () => {
         prefix: 'xm',
         hallId: '350521',
         port: 8080,
+        dataDir: expect.stringMatching(/[/\\]hall[/\\][^/\\]+$/),
       },
     });
     // A flag wins over the file; the password may come from the environment.
@@ -92,7 +94,7 @@ describe('parseHallOptions', () => {
     expect(withSecret).toEqual([
       '--broker: put no user or password in the address; use fleet.username / fleet.password (or --username and HAOCHAPING_HALL_PASSWORD)',
       '--hall: a hall id cannot contain "/", "+", "#" or spaces',
-      '--port: expected a port number from 1 to 65535, such as 7490',
+      '--port: expected a port number from 1 to 65535, such as 7490 (or 0 for any free one)',
     ]);
     expect(withSecret.join('\n')).not.toContain(PASSWORD);
     expect(errorsOf(['--broker', 'http://h', '--hall', 'x'])).toEqual([
@@ -107,5 +109,15 @@ describe('parseHallOptions', () => {
     expect(errorsOf(['--verbose'])).toEqual([
       'unknown argument "--verbose" (see haochaping-terminal hall --help)',
     ]);
+  });
+
+  it('takes --data, and --port 0 for any free port', () => {
+    const r = parseHallOptions(
+      ['--broker', 'mqtt://10.0.0.5:1883', '--hall', '350521', '--data', 'rel/dir', '--port', '0'],
+      {},
+    );
+    expect(r).toMatchObject({ ok: true, options: { dataDir: join(process.cwd(), 'rel/dir'), port: 0 } });
+    const bad = parseHallOptions(['--broker', 'mqtt://10.0.0.5:1883', '--hall', '350521', '--data'], {});
+    expect(bad).toEqual({ ok: false, help: false, errors: ['--data needs a value'] });
   });
 });

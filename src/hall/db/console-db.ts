@@ -1,0 +1,377 @@
+// The console's own database: what it read from the bus, kept (see migrations/001). It is
+// opened, checked, migrated and — when damaged — moved aside by the store's open helpers,
+// like the terminal's; this module is its one owner and the only code that writes it.
+
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { cstDate } from '../../core/cst.js';
+import { openDatabase } from '../../store/open.js';
+import type { BadRatingEvent } from '../messages.js';
+import type { StatsMessage } from '../stats-message.js';
+import { HALL_MIGRATIONS } from './migrations/index.js';
+
+export const DB_FILE = 'hall.db';
+/** Terminals the console keeps figures of; ids invented past this are refused. */
+export const MAX_STAT_TERMINALS = 20_000;
+/** 差评 kept per terminal and day; a flood of invented ids past it is refused. */
+export const MAX_ALERTS_PER_DAY = 2_000;
+/** A stats day older than this (by the console's clock) is not a terminal's: none keeps so long. */
+export const MAX_DAY_AGE_DAYS = 3 * 366;
+
+export type DimKind = 'terminal' | 'window' | 'clerk' | 'dept' | 'task' | 'reason';
+
+/** `2026-11-29` → 20261129. */
+export function dayNumber(day: string): number {
+  return Number(day.replaceAll('-', ''));
+}
+
+/** 20261129 → `2026-11-29`. */
+export function dayText(day: number): string {
+  const s = String(day);
+  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
+}
+
+/** Today in UTC+8, as a day number. */
+export function cstToday(now: number): number {
+  return Number(cstDate(now));
+}
+
+function addDays(day: number, n: number): number {
+  const d = new Date(`${dayText(day)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return Number(d.toISOString().slice(0, 10).replaceAll('-', ''));
+}
+
+export type StatsOutcome = 'stored' | 'unchanged' | 'day' | 'too_many';
+
+export interface StoredAlert {
+  seq: number;
+  eventId: string;
+  terminalId: string;
+  at: string;
+  level: 1 | 2;
+  reasons: string;
+  windowNo: string | null;
+  clerkId: string | null;
+  deptCode: string | null;
+  deptName: string | null;
+  taskName: string | null;
+  training: boolean;
+  receivedAt: number;
+}
+
+interface AlertRow {
+  seq: number;
+  event_id: string;
+  terminal_id: string;
+  at: string;
+  level: 1 | 2;
+  reasons: string;
+  window_no: string | null;
+  clerk_id: string | null;
+  dept_code: string | null;
+  dept_name: string | null;
+  task_name: string | null;
+  training: number;
+  received_at: number;
+}
+
+export function alertFromRow(r: AlertRow): StoredAlert {
+  return {
+    seq: r.seq,
+    eventId: r.event_id,
+    terminalId: r.terminal_id,
+    at: r.at,
+    level: r.level,
+    reasons: r.reasons,
+    windowNo: r.window_no,
+    clerkId: r.clerk_id,
+    deptCode: r.dept_code,
+    deptName: r.dept_name,
+    taskName: r.task_name,
+    training: r.training === 1,
+    receivedAt: r.received_at,
+  };
+}
+
+export const ALERT_COLUMNS =
+  'seq, event_id, terminal_id, at, level, reasons, window_no, clerk_id, dept_code, dept_name, task_name, training, received_at';
+
+interface Sum {
+  window: number;
+  clerk: number;
+  dept: number;
+  task: number;
+  l: [number, number, number, number, number];
+  declined: number;
+  expired: number;
+  api: number;
+  gwq: number;
+  invite: number;
+  reasons: Map<number, number>;
+}
+
+export class ConsoleDb {
+  private readonly dims = new Map<string, { id: number; name: string }>();
+  private terminals: number;
+  private seq: number;
+  private readonly q;
+
+  private constructor(
+    readonly db: Database.Database,
+    readonly path: string,
+    readonly movedAside: string | null,
+  ) {
+    for (const row of db.prepare('SELECT id, kind, code, name FROM dims').all() as {
+      id: number;
+      kind: string;
+      code: string;
+      name: string;
+    }[]) {
+      this.dims.set(`${row.kind}\u0000${row.code}`, { id: row.id, name: row.name });
+    }
+    this.terminals = db.prepare(`SELECT COUNT(*) FROM dims WHERE kind = 'terminal'`).pluck().get() as number;
+    this.seq = (db.prepare('SELECT MAX(seq) FROM alerts').pluck().get() as number | null) ?? 0;
+    this.q = {
+      setting: db.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
+      putSetting: db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)'),
+      dim: db.prepare('INSERT INTO dims (kind, code, name) VALUES (?, ?, ?)'),
+      rename: db.prepare('UPDATE dims SET name = ? WHERE id = ?'),
+      digest: db.prepare('SELECT digest FROM days WHERE terminal = ? AND day = ?').pluck(),
+      putDay: db.prepare(
+        `INSERT OR REPLACE INTO days (terminal, day, window, sent_at, received_at, digest, row_count)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      dropFigures: db.prepare('DELETE FROM figures WHERE day = ? AND terminal = ?'),
+      dropReasons: db.prepare('DELETE FROM figure_reasons WHERE day = ? AND terminal = ?'),
+      dropHours: db.prepare('DELETE FROM hours WHERE day = ? AND terminal = ?'),
+      figure: db.prepare(
+        `INSERT INTO figures (day, terminal, clerk, dept, task, window, l5, l4, l3, l2, l1, declined, expired,
+           src_api, src_gwq, src_invite) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      reason: db.prepare(
+        `INSERT INTO figure_reasons (day, terminal, clerk, dept, task, window, reason, n)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      hour: db.prepare(
+        'INSERT INTO hours (day, terminal, hour, good, bad, unrated) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      alertsOfDay: db.prepare('SELECT COUNT(*) FROM alerts WHERE terminal_id = ? AND day = ?').pluck(),
+      alert: db.prepare(
+        `INSERT OR IGNORE INTO alerts (event_id, seq, terminal_id, day, at, level, reasons, window_no, clerk_id,
+           dept_code, dept_name, task_name, training, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+    };
+  }
+
+  /** Opens (creating, migrating or moving aside a damaged file) the database of a data folder. */
+  static open(folder: string): ConsoleDb {
+    const path = join(folder, DB_FILE);
+    const opened = openDatabase(path, HALL_MIGRATIONS);
+    return new ConsoleDb(opened.db, path, opened.movedAside);
+  }
+
+  setting(key: string): string | null {
+    return (this.q.setting.get(key) as string | undefined) ?? null;
+  }
+
+  putSetting(key: string, value: string): void {
+    this.q.putSetting.run(key, value);
+  }
+
+  /**
+   * The client id this folder's console uses, made once: the broker keeps the console's
+   * session (its subscriptions, the 差评 queued while it was away) under it.
+   */
+  clientId(hallId: string): string {
+    const kept = this.setting('client_id');
+    if (kept) return kept;
+    const made = `hcp-hall-${hallId}-${randomBytes(4).toString('hex')}`;
+    this.putSetting('client_id', made);
+    return made;
+  }
+
+  /** The id of a name, made when new; the name kept is the latest non-empty one given. */
+  private dim(kind: DimKind, code: string, name = ''): number {
+    const key = `${kind}\u0000${code}`;
+    const known = this.dims.get(key);
+    if (known) {
+      if (name !== '' && name !== known.name) {
+        this.q.rename.run(name, known.id);
+        known.name = name;
+      }
+      return known.id;
+    }
+    const id = Number(this.q.dim.run(kind, code, name).lastInsertRowid);
+    this.dims.set(key, { id, name });
+    return id;
+  }
+
+  /** A clerk's name, as the terminals' state messages give it (stats carry only the id). */
+  noteClerk(id: string, name: string): void {
+    if (id === '' || name === '') return;
+    const known = this.dims.get(`clerk\u0000${id}`);
+    if (known && known.name === name) return;
+    this.dim('clerk', id, name);
+  }
+
+  /** Runs `fn` in one transaction (one fsync for a batch of messages). */
+  batch<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /**
+   * Keeps a terminal's day: the latest message replaces what the console had of that
+   * (terminal, day), whole — counts may go down (a merge, a store replaced).
+   */
+  putStats(terminalId: string, stats: StatsMessage, digest: string, now: number): StatsOutcome {
+    const day = dayNumber(stats.day);
+    const today = cstToday(now);
+    if (day > addDays(today, 1) || day < addDays(today, -MAX_DAY_AGE_DAYS)) return 'day';
+    const known = this.dims.has(`terminal\u0000${terminalId}`);
+    if (!known && this.terminals >= MAX_STAT_TERMINALS) return 'too_many';
+    const terminal = this.dim('terminal', terminalId);
+    if (!known) this.terminals++;
+    if (this.q.digest.get(terminal, day) === digest) return 'unchanged';
+
+    const window = this.dim('window', stats.windowNo ?? '');
+    const sums = new Map<string, Sum>();
+    const hours = new Map<number, [number, number, number]>();
+    for (const row of stats.rows) {
+      const clerk = this.dim('clerk', row.clerkId);
+      const dept = this.dim('dept', row.deptCode, row.deptName);
+      const task = this.dim('task', row.taskCode, row.taskName);
+      const key = `${clerk}:${dept}:${task}`;
+      let sum = sums.get(key);
+      if (!sum) {
+        sum = {
+          window,
+          clerk,
+          dept,
+          task,
+          l: [0, 0, 0, 0, 0],
+          declined: 0,
+          expired: 0,
+          api: 0,
+          gwq: 0,
+          invite: 0,
+          reasons: new Map(),
+        };
+        sums.set(key, sum);
+      }
+      const lv = row.levels;
+      sum.l[0] += lv['5'];
+      sum.l[1] += lv['4'];
+      sum.l[2] += lv['3'];
+      sum.l[3] += lv['2'];
+      sum.l[4] += lv['1'];
+      sum.declined += row.declined;
+      sum.expired += row.expired;
+      sum.api += row.source.api;
+      sum.gwq += row.source.gwq;
+      sum.invite += row.source.invite;
+      for (const [code, n] of Object.entries(row.reasons)) {
+        if (n === 0) continue;
+        const reason = this.dim('reason', code);
+        sum.reasons.set(reason, (sum.reasons.get(reason) ?? 0) + n);
+      }
+      const hour = Number(row.hour);
+      const h = hours.get(hour) ?? [0, 0, 0];
+      h[0] += lv['5'] + lv['4'] + lv['3'];
+      h[1] += lv['2'] + lv['1'];
+      h[2] += row.declined + row.expired;
+      hours.set(hour, h);
+    }
+    this.q.dropFigures.run(day, terminal);
+    this.q.dropReasons.run(day, terminal);
+    this.q.dropHours.run(day, terminal);
+    for (const s of sums.values()) {
+      this.q.figure.run(
+        day,
+        terminal,
+        s.clerk,
+        s.dept,
+        s.task,
+        s.window,
+        ...s.l,
+        s.declined,
+        s.expired,
+        s.api,
+        s.gwq,
+        s.invite,
+      );
+      for (const [reason, n] of s.reasons)
+        this.q.reason.run(day, terminal, s.clerk, s.dept, s.task, s.window, reason, n);
+    }
+    for (const [hour, [good, bad, unrated]] of hours)
+      this.q.hour.run(day, terminal, hour, good, bad, unrated);
+    this.q.putDay.run(terminal, day, window, stats.at, now, digest, stats.rows.length);
+    return 'stored';
+  }
+
+  /** Keeps a 差评 once: null when this eventId was kept before (a redelivery), or the day is full. */
+  putAlert(
+    terminalId: string,
+    e: BadRatingEvent,
+    now: number,
+  ): { stored: StoredAlert } | { duplicate: true } | { tooMany: true } {
+    const day = dayNumber(e.at.slice(0, 10));
+    if ((this.q.alertsOfDay.get(terminalId, day) as number) >= MAX_ALERTS_PER_DAY) {
+      // Unless it is one already kept: a redelivery is not a flood.
+      const kept = this.db.prepare('SELECT 1 FROM alerts WHERE event_id = ?').get(e.eventId);
+      return kept ? { duplicate: true } : { tooMany: true };
+    }
+    const seq = this.seq + 1;
+    const result = this.q.alert.run(
+      e.eventId,
+      seq,
+      terminalId,
+      day,
+      e.at,
+      e.level,
+      e.evalDetail,
+      e.windowNo,
+      e.clerkId,
+      e.deptCode,
+      e.deptName,
+      e.taskName,
+      e.training ? 1 : 0,
+      now,
+    );
+    if (result.changes === 0) return { duplicate: true };
+    this.seq = seq;
+    if (e.deptCode && e.deptName) this.dim('dept', e.deptCode, e.deptName);
+    return {
+      stored: {
+        seq,
+        eventId: e.eventId,
+        terminalId,
+        at: e.at,
+        level: e.level,
+        reasons: e.evalDetail,
+        windowNo: e.windowNo,
+        clerkId: e.clerkId,
+        deptCode: e.deptCode,
+        deptName: e.deptName,
+        taskName: e.taskName,
+        training: e.training,
+        receivedAt: now,
+      },
+    };
+  }
+
+  /** The latest alerts kept, newest first (the board's list after a restart). */
+  recentAlerts(limit: number): StoredAlert[] {
+    return (
+      this.db
+        .prepare(`SELECT ${ALERT_COLUMNS} FROM alerts ORDER BY seq DESC LIMIT ?`)
+        .all(limit) as AlertRow[]
+    ).map(alertFromRow);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

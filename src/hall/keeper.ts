@@ -1,0 +1,139 @@
+// Where each message the console takes goes: a 差评 into the database first (by eventId,
+// so a redelivery counts once) and then onto the board; a stats day into the database, in
+// batches (a county's terminals publish within the same minute, and every retained day
+// comes again at each reconnect); availability and state onto the board.
+
+import type { Alert, Board } from './board.js';
+import type { ConsoleDb } from './db/console-db.js';
+import type { Parsed } from './messages.js';
+import type { StatsMessage } from './stats-message.js';
+
+/** Stats written in one transaction, at most this long after the first arrived. */
+const BATCH_MS = 50;
+const BATCH_MAX = 500;
+
+export interface KeeperEvents {
+  alert(alert: Alert): void;
+  /** Days were written (the figure pages may redraw). */
+  figures(): void;
+  /** The database refused a write (disk full, I/O error): what to tell the technician. */
+  failed(problem: string): void;
+}
+
+export interface Keeper {
+  /** A message that needs no acknowledgement (QoS 0): stats are batched. */
+  take(parsed: Parsed): void;
+  /**
+   * A message to be acknowledged only once kept (QoS 1, the 差评): throws when the database
+   * did not take it, so that the broker keeps it and delivers it again.
+   */
+  takeNow(parsed: Parsed): void;
+  flush(): void;
+  /** Days stored and days that came again unchanged, for the page's counters. */
+  readonly counts: { stored: number; unchanged: number };
+}
+
+interface Pending {
+  terminalId: string;
+  stats: StatsMessage;
+  digest: string;
+}
+
+export function startKeeper(
+  db: ConsoleDb,
+  board: Board,
+  on: KeeperEvents,
+  now: () => number = Date.now,
+): Keeper {
+  let pending: Pending[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const counts = { stored: 0, unchanged: 0 };
+
+  function flush() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    const at = now();
+    let outcomes: string[];
+    try {
+      outcomes = db.batch(() => batch.map((p) => db.putStats(p.terminalId, p.stats, p.digest, at)));
+    } catch (err) {
+      // Retained days come again at the next connect; the subscriber reconnects.
+      on.failed(describe(err));
+      return;
+    }
+    let changed = false;
+    for (const outcome of outcomes) {
+      if (outcome === 'day' || outcome === 'too_many') board.refuse(outcome);
+      else {
+        board.took();
+        if (outcome === 'stored') {
+          counts.stored++;
+          changed = true;
+        } else counts.unchanged++;
+      }
+    }
+    if (changed) on.figures();
+  }
+
+  function take(parsed: Parsed) {
+    if (!parsed.ok) {
+      board.refuse(parsed.reason);
+      return;
+    }
+    const m = parsed.message;
+    if (m.kind === 'stats') {
+      pending.push({ terminalId: m.terminalId, stats: m.stats, digest: m.digest });
+      if (pending.length >= BATCH_MAX) flush();
+      else timer ??= setTimeout(flush, BATCH_MS);
+      return;
+    }
+    if (m.kind === 'stats_cleared') {
+      // The broker forgot a day past statsDays; the console keeps what it has.
+      board.took();
+      return;
+    }
+    if (m.kind === 'event' && m.event.type === 'bad_rating') {
+      takeNow(parsed);
+      return;
+    }
+    if (m.kind === 'state' && m.state.clerk) {
+      try {
+        db.noteClerk(m.state.clerk.id, m.state.clerk.name);
+      } catch (err) {
+        on.failed(describe(err));
+      }
+    }
+    const alert = board.apply(m);
+    if (alert) on.alert(alert);
+  }
+
+  function takeNow(parsed: Parsed) {
+    if (!parsed.ok || parsed.message.kind !== 'event' || parsed.message.event.type !== 'bad_rating') {
+      take(parsed);
+      return;
+    }
+    const { terminalId, event } = parsed.message;
+    let result: ReturnType<ConsoleDb['putAlert']>;
+    try {
+      result = db.batch(() => db.putAlert(terminalId, event, now()));
+    } catch (err) {
+      on.failed(describe(err));
+      throw err;
+    }
+    if ('duplicate' in result) board.duplicates++;
+    else if ('tooMany' in result) board.refuse('too_many');
+    else on.alert(board.applyAlert(result.stored));
+  }
+
+  return { take, takeNow, flush, counts };
+}
+
+function describe(err: unknown): string {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+  if (code === 'SQLITE_FULL') return 'the disk is full: the console cannot keep what it reads';
+  if (code.startsWith('SQLITE_READONLY')) return 'the data folder is read-only';
+  return `the database refused a write (${code || (err instanceof Error ? err.message : String(err))})`;
+}
