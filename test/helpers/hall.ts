@@ -8,7 +8,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { KeypadSim } from '../sim/keypad-sim.js';
 import { PlatformSim } from '../sim/platform-sim.js';
 import { type ApiAnswer, callApi } from './api-call.js';
-import { freePort, type Run, runCli, waitFor } from './cli.js';
+import { type Run, runCli, waitFor } from './cli.js';
+import { startOnFreePorts } from './ports.js';
 import { type PtyPair, startPtyPair } from './socat.js';
 import { tempDir } from './temp.js';
 
@@ -75,8 +76,7 @@ export class Hall {
     const storeDir = o.storeDir ?? join(this.dir, 'data');
     mkdirSync(storeDir, { recursive: true });
     this.dbPath = join(storeDir, 'terminal.db');
-    const [apiPort, uiPort] = [await freePort(), await freePort()];
-    const config = {
+    const configFor = (apiPort: number, uiPort: number) => ({
       terminal: {
         id: 'HA-0001',
         mode: o.mode ?? 'counter',
@@ -110,16 +110,19 @@ export class Hall {
           : {}),
       },
       ...(o.pin ? { diagnostics: { pin: o.pin } } : {}),
-    };
-    const file = join(this.dir, 'config.json');
-    writeFileSync(file, JSON.stringify(config, null, 2));
-    this.process = runCli(['serve', '--config', file]);
-    let exited = false;
-    void this.process.exit.then(() => {
-      exited = true;
     });
-    await waitFor(() => exited || this.process.stdout().includes('Local API:'), 'serve to start', 15_000);
-    if (exited) throw new Error(`serve did not start: ${this.process.stderr()}`);
+    const file = join(this.dir, 'config.json');
+    const { run, ports } = await startOnFreePorts(
+      2,
+      ([api, ui]) => {
+        writeFileSync(file, JSON.stringify(configFor(api as number, ui as number), null, 2));
+        return runCli(['serve', '--config', file]);
+      },
+      (r) => r.stdout().includes('Local API:'),
+      'serve to start',
+    );
+    this.process = run;
+    const [apiPort, uiPort] = ports;
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
     this.screensUrl = `http://127.0.0.1:${uiPort}/`;
     // A context of its own (not browser.newPage): axe-core's scan needs the page's context.

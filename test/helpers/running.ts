@@ -7,6 +7,7 @@ import { loadAll } from '../../src/cli.js';
 import type { TerminalConfig } from '../../src/config/terminal-config.js';
 import type { ReasonsCatalogue } from '../../src/core/reasons.js';
 import { type RunningTerminal, startRunningTerminal } from '../../src/engine/running-terminal.js';
+import { onSystemPorts } from './ports.js';
 import { tempDir } from './temp.js';
 
 export interface RunningOptions {
@@ -45,7 +46,7 @@ export async function startTestTerminal(options: RunningOptions = {}): Promise<T
   const loaded = loadAll(file, { out: () => {}, err: (l: string) => problems.push(l) });
   if (!loaded) throw new Error(`the test configuration does not load:\n${problems.join('\n')}`);
   // Port 0: the system picks a free one, so nothing here needs a fixed port to be free.
-  const config = { ...loaded.config, api: { ...loaded.config.api, port: 0 } };
+  const config = onSystemPorts(loaded.config);
   const running = await startRunningTerminal(config, loaded.catalogue);
   return { running, dir, loaded: { config, catalogue: loaded.catalogue } };
 }

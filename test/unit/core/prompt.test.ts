@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Keymap } from '../../../src/core/levels.js';
 import { resolveFacts } from '../../../src/core/service-facts.js';
 import { nextDeadline } from '../../../src/core/state.js';
+import { KEYPAD_OFFLINE_BANNER, view } from '../../../src/core/view.js';
 import { clerk, coreConfig, opsOf, putRecords, Rig, types } from '../../helpers/core-fixture.js';
 
 function serving(config = coreConfig()) {
@@ -205,7 +206,8 @@ describe('a good rating', () => {
     expect(r.effects).toContainEqual({ type: 'keypad', command: { kind: 'arm', on: false } });
     expect(rig.screen).toEqual({
       kind: 'thanks',
-      given: { level: 5, label: '非常满意', labelEn: 'Very satisfied', verdict: 'good', position: 1 },
+      // Its words only: no verdict (the card's colour) and no key, nothing read from afar.
+      given: { level: 5, label: '非常满意', labelEn: 'Very satisfied' },
     });
   });
 
@@ -554,14 +556,16 @@ describe('并联审批 and 一件事', () => {
     const rig = serving();
     rig.open({ mode: 'parallel', departments });
     rig.send({ type: 'intent', intent: { type: 'choose_scope', scope: 'department' }, source: 'touch' });
-    expect(rig.screen).toMatchObject({ subject: { scope: 'department', step: { index: 1, total: 3 } } });
+    expect(rig.screen).toMatchObject({
+      subject: { scope: 'department', step: { index: 1, total: 3, rated: null } },
+    });
     rig.now += 1_000;
     expect(putRecords(rig.rate(5).effects)[0]).toMatchObject({
       department: { code: 'D-A' },
       scope: 'department',
     });
     expect(rig.screen).toMatchObject({
-      subject: { departments: ['县税务局'], step: { index: 2, total: 3 } },
+      subject: { departments: ['县税务局'], step: { index: 2, total: 3, rated: '县市场监管局' } },
     });
     rig.now += 1_000;
     rig.rate(1);
@@ -569,7 +573,7 @@ describe('并联审批 and 一件事', () => {
     const s = rig.send({ type: 'intent', intent: { type: 'submit_reasons' }, source: 'touch' });
     expect(putRecords(s.effects)[0]).toMatchObject({ department: { code: 'D-B' }, final: true });
     expect(rig.screen).toMatchObject({
-      subject: { departments: ['县人社局'], step: { index: 3, total: 3 } },
+      subject: { departments: ['县人社局'], step: { index: 3, total: 3, rated: '县税务局' } },
     });
     rig.now += 1_000;
     const last = rig.rate(3);
@@ -702,9 +706,12 @@ describe('store faults', () => {
 describe('keypad state', () => {
   it('shows a banner when the keypad is offline; touch still rates', () => {
     const rig = serving();
+    expect(view(rig.state, rig.now)).toMatchObject({ keypadBanner: null, keys: true });
     rig.send({ type: 'keypad_status', state: 'offline', fault: null });
     rig.open();
     expect(rig.screen.kind).toBe('rate');
+    // The screens name no keys while only touch works.
+    expect(view(rig.state, rig.now)).toMatchObject({ keypadBanner: KEYPAD_OFFLINE_BANNER, keys: false });
     rig.now += 1_000;
     expect(putRecords(rig.rate(5).effects)).toHaveLength(1);
   });
