@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { initial } from './001-initial.js';
 import { training } from './002-training.js';
 import { serviceFacts } from './003-service-facts.js';
+import { promptSource } from './004-prompt-source.js';
 import { sealedWords } from './005-sealed-words.js';
 import { statsIndex } from './007-stats-index.js';
 
@@ -13,7 +14,14 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, sealedWords, statsIndex];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  training,
+  serviceFacts,
+  promptSource,
+  sealedWords,
+  statsIndex,
+];
 
 /** The last migration's number (numbers are ascending; one may be left for a parallel branch). */
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
