@@ -14,6 +14,7 @@ import type {
   PlatformState,
   PromptMode,
   PromptRecord,
+  PromptSource,
   QrCode,
   RatingRecord,
   Service,
@@ -28,6 +29,14 @@ export interface PromptRequest {
   citizen: Citizen | null;
   /** The service's facts as the business system gave them; what is missing takes its default. */
   facts?: Partial<ServiceFacts>;
+  /**
+   * Who asks: the local API (the default), the GWQ listener, or the INVITE key (the core
+   * sets that one itself). A `gwq` prompt gets no QR code and asks the platform for no
+   * page: its 办件编号 is made up, so neither may carry it to a phone or a province.
+   */
+  source?: PromptSource;
+  /** How long the prompt waits unanswered; absent: `prompt.timeoutSeconds`. */
+  timeoutMs?: number;
 }
 
 /** What the citizen touched (or pressed, on a keyboard-wedge keypad). */

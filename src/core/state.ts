@@ -11,6 +11,7 @@ import type {
   KeypadState,
   PlatformState,
   PromptMode,
+  PromptSource,
   PromptStatus,
   QrCode,
   Scope,
@@ -56,6 +57,7 @@ export interface Session {
   citizen: Citizen | null;
   clerk: { id: string; name: string } | null;
   facts: ServiceFacts;
+  source: PromptSource;
   qr: QrCode | null;
   openedAt: number;
   expiresAt: number;
@@ -69,6 +71,12 @@ export interface Session {
   ratings: GivenRating[];
   /** The reasons deadline whose last seconds were said aloud (said once for each). */
   warnedDeadline?: number;
+  /**
+   * The clerk's side ended the prompt (DELETE, sign-out) while the citizen was still on a
+   * rating's reasons or indicators screen: that screen runs to its end, and the prompt
+   * ends with it instead of going on to the next department.
+   */
+  withdrawn?: boolean;
 }
 
 export interface CoreState {

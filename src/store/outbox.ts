@@ -58,6 +58,7 @@ export interface RejectedRecord {
 }
 
 export interface OutboxCounts {
+  /** Waiting for the platform from the rating's commit, drafts included. */
   pending: number;
   rejected: number;
 }
@@ -178,6 +179,13 @@ export class Outbox implements OutboxStore {
         `UPDATE records SET personal_sealed = NULL WHERE prompt_id = ? AND id = ? AND personal_sealed IS NOT NULL`,
       ),
       count: db.prepare('SELECT COUNT(*) FROM records WHERE state = ? AND training = 0').pluck(),
+      // Queued from the commit, drafts included (see QueueCounts.pending in queries.ts).
+      queued: db
+        .prepare(
+          `SELECT (SELECT COUNT(*) FROM records WHERE state = 'pending' AND training = 0)
+                + (SELECT COUNT(*) FROM records WHERE state = 'draft' AND training = 0)`,
+        )
+        .pluck(),
       listRejected: db.prepare(
         `SELECT r.prompt_id, r.id, r.state, r.body, r.personal_sealed, r.reject_code, r.reject_message,
            r.reject_message_sealed, p.citizen_sealed AS prompt_citizen
@@ -329,7 +337,7 @@ export class Outbox implements OutboxStore {
 
   counts(): OutboxCounts {
     return {
-      pending: this.stmt.count.get('pending') as number,
+      pending: this.stmt.queued.get() as number,
       rejected: this.stmt.count.get('rejected') as number,
     };
   }

@@ -3,7 +3,7 @@
 // src/store/recovery.ts. A row that cannot be read is left out, never thrown on.
 
 import type Database from 'better-sqlite3';
-import type { PromptStatus, RatingRecord } from '../core/model.js';
+import type { PromptSource, PromptStatus, RatingRecord } from '../core/model.js';
 import { decodeRecord, type StoredRecordRow } from './record-row.js';
 
 export type { RecoveryFacts } from './recovery.js';
@@ -12,8 +12,10 @@ export interface PromptSummary {
   id: string;
   transactionId: string;
   status: PromptStatus;
+  source: PromptSource;
   openedAt: number;
   expiresAt: number;
+  /** When it left the screen; null while it is not final. */
   endedAt: number | null;
   /** Final and draft records of this prompt, without personal data. */
   records: RatingRecord[];
@@ -21,7 +23,13 @@ export interface PromptSummary {
 
 /** Records meant for a platform, by state; training records are not among them. */
 export interface QueueCounts {
+  /** Of `pending`: ratings still on their reasons or indicators screen. */
   draft: number;
+  /**
+   * Waiting for the platform, counted from the rating's commit: drafts included, so the
+   * count rises at the press for a 差评 as for a 好评 (a rise only once the reasons were
+   * done would tell them apart).
+   */
   pending: number;
   delivered: number;
   rejected: number;
@@ -41,6 +49,7 @@ interface PromptRow {
   opened_at: number;
   expires_at: number;
   ended_at: number | null;
+  source: string;
 }
 
 export class StoreQueries {
@@ -72,9 +81,17 @@ export class StoreQueries {
              THEN EXISTS (SELECT 1 FROM json_each(body, '$.flags') WHERE value = 'clock_skew') ELSE 0 END
          ORDER BY rated_at DESC LIMIT 1`,
       ),
-      // The outbox index's order: the oldest queued record is the first pending one by seq.
+      // The outbox index's order: the oldest queued record is the first one by seq of its
+      // state; a draft (queued from its commit, as counted) by when it was rated.
       oldestPending: db
-        .prepare(`SELECT final_at FROM records WHERE state = 'pending' AND training = 0 ORDER BY seq LIMIT 1`)
+        .prepare(
+          `SELECT MIN(at) FROM (
+             SELECT * FROM (SELECT final_at AS at FROM records
+               WHERE state = 'pending' AND training = 0 ORDER BY seq LIMIT 1)
+             UNION ALL
+             SELECT * FROM (SELECT rated_at AS at FROM records
+               WHERE state = 'draft' AND training = 0 ORDER BY seq LIMIT 1))`,
+        )
         .pluck(),
     };
   }
@@ -95,6 +112,7 @@ export class StoreQueries {
       id: row.id,
       transactionId: row.transaction_id,
       status: row.status as PromptStatus,
+      source: row.source as PromptSource,
       openedAt: row.opened_at,
       expiresAt: row.expires_at,
       endedAt: row.ended_at,
@@ -106,6 +124,7 @@ export class StoreQueries {
     const counts: QueueCounts = { draft: 0, pending: 0, delivered: 0, rejected: 0 };
     for (const row of this.stmt.counts.all() as { state: keyof QueueCounts; n: number }[])
       counts[row.state] = row.n;
+    counts.pending += counts.draft;
     return counts;
   }
 

@@ -94,8 +94,8 @@ export class RatingStore {
     this.setAside = new SetAside(db, sealer);
     this.stmt = {
       promptInsert: db.prepare(
-        `INSERT INTO prompts (id, transaction_id, mode, service, departments, clerk, citizen_sealed, status, opened_at, expires_at, facts)
-         VALUES (@id, @transaction_id, @mode, @service, @departments, @clerk, @citizen_sealed, @status, @opened_at, @expires_at, @facts)`,
+        `INSERT INTO prompts (id, transaction_id, mode, service, departments, clerk, citizen_sealed, status, opened_at, expires_at, facts, source)
+         VALUES (@id, @transaction_id, @mode, @service, @departments, @clerk, @citizen_sealed, @status, @opened_at, @expires_at, @facts, @source)`,
       ),
       promptStatus: db.prepare('UPDATE prompts SET status = ? WHERE id = ?'),
       // Once the prompt has left the screen its real-name data is of no more use.
@@ -240,6 +240,7 @@ export class RatingStore {
           opened_at: p.openedAt,
           expires_at: p.expiresAt,
           facts: JSON.stringify(p.facts),
+          source: p.source,
         });
         return;
       }

@@ -64,10 +64,11 @@ export async function startOnFreePorts(
  * Who listens on TCP `port` (from `ss -ltnp`), e.g. `node (pid 4242)`; null when no one.
  * A missing `ss` fails with a message naming it.
  */
-export function portHolder(port: number): string | null {
+export function portHolder(port: number, via: readonly string[] = []): string | null {
   let out: string;
   try {
-    out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
+    const [command = 'ss', ...args] = [...via, 'ss', '-Hltnp', `sport = :${port}`];
+    out = execFileSync(command, args, { encoding: 'utf8' });
   } catch (err) {
     throw new Error(
       `cannot tell who holds port ${port}: ss (Debian package iproute2) failed: ${String(err)}`,
@@ -94,11 +95,12 @@ function commandLine(pid: number): string | null {
 
 /**
  * Throws, naming the programs, when any of `ports` is held: for the test of the
- * built-in defaults, which must have them.
+ * built-in defaults, which must have them. `via`: run `ss` so (e.g. inside the test's
+ * own network namespace).
  */
-export function expectPortsFree(ports: readonly number[]): void {
+export function expectPortsFree(ports: readonly number[], via: readonly string[] = []): void {
   const held = ports.flatMap((p) => {
-    const who = portHolder(p);
+    const who = portHolder(p, via);
     return who === null ? [] : [`port ${p} is held by ${who}`];
   });
   if (held.length > 0)

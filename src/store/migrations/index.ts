@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { initial } from './001-initial.js';
 import { training } from './002-training.js';
 import { serviceFacts } from './003-service-facts.js';
+import { promptSource } from './004-prompt-source.js';
 import { sealedWords } from './005-sealed-words.js';
 import { localRecords } from './006-local-records.js';
 import { statsIndex } from './007-stats-index.js';
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   initial,
   training,
   serviceFacts,
+  promptSource,
   sealedWords,
   localRecords,
   statsIndex,

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../../../src/config/load.js';
 import { type Run, runCli, waitFor } from '../../helpers/cli.js';
+import { NetNamespace } from '../../helpers/netns.js';
 import { expectPortsFree, freePorts, startOnFreePorts } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/temp.js';
 
@@ -20,13 +21,17 @@ function start(args: string[], env: Record<string, string> = {}) {
 
 describe('haochaping-terminal serve', () => {
   it('runs on the built-in defaults as a training terminal in training/, serves the screens, stops cleanly', async () => {
-    // The one test of the default ports: it needs them, and says who holds them if not.
+    // The one test of the default ports. It runs in a network namespace of its own, where
+    // they are always free: a technician's terminal beside the suite holds them only in
+    // the machine's namespace (and this test checks that no one holds them in its own).
     const defaults = loadConfig(null, { dataDir: tempDir() });
     if (!defaults.ok) throw new Error(defaults.errors.join('\n'));
     expect([defaults.config.api.port, defaults.config.ui.port]).toEqual([7480, 7481]);
-    expectPortsFree([defaults.config.api.port, defaults.config.ui.port]);
+    const ns = NetNamespace.create();
+    expectPortsFree([defaults.config.api.port, defaults.config.ui.port], ns.via);
     const data = tempDir();
-    const r = start(['serve'], { HAOCHAPING_DATA_DIR: data });
+    const r = runCli(['serve'], { HAOCHAPING_DATA_DIR: data }, { via: ns.via });
+    runs.push(r);
     await waitFor(() => r.stdout().includes('Local API:'), 'the start message');
     expect(r.stdout()).toContain('terminal DEV-0001 (counter), keypad hid');
     expect(r.stdout()).toContain('built-in defaults');
@@ -34,11 +39,15 @@ describe('haochaping-terminal serve', () => {
     // A data folder of its own: nothing tried out sits where a configured terminal keeps its ratings.
     expect(r.stdout()).toContain(`Store: ${join(data, 'training', 'terminal.db')}`);
     const url = /Screens: (\S+)/.exec(r.stdout())?.[1] as string;
-    expect((await fetch(url)).status).toBe(200);
+    expect(url).toBe('http://127.0.0.1:7481/');
+    expect((await ns.get(url)).status).toBe(200);
     // The kiosk command it prints lets the screens play sound without a touch first.
     expect(r.stdout()).toContain(`--kiosk --autoplay-policy=no-user-gesture-required --app=${url}`);
     const api = /Local API: (\S+)/.exec(r.stdout())?.[1] as string;
-    expect(await (await fetch(`${api}/health`)).json()).toMatchObject({
+    expect(api).toBe('http://127.0.0.1:7480/v1');
+    const health = await ns.get(`${api}/health`);
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toMatchObject({
       terminalId: 'DEV-0001',
       training: true,
       platform: 'unconfigured',

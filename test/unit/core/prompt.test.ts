@@ -294,7 +294,8 @@ describe('a 差评', () => {
     const [rec] = putRecords(r.effects);
     expect(rec).toMatchObject({ level: 2, final: false });
     expect(opsOf(r.effects)).toContainEqual({ op: 'prompt_status', id: expect.any(String), status: 'rated' });
-    expect(r.effects).not.toContainEqual({ type: 'forward' });
+    // The forwarder counts it from the press (as it counts a 好评), and never sends a draft.
+    expect(r.effects).toContainEqual({ type: 'forward' });
     expect(r.effects).toContainEqual({ type: 'sound', clips: ['choose_reasons'] });
     expect(rig.screen).toMatchObject({
       kind: 'reasons',
@@ -446,21 +447,45 @@ describe('a 差评', () => {
     expect(putRecords(s.effects)[0]).toMatchObject({ reasons: ['208', '209'], final: true });
   });
 
-  it('is finalised, not lost, when the clerk signs out or replaces the prompt', () => {
+  it('runs its reasons screen to the end when the clerk signs out, withdraws or replaces the prompt', () => {
+    // Sign-out: the clerk is gone at once, the citizen's reasons are not cut short.
     const { rig } = bad();
-    const r = rig.send({ type: 'clerk_sign_out' });
-    expect(putRecords(r.effects)[0]).toMatchObject({ final: true, comment: '未选择差评原因' });
-    expect(opsOf(r.effects)).toContainEqual(expect.objectContaining({ op: 'prompt_end', status: 'rated' }));
+    const out = rig.send({ type: 'clerk_sign_out' });
+    expect(rig.state.clerk).toBeNull();
+    expect(putRecords(out.effects)).toEqual([]);
+    expect(opsOf(out.effects)).not.toContainEqual(expect.objectContaining({ op: 'prompt_end' }));
+    expect(rig.screen.kind).toBe('reasons');
+    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: '209' }, source: 'touch' });
+    const done = rig.send({ type: 'intent', intent: { type: 'submit_reasons' }, source: 'touch' });
+    expect(putRecords(done.effects)[0]).toMatchObject({ final: true, reasons: ['209'] });
+    expect(opsOf(done.effects)).toContainEqual(
+      expect.objectContaining({ op: 'prompt_end', status: 'rated' }),
+    );
 
+    // DELETE: accepted (the prompt is not final), and final when the reasons time out.
     const second = bad();
-    const cancel = second.rig.send({
-      type: 'cancel_prompt',
-      promptId: second.rig.state.session?.id as string,
+    const id = second.rig.state.session?.id as string;
+    expect(second.rig.send({ type: 'cancel_prompt', promptId: id }).reply).toEqual({ ok: true });
+    expect(second.rig.screen.kind).toBe('reasons');
+    const timedOut = second.rig.advance(30_000);
+    expect(putRecords(timedOut.effects)[0]).toMatchObject({ final: true, comment: '未选择差评原因' });
+    expect(timedOut.effects).toContainEqual({
+      type: 'prompt_final',
+      promptId: id,
+      status: 'rated',
+      source: 'api',
     });
-    expect(cancel.reply).toMatchObject({ code: 'not_open' });
-    const rep = second.rig.open({ transactionId: 'TX-9' }, { replace: true });
-    expect(putRecords(rep.effects)[0]).toMatchObject({ final: true });
-    expect(second.rig.state.session?.transactionId).toBe('TX-9');
+    expect(second.rig.send({ type: 'cancel_prompt', promptId: id }).reply).toMatchObject({
+      code: 'not_open',
+    });
+
+    // Replace: refused while the citizen chooses reasons, naming the prompt; nothing changes.
+    const third = bad();
+    const onScreen = third.rig.state.session?.id as string;
+    const rep = third.rig.open({ transactionId: 'TX-9' }, { replace: true });
+    expect(rep.reply).toMatchObject({ ok: false, code: 'prompt_open', promptId: onScreen });
+    expect(rep.effects).toEqual([]);
+    expect(third.rig.state.session?.id).toBe(onScreen);
   });
 });
 
@@ -483,7 +508,13 @@ describe('ending without a rating', () => {
     const r = rig.advance(1);
     expect(putRecords(r.effects)).toEqual([]);
     expect(opsOf(r.effects)).toEqual([expect.objectContaining({ op: 'prompt_end', status: 'expired' })]);
-    expect(r.effects).toContainEqual({ type: 'notify_prompt', promptId: expect.any(String) });
+    expect(r.effects).toContainEqual({
+      type: 'notify_prompt',
+      promptId: expect.any(String),
+      status: 'expired',
+      final: true,
+      source: 'api',
+    });
     expect(rig.screen.kind).toBe('idle');
   });
 
@@ -720,6 +751,7 @@ describe('recovery at start-up', () => {
       citizen: null,
       clerk: null,
       facts: resolveFacts(undefined, rig.now - 20_000),
+      source: 'api' as const,
       status,
       openedAt: rig.now - 20_000,
       expiresAt,
