@@ -20,6 +20,7 @@ import type Database from 'better-sqlite3';
 import type { RatingRecord } from '../core/model.js';
 import { scrubPersonal } from '../core/personal-data.js';
 import { COUNT_ERASURE_SQL } from './compaction.js';
+import { LOCAL_DRAFT } from './local-records.js';
 import { truncateWal } from './open.js';
 import {
   type DecodedRecord,
@@ -183,7 +184,7 @@ export class Outbox implements OutboxStore {
       queued: db
         .prepare(
           `SELECT (SELECT COUNT(*) FROM records WHERE state = 'pending' AND training = 0)
-                + (SELECT COUNT(*) FROM records WHERE state = 'draft' AND training = 0)`,
+                + (SELECT COUNT(*) FROM records WHERE state = 'draft' AND training = 0 AND NOT ${LOCAL_DRAFT})`,
         )
         .pluck(),
       listRejected: db.prepare(

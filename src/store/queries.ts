@@ -4,6 +4,7 @@
 
 import type Database from 'better-sqlite3';
 import type { PromptSource, PromptStatus, RatingRecord } from '../core/model.js';
+import { LOCAL_DRAFT } from './local-records.js';
 import { decodeRecord, type StoredRecordRow } from './record-row.js';
 
 export type { RecoveryFacts } from './recovery.js';
@@ -68,7 +69,8 @@ export class StoreQueries {
       // Training records wait for no platform: they are counted apart.
       // Local records (a GWQ rating) are meant for no platform: not counted here.
       counts: db.prepare(
-        `SELECT state, COUNT(*) AS n FROM records WHERE training = 0 AND state <> 'local' GROUP BY state`,
+        `SELECT state, COUNT(*) AS n FROM records WHERE training = 0 AND state <> 'local' AND NOT ${LOCAL_DRAFT}
+         GROUP BY state`,
       ),
       trainingCount: db.prepare('SELECT COUNT(*) FROM records WHERE training = 1').pluck(),
       // For diagnostics only: a scan (no index on the rated_at or the flags, which every
@@ -90,7 +92,7 @@ export class StoreQueries {
                WHERE state = 'pending' AND training = 0 ORDER BY seq LIMIT 1)
              UNION ALL
              SELECT * FROM (SELECT rated_at AS at FROM records
-               WHERE state = 'draft' AND training = 0 ORDER BY seq LIMIT 1))`,
+               WHERE state = 'draft' AND training = 0 AND NOT ${LOCAL_DRAFT} ORDER BY seq LIMIT 1))`,
         )
         .pluck(),
     };

@@ -51,6 +51,7 @@ describe('the GWQ codec', () => {
     expect(outcomeAnswer({ status: 'expired' }, settings)).toBe('{"type":10,"ret":-2}');
     expect(outcomeAnswer({ status: 'declined' }, settings)).toBe('{"type":10,"ret":-9}');
     expect(outcomeAnswer({ status: 'cancelled' }, settings)).toBe('{"type":10,"ret":-9}');
+    expect(outcomeAnswer({ status: 'unreadable' }, settings)).toBe('{"type":10,"ret":-7}');
   });
 
   it('labels a base64 photo by its first bytes, with or without a data: prefix', () => {
