@@ -298,6 +298,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
   }
   for (const line of describeStart(config, shell.url, running.logFile)) io.out(line);
   io.out(`Local API: ${running.api.url}${config.api.token ? ' (bearer token required)' : ''}`);
+  if (running.gwq.listener) io.out(`GWQ evaluator protocol: ${running.gwq.listener.url} (docs/gwq.md)`);
   logger.log('info', 'started', { terminalId: config.terminal.id, url: shell.url });
 
   return new Promise<number>((resolve) => {

@@ -61,7 +61,9 @@ export type GwqOutcome =
   | { status: 'rated'; level: Level }
   | { status: 'expired' }
   | { status: 'declined' }
-  | { status: 'cancelled' };
+  | { status: 'cancelled' }
+  /** Rated, but its record could not be read back (the store failed that moment): −7. */
+  | { status: 'unreadable' };
 
 function hasOwn(o: object, key: string): boolean {
   return Object.hasOwn(o, key);
@@ -207,5 +209,7 @@ export function outcomeAnswer(
     case 'declined':
     case 'cancelled':
       return answer(TYPE.evaluate, RET.cancelled);
+    case 'unreadable':
+      return answer(TYPE.evaluate, RET.deviceError);
   }
 }
