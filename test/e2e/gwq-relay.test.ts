@@ -5,11 +5,11 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { portHolder } from '../../src/compat/port-holder.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { freePort, type Run, runCli, waitFor } from '../helpers/cli.js';
+import { type Run, runCli, waitFor } from '../helpers/cli.js';
 import { BusinessPage, type GwqPageServer, serveGwqPage } from '../helpers/gwq-page.js';
 import { Hall } from '../helpers/hall.js';
+import { portHolder } from '../helpers/ports.js';
 import { tempDir } from '../helpers/temp.js';
 
 const TOKEN = 'relay-T0ken-e2e-51f0c3';
@@ -60,20 +60,17 @@ describe('GWQ across the network, through the relay', () => {
   it('rates on the terminal elsewhere through gwq-relay, with the page origin and token checked there', {
     timeout: 180_000,
   }, async () => {
-    const port = await freePort();
     const h = await Hall.open(launched.browser, {
-      compat: {
-        gwq: {
-          answerLevel: true,
-          host: '0.0.0.0',
-          port,
-          origins: [site.origin],
-          allowFrom: ['127.0.0.1'],
-          token: TOKEN,
-        },
+      gwq: {
+        answerLevel: true,
+        host: '0.0.0.0',
+        origins: [site.origin],
+        allowFrom: ['127.0.0.1'],
+        token: TOKEN,
       },
     });
     cleanup.push(() => h.close());
+    const port = h.gwqPort;
     expect(h.process.stdout()).toContain(`GWQ evaluator protocol: ws://0.0.0.0:${port}`);
     const dir = tempDir();
     writeFileSync(join(dir, 'gwq-token'), `${TOKEN}\n`, { mode: 0o600 });
@@ -124,15 +121,15 @@ describe("GWQ on the clerk's PC", () => {
   it('answers the SDK at ws://localhost:1919 by default', { timeout: 120_000 }, async () => {
     // The default port must be free for this one test: say who holds it otherwise.
     const holder = portHolder(1919);
-    if (holder)
-      throw new Error(`port 1919 is held by ${holder.name} (pid ${holder.pid}): stop it to run this test`);
+    if (holder) throw new Error(`port 1919 is held by ${holder}: stop it to run this test`);
     await new Promise<void>((resolve, reject) => {
       const probe = createServer();
       probe.once('error', (err) => reject(new Error(`port 1919 cannot be listened on: ${err.message}`)));
       probe.listen(1919, '127.0.0.1', () => probe.close(() => resolve()));
     });
     const h = await Hall.open(launched.browser, {
-      compat: { gwq: { answerLevel: true, origins: [site.origin] } },
+      gwq: { answerLevel: true, origins: [site.origin] },
+      gwqDefaultPort: true,
     });
     cleanup.push(() => h.close());
     expect(h.process.stdout()).toContain('GWQ evaluator protocol: ws://127.0.0.1:1919');

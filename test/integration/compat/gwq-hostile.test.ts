@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type Run, runCli, waitFor } from '../../helpers/cli.js';
+import { type Run, runCli } from '../../helpers/cli.js';
+import { startOnFreePorts } from '../../helpers/ports.js';
 import { storeFingerprint } from '../../helpers/store-fingerprint.js';
 import { openPeer, type Peer, raw, upgradeRequest } from '../serve/bridge-peers.js';
 
@@ -26,37 +27,41 @@ let url: string;
 beforeAll(async () => {
   // One terminal for the whole file (the helpers' temp folders last one test only).
   dir = mkdtempSync(join(tmpdir(), 'hcp-gwq-hostile-'));
-  const [apiPort, uiPort] = [await freePort(), await freePort()];
-  gwqPort = await freePort();
-  api = `http://127.0.0.1:${apiPort}/v1`;
-  url = `ws://127.0.0.1:${gwqPort}`;
   // Off loopback, as a terminal behind the relay: the token is checked on every upgrade.
-  writeFileSync(
-    join(dir, 'config.json'),
-    JSON.stringify({
-      terminal: { id: 'HA-0009', areaCode: '350521' },
-      keypad: { driver: 'none' },
-      store: { path: './terminal.db' },
-      api: { port: apiPort },
-      ui: { port: uiPort },
-      compat: {
-        gwq: {
-          answerLevel: true,
-          host: '0.0.0.0',
-          port: gwqPort,
-          origins: [ORIGIN],
-          allowFrom: ['127.0.0.1'],
-          token: TOKEN,
-        },
-      },
-    }),
-  );
-  run = runCli(['serve', '--config', join(dir, 'config.json')]);
-  await waitFor(
-    () => run.stdout().includes('GWQ evaluator protocol:') || run.child.exitCode !== null,
+  const started = await startOnFreePorts(
+    3,
+    ([apiPort, uiPort, port]) => {
+      writeFileSync(
+        join(dir, 'config.json'),
+        JSON.stringify({
+          terminal: { id: 'HA-0009', areaCode: '350521' },
+          keypad: { driver: 'none' },
+          store: { path: './terminal.db' },
+          api: { port: apiPort },
+          ui: { port: uiPort },
+          compat: {
+            gwq: {
+              answerLevel: true,
+              host: '0.0.0.0',
+              port,
+              origins: [ORIGIN],
+              allowFrom: ['127.0.0.1'],
+              token: TOKEN,
+            },
+          },
+        }),
+      );
+      return runCli(['serve', '--config', join(dir, 'config.json')]);
+    },
+    (r) => r.stdout().includes('GWQ evaluator protocol:'),
     'serve',
     30_000,
   );
+  run = started.run;
+  const [apiPort, , port] = started.ports as [number, number, number];
+  gwqPort = port;
+  api = `http://127.0.0.1:${apiPort}/v1`;
+  url = `ws://127.0.0.1:${gwqPort}`;
   // The clerk is at the window but paused: a well-formed type 10 is answered −7 and opens nothing.
   const put = (path: string, body: unknown) =>
     fetch(`${api}${path}`, {

@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, type Run, runCli, waitFor } from '../../helpers/cli.js';
+import { type Run, runCli, waitFor } from '../../helpers/cli.js';
+import { freePorts, startOnFreePorts } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/temp.js';
 import { openPeer, type Peer } from '../serve/bridge-peers.js';
 
@@ -19,26 +20,24 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
+/** A terminal's folder and configuration; its ports are the ones it was last started on. */
 interface Setup {
   dir: string;
   file: string;
+  mode: 'counter' | 'kiosk';
   apiPort: number;
   uiPort: number;
   gwqPort: number;
 }
 
-async function setup(
-  mode: 'counter' | 'kiosk' = 'counter',
-  gwq: Record<string, unknown> = {},
-): Promise<Setup> {
+/** The ports are set when serve starts (or by the test that needs them set). */
+function setup(mode: 'counter' | 'kiosk' = 'counter'): Setup {
   const dir = tempDir();
-  const [apiPort, uiPort, gwqPort] = [await freePort(), await freePort(), await freePort()];
-  const file = join(dir, 'config.json');
-  writeConfig({ dir, file, apiPort, uiPort, gwqPort }, mode, gwq);
-  return { dir, file, apiPort, uiPort, gwqPort };
+  return { dir, file: join(dir, 'config.json'), mode, apiPort: 0, uiPort: 0, gwqPort: 0 };
 }
 
-function writeConfig(s: Setup, mode: 'counter' | 'kiosk', gwq: Record<string, unknown>): void {
+function writeConfig(s: Setup, gwq: Record<string, unknown> = {}): void {
+  const mode = s.mode;
   writeFileSync(
     s.file,
     JSON.stringify({
@@ -53,20 +52,25 @@ function writeConfig(s: Setup, mode: 'counter' | 'kiosk', gwq: Record<string, un
   );
 }
 
+/** Starts serve on ports the system hands out (again on others should one be taken meanwhile). */
 async function serve(s: Setup): Promise<Run> {
-  const run = runCli(['serve', '--config', s.file]);
+  const { run } = await startOnFreePorts(
+    3,
+    ([api, ui, gwq]) => {
+      Object.assign(s, { apiPort: api, uiPort: ui, gwqPort: gwq });
+      writeConfig(s);
+      return runCli(['serve', '--config', s.file]);
+    },
+    (r) => r.stdout().includes('GWQ evaluator protocol:'),
+    'serve to start',
+    30_000,
+  );
   cleanup.push(async () => {
     if (run.child.exitCode === null && run.child.signalCode === null) {
       run.child.kill('SIGKILL');
       await run.exit;
     }
   });
-  await waitFor(
-    () => run.stdout().includes('GWQ evaluator protocol:') || run.child.exitCode !== null,
-    'serve to start',
-    30_000,
-  );
-  if (run.child.exitCode !== null) throw new Error(`serve did not start: ${run.stderr()}`);
   return run;
 }
 
@@ -127,10 +131,13 @@ describe('compat.gwq in serve', () => {
   it('refuses to start on a taken port, naming compat.gwq.port and the program holding it', {
     timeout: 60_000,
   }, async () => {
-    const s = await setup();
+    const s = setup();
     const holder: Server = createServer();
-    await new Promise<void>((r) => holder.listen(s.gwqPort, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
     cleanup.push(() => new Promise<void>((r) => holder.close(() => r())));
+    [s.apiPort, s.uiPort] = (await freePorts(2)) as [number, number];
+    s.gwqPort = (holder.address() as { port: number }).port;
+    writeConfig(s);
     const run = runCli(['serve', '--config', s.file]);
     expect(await run.exit).toBe(1);
     expect(run.stderr()).toContain(
@@ -142,7 +149,7 @@ describe('compat.gwq in serve', () => {
   it('counts n in the store across restarts, and keeps a rating cut off by a crash local', {
     timeout: 120_000,
   }, async () => {
-    const s = await setup();
+    const s = setup();
     let run = await serve(s);
     let p = await gwqPeer(s);
     p.ws.send(teller);
@@ -192,10 +199,10 @@ describe('compat.gwq in serve', () => {
   it('applies origins on SIGHUP and says a port change waits for a restart', {
     timeout: 60_000,
   }, async () => {
-    const s = await setup();
+    const s = setup();
     const run = await serve(s);
     await gwqPeer(s);
-    writeConfig({ ...s, gwqPort: s.gwqPort + 1 }, 'counter', { origins: ['http://10.1.2.4:8080'] });
+    writeConfig({ ...s, gwqPort: s.gwqPort + 1 }, { origins: ['http://10.1.2.4:8080'] });
     run.child.kill('SIGHUP');
     await waitFor(() => run.stdout().includes('Configuration reloaded.'), 'the reload');
     expect(run.stderr()).toContain(
@@ -208,7 +215,7 @@ describe('compat.gwq in serve', () => {
   it('leaves the prompt on screen when the page goes away, and logs the lost answer', {
     timeout: 60_000,
   }, async () => {
-    const s = await setup();
+    const s = setup();
     await serve(s);
     const p = await gwqPeer(s);
     p.ws.send(teller);
@@ -223,7 +230,7 @@ describe('compat.gwq in serve', () => {
   });
 
   it('ignores the teller on a kiosk: no clerk, no department', { timeout: 60_000 }, async () => {
-    const s = await setup('kiosk');
+    const s = setup('kiosk');
     await serve(s);
     const p = await gwqPeer(s);
     p.ws.send(teller);
