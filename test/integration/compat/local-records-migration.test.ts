@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../../src/store/migrations/index.js';
 import { RatingStore } from '../../../src/store/store.js';
-import { ratingRecord } from '../../helpers/records.js';
+import { promptRecord, ratingRecord } from '../../helpers/records.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const DAY = 86_400_000;
@@ -113,6 +113,72 @@ describe('migration 006: local records', () => {
     expect(migrate(again)).toBe(LATEST_VERSION);
     expect(again.prepare('SELECT sql FROM sqlite_master ORDER BY name').pluck().all()).toEqual(schema);
     again.close();
+  });
+
+  it("writes a GWQ prompt's records local when final (draft before), and the hall's counts count them under gwq", () => {
+    const dir = tempDir();
+    const store = RatingStore.open({ path: join(dir, 'terminal.db'), keyFile: join(dir, 'terminal.key') });
+    const at = NOW - 60_000;
+    const gwq = promptRecord({
+      id: 'g',
+      transactionId: 'GWQ-HA-0001-1',
+      source: 'gwq',
+      openedAt: at,
+      expiresAt: at + 60_000,
+    });
+    const api = promptRecord({
+      id: 'a',
+      transactionId: 'TX-1',
+      source: 'api',
+      openedAt: at,
+      expiresAt: at + 60_000,
+    });
+    const record = (promptId: string, final: boolean) =>
+      ratingRecord({
+        id: `${promptId}-r`,
+        promptId,
+        transactionId: promptId === 'g' ? gwq.transactionId : 'TX-1',
+        level: 1,
+        ratedAt: at + 5_000,
+        final,
+      });
+    store.apply([
+      { op: 'prompt_open', prompt: gwq },
+      { op: 'prompt_open', prompt: api },
+      { op: 'records_put', records: [record('g', false), record('a', false)] },
+    ]);
+    const states = () => {
+      const db = new Database(join(dir, 'terminal.db'), { readonly: true });
+      const got = db.prepare('SELECT prompt_id, state FROM records ORDER BY prompt_id').raw().all();
+      db.close();
+      return got;
+    };
+    expect(states()).toEqual([
+      ['a', 'draft'],
+      ['g', 'draft'],
+    ]);
+    // A GWQ 差评 on its reasons screen is queued for no platform; the API's is.
+    expect(store.counts().pending).toBe(1);
+    store.apply([
+      { op: 'records_put', records: [record('g', true), record('a', true)] },
+      { op: 'prompt_end', id: 'g', status: 'rated', at: at + 9_000 },
+      { op: 'prompt_end', id: 'a', status: 'rated', at: at + 9_000 },
+    ]);
+    expect(states()).toEqual([
+      ['a', 'pending'],
+      ['g', 'local'],
+    ]);
+    expect(
+      store
+        .outbox()
+        .claim(10, NOW, 60_000)
+        .map((i) => i.record.promptId),
+    ).toEqual(['a']);
+    const rows = store.stats().hourly(at - 3_600_000, NOW + 3_600_000, 'HA-0001');
+    const total = (k: 'api' | 'gwq') => rows.reduce((sum, r) => sum + r.source[k], 0);
+    expect([total('api'), total('gwq')]).toEqual([1, 1]);
+    expect(rows.reduce((sum, r) => sum + r.levels[1], 0)).toBe(2);
+    store.close();
   });
 
   it('keeps local records out of the outbox, its counts and the queue, and prunes them after the retention', () => {
