@@ -101,8 +101,11 @@ describe('a business system driving the terminal through the GWQ protocol', () =
     // 好评: 非常满意 on key 1 is the SDK's 1.
     await p.startEvaluator();
     await h.screen('rate');
-    // The clerk the call named is the one serving, with the department the API gave.
-    await expect.poll(async () => (await h.api('GET', '/v1/health')).status).toBe(200);
+    // An ordinary prompt on screen, but with no QR code (its 办件编号 is made up), though
+    // the hall has qr configured: the API's prompts show one.
+    expect(await h.page.locator('figure.qr').count()).toBe(0);
+    const current = await h.api('GET', '/v1/prompts/current');
+    expect(current.body).toMatchObject({ source: 'gwq', final: false, qr: null, transactionId: 'GWQ-HA-0001-1' });
     expect(await p.answers()).toEqual([]);
     await h.page.waitForTimeout(350);
     expect((await kp.press(1)).acked).toBe(true);
@@ -165,6 +168,7 @@ describe('a business system driving the terminal through the GWQ protocol', () =
 
     // Busy: a prompt of the local API on screen, a second call on the same page, a paused clerk.
     const prompt = await h.prompt();
+    expect(await h.page.locator('figure.qr').count()).toBe(1);
     await p.startEvaluator();
     expect(await answered(p, 9)).toEqual({ type: 10, ret: -7 });
     expect((await h.api('DELETE', `/v1/prompts/${prompt}`)).status).toBe(204);
