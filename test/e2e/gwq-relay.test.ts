@@ -4,26 +4,16 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type Run, runCli, waitFor } from '../helpers/cli.js';
-import { BusinessPage, type GwqPageServer, serveGwqPage } from '../helpers/gwq-page.js';
+import { answered, BusinessPage, gwqSiteForFile, serveGwqPage } from '../helpers/gwq-page.js';
 import { Hall } from '../helpers/hall.js';
 import { portHolder } from '../helpers/ports.js';
 import { tempDir } from '../helpers/temp.js';
 
 const TOKEN = 'relay-T0ken-e2e-51f0c3';
 
-let launched: Awaited<ReturnType<typeof launchChromium>>;
-let site: GwqPageServer;
-beforeAll(async () => {
-  launched = await launchChromium();
-  site = await serveGwqPage();
-});
-afterAll(async () => {
-  await site?.close();
-  await launched?.close();
-});
+const { browser, site } = gwqSiteForFile();
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -31,14 +21,9 @@ afterEach(async () => {
 });
 
 async function open(port: number, host = '127.0.0.1'): Promise<BusinessPage> {
-  const p = await BusinessPage.open(launched.browser, site, port, host);
+  const p = await BusinessPage.open(browser(), site(), port, host);
   cleanup.push(() => p.close());
   return p;
-}
-
-async function answered(p: BusinessPage, n: number) {
-  await expect.poll(async () => (await p.answers()).length, { timeout: 20_000 }).toBe(n);
-  return (await p.answers()).at(-1);
 }
 
 async function rate(h: Hall, p: BusinessPage, key: 1 | 5, n: number) {
@@ -60,11 +45,11 @@ describe('GWQ across the network, through the relay', () => {
   it('rates on the terminal elsewhere through gwq-relay, with the page origin and token checked there', {
     timeout: 180_000,
   }, async () => {
-    const h = await Hall.open(launched.browser, {
+    const h = await Hall.open(browser(), {
       gwq: {
         answerLevel: true,
         host: '0.0.0.0',
-        origins: [site.origin],
+        origins: [site().origin],
         allowFrom: ['127.0.0.1'],
         token: TOKEN,
       },
@@ -105,7 +90,7 @@ describe('GWQ across the network, through the relay', () => {
     // and the relay refuses its upgrade in turn.
     const other = await serveGwqPage();
     cleanup.push(() => other.close());
-    const foreign = await BusinessPage.open(launched.browser, other, relayPort);
+    const foreign = await BusinessPage.open(browser(), other, relayPort);
     cleanup.push(() => foreign.close());
     await expect(foreign.opened()).rejects.toThrow(/did not open \(closed\)/);
     // Straight at the terminal, without the relay's token: refused too.
@@ -127,8 +112,8 @@ describe("GWQ on the clerk's PC", () => {
       probe.once('error', (err) => reject(new Error(`port 1919 cannot be listened on: ${err.message}`)));
       probe.listen(1919, '127.0.0.1', () => probe.close(() => resolve()));
     });
-    const h = await Hall.open(launched.browser, {
-      gwq: { answerLevel: true, origins: [site.origin] },
+    const h = await Hall.open(browser(), {
+      gwq: { answerLevel: true, origins: [site().origin] },
       gwqDefaultPort: true,
     });
     cleanup.push(() => h.close());

@@ -5,23 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { auditScreen } from '../helpers/audit.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { BusinessPage, type GwqPageServer, serveGwqPage } from '../helpers/gwq-page.js';
+import { answered, BusinessPage, gwqSiteForFile } from '../helpers/gwq-page.js';
 import { Hall, type HallOptions } from '../helpers/hall.js';
 import { decodeWithJsQr, decodeWithZbar } from '../integration/qr/decoders.js';
 
-let launched: Awaited<ReturnType<typeof launchChromium>>;
-let site: GwqPageServer;
-beforeAll(async () => {
-  launched = await launchChromium();
-  site = await serveGwqPage();
-});
-afterAll(async () => {
-  await site?.close();
-  await launched?.close();
-});
+const { browser, site } = gwqSiteForFile();
 
 const halls: Hall[] = [];
 const pages: BusinessPage[] = [];
@@ -31,24 +21,19 @@ afterEach(async () => {
 });
 
 async function hall(gwq: Record<string, unknown>, options: HallOptions = {}) {
-  const h = await Hall.open(launched.browser, {
+  const h = await Hall.open(browser(), {
     ...options,
-    gwq: { origins: [site.origin], pageOrigins: ['https://zwfw.example.gov.cn'], ...gwq },
+    gwq: { origins: [site().origin], pageOrigins: ['https://zwfw.example.gov.cn'], ...gwq },
   });
   halls.push(h);
   return { h, port: h.gwqPort };
 }
 
 async function businessPage(port: number, host = '127.0.0.1'): Promise<BusinessPage> {
-  const p = await BusinessPage.open(launched.browser, site, port, host);
+  const p = await BusinessPage.open(browser(), site(), port, host);
   pages.push(p);
   await p.opened();
   return p;
-}
-
-async function answered(p: BusinessPage, n: number) {
-  await expect.poll(async () => (await p.answers()).length, { timeout: 20_000 }).toBe(n);
-  return (await p.answers()).at(-1);
 }
 
 /** The records as kept, with their prompt's 办件编号. */
@@ -105,7 +90,12 @@ describe('a business system driving the terminal through the GWQ protocol', () =
     // the hall has qr configured: the API's prompts show one.
     expect(await h.page.locator('figure.qr').count()).toBe(0);
     const current = await h.api('GET', '/v1/prompts/current');
-    expect(current.body).toMatchObject({ source: 'gwq', final: false, qr: null, transactionId: 'GWQ-HA-0001-1' });
+    expect(current.body).toMatchObject({
+      source: 'gwq',
+      final: false,
+      qr: null,
+      transactionId: 'GWQ-HA-0001-1',
+    });
     expect(await p.answers()).toEqual([]);
     await h.page.waitForTimeout(350);
     expect((await kp.press(1)).acked).toBe(true);

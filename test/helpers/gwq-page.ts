@@ -5,6 +5,8 @@
 // hand it the listener's port in its address (?port=), never a fixed one.
 import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { chromiumForFile } from './chromium-per-file.js';
 
 const PAGE = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>不动产登记 · 评价</title></head>
@@ -122,4 +124,29 @@ export class BusinessPage {
   close(): Promise<void> {
     return this.page.close();
   }
+}
+
+/** Chromium and the business system's site for a test file: up before its tests, closed after. */
+export function gwqSiteForFile(): { browser: () => Browser; site: () => GwqPageServer } {
+  const browser = chromiumForFile();
+  let site: GwqPageServer | null = null;
+  beforeAll(async () => {
+    site = await serveGwqPage();
+  });
+  afterAll(async () => {
+    await site?.close();
+  });
+  return {
+    browser,
+    site: () => {
+      if (!site) throw new Error("the business system's site was not started for this file");
+      return site;
+    },
+  };
+}
+
+/** Waits for the page's `n`th answer in all, and gives it. */
+export async function answered(p: BusinessPage, n: number): Promise<GwqAnswer | undefined> {
+  await expect.poll(async () => (await p.answers()).length, { timeout: 20_000 }).toBe(n);
+  return (await p.answers()).at(-1);
 }
