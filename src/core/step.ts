@@ -643,7 +643,10 @@ function endSession(
   // prompt (a 并联审批 left after its first department): their rating was kept.
   if (status === 'rated') {
     state.thanksUntil = now + state.config.thanksMs;
-    state.thanksLevel = (s.ratings[s.ratings.length - 1] as GivenRating).level;
+    // One line may confirm the level given; several departments rated differently have no
+    // one level, and naming the last would misstate the others.
+    const levels = new Set(s.ratings.map((r) => r.level));
+    state.thanksLevel = levels.size === 1 ? (s.ratings[0] as GivenRating).level : null;
     if (!thanked) out.say(ratingReceived());
   } else if (!thanked) {
     // The prompt is gone: reading out its choices would only confuse the next citizen.

@@ -580,7 +580,20 @@ describe('并联审批 and 一件事', () => {
     expect(opsOf(last.effects)).toContainEqual(
       expect.objectContaining({ op: 'prompt_end', status: 'rated' }),
     );
-    expect(rig.screen.kind).toBe('thanks');
+    // Three levels were given: one line naming only the last would tell the citizen
+    // something untrue about the other two, so the thank-you names none.
+    expect(rig.screen).toEqual({ kind: 'thanks', given: null });
+  });
+
+  it('per department all alike: the thank-you names the one level given', () => {
+    const rig = serving();
+    rig.open({ mode: 'parallel', departments });
+    rig.send({ type: 'intent', intent: { type: 'choose_scope', scope: 'department' }, source: 'touch' });
+    for (let i = 0; i < departments.length; i += 1) {
+      rig.now += 1_000;
+      rig.rate(4);
+    }
+    expect(rig.screen).toMatchObject({ kind: 'thanks', given: { level: 4, label: '满意' } });
   });
 
   it('per department left partway is rated with what was given', () => {
