@@ -2,6 +2,7 @@
 // is one plain line with what to do; never a stack trace.
 
 import { join } from 'node:path';
+import { RELAY_USAGE, runGwqRelay } from './compat/gwq/relay-command.js';
 import { loadConfig, type TerminalConfig } from './config/load.js';
 import { PACKAGE_ROOT, packageVersion } from './config/package-root.js';
 import { loadCatalogueOf } from './config/reasons-catalogue.js';
@@ -36,6 +37,7 @@ const USAGE = `Usage:
 ${SERVE_USAGE}
 ${DOCTOR_USAGE}
 ${HALL_USAGE}
+${RELAY_USAGE}
 ${REPORT_USAGE}
   haochaping-terminal --version
   haochaping-terminal --help
@@ -120,6 +122,7 @@ function parseArgs(argv: string[]): ParsedArgs {
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   // The console has flags of its own (see src/hall/options.ts).
   if (argv[0] === 'hall') return runHall(argv.slice(1), io);
+  if (argv[0] === 'gwq-relay') return runGwqRelay(argv.slice(1), io);
   if (argv[0] === 'report') return runReport(argv.slice(1), io);
   const args = parseArgs(argv);
   if (args.help && (args.command === null || Object.hasOwn(COMMAND_USAGE, args.command))) {
@@ -295,6 +298,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
   }
   for (const line of describeStart(config, shell.url, running.logFile)) io.out(line);
   io.out(`Local API: ${running.api.url}${config.api.token ? ' (bearer token required)' : ''}`);
+  if (running.gwq.listener) io.out(`GWQ evaluator protocol: ${running.gwq.listener.url} (docs/gwq.md)`);
   logger.log('info', 'started', { terminalId: config.terminal.id, url: shell.url });
 
   return new Promise<number>((resolve) => {

@@ -18,6 +18,7 @@ import type {
   Service,
   ServiceFacts,
 } from './model.js';
+import type { PageQr } from './page-qr.js';
 import { timeWarningAt } from './voice.js';
 
 /** One level given by the citizen: the records it became, and its reasons so far. */
@@ -92,6 +93,8 @@ export interface CoreState {
   inviteSeq: number;
   /** When the last rating of an earlier prompt was given (for the `burst` flag). */
   lastRatingAt: number | null;
+  /** A web page shown as a QR code (GWQ type 90), when no prompt is open; absent: none. */
+  pageQr?: PageQr | null;
 }
 
 export function initialState(config: CoreConfig): CoreState {
@@ -115,6 +118,7 @@ export function nextDeadline(state: CoreState): number | null {
   const times = [
     state.session?.deadline,
     state.thanksUntil ?? undefined,
+    state.pageQr?.until,
     timeWarningAt(state) ?? undefined,
   ].filter((t): t is number => typeof t === 'number');
   return times.length > 0 ? Math.min(...times) : null;

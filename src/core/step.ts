@@ -9,6 +9,7 @@ import { anomalyFlags } from './flags.js';
 import { ALL_KEYS, keyIntent, ledsFor, moveCursor } from './keypad-keys.js';
 import { isBad, type Level } from './levels.js';
 import type { ClerkState, PromptStatus, QrCode, Scope } from './model.js';
+import { closePage, expirePage, showPage } from './page-qr.js';
 import { ratingUnderway, repeatsPrompt } from './prompt-on-screen.js';
 import { GOOD_INDICATORS_MS, offersGoodIndicators, reasonsDeadline, reasonsFor } from './reasons.js';
 import { recordsOf } from './records.js';
@@ -72,6 +73,7 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       }
       // 离岗 ends what the citizen has not begun, as a DELETE does.
       if (state.session) withdraw(state, out, now);
+      closePage(state, out);
       if (state.clerk) out.ops.push({ op: 'clerk', clerk: null });
       state.clerk = null;
       out.render = true;
@@ -92,6 +94,7 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       break;
     }
     case 'pause_key': {
+      closePage(state, out);
       if (!state.clerk) break;
       const pausing = state.session ? !state.clerk.pauseWhenDone : state.clerk.status === 'serving';
       setClerkStatus(state, out, pausing ? 'paused' : 'serving');
@@ -129,11 +132,14 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       break;
     }
     case 'intent': {
+      // Any touch closes a page shown as a QR code.
+      if (!state.session && closePage(state, out)) break;
       if (!state.storeOk || !state.session) break;
       onIntent(state, out, now, ids, event.intent, event.source);
       break;
     }
     case 'key': {
+      if (!state.session && closePage(state, out)) break;
       if (!state.storeOk || !state.session) break;
       const intent = keyIntent(state, event.position);
       if (intent) onIntent(state, out, now, ids, intent, 'keypad');
@@ -141,6 +147,7 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       break;
     }
     case 'tick': {
+      expirePage(state, out, now);
       if (state.thanksUntil !== null && state.thanksUntil <= now) {
         state.thanksUntil = null;
         out.render = true;
@@ -180,6 +187,13 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       recover(state, out, now, event);
       break;
     }
+    case 'show_page':
+      out.reply = showPage(state, out, now, event.pageId, event.qr);
+      break;
+    case 'close_page':
+      closePage(state, out, event.pageId);
+      out.reply = { ok: true };
+      break;
     case 'platform_page': {
       const s = state.session;
       // A page that comes once the prompt was rated or has ended is shown nowhere.
@@ -280,6 +294,7 @@ function openPrompt(
     shownAt: now,
     ratings: [],
   };
+  closePage(state, out);
   state.session = session;
   state.thanksUntil = null;
   out.ops.push({

@@ -125,6 +125,13 @@ export type Screen =
       deadline: number;
     }
   | {
+      /** A web page shown as a QR code (GWQ type 90): large, with the clerk card; any key or touch closes it. */
+      kind: 'page_qr';
+      qr: { url: string; svg: string; caption: string; captionEn: string };
+      clerk: ClerkCard | null;
+      deadline: number;
+    }
+  | {
       kind: 'thanks';
       /**
        * The level last given, for one line of plain text (您的评价：满意). Only its words:
@@ -172,6 +179,15 @@ function screenOf(state: CoreState): Screen {
   if (!state.storeOk) return { kind: 'fault', message: FAULT_MESSAGE };
   const s = state.session;
   if (s) return promptScreen(state, s);
+  if (state.pageQr) {
+    const { qr, until } = state.pageQr;
+    return {
+      kind: 'page_qr',
+      qr: { url: qr.url, svg: qr.svg, caption: OWN_QR_CAPTION, captionEn: 'Scan to rate' },
+      clerk: clerkCard(state),
+      deadline: until,
+    };
+  }
   if (state.thanksUntil !== null) {
     const level = state.thanksLevel;
     return {
@@ -182,19 +198,24 @@ function screenOf(state: CoreState): Screen {
   const clerk = state.clerk;
   return {
     kind: 'idle',
-    clerk: clerk
-      ? {
-          id: clerk.id,
-          name: clerk.name,
-          department: clerk.department.name,
-          photo: clerk.photo,
-          stars: clerk.stars,
-        }
-      : null,
+    clerk: clerkCard(state),
     clerkStatus: cfg.mode === 'kiosk' ? 'kiosk' : clerk ? clerk.status : 'absent',
     staticQr: cfg.staticQr,
     slides: cfg.idleSlides && cfg.idleSlides.slides.length > 0 ? cfg.idleSlides : null,
   };
+}
+
+function clerkCard(state: CoreState): ClerkCard | null {
+  const clerk = state.clerk;
+  return clerk
+    ? {
+        id: clerk.id,
+        name: clerk.name,
+        department: clerk.department.name,
+        photo: clerk.photo,
+        stars: clerk.stars,
+      }
+    : null;
 }
 
 export const PAGE_QR_CAPTION = '扫码到福建省好差评页面评价';

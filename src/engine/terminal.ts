@@ -210,6 +210,11 @@ export class Terminal {
     return { ok: true, promptId, expiresAt: session?.expiresAt as number, qr };
   }
 
+  /** The next number of the store's counter `key` (GWQ-{terminal}-{n}); null when the store cannot be written. */
+  takeSequence(key: string): number | null {
+    return this.readStore((s) => s.nextSequence(key));
+  }
+
   /** The prompt that is not final yet (the one on screen), or null. */
   currentPromptId(): string | null {
     return this.state.session?.id ?? null;

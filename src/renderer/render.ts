@@ -20,6 +20,7 @@ import { face } from './faces.js';
 import { idleFrame } from './idle.js';
 import { indicatorGrid, keyHints } from './indicator-grid.js';
 import { EN, LANG_TAG, type Lang, type LanguageChoice, TOGGLE_SCREENS, toggleText } from './language.js';
+import { pageQrFrame } from './page-qr.js';
 
 export interface Frame {
   header: Node[];
@@ -53,7 +54,7 @@ export function qrBlock(qr: { svg: string }, caption: string, ui: Lang = 'zh'): 
  * `warnAt`: seconds left at which the screen says, once, that time is running out.
  * Its `lang` tells the ticking (main.ts) which words to count in.
  */
-function countdown(deadline: number, warnAt?: number, ui: Lang = 'zh'): HTMLElement {
+export function countdown(deadline: number, warnAt?: number, ui: Lang = 'zh'): HTMLElement {
   return el('p', {
     className: 'countdown',
     attrs: {
@@ -267,6 +268,8 @@ function frameOf(screen: Exclude<Screen, { kind: 'idle' }>, ctx: Ctx): Frame {
     case 'fault':
       f.header.push(el('h1', { className: 'fault', text: screen.message }));
       return f;
+    case 'page_qr':
+      return pageQrFrame(screen, ctx);
   }
 }
 

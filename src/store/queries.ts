@@ -4,6 +4,7 @@
 
 import type Database from 'better-sqlite3';
 import type { PromptSource, PromptStatus, RatingRecord } from '../core/model.js';
+import { LOCAL_DRAFT } from './local-records.js';
 import { decodeRecord, type StoredRecordRow } from './record-row.js';
 
 export type { RecoveryFacts } from './recovery.js';
@@ -66,7 +67,11 @@ export class StoreQueries {
         'SELECT prompt_id, id, state, body, NULL AS personal_sealed FROM records WHERE prompt_id = ? ORDER BY seq',
       ),
       // Training records wait for no platform: they are counted apart.
-      counts: db.prepare('SELECT state, COUNT(*) AS n FROM records WHERE training = 0 GROUP BY state'),
+      // Local records (a GWQ rating) are meant for no platform: not counted here.
+      counts: db.prepare(
+        `SELECT state, COUNT(*) AS n FROM records WHERE training = 0 AND state <> 'local' AND NOT ${LOCAL_DRAFT}
+         GROUP BY state`,
+      ),
       trainingCount: db.prepare('SELECT COUNT(*) FROM records WHERE training = 1').pluck(),
       // For diagnostics only: a scan (no index on the rated_at or the flags, which every
       // rating would have to update). instr() spares most rows the JSON parse; CASE keeps a
@@ -87,7 +92,7 @@ export class StoreQueries {
                WHERE state = 'pending' AND training = 0 ORDER BY seq LIMIT 1)
              UNION ALL
              SELECT * FROM (SELECT rated_at AS at FROM records
-               WHERE state = 'draft' AND training = 0 ORDER BY seq LIMIT 1))`,
+               WHERE state = 'draft' AND training = 0 AND NOT ${LOCAL_DRAFT} ORDER BY seq LIMIT 1))`,
         )
         .pluck(),
     };

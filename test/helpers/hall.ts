@@ -33,6 +33,12 @@ export interface HallOptions {
   voiceGuide?: 'off' | 'prompt' | 'full';
   /** ui.idleSlides and ui.idleSlideSeconds: the hall's notices on the idle screen. */
   idleSlides?: { folder: string; seconds?: number };
+  /**
+   * compat.gwq (the GWQ listener), on a port the system hands out (`hall.gwqPort`), or on
+   * the SDK's default 1919 with `gwqDefaultPort`.
+   */
+  gwq?: Record<string, unknown>;
+  gwqDefaultPort?: boolean;
   /** Called with the page's context before the screens first load (to watch the page from its start). */
   beforeLoad?: (context: BrowserContext) => Promise<void>;
 }
@@ -59,6 +65,8 @@ export class Hall {
   apiUrl = '';
   screensUrl = '';
   dbPath = '';
+  /** compat.gwq's port, when the hall has one. */
+  gwqPort = 0;
 
   static async open(browser: Browser, options: HallOptions = {}): Promise<Hall> {
     const hall = new Hall();
@@ -76,7 +84,9 @@ export class Hall {
     const storeDir = o.storeDir ?? join(this.dir, 'data');
     mkdirSync(storeDir, { recursive: true });
     this.dbPath = join(storeDir, 'terminal.db');
-    const configFor = (apiPort: number, uiPort: number) => ({
+    const gwqOn = o.gwq !== undefined;
+    const gwqFree = gwqOn && !o.gwqDefaultPort;
+    const configFor = (apiPort: number, uiPort: number, gwqPort?: number) => ({
       terminal: {
         id: 'HA-0001',
         mode: o.mode ?? 'counter',
@@ -110,19 +120,21 @@ export class Hall {
           : {}),
       },
       ...(o.pin ? { diagnostics: { pin: o.pin } } : {}),
+      ...(gwqOn ? { compat: { gwq: { ...o.gwq, ...(gwqFree ? { port: gwqPort } : {}) } } } : {}),
     });
     const file = join(this.dir, 'config.json');
     const { run, ports } = await startOnFreePorts(
-      2,
-      ([api, ui]) => {
-        writeFileSync(file, JSON.stringify(configFor(api as number, ui as number), null, 2));
+      gwqFree ? 3 : 2,
+      ([api, ui, gwq]) => {
+        writeFileSync(file, JSON.stringify(configFor(api as number, ui as number, gwq), null, 2));
         return runCli(['serve', '--config', file]);
       },
       (r) => r.stdout().includes('Local API:'),
       'serve to start',
     );
     this.process = run;
-    const [apiPort, uiPort] = ports;
+    const [apiPort, uiPort, gwqPort] = ports;
+    this.gwqPort = gwqOn ? (gwqFree ? (gwqPort as number) : 1919) : 0;
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
     this.screensUrl = `http://127.0.0.1:${uiPort}/`;
     // A context of its own (not browser.newPage): axe-core's scan needs the page's context.
