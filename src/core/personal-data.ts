@@ -13,8 +13,22 @@ export const ID_NUMBER = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])/g;
 // space or dash. The digit look-arounds keep millisecond times and long numbers out.
 export const MOBILE = /(?<![0-9])(?:(?:\+|00)?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])/g;
 
-/** Id numbers and mobile numbers blanked, wherever they stand. */
+// A UUID (our record and prompt ids) may hold a run such as `a189-4711-8245`, which the
+// mobile shape takes for 189 4711 8245: ids are never personal data, so they are left whole.
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/** Id numbers and mobile numbers blanked, wherever they stand (UUIDs aside). */
 export function redactShapes(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(UUID)) {
+    out += blankShapes(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + blankShapes(text.slice(last));
+}
+
+function blankShapes(text: string): string {
   return text.replace(ID_NUMBER, REDACTED).replace(MOBILE, REDACTED);
 }
 

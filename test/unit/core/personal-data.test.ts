@@ -19,4 +19,11 @@ describe('personal data in free text', () => {
       'at 1790000000000, record 3f2a-17900000000001',
     );
   });
+
+  it('leaves a UUID whole even where a run of it is shaped like a mobile number', () => {
+    // 189-4711-8245 inside this prompt id once came out as 7c8a1999-a[redacted]-f7439ac06b8c.
+    const id = '7c8a1999-a189-4711-8245-f7439ac06b8c';
+    expect(redactShapes(`promptId ${id}`)).toBe(`promptId ${id}`);
+    expect(redactShapes(`${id} tel 139-1234-5678 ${id}`)).toBe(`${id} tel [redacted] ${id}`);
+  });
 });
