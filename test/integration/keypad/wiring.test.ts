@@ -78,8 +78,10 @@ describe('startKeypad', () => {
     onCleanup(() => sim.close());
     await wireKeypad(keypadSection({ driver: 'frame', path: pty.a }), terminal, collectingLogger());
     await sim.waitFor((r) => r.some((c) => c.cmd === 'leds'), 'LEDS');
-    expect(sim.commands('leds').map((c) => c.mask)).toEqual([0b00011]);
-    expect(sim.commands('arm').map((c) => c.on)).toEqual([true]);
+    // The state may be sent again when the keypad's HELLO arrives (a busy machine can let
+    // the port's open and the HELLO fall apart): every frame lights only the two keys.
+    expect([...new Set(sim.commands('leds').map((c) => c.mask))]).toEqual([0b00011]);
+    expect([...new Set(sim.commands('arm').map((c) => c.on))]).toEqual([true]);
   });
 
   it('logs the keypad coming and going, one line each, with who it is (its HELLO)', async () => {
