@@ -1,6 +1,7 @@
 // What each figure page shows, as data: its tables (the same ones the exports write) and
 // its charts' series. The pages draw these and decide nothing; every label is made here.
 
+import { PROMPT_SOURCES, SOURCE_HEADERS } from '../core/hourly-counts.js';
 import { levelInfo } from '../core/levels.js';
 import type { ConsoleDb, StoredAlert } from './db/console-db.js';
 import { cstToday, dayText } from './db/console-db.js';
@@ -62,11 +63,7 @@ function countCells(c: Counts): Cell[] {
   return [rated(c), goodRate(c), good(c), bad(c), c.l5, c.l4, c.l3, c.l2, c.l1, c.declined, c.expired];
 }
 
-const SOURCE_COLUMNS: Column[] = [
-  { label: '来源：业务系统', kind: 'int' },
-  { label: '来源：GWQ', kind: 'int' },
-  { label: '来源：扫码邀请', kind: 'int' },
-];
+const SOURCE_COLUMNS: Column[] = SOURCE_HEADERS.map((label) => ({ label, kind: 'int' }));
 
 export function windowLabel(windowNo: string | null): string {
   return windowNo ? `${windowNo} 号窗口` : '（无窗口）';
@@ -174,7 +171,12 @@ export function statsPage(
           ...COUNT_COLUMNS,
           ...SOURCE_COLUMNS,
         ],
-        rows: list.map((g) => [groupName(by, g), g.code, ...countCells(g), g.api, g.gwq, g.invite]),
+        rows: list.map((g) => [
+          groupName(by, g),
+          g.code,
+          ...countCells(g),
+          ...PROMPT_SOURCES.map((s) => g[s]),
+        ]),
       },
       {
         id: 'daily',

@@ -234,6 +234,21 @@ describe('the hall console keeps what it reads', { timeout: 180_000 }, () => {
     expect(await csv.text()).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
   });
 
+  it("has the hall broker's sample configuration (docs/fleet) hold the console's settings of docs/hall.md", () => {
+    // The two are never applied together (Mosquitto refuses a repeated persistence_location),
+    // so the hall's one file must keep a week of 差评 for the console by itself.
+    const page = readFileSync(new URL('../../docs/hall.md', import.meta.url), 'utf8');
+    const conf = /```conf\n(# \/etc\/mosquitto\/conf\.d\/hcp-hall-console\.conf[\s\S]*?)```/.exec(page)?.[1];
+    const fleet = readFileSync(new URL('../../docs/fleet/mosquitto.conf', import.meta.url), 'utf8');
+    const settings = (text: string) => text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+    expect(settings(conf ?? '').length).toBeGreaterThan(4);
+    for (const line of settings(conf ?? '')) expect(settings(fleet), line).toContain(line);
+    // What it says survives a restart is what docs/hall.md relies on: the console's session too.
+    const comment = /((?:^#.*\n)+)persistence true/m.exec(fleet)?.[1] ?? '';
+    expect(comment).toMatch(/console's\s+(#\s+)?persistent\s+(#\s+)?session/);
+    expect(comment).toContain('差评');
+  });
+
   it("keeps a week's 差评 through a broker restart with the Mosquitto settings of docs/hall.md", async () => {
     const page = readFileSync(new URL('../../docs/hall.md', import.meta.url), 'utf8');
     const conf = /```conf\n(# \/etc\/mosquitto\/conf\.d\/hcp-hall-console\.conf[\s\S]*?)```/.exec(page)?.[1];
