@@ -3,7 +3,7 @@
 
 import { PROMPT_SOURCES, SOURCE_HEADERS } from '../core/hourly-counts.js';
 import { levelInfo } from '../core/levels.js';
-import type { ConsoleDb, StoredAlert } from './db/console-db.js';
+import type { StoredAlert } from './db/console-db.js';
 import { cstToday, dayText } from './db/console-db.js';
 import {
   type AlertFilter,
@@ -19,8 +19,10 @@ import {
   groups,
   hoursOfDay,
   nameOf,
+  type Reader,
   rated,
   reasons,
+  sumOf,
   terminalsOfDay,
   totals,
   ZERO,
@@ -89,7 +91,7 @@ function sortGroups(by: GroupBy, list: Group[]): Group[] {
     : [...list].sort((a, b) => rated(b) - rated(a) || (a.code < b.code ? -1 : 1));
 }
 
-function reasonRows(db: ConsoleDb, from: number, to: number, reasonName: ReasonName) {
+function reasonRows(db: Reader, from: number, to: number, reasonName: ReasonName) {
   const list = reasons(db, from, to);
   const all = list.reduce((n, r) => n + r.n, 0);
   return list.map((r, i) => ({
@@ -132,7 +134,7 @@ export interface StatsPage {
 }
 
 export function statsPage(
-  db: ConsoleDb,
+  db: Reader,
   from: number,
   to: number,
   by: GroupBy,
@@ -148,7 +150,7 @@ export function statsPage(
     from: dayText(from),
     to: dayText(to),
     by,
-    totals: totals(db, from, to),
+    totals: sumOf(days),
     byGroup: countsChart(
       list.map((g) => groupName(by, g)),
       list,
@@ -287,7 +289,7 @@ export interface AlertsPage {
 }
 
 export function alertsPage(
-  db: ConsoleDb,
+  db: Reader,
   filter: AlertFilter,
   reasonName: ReasonName,
   reasonCodes: string[],
@@ -330,7 +332,7 @@ export interface TodayPage {
   tables: Table[];
 }
 
-export function todayPage(db: ConsoleDb, now: number, reasonName: ReasonName): TodayPage {
+export function todayPage(db: Reader, now: number, reasonName: ReasonName): TodayPage {
   const day = cstToday(now);
   const terminals = terminalsOfDay(db, day);
   const todays = alerts(db, { from: day, to: day }).alerts.map((a) => alertView(a, reasonName));
@@ -477,18 +479,18 @@ const COMPARE_COLUMNS = (what: string): Column[] => [
   { label: '好评率变化', kind: 'rate' },
 ];
 
-export function reportPage(db: ConsoleDb, month: string, reasonName: ReasonName): ReportPage {
+export function reportPage(db: Reader, month: string, reasonName: ReasonName): ReportPage {
   const previous = previousMonth(month);
   const [from, to] = monthRange(month);
   const [pFrom, pTo] = monthRange(previous);
-  const now = totals(db, from, to);
+  const days = daily(db, from, to);
+  const now = sumOf(days);
   const before = totals(db, pFrom, pTo);
   const deptsNow = groups(db, from, to, 'dept');
   const deptsBefore = groups(db, pFrom, pTo, 'dept');
   const ranked = reasonRows(db, from, to, reasonName);
   const rankedBefore = new Map(reasonRows(db, pFrom, pTo, reasonName).map((r) => [r.code, r.n]));
   const list = alerts(db, { from, to }).alerts.map((a) => alertView(a, reasonName));
-  const days = daily(db, from, to);
   const prevDept = new Map(deptsBefore.map((g) => [g.code, g]));
   const sortedDepts = sortGroups('dept', deptsNow);
   const nowCells = countCells(now);

@@ -11,7 +11,8 @@ import { sameSecret } from '../engine/same-secret.js';
 import { readStatic } from '../shells/serve/static-files.js';
 import { alertWav } from './beep.js';
 import type { Alert, Board } from './board.js';
-import { answerFigures, type FiguresSource } from './figures-api.js';
+import { isFiguresPath } from './figures-api.js';
+import type { Figures } from './figures-thread.js';
 import type { BrokerStatus } from './subscriber.js';
 
 export interface HallServerOptions {
@@ -28,8 +29,8 @@ export interface HallServerOptions {
    */
   flushMs?: number;
   maxClients?: number;
-  /** The kept figures; absent, the console serves the live board only. */
-  figures?: FiguresSource;
+  /** The kept figures (made on their own thread); absent, the console serves the live board only. */
+  figures?: Figures;
   /** Counters beside the board's, for the page's summary (days kept, duplicates). */
   kept?: () => Record<string, number>;
 }
@@ -214,10 +215,13 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
     if (url.pathname === '/events') return openStream(req, res, url.searchParams.get('only') === 'figures');
     if (data) {
       const figures = opts.figures;
-      if (!figures) return plain(res, 404, 'not found');
-      answerFigures(figures, url, res, head).then(
-        (ours) => {
-          if (!ours) plain(res, 404, 'not found');
+      if (!figures || !isFiguresPath(url.pathname)) return plain(res, 404, 'not found');
+      figures.answer(url).then(
+        (reply) => {
+          if (!reply) return plain(res, 404, 'not found');
+          if (reply.disposition) res.setHeader('Content-Disposition', reply.disposition);
+          res.writeHead(reply.status, { 'Content-Type': reply.type, 'Content-Length': reply.body.byteLength });
+          res.end(head ? undefined : reply.body);
         },
         (err) => {
           // A failed read is the database's trouble, not the reader's: say so, keep serving.

@@ -13,7 +13,7 @@ describe("the prompts' sources", () => {
   it('are named alike by the hall console and the report: 业务系统, GWQ, 邀请评价', () => {
     const db = ConsoleDb.open(tempDir('hcp-hall-labels-'));
     try {
-      const hall = statsPage(db, 20261101, 20261130, 'window', (c) => c).tables[0];
+      const hall = statsPage(db.db, 20261101, 20261130, 'window', (c) => c).tables[0];
       const labels = hall?.columns.map((c) => c.label) ?? [];
       expect(labels.filter((l) => l.startsWith('来源：'))).toEqual(WORDS);
       expect(labels.join()).not.toContain('扫码');
