@@ -116,7 +116,9 @@ function attachment(name: string): string {
 
 /** Whether a path is one of the figures' (the caller checks the token before asking). */
 export function isFiguresPath(pathname: string): boolean {
-  return /^\/(api\/(today|stats|alerts|report)|export\/(today|stats|alerts|report)\.(csv|xlsx))$/.test(pathname);
+  return /^\/(api\/(today|stats|alerts|report)|export\/(today|stats|alerts|report)\.(csv|xlsx))$/.test(
+    pathname,
+  );
 }
 
 /** Answers a figures request: null when the path is not one of ours. */

@@ -88,8 +88,7 @@ export function startFiguresThread(data: FiguresData): Figures {
   return {
     answer(url) {
       if (closed) return Promise.resolve(text(503, '大厅控制台正在停止'));
-      if (waiting.size >= MAX_WAITING)
-        return Promise.resolve(text(503, '统计查询繁忙：请稍后再试'));
+      if (waiting.size >= MAX_WAITING) return Promise.resolve(text(503, '统计查询繁忙：请稍后再试'));
       worker ??= start();
       const w = worker;
       const id = ++nextId;

@@ -5,7 +5,7 @@
 
 import type { Alert, Board } from './board.js';
 import type { ConsoleDb } from './db/console-db.js';
-import type { Parsed } from './messages.js';
+import type { KnownDay, Parsed } from './messages.js';
 import type { StatsMessage } from './stats-message.js';
 
 /** Stats written in one transaction, at most this long after the first arrived. */
@@ -29,6 +29,8 @@ export interface Keeper {
    */
   takeNow(parsed: Parsed): void;
   flush(): void;
+  /** For the reader: a day kept already with these very bytes (never throws). */
+  knows: KnownDay;
   /** Days stored and days that came again unchanged, for the page's counters. */
   readonly counts: { stored: number; unchanged: number };
 }
@@ -90,6 +92,11 @@ export function startKeeper(
       else timer ??= setTimeout(flush, BATCH_MS);
       return;
     }
+    if (m.kind === 'stats_unchanged') {
+      board.took();
+      counts.unchanged++;
+      return;
+    }
     if (m.kind === 'stats_cleared') {
       // The broker forgot a day past statsDays; the console keeps what it has.
       board.took();
@@ -128,7 +135,16 @@ export function startKeeper(
     else on.alert(board.applyAlert(result.stored));
   }
 
-  return { take, takeNow, flush, counts };
+  const knows: KnownDay = (terminalId, day, digest) => {
+    try {
+      return db.knows(terminalId, day, digest);
+    } catch {
+      // Read it whole then: the write that follows says what is wrong with the database.
+      return false;
+    }
+  };
+
+  return { take, takeNow, flush, knows, counts };
 }
 
 function describe(err: unknown): string {

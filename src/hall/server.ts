@@ -220,7 +220,10 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
         (reply) => {
           if (!reply) return plain(res, 404, 'not found');
           if (reply.disposition) res.setHeader('Content-Disposition', reply.disposition);
-          res.writeHead(reply.status, { 'Content-Type': reply.type, 'Content-Length': reply.body.byteLength });
+          res.writeHead(reply.status, {
+            'Content-Type': reply.type,
+            'Content-Length': reply.body.byteLength,
+          });
           res.end(head ? undefined : reply.body);
         },
         (err) => {

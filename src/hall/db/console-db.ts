@@ -177,7 +177,9 @@ export class ConsoleDb {
         'INSERT INTO hours (day, terminal, hour, good, bad, unrated) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       oldFigures: db
-        .prepare(`SELECT window, clerk, dept, task, ${TALLY_COLUMNS} FROM figures WHERE day = ? AND terminal = ?`)
+        .prepare(
+          `SELECT window, clerk, dept, task, ${TALLY_COLUMNS} FROM figures WHERE day = ? AND terminal = ?`,
+        )
         .raw(),
       oldReasons: db.prepare('SELECT reason, n FROM figure_reasons WHERE day = ? AND terminal = ?').raw(),
       group: db.prepare(
@@ -251,6 +253,12 @@ export class ConsoleDb {
     const known = this.dims.get(`clerk\u0000${id}`);
     if (known && known.name === name) return;
     this.dim('clerk', id, name);
+  }
+
+  /** Whether the day a terminal sent is kept with exactly this digest (see KnownDay). */
+  knows(terminalId: string, day: string, digest: string): boolean {
+    const terminal = this.dims.get(`terminal\u0000${terminalId}`);
+    return terminal !== undefined && this.q.digest.get(terminal.id, dayNumber(day)) === digest;
   }
 
   /** Runs `fn` in one transaction (one fsync for a batch of messages). */
