@@ -79,15 +79,30 @@ const PAGES: Record<string, { file: string; title?: string; script?: string }> =
   '/report': { file: 'report.html', title: '月报', script: 'report.js' },
 };
 
-async function readPage(root: string, page: { file: string; title?: string; script?: string }) {
+/** `&`, `"`, `<` and `>` of a text put into an attribute of the page. */
+function attribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * A page as sent. A figure page asks for its data (api/{page} with the page's own query,
+ * the token included) with a preload, so that the query runs while the browser loads the
+ * scripts and the library; the page's first request for its data is that same address.
+ */
+async function readPage(root: string, page: { file: string; title?: string; script?: string }, url: URL) {
   const file = await readStatic(root, page.file);
   if (!file || page.title === undefined) return file;
   const shell = await readStatic(root, 'page-shell.html');
   if (!shell) return null;
+  const data = `api${url.pathname}${url.search}`;
   const html = shell.body
     .toString('utf8')
     .replaceAll('%TITLE%', page.title)
     .replace('%SCRIPT%', page.script ?? '')
+    .replace(
+      '%DATA%',
+      () => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${attribute(data)}">`,
+    )
     .replace('%MAIN%', () => file.body.toString('utf8'));
   return { ...file, body: Buffer.from(html, 'utf8') };
 }
@@ -234,7 +249,7 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
       );
       return;
     }
-    void readPage(opts.webRoot, page as (typeof PAGES)[string]).then((file) => {
+    void readPage(opts.webRoot, page as (typeof PAGES)[string], url).then((file) => {
       if (!file) return plain(res, 500, 'the console is not built: run npm run build');
       res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length });
       res.end(req.method === 'HEAD' ? undefined : file.body);

@@ -208,6 +208,14 @@ export class ConsoleDb {
   static open(folder: string): ConsoleDb {
     const path = join(folder, DB_FILE);
     const opened = openDatabase(path, HALL_MIGRATIONS);
+    // The terminal's store checkpoints when idle; the console writes in bursts and never
+    // is: checkpoint every 1 000 pages and give the log back, so the folder holds the
+    // database and not a log of the last flood beside it.
+    opened.db.pragma('wal_autocheckpoint = 1000');
+    opened.db.pragma(`journal_size_limit = ${8 * 1024 * 1024}`);
+    // Nothing the console keeps is personal (the bus carries none): a replaced day's rows
+    // need not be overwritten with zeros, which would double the writes of every day.
+    opened.db.pragma('secure_delete = OFF');
     return new ConsoleDb(opened.db, path, opened.movedAside);
   }
 

@@ -7,6 +7,7 @@ import {
   drawChart,
   drawKpis,
   drawTable,
+  keepParams,
   live,
   loadPage,
   pageParams,
@@ -23,13 +24,15 @@ function params(): Record<string, string> {
   return { from: from.value, to: to.value, by: by.value };
 }
 
-async function show() {
-  const p = params();
-  const data = await loadPage<StatsData>('stats', p, $('tables'));
+/** `initial`: the page's own query, as the console preloaded its data (the defaults are the console's). */
+async function show(initial?: Record<string, string>) {
+  const data = await loadPage<StatsData>('stats', initial ?? params(), $('tables'));
   if (!data) return;
   from.value = data.from;
   to.value = data.to;
   by.value = data.by;
+  const p = params();
+  keepParams(p);
   drawKpis($('kpis'), data.totals);
   $('h-groups').textContent = `按${GROUP[data.by]}：好评率与评价数`;
   drawChart($('chart-groups'), data.byGroup, `按${GROUP[data.by]}的好评率与评价数`);
@@ -66,5 +69,5 @@ from.value = q.get('from') ?? monthStart;
 to.value = q.get('to') ?? today;
 by.value = q.get('by') ?? 'window';
 setUpNav();
-live(throttled(show));
-void show();
+live(throttled(() => show()));
+void show(Object.fromEntries(q));
