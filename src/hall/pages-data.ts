@@ -106,6 +106,22 @@ function reasonRows(db: Reader, from: number, to: number, reasonName: ReasonName
 export interface Chart {
   labels: string[];
   series: { name: string; kind: 'bar' | 'line'; axis: 'count' | 'rate'; values: (number | null)[] }[];
+  /** Set when the chart shows only some of this many groups (the table has them all). */
+  of?: number;
+}
+
+/**
+ * A chart of more groups than this (a county's windows) shows the most rated of them, in
+ * the table's order: 5 000 bars say nothing to a reader and take a browser a second to draw.
+ */
+export const CHART_GROUPS = 40;
+
+function charted(list: Group[]): Group[] {
+  if (list.length <= CHART_GROUPS) return list;
+  const most = new Set(
+    [...list].sort((a, b) => rated(b) - rated(a) || (a.code < b.code ? -1 : 1)).slice(0, CHART_GROUPS),
+  );
+  return list.filter((g) => most.has(g));
 }
 
 function countsChart(labels: string[], counts: Counts[]): Chart {
@@ -151,10 +167,14 @@ export function statsPage(
     to: dayText(to),
     by,
     totals: sumOf(days),
-    byGroup: countsChart(
-      list.map((g) => groupName(by, g)),
-      list,
-    ),
+    byGroup: (() => {
+      const shown = charted(list);
+      const chart = countsChart(
+        shown.map((g) => groupName(by, g)),
+        shown,
+      );
+      return shown.length < list.length ? { ...chart, of: list.length } : chart;
+    })(),
     trend: countsChart(
       days.map((d) => dayText(d.day)),
       days,

@@ -34,6 +34,17 @@ export interface HallOptions {
   idleSlides?: { folder: string; seconds?: number };
   /** Called with the page's context before the screens first load (to watch the page from its start). */
   beforeLoad?: (context: BrowserContext) => Promise<void>;
+  /** terminal.id and terminal.windowNo (default HA-0001 at window 12). */
+  terminalId?: string;
+  windowNo?: string;
+  /** fleet.url: the terminal reports to this broker. */
+  fleet?: string;
+  /** false: no platform section (nothing is forwarded; the INVITE key works by default). */
+  platform?: false;
+  /** More environment for the serve process (e.g. a clock of its own, hall-clock.ts). */
+  env?: Record<string, string>;
+  /** How long serve may take to start (default 15 s). */
+  startMs?: number;
 }
 
 /** The screen sizes every screenshot is taken at: counter screens, a big one, portrait. */
@@ -66,7 +77,8 @@ export class Hall {
   }
 
   private async start(browser: Browser, o: HallOptions) {
-    this.platform = await PlatformSim.start({ appMark: 'HA-APP', secret: 'platform-secret-1' });
+    if (o.platform !== false)
+      this.platform = await PlatformSim.start({ appMark: 'HA-APP', secret: 'platform-secret-1' });
     if ((o.keypad ?? true) === true) {
       this.pty = await startPtyPair();
       this.keypad = new KeypadSim({ path: this.pty.b });
@@ -78,9 +90,9 @@ export class Hall {
     const [apiPort, uiPort] = [await freePort(), await freePort()];
     const config = {
       terminal: {
-        id: 'HA-0001',
+        id: o.terminalId ?? 'HA-0001',
         mode: o.mode ?? 'counter',
-        windowNo: '12',
+        windowNo: o.windowNo ?? '12',
         hallName: '惠安县行政服务中心',
         areaCode: '350521',
         ...(o.training ? { training: true } : {}),
@@ -90,7 +102,10 @@ export class Hall {
         : { driver: o.keypad === 'hid' ? 'hid' : 'none' },
       store: { path: this.dbPath, keyFile: join(this.dir, 'terminal.key') },
       log: { dir: join(this.dir, 'logs') },
-      platform: { url: this.platform.url, appMark: 'HA-APP', secret: 'platform-secret-1' },
+      ...(this.platform
+        ? { platform: { url: this.platform.url, appMark: 'HA-APP', secret: 'platform-secret-1' } }
+        : {}),
+      ...(o.fleet ? { fleet: { url: o.fleet } } : {}),
       api: { port: apiPort },
       qr: {
         baseUrl: 'https://hcp.example.gov.cn/m/rate',
@@ -113,12 +128,16 @@ export class Hall {
     };
     const file = join(this.dir, 'config.json');
     writeFileSync(file, JSON.stringify(config, null, 2));
-    this.process = runCli(['serve', '--config', file]);
+    this.process = runCli(['serve', '--config', file], o.env ?? {});
     let exited = false;
     void this.process.exit.then(() => {
       exited = true;
     });
-    await waitFor(() => exited || this.process.stdout().includes('Local API:'), 'serve to start', 15_000);
+    await waitFor(
+      () => exited || this.process.stdout().includes('Local API:'),
+      'serve to start',
+      o.startMs ?? 15_000,
+    );
     if (exited) throw new Error(`serve did not start: ${this.process.stderr()}`);
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
     this.screensUrl = `http://127.0.0.1:${uiPort}/`;

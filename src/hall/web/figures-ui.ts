@@ -236,7 +236,14 @@ export function drawChart(
         name: s.name,
         type: s.kind,
         [options.horizontal ? 'xAxisIndex' : 'yAxisIndex']: s.axis === 'rate' && hasCount ? 1 : 0,
-        data: s.values.map((v) => (v === null ? null : s.axis === 'rate' ? Math.round(v * 1000) / 10 : v)),
+        data: s.values.map((v) => {
+          if (v === null) return null;
+          const value = s.axis === 'rate' ? Math.round(v * 1000) / 10 : v;
+          // A low rate's bar has no room for its label inside: above it, in the text's colour.
+          return s.axis === 'rate' && s.kind === 'bar' && value < 15
+            ? { value, label: { position: 'top', color: '#1d2733' } }
+            : value;
+        }),
         connectNulls: true,
         barMaxWidth: 36,
         label:

@@ -34,8 +34,11 @@ async function show(initial?: Record<string, string>) {
   const p = params();
   keepParams(p);
   drawKpis($('kpis'), data.totals);
-  $('h-groups').textContent = `按${GROUP[data.by]}：好评率与评价数`;
-  drawChart($('chart-groups'), data.byGroup, `按${GROUP[data.by]}的好评率与评价数`);
+  const group = GROUP[data.by];
+  $('h-groups').textContent = data.byGroup.of
+    ? `按${group}：好评率与评价数（评价数最多的 ${data.byGroup.labels.length} 个，共 ${data.byGroup.of} 个，均见下表）`
+    : `按${group}：好评率与评价数`;
+  drawChart($('chart-groups'), data.byGroup, `按${group}的好评率与评价数`);
   drawChart($('chart-trend'), data.trend, '每日趋势');
   drawChart($('chart-reasons'), data.reasons, '差评原因排行', { horizontal: true });
   $('tables').replaceChildren(...data.tables.map((t) => drawTable(t, 'stats', p, { limit: 500 })));
