@@ -42,44 +42,51 @@ function text(status: number, message: string): FiguresReply {
   return { status, type: TEXT, body: Buffer.from(message, 'utf8') };
 }
 
-/** The worker's file beside this one: the built .js, or the .ts under tsx (the tests). */
-function workerFile(): { url: URL; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return {
-    url: new URL(fromSource ? './figures-worker.ts' : './figures-worker.js', import.meta.url),
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
-  };
+/**
+ * The worker beside this module: the built .js, or — when this module runs from source
+ * under tsx (the unit tests) — the .ts, through tsx's loader registered in the thread.
+ */
+function newWorker(data: FiguresData): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./figures-worker.js', import.meta.url), { workerData: data });
+  const file = new URL('./figures-worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(file)}); })`;
+  return new Worker(boot, { eval: true, workerData: data });
 }
 
 export function startFiguresThread(data: FiguresData): Figures {
   let worker: Worker | null = null;
   let nextId = 0;
   let closed = false;
-  const waiting = new Map<number, (told: FiguresTold) => void>();
+  /** Each request waiting, with the thread it was sent to. */
+  const waiting = new Map<number, { on: Worker; done: (told: FiguresTold) => void }>();
 
-  const failAll = (why: string) => {
-    for (const [id, done] of [...waiting]) done({ id, error: why });
-    waiting.clear();
+  /** Ends the requests sent to `on` (all of them when null): it is gone. */
+  const failAll = (on: Worker | null, why: string) => {
+    for (const [id, w] of [...waiting]) {
+      if (on !== null && w.on !== on) continue;
+      waiting.delete(id);
+      w.done({ id, error: why });
+    }
   };
 
   const start = (): Worker => {
-    const file = workerFile();
-    const w = new Worker(file.url, { workerData: data, execArgv: file.execArgv });
+    const w = newWorker(data);
     // The server keeps the process alive; the thread alone never does.
     w.unref();
     w.on('message', (told: FiguresTold) => {
-      const done = waiting.get(told.id);
+      const asked = waiting.get(told.id);
       waiting.delete(told.id);
-      done?.(told);
+      asked?.done(told);
     });
     w.on('error', (err) => {
       if (worker === w) worker = null;
-      failAll(err.message);
+      failAll(w, err.message);
     });
     w.on('exit', (code) => {
       if (worker === w) worker = null;
       // A thread that ended by itself is started again at the next request.
-      failAll(`the figures' thread stopped (${code})`);
+      failAll(w, `the figures' thread stopped (${code})`);
     });
     return w;
   };
@@ -93,13 +100,16 @@ export function startFiguresThread(data: FiguresData): Figures {
       const w = worker;
       const id = ++nextId;
       return new Promise<FiguresReply | null>((resolve) => {
-        waiting.set(id, (told) => {
-          if ('error' in told) resolve(text(500, `读取统计数据失败：${told.error}`));
-          else if (told.reply === null) resolve(null);
-          else {
-            const b = told.reply.body;
-            resolve({ ...told.reply, body: Buffer.from(b.buffer, b.byteOffset, b.byteLength) });
-          }
+        waiting.set(id, {
+          on: w,
+          done: (told) => {
+            if ('error' in told) resolve(text(500, `读取统计数据失败：${told.error}`));
+            else if (told.reply === null) resolve(null);
+            else {
+              const b = told.reply.body;
+              resolve({ ...told.reply, body: Buffer.from(b.buffer, b.byteOffset, b.byteLength) });
+            }
+          },
         });
         w.postMessage({ id, url: url.href } satisfies FiguresAsk);
       });
@@ -108,7 +118,7 @@ export function startFiguresThread(data: FiguresData): Figures {
       closed = true;
       const w = worker;
       worker = null;
-      failAll('the console is stopping');
+      failAll(null, 'the console is stopping');
       if (w) await w.terminate();
     },
   };
