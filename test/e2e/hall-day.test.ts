@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -141,30 +142,17 @@ function integers(cells: unknown[]): number[] {
   return [cells[0], ...cells.slice(2)].map(Number);
 }
 
-function csvRows(text: string): string[][] {
+/** A CSV export as a spreadsheet reads it: exceljs's CSV reader, every cell kept as its text. */
+async function csvRows(bytes: Buffer): Promise<string[][]> {
+  const text = bytes.toString('utf8');
+  expect(text.startsWith('\uFEFF'), 'UTF-8 with a BOM').toBe(true);
+  const sheet = await new ExcelJS.Workbook().csv.read(Readable.from([text.slice(1)]), {
+    map: (value: unknown) => value,
+  });
   const rows: string[][] = [];
-  for (const lineText of text.replace(/^\uFEFF/, '').split('\r\n')) {
-    if (lineText === '') continue;
-    const cells: string[] = [];
-    let cell = '';
-    let quoted = false;
-    for (let i = 0; i < lineText.length; i++) {
-      const ch = lineText[i] as string;
-      if (quoted) {
-        if (ch === '"' && lineText[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else if (ch === '"') quoted = false;
-        else cell += ch;
-      } else if (ch === '"') quoted = true;
-      else if (ch === ',') {
-        cells.push(cell);
-        cell = '';
-      } else cell += ch;
-    }
-    cells.push(cell);
-    rows.push(cells);
-  }
+  sheet.eachRow({ includeEmpty: true }, (row) => {
+    rows.push(Array.from({ length: sheet.columnCount }, (_, c) => String(row.getCell(c + 1).value ?? '')));
+  });
   return rows;
 }
 
@@ -331,9 +319,7 @@ describe("a hall's day: two terminals, the console stopped and started, its figu
       const shown = await page.$$eval('[data-table="groups"] tbody tr', (trs) =>
         trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
       );
-      const csv = csvRows(
-        (await consoleGet(hall.url, `export/stats.csv?${q}&table=groups`)).body.toString('utf8'),
-      );
+      const csv = await csvRows((await consoleGet(hall.url, `export/stats.csv?${q}&table=groups`)).body);
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(
         (await consoleGet(hall.url, `export/stats.xlsx?${q}`)).body as unknown as ArrayBuffer,
