@@ -18,6 +18,8 @@ export const SECTION_NOTES: Record<string, string> = {
   diagnostics: "The technicians' diagnostics screen.",
   fleet:
     "The hall's MQTT broker the terminal reports its state and 差评 alerts to (see [fleet.md](fleet.md)). Leave the section out to report to no broker; a broker that is down changes nothing else.",
+  compat:
+    "Protocols that business systems already use to drive an evaluator: `compat.gwq` answers the GWQ (柜外清) SDK's WebSocket at ws://localhost:1919 (see [gwq.md](gwq.md)). Leave `gwq` out for no listener. A GWQ rating is kept on the terminal and never forwarded.",
 };
 
 export const DESCRIPTIONS: Record<string, string> = {

@@ -160,7 +160,9 @@ export function renderConfigDocs(): string {
     '**SIGHUP** (`kill -HUP <pid>`) re-reads the file. A key marked *yes* in the SIGHUP column',
     'takes effect at once; a change to a key marked *restart* is reported',
     '(`warning: KEY changed; it takes effect only after a restart.`) and waits for a restart.',
-    'A file with errors is not taken: the terminal keeps running on the previous one.',
+    'A file with errors is not taken: one line says so, on the console and in the log with its',
+    'problems (`configuration not reloaded: KEY: PROBLEM; the terminal keeps running on the',
+    'previous one`), and the terminal goes on as it was.',
     '',
     ...limitsSection(),
   ];

@@ -2,10 +2,14 @@
 // is one plain line with what to do; never a stack trace.
 
 import { join } from 'node:path';
+import { RELAY_USAGE, runGwqRelay } from './compat/gwq/relay-command.js';
 import { loadConfig, type TerminalConfig } from './config/load.js';
 import { PACKAGE_ROOT, packageVersion } from './config/package-root.js';
 import { loadCatalogueOf } from './config/reasons-catalogue.js';
+import { SYSTEM_CONFIG_FILE } from './config/user-data-dir.js';
+import type { ReasonsCatalogue } from './core/reasons.js';
 import { runDoctor } from './doctor/run-doctor.js';
+import type { Logger } from './engine/log.js';
 import {
   ListenError,
   listenProblem,
@@ -18,7 +22,9 @@ import { runReport } from './report/run-report.js';
 import { startServeShell } from './shells/serve/server.js';
 
 const SERVE_USAGE = `  haochaping-terminal serve [--config FILE]   run the terminal; screens at http://{ui.host}:{ui.port}/`;
-const DOCTOR_USAGE = `  haochaping-terminal doctor --config FILE [--keys]
+const DOCTOR_USAGE = `  haochaping-terminal doctor [--config FILE] [--keys]
+                                              without --config: the file the app runs with (${SYSTEM_CONFIG_FILE},
+                                              else config.yaml in the user-data folder); says which.
                                               check config, store, keypad, platform and clock, one line
                                               each ("ok   PART: …", "warn PART: …", "FAIL PART: … — what to do");
                                               --keys then asks for each key of the keypad in turn.
@@ -31,6 +37,7 @@ const USAGE = `Usage:
 ${SERVE_USAGE}
 ${DOCTOR_USAGE}
 ${HALL_USAGE}
+${RELAY_USAGE}
 ${REPORT_USAGE}
   haochaping-terminal --version
   haochaping-terminal --help
@@ -46,6 +53,24 @@ const COMMAND_USAGE: Record<string, string> = {
   version: USAGE,
   help: USAGE,
 };
+
+/**
+ * The command lines the CLI answers (a command, or --version / --help first). The
+ * Electron app hands exactly these to main() before it would open a window, so the
+ * installed app runs `hall`, `doctor` and `serve` as a clone's `npx haochaping-terminal` does.
+ */
+export function isCliInvocation(args: readonly string[]): boolean {
+  const first = args[0];
+  if (first === undefined) return false;
+  return (
+    USAGE_COMMANDS.has(first) || Object.hasOwn(COMMAND_USAGE, first) || /^-(-help|h|-version|v)$/.test(first)
+  );
+}
+
+/** Every command the usage lists (`  haochaping-terminal NAME …`): a new one is handed over too. */
+const USAGE_COMMANDS = new Set(
+  [...USAGE.matchAll(/^ {2}haochaping-terminal ([a-z][\w-]*)/gm)].map((m) => m[1] as string),
+);
 
 type Out = (line: string) => void;
 
@@ -97,6 +122,7 @@ function parseArgs(argv: string[]): ParsedArgs {
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   // The console has flags of its own (see src/hall/options.ts).
   if (argv[0] === 'hall') return runHall(argv.slice(1), io);
+  if (argv[0] === 'gwq-relay') return runGwqRelay(argv.slice(1), io);
   if (argv[0] === 'report') return runReport(argv.slice(1), io);
   const args = parseArgs(argv);
   if (args.help && (args.command === null || Object.hasOwn(COMMAND_USAGE, args.command))) {
@@ -115,12 +141,6 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     case 'serve':
       return serve(args.config, io);
     case 'doctor':
-      if (args.config === null) {
-        io.err(
-          `haochaping-terminal: doctor needs --config FILE (the file the terminal runs with)\n\n${USAGE}`,
-        );
-        return 2;
-      }
       return runDoctor({ configFile: args.config, keys: args.keys }, io);
     case 'version':
       io.out(packageVersion());
@@ -135,23 +155,50 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   }
 }
 
-/** Loads configuration and reasons, or prints why not. */
-export function loadAll(file: string | null, io: Io) {
+export type Loaded =
+  | { ok: true; config: TerminalConfig; catalogue: ReasonsCatalogue; warnings: string[] }
+  | { ok: false; what: 'configuration' | 'reasons catalogue'; errors: string[] };
+
+/** The configuration and its reasons catalogue, as serve and SIGHUP read them; never prints. */
+export function loadChecked(file: string | null): Loaded {
   const loaded = loadConfig(file);
+  if (!loaded.ok) return { ok: false, what: 'configuration', errors: loaded.errors };
+  // Checked against platform.profile: a real platform takes only the national indicators.
+  const reasons = loadCatalogueOf(loaded.config);
+  if (!reasons.ok) return { ok: false, what: 'reasons catalogue', errors: reasons.errors };
+  return { ok: true, config: loaded.config, catalogue: reasons.catalogue, warnings: loaded.warnings };
+}
+
+/** Loads configuration and reasons at the start, or prints why the terminal did not start. */
+export function loadAll(file: string | null, io: Io) {
+  const loaded = loadChecked(file);
   if (!loaded.ok) {
     for (const line of loaded.errors) io.err(line);
-    io.err('The terminal did not start: fix the configuration above and start it again.');
+    io.err(`The terminal did not start: fix the ${loaded.what} above and start it again.`);
     return null;
   }
   for (const line of loaded.warnings) io.err(`warning: ${line}`);
-  // Checked against platform.profile: a real platform takes only the national indicators.
-  const reasons = loadCatalogueOf(loaded.config);
-  if (!reasons.ok) {
-    for (const line of reasons.errors) io.err(line);
-    io.err('The terminal did not start: fix the reasons catalogue above and start it again.');
+  return { config: loaded.config, catalogue: loaded.catalogue };
+}
+
+/**
+ * SIGHUP's reading of the file: the new configuration, or null when it does not load —
+ * then one line says so, on the console and in the log with the reasons (the config
+ * messages never show a secret's value), and the terminal keeps the one it runs on.
+ */
+export function loadForReload(file: string | null, io: Io, logger: Pick<Logger, 'log'>) {
+  const loaded = loadChecked(file);
+  if (!loaded.ok) {
+    const problems =
+      loaded.what === 'configuration' ? loaded.errors : loaded.errors.map((e) => `reasons: ${e}`);
+    io.err(
+      `configuration not reloaded: ${problems.join('; ')}; the terminal keeps running on the previous one`,
+    );
+    logger.log('error', 'config_reload_failed', { problems });
     return null;
   }
-  return { config: loaded.config, catalogue: reasons.catalogue };
+  for (const line of loaded.warnings) io.err(`warning: ${line}`);
+  return { config: loaded.config, catalogue: loaded.catalogue };
 }
 
 /**
@@ -251,6 +298,7 @@ async function serve(file: string | null, io: Io): Promise<number> {
   }
   for (const line of describeStart(config, shell.url, running.logFile)) io.out(line);
   io.out(`Local API: ${running.api.url}${config.api.token ? ' (bearer token required)' : ''}`);
+  if (running.gwq.listener) io.out(`GWQ evaluator protocol: ${running.gwq.listener.url} (docs/gwq.md)`);
   logger.log('info', 'started', { terminalId: config.terminal.id, url: shell.url });
 
   return new Promise<number>((resolve) => {
@@ -267,12 +315,8 @@ async function serve(file: string | null, io: Io): Promise<number> {
     const onInt = () => void stop('SIGINT');
     const onTerm = () => void stop('SIGTERM');
     const onHup = () => {
-      const next = loadAll(file, io);
-      if (!next) {
-        logger.log('error', 'config_reload_failed', {});
-        io.err('The configuration was not reloaded; the terminal keeps running on the previous one.');
-        return;
-      }
+      const next = loadForReload(file, io, logger);
+      if (!next) return;
       for (const line of running.reload(next)) io.err(line);
       io.out('Configuration reloaded.');
     };

@@ -24,9 +24,9 @@ export function registerEventRoutes({ app, ops, settings }: RouteContext, stream
     });
     streams.add(stream);
     unsubscribe = ops.subscribe({
-      prompt: (id) => {
+      prompt: (id, change) => {
         const p = ops.getPrompt(id);
-        if (p) stream.send('prompt', promptView(p, settings.revealRatings, ops.qrOf(id)));
+        if (p) stream.send('prompt', promptView(p, settings.revealRatings, ops.qrOf(id), change));
       },
       keypadState: (state, fault) => stream.send('keypad', { state, fault }),
       platformState: (state, pending) => stream.send('platform', { state, pending }),

@@ -36,7 +36,11 @@ const errorBody = (codes: string) =>
   }) as const;
 
 // Every /v1 route but health needs the token when api.token is set.
-const AUTH = { 401: errorBody('`unauthorized`: api.token is set and the Bearer token is missing or wrong.') };
+const AUTH = {
+  401: errorBody(
+    '`unauthorized`: api.token is set and the Bearer token is missing or wrong (with `WWW-Authenticate: Bearer`).',
+  ),
+};
 const BROKEN = { 500: errorBody('`internal_error`: the terminal could not answer; it keeps running.') };
 const BODY = {
   400: errorBody(
@@ -82,6 +86,19 @@ const clerk = {
   },
 } as const;
 
+const final = {
+  type: 'boolean',
+  description:
+    'true once nothing about the prompt can change any more (every department rated or the rest left, ' +
+    "the last 差评's reasons done, or expired, declined, cancelled). Until then it holds the screen, whatever its status.",
+} as const;
+
+const source = {
+  type: 'string',
+  enum: ['api', 'gwq', 'invite'],
+  description: "Who opened it: this API, the GWQ evaluator protocol, or the clerk's INVITE key.",
+} as const;
+
 const qr = {
   description: "The prompt's current QR code, or null (none configured, or the prompt is no longer open).",
   type: ['object', 'null'],
@@ -94,11 +111,13 @@ const promptAnswer = {
     'The prompt. Unless api.revealRatings is on, `ratings` is always [] and `ratingsHidden` is true: ' +
     'the business system learns that the citizen rated, not how.',
   type: 'object',
-  required: ['id', 'transactionId', 'status', 'qr', 'ratings', 'ratingsHidden'],
+  required: ['id', 'transactionId', 'status', 'final', 'source', 'qr', 'ratings', 'ratingsHidden'],
   properties: {
     id: { type: 'string' },
     transactionId: { type: 'string' },
     status: { type: 'string', enum: ['open', 'rated', 'expired', 'declined', 'cancelled'] },
+    final,
+    source,
     qr,
     ratings: {
       type: 'array',
@@ -121,6 +140,23 @@ const promptAnswer = {
     },
   },
 } as const;
+
+/** The answer to POST /v1/prompts. */
+function openedAnswer(description: string, statuses: string[]) {
+  return {
+    description,
+    type: 'object',
+    required: ['id', 'status', 'expiresAt', 'qr', 'final', 'source'],
+    properties: {
+      id: { type: 'string' },
+      status: { type: 'string', enum: statuses },
+      expiresAt: { type: 'string', format: 'date-time' },
+      qr,
+      final: { ...final, enum: [false] },
+      source,
+    },
+  } as const;
+}
 
 const idParam = {
   type: 'object',
@@ -213,23 +249,29 @@ export const ROUTE_SCHEMAS = {
     body: promptBody,
     querystring: replaceQuery,
     response: {
-      201: {
-        description: 'The prompt is open.',
-        type: 'object',
-        required: ['id', 'status', 'expiresAt', 'qr'],
-        properties: {
-          id: { type: 'string' },
-          status: { type: 'string', enum: ['open'] },
-          expiresAt: { type: 'string', format: 'date-time' },
-          qr,
-        },
-      },
+      201: openedAnswer('The prompt is open.', ['open']),
+      200: openedAnswer(
+        'A retry: transactionId, service, departments and mode equal those of the prompt on screen, which is answered ' +
+          '(a business system whose first answer was lost). It may be rated already, but is not final.',
+        ['open', 'rated'],
+      ),
       ...BODY,
       ...AUTH,
       ...STORE,
       409: errorBody(
-        '`prompt_open` (unless ?replace=true), `already_rated` (this transaction was rated here), `clerk_absent`, `clerk_paused`.',
+        '`prompt_open` (unless ?replace=true; also when replacing a prompt whose citizen is still choosing reasons), ' +
+          'with `details: [{"field": "promptId", "problem": "<id of the prompt on screen>"}]`; ' +
+          '`already_rated` (this transaction was rated here), `clerk_absent`, `clerk_paused`.',
       ),
+      ...BROKEN,
+    },
+  },
+  getCurrentPrompt: {
+    summary: 'The prompt that is not final yet (the one on screen)',
+    response: {
+      200: promptAnswer,
+      ...AUTH,
+      404: errorBody('`not_found`: every prompt is final (none is on screen).'),
       ...BROKEN,
     },
   },
@@ -255,14 +297,15 @@ export const ROUTE_SCHEMAS = {
     },
   },
   deletePrompt: {
-    summary: 'Withdraw an open prompt',
+    summary:
+      "Withdraw a prompt that is not final: before any rating it is cancelled; after one, the departments not yet rated are left unrated, while a 差评's reasons screen on show runs to its end (the final event follows then)",
     params: idParam,
     response: {
       ...DONE,
       ...AUTH,
       ...NO_PROMPT,
       ...STORE,
-      409: errorBody('`not_open`: the prompt has already ended.'),
+      409: errorBody('`not_open`: the prompt is final already.'),
       ...BROKEN,
     },
   },
@@ -271,7 +314,9 @@ export const ROUTE_SCHEMAS = {
     response: {
       200: {
         description:
-          '`event: prompt` (data: as GET /v1/prompts/{id}), `event: keypad` ({"state", "fault"}), `event: platform` ({"state", "pending"}); a comment line every 15 s.',
+          '`event: prompt` (data: as GET /v1/prompts/{id}, with `status` and `final` as of that change: one when it opens, one at its first rating, ' +
+          'exactly one with `final: true`, the last for that prompt), `event: keypad` ({"state", "fault"}), ' +
+          '`event: platform` ({"state", "pending"}); a comment line every 15 s.',
         content: { 'text/event-stream': { schema: { type: 'string' } } },
       },
       ...asJson(AUTH),
@@ -297,7 +342,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         description:
           "The rating terminal's local API for the window's business system. Every error body is " +
           '{"error": {"code", "message", "details"}}. Checks run in this order and the first that fails answers: ' +
-          '401 → 415/413 → 400 → 404 → 503 → 409.',
+          '401 → 415/413 → 400 → 404 → 503 → 409. A known path asked with a method it does not have answers 405 ' +
+          '`method_not_allowed` with `Allow`.',
       },
       servers: [{ url: 'http://127.0.0.1:7480', description: 'the default api.host and api.port' }],
       components: {

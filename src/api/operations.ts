@@ -1,5 +1,5 @@
 // What the API may ask of the engine: an interface, so the API never reaches into it.
-import type { Reply } from '../core/effects.js';
+import type { PromptChange, Reply } from '../core/effects.js';
 import type { PromptRequest } from '../core/events.js';
 import type { Clerk, ClerkState, KeypadFault, KeypadState, PlatformState, QrCode } from '../core/model.js';
 import type { PromptSummary, QueueCounts } from '../store/queries.js';
@@ -14,7 +14,7 @@ export interface HealthFacts {
 }
 
 export interface ApiListeners {
-  prompt?: (promptId: string) => void;
+  prompt?: (promptId: string, change: PromptChange) => void;
   keypadState?: (state: KeypadState, fault: KeypadFault) => void;
   platformState?: (state: PlatformState, pending: number) => void;
 }
@@ -31,8 +31,10 @@ export interface ApiOperations {
   openPrompt(
     request: PromptRequest,
     options: { replace?: boolean },
-  ): Reply & { promptId?: string; expiresAt?: number; qr?: QrCode | null };
+  ): Reply & { promptId?: string; expiresAt?: number; qr?: QrCode | null; retried?: boolean };
   getPrompt(promptId: string): PromptSummary | null;
+  /** The prompt that is not final yet (on screen), or null. */
+  currentPromptId(): string | null;
   /** The prompt's current QR code while it is open, else null. */
   qrOf(promptId: string): QrCode | null;
   /** The QR code once the platform's page came or the URL mode's wait is over (at once without it). */

@@ -1,5 +1,5 @@
-// The prompt routes: opening a rating prompt, reading it, its QR code as a PNG for a
-// receipt printer, and cancelling it.
+// The prompt routes: opening a rating prompt, reading it (or the one on screen), its QR
+// code as a PNG for a receipt printer, and withdrawing it.
 
 import { cstDateTime } from '../core/cst.js';
 import type { PromptRequest } from '../core/events.js';
@@ -69,12 +69,25 @@ export function registerPromptRoutes({ app, ops, settings }: RouteContext): void
     // The prompt is on screen already; only this answer waits for the platform's page
     // (the URL mode), at most platform.urlTimeoutSeconds.
     const qr = await ops.settledQr(id);
-    return reply.code(201).send({
+    // A retry of the prompt on screen (the first answer was lost): that prompt, as it
+    // stands — rated already, perhaps, but not final, or it would not be on screen.
+    const current = opened.retried ? ops.getPrompt(id) : null;
+    return reply.code(opened.retried ? 200 : 201).send({
       id,
-      status: 'open',
+      status: current?.status ?? 'open',
       expiresAt: iso(opened.expiresAt as number),
       qr: qrView(qr),
+      final: false,
+      source: current?.source ?? 'api',
     });
+  });
+
+  // A static route: it wins over /v1/prompts/:id, and no prompt id is ever "current".
+  app.get('/v1/prompts/current', { schema: ROUTE_SCHEMAS.getCurrentPrompt }, async () => {
+    const id = ops.currentPromptId();
+    const p = id === null ? null : ops.getPrompt(id);
+    if (!p) throw new ApiError(404, 'not_found', 'No prompt is on screen.');
+    return promptView(p, settings.revealRatings, ops.qrOf(p.id));
   });
 
   app.get('/v1/prompts/:id', { schema: ROUTE_SCHEMAS.getPrompt }, async (req) => {
@@ -97,6 +110,8 @@ export function registerPromptRoutes({ app, ops, settings }: RouteContext): void
     return reply.type('image/png').send(await renderPng(qr.url, { scale: 6 }));
   });
 
+  // Ends what the citizen has not begun; a reasons screen on show runs to its end, and the
+  // prompt's final event follows then. 409 not_open only once it is final.
   app.delete('/v1/prompts/:id', { schema: ROUTE_SCHEMAS.deletePrompt }, async (req, reply) => {
     const id = (req.params as { id: string }).id;
     if (!ops.getPrompt(id)) throw new ApiError(404, 'not_found', 'No prompt has this id.');

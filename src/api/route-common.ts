@@ -2,6 +2,7 @@
 // system, and how a refusal of the rules or of a failing store becomes an error.
 
 import type { FastifyInstance } from 'fastify';
+import type { PromptChange } from '../core/effects.js';
 import type { QrCode } from '../core/model.js';
 import type { PromptSummary } from '../store/queries.js';
 import { ApiError, REPLY_STATUS } from './errors.js';
@@ -26,13 +27,23 @@ export function qrView(qr: QrCode | null): { url: string; svg: string } | null {
 
 /**
  * The prompt as the business system sees it: how the citizen rated only if the hall
- * allows; `qr` is its current QR code (null once it is no longer open).
+ * allows; `qr` is its current QR code (null once it is no longer open). `change`: the
+ * status and finality an event reports, as of that change (an event read a moment later
+ * must not skip the `rated, final: false` a 好评 passes through in the same instant);
+ * without it, as the store has it now (final once the prompt has left the screen).
  */
-export function promptView(p: PromptSummary, reveal: boolean, qr: QrCode | null) {
+export function promptView(
+  p: PromptSummary,
+  reveal: boolean,
+  qr: QrCode | null,
+  change?: Pick<PromptChange, 'status' | 'final'>,
+) {
   return {
     id: p.id,
     transactionId: p.transactionId,
-    status: p.status,
+    status: change?.status ?? p.status,
+    final: change?.final ?? p.endedAt !== null,
+    source: p.source,
     qr: qrView(qr),
     ratings: reveal
       ? p.records.map((r) => ({
@@ -49,8 +60,10 @@ export function promptView(p: PromptSummary, reveal: boolean, qr: QrCode | null)
   };
 }
 
-export function refuse(reply: { ok: false; code: string; message: string }): never {
-  throw new ApiError(REPLY_STATUS[reply.code] ?? 409, reply.code, reply.message);
+/** A refusal of the rules; `prompt_open` names the prompt on screen in `details`. */
+export function refuse(reply: { ok: false; code: string; message: string; promptId?: string }): never {
+  const details = reply.promptId !== undefined ? [{ field: 'promptId', problem: reply.promptId }] : [];
+  throw new ApiError(REPLY_STATUS[reply.code] ?? 409, reply.code, reply.message, details);
 }
 
 /** The contract puts 503 before 409: a write the store cannot take is refused as such. */

@@ -6,13 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
 import { isLoopbackHost } from '../core/loopback.js';
 import { tokenMatches } from './auth.js';
 import { registerClerkRoutes } from './clerk-routes.js';
 import { ApiError, errorBody } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
 import type { EventStream } from './events.js';
+import { AllowedMethods, answerClientError } from './http-refusals.js';
 import { ROUTE_SCHEMAS, registerOpenApi } from './openapi.js';
 import type { ApiOperations } from './operations.js';
 import { registerPromptRoutes } from './prompt-routes.js';
@@ -54,6 +55,12 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
   }
   const { ops } = opts;
   const log = opts.log ?? (() => {});
+  const authorized = (header: string | undefined, path: string) =>
+    !settings.token || path === '/v1/health' || tokenMatches(header, settings.token);
+  const unauthorized = () =>
+    new ApiError(401, 'unauthorized', 'A valid Authorization: Bearer token is required.');
+  const allowed = new AllowedMethods();
+  let closing = false;
 
   const app = Fastify({
     logger: false,
@@ -62,7 +69,9 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     requestTimeout: 10_000,
     connectionTimeout: 30_000,
     keepAliveTimeout: 5_000,
-    return503OnClosing: true,
+    // A request that arrives while the server closes is refused by our own hook below, in
+    // the contract's body (fastify's own 503 has another shape).
+    return503OnClosing: false,
     forceCloseConnections: true,
     // Node checks request and header time-outs only this often (its default is 30 s).
     serverFactory: (handler) =>
@@ -71,6 +80,23 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
         handler,
       ),
     genReqId: () => randomUUID(),
+    // A request Node's parser refuses (malformed, headers too large, too slow) gets the
+    // contract's error body too.
+    clientErrorHandler: answerClientError,
+    // The router could not read a path parameter (it does not decode, or is longer than
+    // the router takes): ids are opaque, and an id that cannot be one is not found —
+    // after the token, as for any other request.
+    frameworkErrors: (err, req, anyReply) => {
+      const reply = anyReply as FastifyReply;
+      const path = req.raw.url?.split('?')[0] ?? '';
+      const refusal = !authorized(req.headers.authorization, path)
+        ? unauthorized()
+        : err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new ApiError(404, 'not_found', 'No prompt has this id.')
+          : new ApiError(400, 'bad_request', 'The request could not be read.');
+      if (refusal.status === 401) reply.header('www-authenticate', 'Bearer');
+      reply.code(refusal.status).send(errorBody(refusal.code, refusal.message, refusal.details));
+    },
     ajv: {
       customOptions: {
         allErrors: true,
@@ -88,6 +114,11 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     'application/json',
     { parseAs: 'buffer', bodyLimit: BODY_LIMIT },
     (req, body, done) => {
+      // No route takes it (404, 405): the body is never looked at.
+      if (req.is404) {
+        done(null, undefined);
+        return;
+      }
       const charset = /charset=([^;]+)/i
         .exec(String(req.headers['content-type'] ?? ''))?.[1]
         ?.trim()
@@ -113,7 +144,11 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       }
     },
   );
-  app.addContentTypeParser('*', (_req, _payload, done) => {
+  app.addContentTypeParser('*', (req, _payload, done) => {
+    if (req.is404) {
+      done(null, undefined);
+      return;
+    }
     done(
       new ApiError(415, 'unsupported_media_type', 'Bodies must be JSON (Content-Type: application/json).'),
       undefined,
@@ -122,6 +157,8 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
 
   app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
     if (err instanceof ApiError) {
+      // RFC 6750: a 401 says which scheme would be let in.
+      if (err.status === 401) reply.header('www-authenticate', 'Bearer');
       return reply.code(err.status).send(errorBody(err.code, err.message, err.details));
     }
     if (err.validation) {
@@ -151,11 +188,24 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
 
   const routes: { method: string; url: string }[] = [];
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+    for (const method of [route.method].flat()) {
+      routes.push({ method, url: route.url });
+      allowed.add(method, route.url);
+    }
   });
   await registerOpenApi(app);
 
-  app.setNotFoundHandler((_req, reply) => {
+  // A known path asked with another method is 405 with the methods it has (after the
+  // token, in the onRequest hook below); an unknown path is 404.
+  app.setNotFoundHandler((req, reply) => {
+    const methods = allowed.of(req.url.split('?')[0] ?? '');
+    if (methods.length > 0) {
+      reply
+        .code(405)
+        .header('allow', methods.join(', '))
+        .send(errorBody('method_not_allowed', `This path answers ${methods.join(', ')} only.`));
+      return;
+    }
     reply.code(404).send(errorBody('not_found', 'No such endpoint.'));
   });
 
@@ -174,17 +224,20 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     strictPreflight: false,
   });
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
+    if (closing) {
+      reply.header('retry-after', '5');
+      throw new ApiError(503, 'busy', 'The terminal is stopping; try again in a moment.');
+    }
     // A preflight the plugin did not answer came from an origin that is not listed.
     if (req.method === 'OPTIONS') {
       throw new ApiError(403, 'origin_not_allowed', 'This origin may not call the API.');
     }
-    const path = req.url.split('?')[0];
-    if (settings.token && path !== '/v1/health' && !tokenMatches(req.headers.authorization, settings.token)) {
-      throw new ApiError(401, 'unauthorized', 'A valid Authorization: Bearer token is required.');
-    }
-    // A body-carrying request must say it is JSON, and must fit, before anything is read.
-    if (req.method === 'PUT' || req.method === 'POST') {
+    const path = req.url.split('?')[0] ?? '';
+    if (!authorized(req.headers.authorization, path)) throw unauthorized();
+    // A body-carrying request must say it is JSON, and must fit, before anything is read;
+    // a request no route takes (404, 405) is answered as such whatever its body.
+    if ((req.method === 'PUT' || req.method === 'POST') && !req.is404) {
       const type = String(req.headers['content-type'] ?? '')
         .split(';')[0]
         ?.trim()
@@ -242,6 +295,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       settings.corsOrigins = [...next.corsOrigins];
     },
     async close() {
+      closing = true;
       for (const s of [...streams]) s.close();
       await app.close();
     },

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Keymap } from '../core/levels.js';
 import { BUILT_IN_TERMINAL_ID } from '../core/training.js';
+import { resolveCompat } from './compat-schema.js';
 import { emptyFileLine, issueLines, notKeysLine, plainErrorMap, unexpectedLine } from './messages.js';
 import { resolvePlatform } from './platform-config.js';
 import { readYamlFile } from './read-yaml-file.js';
@@ -68,6 +69,7 @@ const SECRET_ADVICE: Record<string, string> = {
   'qr.secret': 'set the secret shared with the rating page',
   'ui.token': 'set a long random token and give it to the screen as ?token=',
   'fleet.password': "set the password the broker's administrator issued for this terminal",
+  'compat.gwq.token': 'set a long random token and give it to the relay with --token-file',
 };
 
 function isSample(secret: string | null | undefined): boolean {
@@ -91,6 +93,7 @@ function sampleSecretWarnings(label: string, file: ConfigFile): string[] {
     'qr.secret': file.qr?.secret,
     'ui.token': file.ui.token,
     'fleet.password': file.fleet?.password,
+    'compat.gwq.token': file.compat.gwq?.token,
   };
   return Object.entries(secrets)
     .filter(([, value]) => isSample(value))
@@ -171,6 +174,7 @@ function resolveConfig(
             ca: file.fleet.ca === null ? null : resolvePath(baseDir, file.fleet.ca),
             hallId: file.fleet.hallId ?? terminal.areaCode,
           },
+    compat: resolveCompat(file.compat),
     source: { file: source },
   };
 }

@@ -6,6 +6,7 @@
 
 import { z } from 'zod';
 import { VOICE_GUIDES } from '../core/voice.js';
+import { compatSchema } from './compat-schema.js';
 import { badTopicLevel, fleetSchema } from './fleet-schema.js';
 import { canonicalOrigin, isBindableHost, isLoopbackHost } from './hosts.js';
 import { platformSchema } from './platform-schema.js';
@@ -42,6 +43,7 @@ export const SECRET_KEYS: readonly string[] = [
   'ui.token',
   'diagnostics.pin',
   'fleet.password',
+  'compat.gwq.token',
 ];
 
 export const DEFAULT_AUTO_IDS: readonly string[] = ['1a86:7523', '10c4:ea60', '0403:6001'];
@@ -313,6 +315,7 @@ export const configFileSchema = z
     ui: section(uiSchema),
     diagnostics: section(diagnosticsSchema),
     fleet: fleetSchema.nullable().default(null),
+    compat: compatSchema,
   })
   .superRefine((file, ctx) => {
     // terminal.id is a topic level only when a broker is configured.

@@ -3,6 +3,7 @@
 
 import type { Keymap } from '../core/levels.js';
 import type { VoiceGuide } from '../core/voice.js';
+import type { CompatSection } from './compat-schema.js';
 
 export type TerminalMode = 'counter' | 'kiosk';
 export type KeypadDriver = 'frame' | 'ascii' | 'hid' | 'none';
@@ -181,6 +182,8 @@ export interface TerminalConfig {
   diagnostics: DiagnosticsSection;
   /** The hall's MQTT broker; null: the terminal reports to no broker. */
   fleet: FleetSection | null;
+  /** Listeners for the protocols business systems already speak (compat.gwq). */
+  compat: CompatSection;
   /** The file this was read from (absolute), or null for the built-in defaults. */
   source: { file: string | null };
 }
@@ -191,7 +194,7 @@ export const REDACTED = '***';
 /**
  * A copy that is safe to log or show: secrets (platform.secret, platform.appWord,
  * platform.appCode, platform.sm4Key, platform.sm4Iv, api.token, qr.secret, ui.token,
- * fleet.password, and the diagnostics PIN, which guards a screen) are replaced by "***".
+ * fleet.password, compat.gwq.token, and the diagnostics PIN, which guards a screen) are replaced by "***".
  * An unset secret stays null so the copy still tells whether one is configured.
  */
 export function describeConfig(config: TerminalConfig): TerminalConfig {
@@ -202,6 +205,7 @@ export function describeConfig(config: TerminalConfig): TerminalConfig {
   if (copy.ui.token !== null) copy.ui.token = REDACTED;
   if (copy.diagnostics.pin !== null) copy.diagnostics.pin = REDACTED;
   if (copy.fleet?.password) copy.fleet.password = REDACTED;
+  if (copy.compat.gwq?.token) copy.compat.gwq.token = REDACTED;
   return copy;
 }
 

@@ -88,6 +88,7 @@ const INTENT_SCHEMA = {
     shape('decline'),
     shape('real_name', { on: { type: 'boolean' } }),
     shape('language', { lang: { enum: [...SCREEN_LANGS] } }),
+    shape('dismiss'),
   ],
 } as const;
 

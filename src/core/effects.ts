@@ -2,7 +2,15 @@
 // a failed `persist`: nothing after it (a thank-you, a notification) may happen for
 // data that is not on disk.
 
-import type { ClerkState, PromptRecord, PromptStatus, RatingRecord, Service, ServiceFacts } from './model.js';
+import type {
+  ClerkState,
+  PromptRecord,
+  PromptSource,
+  PromptStatus,
+  RatingRecord,
+  Service,
+  ServiceFacts,
+} from './model.js';
 
 export type StoreOp =
   | { op: 'prompt_open'; prompt: PromptRecord }
@@ -29,9 +37,18 @@ export type Effect =
    */
   | { type: 'sound'; clips: string[] }
   | { type: 'keypad'; command: KeypadCommand }
-  /** Tell the business system that this prompt changed (its event stream). */
-  | { type: 'notify_prompt'; promptId: string }
-  /** Records became final: wake the forwarder. */
+  /** Tell the business system that this prompt changed (its event stream), as it stands now. */
+  | ({ type: 'notify_prompt' } & PromptChange)
+  /**
+   * The prompt is over: nothing about it can change any more (every department rated or
+   * the rest left, the last 差评's reasons done, or it expired, was declined or was
+   * cancelled). Exactly once per prompt, after its last `notify_prompt`, which says the same.
+   */
+  | { type: 'prompt_final'; promptId: string; status: PromptStatus; source: PromptSource }
+  /**
+   * The queue for the platform changed: a rating was committed (a draft too: the queue
+   * counts it from its press, whatever its level) or became final. Wakes the forwarder.
+   */
   | { type: 'forward' }
   /**
    * Ask the platform for its rating page of this prompt (the URL mode); the answer comes
@@ -55,4 +72,20 @@ export type ReplyError =
   | 'not_found'
   | 'store_unavailable';
 
-export type Reply = { ok: true } | { ok: false; code: ReplyError; message: string };
+/** One change of a prompt as the business system hears of it. */
+export interface PromptChange {
+  promptId: string;
+  status: PromptStatus;
+  /** Nothing about the prompt can change any more; the last change of every prompt, and only that one. */
+  final: boolean;
+  source: PromptSource;
+}
+
+/**
+ * The rules' answer to an operation. `promptId`: on `open_prompt`, the prompt on screen
+ * when the request repeats it (`retried`, a business system whose answer was lost) or
+ * when it is refused as `prompt_open`.
+ */
+export type Reply =
+  | { ok: true; promptId?: string; retried?: boolean }
+  | { ok: false; code: ReplyError; message: string; promptId?: string };

@@ -14,6 +14,7 @@ import type {
   PlatformState,
   PromptMode,
   PromptRecord,
+  PromptSource,
   QrCode,
   RatingRecord,
   Service,
@@ -28,6 +29,14 @@ export interface PromptRequest {
   citizen: Citizen | null;
   /** The service's facts as the business system gave them; what is missing takes its default. */
   facts?: Partial<ServiceFacts>;
+  /**
+   * Who asks: the local API (the default), the GWQ listener, or the INVITE key (the core
+   * sets that one itself). A `gwq` prompt gets no QR code and asks the platform for no
+   * page: its 办件编号 is made up, so neither may carry it to a phone or a province.
+   */
+  source?: PromptSource;
+  /** How long the prompt waits unanswered; absent: `prompt.timeoutSeconds`. */
+  timeoutMs?: number;
 }
 
 /** What the citizen touched (or pressed, on a keyboard-wedge keypad). */
@@ -45,7 +54,9 @@ export type Intent =
    * own choice; the engine hears of it only as a touch, which on the reasons screen
    * gives the citizen its whole time again. Nothing of it reaches a record.
    */
-  | { type: 'language'; lang: ScreenLang };
+  | { type: 'language'; lang: ScreenLang }
+  /** A touch on a screen that only informs (a page shown as a QR code): it closes it. */
+  | { type: 'dismiss' };
 
 export type IntentSource = 'touch' | 'keypad';
 
@@ -73,6 +84,9 @@ export type CoreEvent =
   | { type: 'store_failed'; message: string }
   | { type: 'store_recovered' }
   | { type: 'config'; config: CoreConfig }
+  /** Show a web page as a QR code (GWQ type 90), rendered by the engine; refused while a prompt is open. */
+  | { type: 'show_page'; pageId: string; qr: { url: string; svg: string } }
+  | { type: 'close_page'; pageId: string }
   /** The platform's rating page of a prompt arrived (the URL mode): its QR code. */
   | { type: 'platform_page'; promptId: string; qr: QrCode }
   | {

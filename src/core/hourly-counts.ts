@@ -5,9 +5,10 @@
 // bus and the report always give the same figures. Plain data and pure helpers.
 
 import type { Level } from './levels.js';
+import { PROMPT_SOURCES, type PromptSource } from './model.js';
 
-export type PromptSource = 'api' | 'gwq' | 'invite';
-export const PROMPT_SOURCES: readonly PromptSource[] = ['api', 'gwq', 'invite'];
+// Who opened a prompt is the prompt's own (model.ts); the counts only group by it.
+export { PROMPT_SOURCES, type PromptSource };
 
 /** The levels in the contract's order, 5 (非常满意) first. */
 export const COUNT_LEVELS: readonly Level[] = [5, 4, 3, 2, 1];

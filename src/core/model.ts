@@ -43,6 +43,13 @@ export type PromptMode = 'single' | 'parallel' | 'package';
 export type Scope = 'single' | 'overall' | 'department' | 'package';
 export type PromptStatus = 'open' | 'rated' | 'expired' | 'declined' | 'cancelled';
 
+/**
+ * Who opened a prompt: the local API, the GWQ evaluator protocol (src/compat), or the
+ * clerk's INVITE key. Kept with the prompt and told to the business system with it.
+ */
+export type PromptSource = 'api' | 'gwq' | 'invite';
+export const PROMPT_SOURCES: readonly PromptSource[] = ['api', 'gwq', 'invite'];
+
 /** 办件状态 as the platforms code it: 1 受理, 2 办理中, 3 已办结 (the default). */
 export type ProStatus = '1' | '2' | '3';
 
@@ -79,6 +86,7 @@ export interface PromptRecord {
   citizen: Citizen | null;
   clerk: { id: string; name: string } | null;
   facts: ServiceFacts;
+  source: PromptSource;
   status: PromptStatus;
   openedAt: number;
   expiresAt: number;

@@ -40,6 +40,7 @@ export function recover(
         citizen: p.citizen,
         clerk: p.clerk,
         facts: p.facts,
+        source: p.source,
         qr: event.qr,
         openedAt: p.openedAt,
         expiresAt: p.expiresAt,
@@ -56,7 +57,7 @@ export function recover(
     }
     const status: PromptStatus = p.status === 'open' ? 'expired' : p.status;
     out.ops.push({ op: 'prompt_end', id: p.id, status, at: now });
-    out.notify.add(p.id);
+    out.ended({ id: p.id, status, source: p.source });
   }
   out.render = true;
 }

@@ -11,12 +11,14 @@ import type {
   KeypadState,
   PlatformState,
   PromptMode,
+  PromptSource,
   PromptStatus,
   QrCode,
   Scope,
   Service,
   ServiceFacts,
 } from './model.js';
+import type { PageQr } from './page-qr.js';
 import { timeWarningAt } from './voice.js';
 
 /** One level given by the citizen: the records it became, and its reasons so far. */
@@ -55,6 +57,7 @@ export interface Session {
   citizen: Citizen | null;
   clerk: { id: string; name: string } | null;
   facts: ServiceFacts;
+  source: PromptSource;
   qr: QrCode | null;
   openedAt: number;
   expiresAt: number;
@@ -68,6 +71,12 @@ export interface Session {
   ratings: GivenRating[];
   /** The reasons deadline whose last seconds were said aloud (said once for each). */
   warnedDeadline?: number;
+  /**
+   * The clerk's side ended the prompt (DELETE, sign-out) while the citizen was still on a
+   * rating's reasons or indicators screen: that screen runs to its end, and the prompt
+   * ends with it instead of going on to the next department.
+   */
+  withdrawn?: boolean;
 }
 
 export interface CoreState {
@@ -84,6 +93,8 @@ export interface CoreState {
   inviteSeq: number;
   /** When the last rating of an earlier prompt was given (for the `burst` flag). */
   lastRatingAt: number | null;
+  /** A web page shown as a QR code (GWQ type 90), when no prompt is open; absent: none. */
+  pageQr?: PageQr | null;
 }
 
 export function initialState(config: CoreConfig): CoreState {
@@ -107,6 +118,7 @@ export function nextDeadline(state: CoreState): number | null {
   const times = [
     state.session?.deadline,
     state.thanksUntil ?? undefined,
+    state.pageQr?.until,
     timeWarningAt(state) ?? undefined,
   ].filter((t): t is number => typeof t === 'number');
   return times.length > 0 ? Math.min(...times) : null;

@@ -1,8 +1,8 @@
 // What one step must do, collected while the rules run and laid out at the end in
 // the one safe order: persist, then the screen, then the rest.
 
-import type { Effect, KeypadCommand, Reply, ReplyError, StoreOp } from './effects.js';
-import type { CoreState } from './state.js';
+import type { Effect, KeypadCommand, PromptChange, Reply, ReplyError, StoreOp } from './effects.js';
+import type { CoreState, Session } from './state.js';
 
 export interface StepResult {
   state: CoreState;
@@ -14,7 +14,8 @@ export interface StepResult {
 export class Out {
   readonly ops: StoreOp[] = [];
   readonly effects: Effect[] = [];
-  readonly notify = new Set<string>();
+  /** What the business system is told of prompts, in the order it happened. */
+  private readonly changes: PromptChange[] = [];
   forward = false;
   render = false;
   reply: Reply | undefined;
@@ -32,6 +33,20 @@ export class Out {
   keypad(command: KeypadCommand) {
     this.effects.push({ type: 'keypad', command });
   }
+  /** The business system hears of the prompt as it stands (opened, first rated, new QR code). */
+  changed(s: Pick<Session, 'id' | 'status' | 'source'>) {
+    this.tell({ promptId: s.id, status: s.status, final: false, source: s.source });
+  }
+  /** The prompt is over: its last change, and the one that says so. */
+  ended(s: Pick<Session, 'id' | 'status' | 'source'>) {
+    this.tell({ promptId: s.id, status: s.status, final: true, source: s.source });
+  }
+  private tell(change: PromptChange) {
+    const last = this.changes[this.changes.length - 1];
+    if (last?.promptId === change.promptId && last.status === change.status && last.final === change.final)
+      return;
+    this.changes.push(change);
+  }
   done(state: CoreState): StepResult {
     const effects: Effect[] = [];
     // A prompt rated and ended in the same step needs only its end written.
@@ -43,12 +58,30 @@ export class Out {
     if (this.render) effects.push({ type: 'render' });
     effects.push(...this.effects);
     if (this.said) effects.push({ type: 'sound', clips: this.said });
-    for (const promptId of this.notify) effects.push({ type: 'notify_prompt', promptId });
-    if (this.forward) effects.push({ type: 'forward' });
+    // The queue's new count goes out right after a prompt's first rating, before its end
+    // if both came in one step: a 好评 ended by its press must tell the same sequence as a
+    // 差评, whose end comes only after its reasons.
+    let forward = this.forward;
+    for (const change of this.changes) {
+      effects.push({ type: 'notify_prompt', ...change });
+      if (forward && change.status === 'rated' && !change.final) {
+        effects.push({ type: 'forward' });
+        forward = false;
+      }
+      if (change.final) {
+        effects.push({
+          type: 'prompt_final',
+          promptId: change.promptId,
+          status: change.status,
+          source: change.source,
+        });
+      }
+    }
+    if (forward) effects.push({ type: 'forward' });
     return this.reply ? { state, effects, reply: this.reply } : { state, effects };
   }
 }
 
-export function refuse(code: ReplyError, message: string): Reply {
-  return { ok: false, code, message };
+export function refuse(code: ReplyError, message: string, promptId?: string): Reply {
+  return promptId === undefined ? { ok: false, code, message } : { ok: false, code, message, promptId };
 }

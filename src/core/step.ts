@@ -9,6 +9,8 @@ import { anomalyFlags } from './flags.js';
 import { ALL_KEYS, keyIntent, ledsFor, moveCursor } from './keypad-keys.js';
 import { isBad, type Level } from './levels.js';
 import type { ClerkState, PromptStatus, QrCode, Scope } from './model.js';
+import { closePage, expirePage, showPage } from './page-qr.js';
+import { ratingUnderway, repeatsPrompt } from './prompt-on-screen.js';
 import { GOOD_INDICATORS_MS, offersGoodIndicators, reasonsDeadline, reasonsFor } from './reasons.js';
 import { recordsOf } from './records.js';
 import { recover } from './recover.js';
@@ -69,7 +71,9 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
         out.reply = refuse('kiosk_has_no_clerk', 'A self-service kiosk has no clerk.');
         break;
       }
-      if (state.session) endSession(state, out, now, 'withdrawn');
+      // 离岗 ends what the citizen has not begun, as a DELETE does.
+      if (state.session) withdraw(state, out, now);
+      closePage(state, out);
       if (state.clerk) out.ops.push({ op: 'clerk', clerk: null });
       state.clerk = null;
       out.render = true;
@@ -90,6 +94,7 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       break;
     }
     case 'pause_key': {
+      closePage(state, out);
       if (!state.clerk) break;
       const pausing = state.session ? !state.clerk.pauseWhenDone : state.clerk.status === 'serving';
       setClerkStatus(state, out, pausing ? 'paused' : 'serving');
@@ -116,21 +121,25 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       break;
     }
     case 'cancel_prompt': {
+      // Any prompt that is not final yet, rated or not: the session is exactly that.
       const s = state.session;
-      if (!s || s.id !== event.promptId || s.status !== 'open') {
+      if (!s || s.id !== event.promptId) {
         out.reply = refuse('not_open', 'The prompt has already ended.');
         break;
       }
-      endSession(state, out, now, 'withdrawn');
+      withdraw(state, out, now);
       out.reply = { ok: true };
       break;
     }
     case 'intent': {
+      // Any touch closes a page shown as a QR code.
+      if (!state.session && closePage(state, out)) break;
       if (!state.storeOk || !state.session) break;
       onIntent(state, out, now, ids, event.intent, event.source);
       break;
     }
     case 'key': {
+      if (!state.session && closePage(state, out)) break;
       if (!state.storeOk || !state.session) break;
       const intent = keyIntent(state, event.position);
       if (intent) onIntent(state, out, now, ids, intent, 'keypad');
@@ -138,6 +147,7 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       break;
     }
     case 'tick': {
+      expirePage(state, out, now);
       if (state.thanksUntil !== null && state.thanksUntil <= now) {
         state.thanksUntil = null;
         out.render = true;
@@ -177,6 +187,13 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       recover(state, out, now, event);
       break;
     }
+    case 'show_page':
+      out.reply = showPage(state, out, now, event.pageId, event.qr);
+      break;
+    case 'close_page':
+      closePage(state, out, event.pageId);
+      out.reply = { ok: true };
+      break;
     case 'platform_page': {
       const s = state.session;
       // A page that comes once the prompt was rated or has ended is shown nowhere.
@@ -184,7 +201,7 @@ export function step(prev: CoreState, event: CoreEvent, now: number, ids: FreshI
       s.qr = { url: event.qr.url, svg: event.qr.svg, page: true };
       out.render = true;
       // The business system sees the prompt's new qr (a receipt printer may be waiting).
-      out.notify.add(s.id);
+      out.changed(s);
       break;
     }
   }
@@ -207,6 +224,7 @@ export function inviteRequest(state: CoreState, now: number): PromptRequest | nu
     departments: [clerk.department],
     mode: 'single',
     citizen: null,
+    source: 'invite',
   };
 }
 
@@ -237,12 +255,23 @@ function openPrompt(
     if (!state.clerk) return refuse('clerk_absent', 'No clerk is signed in.');
     if (state.clerk.status === 'paused') return refuse('clerk_paused', 'The window is paused (暂停服务).');
   }
-  if (state.session && !opts.replace) return refuse('prompt_open', 'A rating prompt is already open.');
+  const onScreen = state.session;
+  if (onScreen && repeatsPrompt(onScreen, request)) return { ok: true, promptId: onScreen.id, retried: true };
+  if (onScreen && !opts.replace)
+    return refuse('prompt_open', 'A rating prompt is already open.', onScreen.id);
   if (opts.alreadyRated)
     return refuse('already_rated', 'This transaction was already rated on this terminal.');
-  if (state.session) endSession(state, out, now, 'withdrawn');
+  if (onScreen && ratingUnderway(onScreen)) {
+    return refuse(
+      'prompt_open',
+      'The citizen is still rating the prompt on screen; it cannot be replaced until it is final.',
+      onScreen.id,
+    );
+  }
+  if (onScreen) endSession(state, out, now, 'withdrawn');
 
-  const expiresAt = now + state.config.promptTimeoutMs;
+  const source = request.source ?? 'api';
+  const expiresAt = now + (request.timeoutMs ?? state.config.promptTimeoutMs);
   const clerk =
     state.config.mode === 'counter' && state.clerk ? { id: state.clerk.id, name: state.clerk.name } : null;
   const session: Session = {
@@ -254,7 +283,8 @@ function openPrompt(
     citizen: request.citizen,
     clerk,
     facts: resolveFacts(request.facts, now),
-    qr,
+    source,
+    qr: source === 'gwq' ? null : qr,
     openedAt: now,
     expiresAt,
     status: 'open',
@@ -264,6 +294,7 @@ function openPrompt(
     shownAt: now,
     ratings: [],
   };
+  closePage(state, out);
   state.session = session;
   state.thanksUntil = null;
   out.ops.push({
@@ -277,6 +308,7 @@ function openPrompt(
       citizen: session.citizen,
       clerk,
       facts: session.facts,
+      source,
       status: 'open',
       openedAt: now,
       expiresAt,
@@ -287,7 +319,8 @@ function openPrompt(
   out.keypad({ kind: 'leds', mask: ledsFor(session.phase), blink: false });
   out.say(promptOpened(state, session));
   // The URL mode: the page is asked for once the prompt is open; nothing waits for it here.
-  if (state.config.platformPage && !state.config.training) {
+  // A GWQ prompt's 办件编号 is made up: no province's page is asked for it.
+  if (state.config.platformPage && !state.config.training && source !== 'gwq') {
     out.effects.push({
       type: 'fetch_page',
       promptId: session.id,
@@ -296,7 +329,7 @@ function openPrompt(
       facts: session.facts,
     });
   }
-  out.notify.add(session.id);
+  out.changed(session);
   out.render = true;
   return { ok: true };
 }
@@ -431,13 +464,16 @@ function giveRating(
   };
   s.ratings.push(rating);
   if (s.status === 'open') {
+    // Told at the first rating whatever its level, and told nothing more until final.
     s.status = 'rated';
     out.ops.push({ op: 'prompt_status', id: s.id, status: 'rated' });
-    out.notify.add(s.id);
+    out.changed(s);
   }
   out.ops.push({ op: 'records_put', records: recordsOf(state, s, rating) });
+  // The queue counts a rating from its press, a 差评 on its reasons screen included:
+  // a count that rose only when the reasons were done would tell the 差评 apart.
+  out.forward = true;
   if (rating.final) {
-    out.forward = true;
     advance(state, out, now);
   } else if (isBad(level)) {
     toReasons(state, out, now, s.ratings.length - 1);
@@ -535,7 +571,7 @@ function advance(state: CoreState, out: Out, now: number, thanked = false) {
   const last = s.ratings[s.ratings.length - 1];
   const next =
     last && last.scope === 'department' ? (last.departments[0] as number) + 1 : s.departments.length;
-  if (next < s.departments.length) {
+  if (next < s.departments.length && !s.withdrawn) {
     s.phase = { kind: 'rate', target: next };
     s.deadline = now + state.config.promptTimeoutMs;
     s.shownAt = now;
@@ -568,9 +604,24 @@ function onTimeout(state: CoreState, out: Out, now: number) {
 }
 
 /**
- * Takes the prompt off the screen. Any 差评 still waiting for reasons is finalised
- * first. `withdrawn` is the clerk's side (cancel, sign-out, replace): it cancels a
- * prompt nobody rated, and leaves a rated one rated.
+ * The clerk's side ends the prompt (DELETE, sign-out): what the citizen has not begun is
+ * ended now — a prompt nobody rated is cancelled, the departments not yet rated are left
+ * unrated — while a reasons or indicators screen the citizen is on runs to its end, and
+ * the prompt ends (final) with it.
+ */
+function withdraw(state: CoreState, out: Out, now: number) {
+  const s = state.session as Session;
+  if (s.ratings.length > 0 && ratingUnderway(s)) {
+    s.withdrawn = true;
+    return;
+  }
+  endSession(state, out, now, 'withdrawn');
+}
+
+/**
+ * Takes the prompt off the screen: it is final. Any 差评 still waiting for reasons is
+ * finalised first. `withdrawn` is the clerk's side (cancel, sign-out, replace): it
+ * cancels a prompt nobody rated, and leaves a rated one rated.
  */
 function endSession(
   state: CoreState,
@@ -586,11 +637,16 @@ function endSession(
   out.ops.push({ op: 'prompt_end', id: s.id, status, at: now });
   out.keypad({ kind: 'arm', on: false });
   out.keypad({ kind: 'leds', mask: 0, blink: false });
-  out.notify.add(s.id);
+  out.ended(s);
   if (status === 'rated') state.lastRatingAt = Math.max(...s.ratings.map((r) => r.ratedAt));
-  if (status === 'rated' && how !== 'withdrawn') {
+  // A citizen who rated is thanked, even when the clerk's side ended the rest of the
+  // prompt (a 并联审批 left after its first department): their rating was kept.
+  if (status === 'rated') {
     state.thanksUntil = now + state.config.thanksMs;
-    state.thanksLevel = (s.ratings[s.ratings.length - 1] as GivenRating).level;
+    // One line may confirm the level given; several departments rated differently have no
+    // one level, and naming the last would misstate the others.
+    const levels = new Set(s.ratings.map((r) => r.level));
+    state.thanksLevel = levels.size === 1 ? (s.ratings[0] as GivenRating).level : null;
     if (!thanked) out.say(ratingReceived());
   } else if (!thanked) {
     // The prompt is gone: reading out its choices would only confuse the next citizen.

@@ -45,6 +45,24 @@ export interface KeyHint extends Labelled {
   position: number;
 }
 
+/** A level as the thank-you confirms it: its name and nothing that shows from afar. */
+export interface GivenLevel {
+  level: Level;
+  label: string;
+  labelEn: string;
+}
+
+/**
+ * Where a 并联审批 rated per department stands: the department on screen is `index` of
+ * `total` (1-based), and `rated` names the one just rated before it (null for the first),
+ * so the citizen sees plainly that the next rating is for another department.
+ */
+export interface DepartmentStep {
+  index: number;
+  total: number;
+  rated: string | null;
+}
+
 export type Screen =
   | {
       kind: 'idle';
@@ -68,7 +86,7 @@ export type Screen =
       promptId: string;
       service: string;
       /** Whom this rating is about: one department, all of them (总体), or the package's lead. */
-      subject: { scope: Scope; departments: string[]; step: { index: number; total: number } | null };
+      subject: { scope: Scope; departments: string[]; step: DepartmentStep | null };
       /** In the keypad's order, leftmost first. */
       buttons: LevelButton[];
       /** Changing a 差评's level: this is the level given before. */
@@ -106,7 +124,21 @@ export type Screen =
       /** When the 好评 becomes final on its own (10 s after the press). */
       deadline: number;
     }
-  | { kind: 'thanks'; given: LevelButton | null }
+  | {
+      /** A web page shown as a QR code (GWQ type 90): large, with the clerk card; any key or touch closes it. */
+      kind: 'page_qr';
+      qr: { url: string; svg: string; caption: string; captionEn: string };
+      clerk: ClerkCard | null;
+      deadline: number;
+    }
+  | {
+      kind: 'thanks';
+      /**
+       * The level last given, for one line of plain text (您的评价：满意). Only its words:
+       * no colour, face or key, so the clerk and the queue cannot read it from afar.
+       */
+      given: GivenLevel | null;
+    }
   | { kind: 'fault'; message: string };
 
 export interface ViewState {
@@ -115,6 +147,11 @@ export interface ViewState {
   windowNo: string;
   /** A citizen-facing note that the keypad is not working; touch still works. */
   keypadBanner: string | null;
+  /**
+   * Whether the screens name keypad keys (按键 1 on the buttons, the key hints): not while
+   * the keypad is offline, when only touch works and a key named would mislead.
+   */
+  keys: boolean;
   /** A training terminal: every screen shows 培训模式, so no one takes it for a live one. */
   training: boolean;
   screen: Screen;
@@ -131,6 +168,7 @@ export function view(state: CoreState, now: number): ViewState {
     hallName: cfg.hallName,
     windowNo: cfg.windowNo,
     keypadBanner: keypadDown ? KEYPAD_OFFLINE_BANNER : null,
+    keys: !keypadDown,
     training: cfg.training,
     screen: screenOf(state),
   };
@@ -141,26 +179,43 @@ function screenOf(state: CoreState): Screen {
   if (!state.storeOk) return { kind: 'fault', message: FAULT_MESSAGE };
   const s = state.session;
   if (s) return promptScreen(state, s);
+  if (state.pageQr) {
+    const { qr, until } = state.pageQr;
+    return {
+      kind: 'page_qr',
+      qr: { url: qr.url, svg: qr.svg, caption: OWN_QR_CAPTION, captionEn: 'Scan to rate' },
+      clerk: clerkCard(state),
+      deadline: until,
+    };
+  }
   if (state.thanksUntil !== null) {
     const level = state.thanksLevel;
-    return { kind: 'thanks', given: level ? buttonOf(level, cfg.keymap) : null };
+    return {
+      kind: 'thanks',
+      given: level ? { level, label: levelInfo(level).label, labelEn: levelEnglish(level) } : null,
+    };
   }
   const clerk = state.clerk;
   return {
     kind: 'idle',
-    clerk: clerk
-      ? {
-          id: clerk.id,
-          name: clerk.name,
-          department: clerk.department.name,
-          photo: clerk.photo,
-          stars: clerk.stars,
-        }
-      : null,
+    clerk: clerkCard(state),
     clerkStatus: cfg.mode === 'kiosk' ? 'kiosk' : clerk ? clerk.status : 'absent',
     staticQr: cfg.staticQr,
     slides: cfg.idleSlides && cfg.idleSlides.slides.length > 0 ? cfg.idleSlides : null,
   };
+}
+
+function clerkCard(state: CoreState): ClerkCard | null {
+  const clerk = state.clerk;
+  return clerk
+    ? {
+        id: clerk.id,
+        name: clerk.name,
+        department: clerk.department.name,
+        photo: clerk.photo,
+        stars: clerk.stars,
+      }
+    : null;
 }
 
 export const PAGE_QR_CAPTION = '扫码到福建省好差评页面评价';
@@ -234,10 +289,17 @@ function promptScreen(state: CoreState, s: Session): Screen {
       if (changing) {
         subject = { scope: changing.scope, departments: names(s, changing.departments), step: null };
       } else if (phase.kind === 'rate' && phase.target !== 'all') {
+        // The department rated just before this one: the last rating given, when it was
+        // one department's (a per-department sequence rates them in order).
+        const last = s.ratings[s.ratings.length - 1];
         subject = {
           scope: 'department',
           departments: names(s, [phase.target]),
-          step: { index: phase.target + 1, total: s.departments.length },
+          step: {
+            index: phase.target + 1,
+            total: s.departments.length,
+            rated: last?.scope === 'department' ? names(s, last.departments).join('、') : null,
+          },
         };
       } else {
         const scope: Scope = s.mode === 'parallel' ? 'overall' : s.mode === 'package' ? 'package' : 'single';

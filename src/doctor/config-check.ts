@@ -13,7 +13,11 @@ export type ConfigCheck =
 
 const FIX = 'fix it in the file and run doctor again';
 
-export function checkConfig(file: string): ConfigCheck {
+/**
+ * The file given, as `serve` and the app load it. `origin` says why this file (doctor run
+ * without --config: which of the app's own files it is), shown on the `ok` line.
+ */
+export function checkConfig(file: string, origin: string | null = null): ConfigCheck {
   const loaded = loadConfig(file);
   if (!loaded.ok) {
     return { ok: false, findings: loaded.errors.map((line) => failFromMessage('config', line, FIX)) };
@@ -23,7 +27,7 @@ export function checkConfig(file: string): ConfigCheck {
   if (!reasons.ok) {
     return { ok: false, findings: reasons.errors.map((line) => failFromMessage('config', line, FIX)) };
   }
-  const summary = `${config.source.file ?? file} (terminal ${config.terminal.id}, ${config.terminal.mode}, keypad ${config.keypad.driver})`;
+  const summary = `${config.source.file ?? file} (${origin ? `${origin}; ` : ''}terminal ${config.terminal.id}, ${config.terminal.mode}, keypad ${config.keypad.driver})`;
   return {
     ok: true,
     config,

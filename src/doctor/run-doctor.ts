@@ -1,5 +1,6 @@
-// haochaping-terminal doctor --config FILE [--keys]: the technician's check of one
-// terminal, one line per part in the contract's order — config, store, keypad,
+// haochaping-terminal doctor [--config FILE] [--keys]: the technician's check of one
+// terminal (without --config, of the configuration the app itself runs with), one line
+// per part in the contract's order — config, store, keypad,
 // platform, clock, fleet — then where the log is, then (with --keys) each key pressed in turn.
 // A training terminal gets a `warn training:` line right after config.
 //
@@ -8,7 +9,9 @@
 //   1  at least one FAIL
 //   2  usage error, or the configuration cannot be loaded (nothing else was checked)
 
+import { existsSync } from 'node:fs';
 import type { TerminalConfig } from '../config/terminal-config.js';
+import { type DefaultConfig, defaultConfigFile } from '../config/user-data-dir.js';
 import { checkConfig } from './config-check.js';
 import { checkFleet } from './fleet-check.js';
 import { checkIdleSlides } from './idle-slides-check.js';
@@ -25,7 +28,8 @@ import { checkTraining } from './training-check.js';
 export const DOCTOR_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export interface DoctorOptions {
-  configFile: string;
+  /** null: the file the app uses without --config (src/config/user-data-dir.ts). */
+  configFile: string | null;
   /** After the checks, ask for each key in turn. */
   keys: boolean;
 }
@@ -42,7 +46,18 @@ export async function runDoctor(options: DoctorOptions, io: DoctorIo): Promise<n
     io.out(formatFinding(finding));
   };
 
-  const loaded = checkConfig(options.configFile);
+  let file = options.configFile;
+  let origin: string | null = null;
+  if (file === null) {
+    const chosen = defaultConfigFile();
+    if (!existsSync(chosen.file)) {
+      emit(noDefaultConfig(chosen));
+      return DOCTOR_EXIT.usage;
+    }
+    file = chosen.file;
+    origin = originOf(chosen);
+  }
+  const loaded = checkConfig(file, origin);
   for (const finding of loaded.findings) emit(finding);
   if (!loaded.ok) return DOCTOR_EXIT.usage;
   const { config, catalogue } = loaded;
@@ -91,6 +106,28 @@ export async function runDoctor(options: DoctorOptions, io: DoctorIo): Promise<n
     if (keypad.line !== null) await closeLine(keypad.line);
   }
   return failed ? DOCTOR_EXIT.failed : DOCTOR_EXIT.ok;
+}
+
+/** Which of the app's own files doctor checks, and why that one. */
+function originOf(chosen: DefaultConfig): string {
+  if (chosen.where === 'machine') return 'the machine-wide file, which the app uses without --config';
+  const machine = chosen.machineFile;
+  const why =
+    machine === null
+      ? ''
+      : existsSync(machine)
+        ? `: ${machine} cannot be read by this user`
+        : `: there is no ${machine}`;
+  return `this user's file, which the app uses without --config${why}`;
+}
+
+function noDefaultConfig(chosen: DefaultConfig): Finding {
+  const machine = chosen.machineFile === null ? '' : `neither ${chosen.machineFile} nor `;
+  return fail(
+    'config',
+    `no --config given, and ${machine}${chosen.file} exists (the files the app uses without one)`,
+    `pass --config FILE, or start the app once as this user (it writes ${chosen.file} from its template)`,
+  );
 }
 
 function storeFromRunning(config: TerminalConfig, running: Extract<Running, { kind: 'this' }>): Finding {

@@ -22,7 +22,20 @@ import type { Logger } from './log.js';
 
 export function logActivity(log: Logger, before: CoreState, event: CoreEvent, ops: readonly StoreOp[]): void {
   try {
-    for (const op of ops) logOp(log, before, event, op);
+    // A prompt's first rating is written as rating_committed, then prompt_ended, whatever
+    // the level: a 差评's step marks the prompt rated before its records, a 好评 that
+    // ends at the press writes its records before the prompt's end, and lines in the
+    // steps' own order would tell the two apart.
+    const ratedLines: StoreOp[] = [];
+    for (const op of ops) {
+      if (op.op === 'prompt_status') {
+        ratedLines.push(op);
+        continue;
+      }
+      logOp(log, before, event, op);
+      if (op.op === 'records_put') for (const rated of ratedLines.splice(0)) logOp(log, before, event, rated);
+    }
+    for (const rated of ratedLines) logOp(log, before, event, rated);
   } catch {
     // A log line is never worth a failed step.
   }
@@ -37,7 +50,7 @@ function logOp(log: Logger, before: CoreState, event: CoreEvent, op: StoreOp): v
       const p = op.prompt;
       log.log('info', 'prompt_opened', {
         promptId: p.id,
-        source: event.type === 'invite_key' ? 'invite_key' : 'api',
+        source: p.source,
         mode: p.mode,
         service: p.service.code,
         departments: p.departments.map((d) => d.code),

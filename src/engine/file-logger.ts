@@ -1,7 +1,8 @@
 // The terminal's log file: JSON lines in log.dir (terminal.log), rotated by size into
 // terminal.log.1 … .N so a terminal that runs for years never fills its disk with
 // logs. Lines are redacted on the way out (log.ts); callers still pass only
-// non-personal fields.
+// non-personal fields. A flood of one kind of line is counted, not written one by one
+// (log-repeats.ts), so it cannot push the history out of the rotated files.
 //
 // Writing is synchronous and one line at a time: the volume is a few lines a minute,
 // and a line written before a crash or a power cut is worth more than the syscalls.
@@ -21,6 +22,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { formatLogLine, type Logger } from './log.js';
+import { limitRepeats, type RepeatLimit } from './log-repeats.js';
 
 export interface FileLoggerOptions {
   /** Rotate before a line would take terminal.log past this size. Default 5 MiB. */
@@ -36,6 +38,8 @@ export interface FileLoggerOptions {
   onTrouble?: (message: string) => void;
   /** The clock, for tests. */
   now?: () => Date;
+  /** How many lines of one event are written in full a minute (log-repeats.ts); for tests. */
+  repeats?: Omit<RepeatLimit, 'now'>;
 }
 
 export interface FileLoggerStatus {
@@ -57,11 +61,14 @@ export function fileLogger(
 ): { logger: Logger; file: string; status: () => FileLoggerStatus } {
   const sink = new RotatingLogFile(dir, options);
   const now = options.now ?? (() => new Date());
-  const logger: Logger = {
-    log(level, event, fields = {}) {
-      sink.write(formatLogLine(level, event, fields, now()), now());
+  const logger = limitRepeats(
+    {
+      log(level, event, fields = {}) {
+        sink.write(formatLogLine(level, event, fields, now()), now());
+      },
     },
-  };
+    { ...options.repeats, now: () => now().getTime() },
+  );
   return { logger, file: sink.file, status: () => sink.status() };
 }
 

@@ -98,7 +98,7 @@ export async function startKeypad(
     autoIds: config.autoIds,
     baudRate: config.baudRate,
     events,
-    log,
+    log: keyLineFilter(log, () => terminal.currentPromptId() !== null),
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.serial ? { serial: options.serial } : {}),
   };
@@ -137,6 +137,30 @@ export async function startKeypad(
         path: d.path,
         portOpen: d.portOpen,
       };
+    },
+  };
+}
+
+/**
+ * The drivers log each key they accept (`keypad_key`, with its code and SEQ), which a
+ * technician needs for a keypad that seems dead. During a prompt those codes are how the
+ * citizen rated: the rating key, then the reasons ticked (key 5, then 3, 2, 3, 5 rebuilds
+ * a 差评 with two reasons exactly). So while a prompt is on screen no key line is written
+ * — not even a count, which would tell a one-key 好评 from a 差评's five — and outside
+ * prompts the line goes without its SEQ, whose jump across a prompt would count the keys
+ * pressed in it. Everything else the driver says (unknown keys, bad frames, the port)
+ * is written as it comes.
+ */
+export function keyLineFilter(log: Logger, promptOnScreen: () => boolean): Logger {
+  return {
+    log(level, event, fields = {}) {
+      if (event !== 'keypad_key') {
+        log.log(level, event, fields);
+        return;
+      }
+      if (promptOnScreen()) return;
+      const { seq: _seq, ...rest } = fields;
+      log.log(level, event, rest);
     },
   };
 }

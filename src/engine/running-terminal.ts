@@ -2,6 +2,7 @@
 // forwarder, the keypad, the diagnostics and the local API, started and stopped in
 // order, and reloaded (SIGHUP) in the contract's terms.
 import { type ApiServer, startApi } from '../api/server.js';
+import type { GwqSection } from '../config/compat-schema.js';
 import { packageVersion } from '../config/package-root.js';
 import type { TerminalConfig } from '../config/terminal-config.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
@@ -13,6 +14,8 @@ import { createTerminal } from './create-terminal.js';
 import { createDiagnostics, type Diagnostics } from './diagnostics.js';
 import { fileLogger } from './file-logger.js';
 import { type Forwarding, startForwarding } from './forwarding.js';
+import { DepartmentMemory, rememberingDepartments } from './gwq-operations.js';
+import { type GwqHandle, gwqListenProblem, startGwq } from './gwq-wiring.js';
 import { listSlides, type SlideList } from './idle-slides.js';
 import { type KeypadHandle, startKeypad } from './keypad-wiring.js';
 import type { Logger } from './log.js';
@@ -27,6 +30,8 @@ export interface RunningTerminal {
   readonly diagnostics: Diagnostics;
   readonly api: ApiServer;
   readonly fleet: FleetReporter;
+  /** compat.gwq's listener (none when the section is absent). */
+  readonly gwq: GwqHandle;
   readonly logger: Logger;
   readonly logFile: string;
   /** The hall's notices (ui.idleSlides) as last read, for the screens' server; null: none configured. */
@@ -70,8 +75,24 @@ export function keysNeedingRestart(before: TerminalConfig, after: TerminalConfig
     ['log.dir', before.log.dir, after.log.dir],
     ['qr', before.qr, after.qr],
     ['diagnostics', before.diagnostics, after.diagnostics],
+    ...gwqRestartKeys(before, after),
   ];
   return checks.filter(([, a, b]) => !same(a, b)).map(([key]) => key);
+}
+
+/** What SIGHUP changes of compat.gwq: all but its address, port and token; not turning it on or off. */
+function reloadedGwq(before: GwqSection | null, after: GwqSection | null): GwqSection | null {
+  if (before === null || after === null) return before;
+  return { ...after, host: before.host, port: before.port, token: before.token };
+}
+
+/** compat.gwq: its address, port and token, and turning it on or off, wait for a restart. */
+function gwqRestartKeys(before: TerminalConfig, after: TerminalConfig): [string, unknown, unknown][] {
+  const [a, b] = [before.compat?.gwq ?? null, after.compat?.gwq ?? null];
+  return [
+    ['compat.gwq.host/compat.gwq.port', [a?.host, a?.port], [b?.host, b?.port]],
+    ['compat.gwq.token', a?.token, b?.token],
+  ];
 }
 
 export async function startRunningTerminal(
@@ -120,10 +141,12 @@ export async function startRunningTerminal(
     clock: systemClock,
     log: logger,
   });
+  // GWQ calls name a clerk but no department: the one the local API last gave is kept.
+  const departments = new DepartmentMemory();
   let api: ApiServer;
   try {
     api = await startApi({
-      ops: terminal,
+      ops: rememberingDepartments(terminal, departments),
       settings: config.api,
       version: packageVersion(),
       terminalId: config.terminal.id,
@@ -136,6 +159,18 @@ export async function startRunningTerminal(
     terminal.stop();
     throw new ListenError(listenProblem(err, 'api', config.api.host, config.api.port));
   }
+  let gwq: GwqHandle;
+  try {
+    gwq = await startGwq(config, terminal, logger, packageVersion(), departments);
+  } catch (err) {
+    await api.close();
+    await keypad.stop();
+    await forwarding.stop();
+    await fleet.stop();
+    terminal.stop();
+    const g = config.compat.gwq;
+    throw new ListenError(gwqListenProblem(err, g?.host ?? '127.0.0.1', g?.port ?? 0));
+  }
 
   return {
     get config() {
@@ -147,6 +182,7 @@ export async function startRunningTerminal(
     diagnostics,
     api,
     fleet,
+    gwq,
     logger,
     logFile,
     get slides() {
@@ -173,6 +209,7 @@ export async function startRunningTerminal(
         },
         qr: current.qr,
         diagnostics: current.diagnostics,
+        compat: { gwq: reloadedGwq(current.compat.gwq, next.config.compat.gwq) },
       };
       // A page being fetched is not cut off by a reload that leaves the platform as it was.
       if (JSON.stringify(before.platform) !== JSON.stringify(current.platform)) {
@@ -182,6 +219,7 @@ export async function startRunningTerminal(
       slides = readSlides(current, logger);
       terminal.reconfigure(coreConfigOf(current, next.catalogue, slides));
       api.reload(current.api);
+      gwq.reload(current.compat.gwq);
       forwarding.reload(current.platform);
       // Reconnects only if the section changed; never waited for (a dead broker must not hold a reload).
       void fleet.reload(current.fleet);
@@ -195,6 +233,7 @@ export async function startRunningTerminal(
       return warnings;
     },
     async stop() {
+      await gwq.stop();
       await api.close();
       await keypad.stop();
       await forwarding.stop();

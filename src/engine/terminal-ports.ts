@@ -1,13 +1,15 @@
 // What the Terminal needs (its deps), who listens to it, and the shapes of its
 // answers: kept apart from src/engine/terminal.ts so the engine's loop reads alone.
 
-import type { KeypadCommand, Reply } from '../core/effects.js';
+import type { KeypadCommand, PromptChange, Reply } from '../core/effects.js';
 import type { PromptRequest } from '../core/events.js';
 import type {
   CoreConfig,
   KeypadFault,
   KeypadState,
   PlatformState,
+  PromptSource,
+  PromptStatus,
   QrCode,
   RatingRecord,
 } from '../core/model.js';
@@ -45,7 +47,14 @@ export interface TerminalListeners {
   /** Clips to say one after another, instead of whatever is being said (none: stop). */
   sound?: (clips: string[]) => void;
   keypad?: (command: KeypadCommand) => void;
-  prompt?: (promptId: string) => void;
+  /** A prompt opened or changed: its status as of that change, and whether it is final. */
+  prompt?: (promptId: string, change: PromptChange) => void;
+  /**
+   * The prompt is over (exactly once per prompt, after its last `prompt` call): read its
+   * records with `getPrompt` if needed. `status` is `rated`, `expired`, `declined` or `cancelled`.
+   */
+  promptFinal?: (final: PromptFinal) => void;
+  /** The queue for the platform changed (a rating committed or final): the forwarder counts again. */
   forward?: () => void;
   /** The keypad's state or fault changed. */
   keypadState?: (state: KeypadState, fault: KeypadFault) => void;
@@ -55,7 +64,19 @@ export interface TerminalListeners {
   final?: (records: RatingRecord[]) => void;
 }
 
-export type OpenPromptReply = Reply & { promptId?: string; expiresAt?: number; qr?: QrCode | null };
+export interface PromptFinal {
+  promptId: string;
+  status: PromptStatus;
+  source: PromptSource;
+}
+
+/** `retried`: the request repeated the prompt on screen, which is the one answered. */
+export type OpenPromptReply = Reply & {
+  promptId?: string;
+  expiresAt?: number;
+  qr?: QrCode | null;
+  retried?: boolean;
+};
 
 export interface Health {
   store: 'ok' | 'unavailable';

@@ -178,6 +178,11 @@ export class Terminal {
     return this.dispatch({ type: 'clerk_status', status });
   }
 
+  /**
+   * Opens a rating prompt. `request.source`: who asks (default `api`); a `gwq` prompt gets
+   * no QR code and no URL-mode page. A request that repeats the prompt on screen answers
+   * with that prompt (`retried`); a `prompt_open` refusal names it (`promptId`).
+   */
   openPrompt(request: PromptRequest, options: { replace?: boolean } = {}): OpenPromptReply {
     const promptId = this.newId();
     const alreadyRated = this.readStore((s) => s.isTransactionRated(request.transactionId));
@@ -188,7 +193,7 @@ export class Terminal {
         message: 'The terminal cannot store ratings right now.',
       };
     }
-    const qr = this.makeQr(promptId, request);
+    const qr = request.source === 'gwq' ? null : this.makeQr(promptId, request);
     const reply = this.dispatch({
       type: 'open_prompt',
       promptId,
@@ -198,7 +203,21 @@ export class Terminal {
       qr,
     });
     if (!reply.ok) return reply;
-    return { ok: true, promptId, expiresAt: this.state.session?.expiresAt as number, qr };
+    const session = this.state.session;
+    if (reply.retried && session) {
+      return { ok: true, promptId: session.id, expiresAt: session.expiresAt, qr: session.qr, retried: true };
+    }
+    return { ok: true, promptId, expiresAt: session?.expiresAt as number, qr };
+  }
+
+  /** The next number of the store's counter `key` (GWQ-{terminal}-{n}); null when the store cannot be written. */
+  takeSequence(key: string): number | null {
+    return this.readStore((s) => s.nextSequence(key));
+  }
+
+  /** The prompt that is not final yet (the one on screen), or null. */
+  currentPromptId(): string | null {
+    return this.state.session?.id ?? null;
   }
 
   cancelPrompt(promptId: string): Reply {
@@ -343,9 +362,16 @@ export class Terminal {
       case 'keypad':
         this.emit((l) => l.keypad?.(effect.command));
         return;
-      case 'notify_prompt':
-        this.emit((l) => l.prompt?.(effect.promptId));
+      case 'notify_prompt': {
+        const { type: _, ...change } = effect;
+        this.emit((l) => l.prompt?.(effect.promptId, change));
         return;
+      }
+      case 'prompt_final': {
+        const { type: _, ...final } = effect;
+        this.emit((l) => l.promptFinal?.(final));
+        return;
+      }
       case 'forward':
         this.emit((l) => l.forward?.());
         return;
@@ -417,15 +443,16 @@ export class Terminal {
     const facts = this.storeLink.recovery();
     if (!facts) return;
     const resumable = facts.unfinished.find((p) => p.status === 'open');
-    const qr = resumable
-      ? this.makeQr(resumable.id, {
-          transactionId: resumable.transactionId,
-          service: resumable.service,
-          departments: resumable.departments,
-          mode: resumable.mode,
-          citizen: resumable.citizen,
-        })
-      : null;
+    const qr =
+      resumable && resumable.source !== 'gwq'
+        ? this.makeQr(resumable.id, {
+            transactionId: resumable.transactionId,
+            service: resumable.service,
+            departments: resumable.departments,
+            mode: resumable.mode,
+            citizen: resumable.citizen,
+          })
+        : null;
     const shown = this.state.session?.id;
     this.dispatch({ type: 'recover', ...facts, qr });
     // Drafts are 差评 on their reasons screen (or 好评 on their optional indicators screen),

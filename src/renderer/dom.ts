@@ -12,10 +12,19 @@ export interface Words {
   lang: Lang;
 }
 
-/** What a frame is drawn with: the citizen's language (`ui`) and where its touches go. */
+/**
+ * What a frame is drawn with: the citizen's language (`ui`), where its touches go, and
+ * whether keypad keys are named (`keys`: not while the keypad is offline).
+ */
 export interface Ctx {
   ui: Lang;
   send: Send;
+  keys: boolean;
+}
+
+/** A button's keypad key, or none when the screens name no keys. */
+export function keyOf(ctx: Ctx, position: number): number | undefined {
+  return ctx.keys ? position : undefined;
 }
 
 /** A label in the screen's language: its English where it has one, else its Chinese. */

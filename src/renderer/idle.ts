@@ -39,7 +39,7 @@ function stars(value: number): HTMLElement {
   );
 }
 
-function clerkCard(screen: IdleScreen): HTMLElement | null {
+export function clerkCard(screen: IdleScreen): HTMLElement | null {
   const c = screen.clerk;
   if (!c) return null;
   return el(

@@ -54,7 +54,10 @@ export class LanguageChoice {
 export const EN = {
   rateTitle: 'Please rate our service',
   rerateTitle: 'Please choose your rating again',
-  step: (index: number, total: number) => `(department ${index} of ${total})`,
+  step: (index: number, total: number) => `department ${index} of ${total}`,
+  rateDepartment: 'Please rate',
+  rated: 'Rated:',
+  yourRating: (level: string) => `Your rating: ${level}`,
   scopeTitle: 'How would you like to rate?',
   decline: 'Skip',
   back: 'Back',
@@ -69,9 +72,13 @@ export const EN = {
   keyHints: 'Keypad keys',
   keypadBanner: 'The keypad is not working: please touch the screen',
   seconds: 's',
-  ending: (seconds: number) => `${seconds} seconds left: touch or press a key for more time`,
+  // The last seconds' notices share the banner's line with 培训模式: short enough for one
+  // line of the 600 px portrait screen.
+  ending: (seconds: number) => `${seconds} s left: press any key for more time`,
+  /** With the keypad offline, choosing a reason (a touch) is what gives more time. */
+  endingTouch: (seconds: number) => `${seconds} s left: touch a reason for more time`,
   /** Once the longest time is reached a key no longer extends it: the note must not promise it. */
-  endingFinal: (seconds: number) => `${seconds} seconds left: then it is sent as it is`,
+  endingFinal: (seconds: number) => `${seconds} s left: then it is sent as it is`,
 } as const;
 
 /** What the toggle says: the language it turns the screen to, in that language. */

@@ -2,6 +2,7 @@
 // keyboard-wedge keypad keys, and ticks the visible countdowns.
 import type { DownMessage } from '../core/bridge.js';
 import type { ViewState } from '../core/view.js';
+import { Banner, type TimeNotice } from './banner.js';
 import { afterPaint } from './clips.js';
 import { DiagnosticsOverlay } from './diagnostics.js';
 import { EN, LanguageChoice } from './language.js';
@@ -10,7 +11,7 @@ import { connect } from './transport.js';
 import { Voice } from './voice.js';
 
 const root = document.getElementById('app') as HTMLElement;
-const banner = document.getElementById('banner') as HTMLElement;
+const banner = new Banner(document.getElementById('banner') as HTMLElement);
 let clockOffset = 0;
 let hidCodes = new Set<string>();
 
@@ -62,11 +63,16 @@ function onMessage(m: DownMessage) {
   }
 }
 
-/** The deadline whose last seconds were already announced: said once, not at every redraw. */
-let warnedDeadline: string | undefined;
+/** What the last seconds' notice says: whether a key, or only a touch, still gives time. */
+function endingText(en: boolean, seconds: number): string {
+  if (!extendable) return en ? EN.endingFinal(seconds) : `还剩 ${seconds} 秒，到时自动提交`;
+  if (lastView?.keys === false) return en ? EN.endingTouch(seconds) : `还剩 ${seconds} 秒，点选原因可延长`;
+  return en ? EN.ending(seconds) : `还剩 ${seconds} 秒，按任意键可延长`;
+}
 
 function tick() {
   const now = Date.now() + clockOffset;
+  let notice: TimeNotice | null = null;
   for (const node of root.querySelectorAll<HTMLElement>('[data-deadline]')) {
     const left = Math.max(0, Math.ceil((Number(node.dataset.deadline) - now) / 1000));
     const en = node.lang === 'en';
@@ -74,24 +80,16 @@ function tick() {
     const warnAt = Number(node.dataset.warnAt);
     if (left > 0 && left <= warnAt) {
       node.classList.add('ending');
-      // A redraw with the same deadline (a key once the time is capped) keeps the note.
-      if (!node.previousElementSibling?.classList.contains('ending-note')) {
-        const note = document.createElement('p');
-        note.className = 'ending-note';
-        // A live region only the first time: screen readers say it once for each deadline.
-        if (warnedDeadline !== node.dataset.deadline) note.setAttribute('role', 'status');
-        warnedDeadline = node.dataset.deadline;
-        note.textContent = extendable
-          ? en
-            ? EN.ending(warnAt)
-            : `还剩 ${warnAt} 秒，按任意键可延长`
-          : en
-            ? EN.endingFinal(warnAt)
-            : `还剩 ${warnAt} 秒，到时自动提交`;
-        node.before(note);
-      }
+      // Said once for each deadline, on the banner's line: a redraw with the same
+      // deadline (a key once the time is capped) keeps it as it is.
+      notice = {
+        text: endingText(en, warnAt),
+        lang: en ? 'en' : 'zh',
+        deadline: node.dataset.deadline ?? '',
+      };
     }
   }
+  banner.setNotice(notice);
 }
 setInterval(tick, 250);
 

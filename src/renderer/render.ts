@@ -1,12 +1,26 @@
 // Draws a view state. A pure function of the view: it decides nothing, it shows what
 // the engine says and reports what was touched. Every screen fills the same frame
 // (header, main, aside, footer), so nothing jumps when the screen changes.
-import type { LevelButton, Screen, ViewState } from '../core/view.js';
-import { button, type Ctx, el, langAttr, pick, type Send, say, textOf, type Words } from './dom.js';
+import type { DepartmentStep, LevelButton, Screen, ViewState } from '../core/view.js';
+import type { Banner } from './banner.js';
+import {
+  button,
+  type Ctx,
+  el,
+  keyOf,
+  langAttr,
+  pick,
+  type Send,
+  say,
+  textOf,
+  type Words,
+  words,
+} from './dom.js';
 import { face } from './faces.js';
 import { idleFrame } from './idle.js';
 import { indicatorGrid, keyHints } from './indicator-grid.js';
 import { EN, LANG_TAG, type Lang, type LanguageChoice, TOGGLE_SCREENS, toggleText } from './language.js';
+import { pageQrFrame } from './page-qr.js';
 
 export interface Frame {
   header: Node[];
@@ -15,8 +29,8 @@ export interface Frame {
   footer: Node[];
 }
 
-function levelButton(b: LevelButton, onClick: (() => void) | null, ui: Lang = 'zh'): HTMLButtonElement {
-  const node = button(pick(b, ui), onClick ?? (() => undefined), `level ${b.verdict}`, b.position, ui);
+function levelButton(b: LevelButton, onClick: () => void, ctx: Ctx): HTMLButtonElement {
+  const node = button(pick(b, ctx.ui), onClick, `level ${b.verdict}`, keyOf(ctx, b.position), ctx.ui);
   node.dataset.level = String(b.level);
   node.prepend(face(b.level));
   return node;
@@ -40,7 +54,7 @@ export function qrBlock(qr: { svg: string }, caption: string, ui: Lang = 'zh'): 
  * `warnAt`: seconds left at which the screen says, once, that time is running out.
  * Its `lang` tells the ticking (main.ts) which words to count in.
  */
-function countdown(deadline: number, warnAt?: number, ui: Lang = 'zh'): HTMLElement {
+export function countdown(deadline: number, warnAt?: number, ui: Lang = 'zh'): HTMLElement {
   return el('p', {
     className: 'countdown',
     attrs: {
@@ -74,6 +88,40 @@ function subLine(what: string | Words, whom: string | Words, ui: Lang = 'zh', no
   );
 }
 
+/**
+ * The title of one department's turn in a per-department 并联审批: the department is
+ * the title itself (as large as it), and from the second on a large line above it says
+ * which department was just rated, so no one takes the next rating for the same one.
+ */
+function departmentTitle(step: DepartmentStep, who: string, service: string, ui: Lang): HTMLElement[] {
+  const zhName = (name: string) =>
+    el('span', { className: 'dept', attrs: langAttr('zh', ui) }, ...words(name));
+  const title =
+    ui === 'en'
+      ? el('h1', { className: 'dept-title' }, document.createTextNode(`${EN.rateDepartment} `), zhName(who))
+      : el(
+          'h1',
+          { className: 'dept-title' },
+          document.createTextNode('请为 '),
+          zhName(who),
+          document.createTextNode(' 评价'),
+        );
+  const stepText = ui === 'en' ? EN.step(step.index, step.total) : `第 ${step.index} / ${step.total} 个部门`;
+  const parts: HTMLElement[] = [];
+  if (step.rated !== null)
+    parts.push(
+      el(
+        'p',
+        { className: 'dept-rated' },
+        el('span', { className: 'tick', text: '✓', attrs: { 'aria-hidden': 'true' } }),
+        document.createTextNode(ui === 'en' ? `${EN.rated} ` : '已评价：'),
+        zhName(step.rated),
+      ),
+    );
+  parts.push(title, subLine(service, { text: stepText, lang: ui }, ui));
+  return parts;
+}
+
 function frameOf(screen: Exclude<Screen, { kind: 'idle' }>, ctx: Ctx): Frame {
   const { send, ui } = ctx;
   const f: Frame = { header: [], main: [], aside: [], footer: [] };
@@ -92,7 +140,7 @@ function frameOf(screen: Exclude<Screen, { kind: 'idle' }>, ctx: Ctx): Frame {
               pick(o, ui),
               () => send({ type: 'choose_scope', scope: o.scope }),
               'choice',
-              o.position,
+              keyOf(ctx, o.position),
               ui,
             ),
           ),
@@ -105,24 +153,23 @@ function frameOf(screen: Exclude<Screen, { kind: 'idle' }>, ctx: Ctx): Frame {
       return f;
     case 'rate': {
       const who = screen.subject.departments.join('、');
-      const step = screen.subject.step
-        ? ui === 'en'
-          ? ` ${EN.step(screen.subject.step.index, screen.subject.step.total)}`
-          : `（第 ${screen.subject.step.index} / ${screen.subject.step.total} 个部门）`
-        : '';
-      const title =
-        screen.changingFrom !== null
-          ? ['请重新选择您的评价', EN.rerateTitle]
-          : ['请您对本次服务进行评价', EN.rateTitle];
-      f.header.push(
-        el('h1', { text: say(ui, title[0] as string, title[1] as string) }),
-        ui === 'en' ? subLine(screen.service, who, ui, step) : subLine(screen.service, `${who}${step}`),
-      );
+      const step = screen.subject.step;
+      if (step) f.header.push(...departmentTitle(step, who, screen.service, ui));
+      else {
+        const title =
+          screen.changingFrom !== null
+            ? ['请重新选择您的评价', EN.rerateTitle]
+            : ['请您对本次服务进行评价', EN.rateTitle];
+        f.header.push(
+          el('h1', { text: say(ui, title[0] as string, title[1] as string) }),
+          subLine(screen.service, who, ui),
+        );
+      }
       f.main.push(
         el(
           'div',
           { className: 'levels' },
-          ...screen.buttons.map((b) => levelButton(b, () => send({ type: 'rate', level: b.level }), ui)),
+          ...screen.buttons.map((b) => levelButton(b, () => send({ type: 'rate', level: b.level }), ctx)),
         ),
       );
       if (screen.qr) f.aside.push(qrBlock(screen.qr, say(ui, screen.qr.caption, screen.qr.captionEn), ui));
@@ -166,10 +213,22 @@ function frameOf(screen: Exclude<Screen, { kind: 'idle' }>, ctx: Ctx): Frame {
           : subLine(screen.levelLabel, `${screen.subject.join('、')}（可多选）`),
       );
       f.main.push(indicatorGrid(screen.reasons, screen.cursor, ctx));
-      f.aside.push(keyHints(screen.keyHints, ui));
+      if (ctx.keys) f.aside.push(keyHints(screen.keyHints, ui));
       f.footer.push(
-        button(say(ui, '返回修改', EN.changeLevel), () => send({ type: 'change_level' }), 'secondary', 4, ui),
-        button(say(ui, '提交', EN.submit), () => send({ type: 'submit_reasons' }), 'primary', 5, ui),
+        button(
+          say(ui, '返回修改', EN.changeLevel),
+          () => send({ type: 'change_level' }),
+          'secondary',
+          keyOf(ctx, 4),
+          ui,
+        ),
+        button(
+          say(ui, '提交', EN.submit),
+          () => send({ type: 'submit_reasons' }),
+          'primary',
+          keyOf(ctx, 5),
+          ui,
+        ),
         countdown(screen.deadline, 10, ui),
       );
       return f;
@@ -182,24 +241,35 @@ function frameOf(screen: Exclude<Screen, { kind: 'idle' }>, ctx: Ctx): Frame {
           : subLine(screen.given.label, '可再选满意的方面（可不选）'),
       );
       f.main.push(indicatorGrid(screen.indicators, screen.cursor, ctx));
-      f.aside.push(keyHints(screen.keyHints, ui));
+      if (ctx.keys) f.aside.push(keyHints(screen.keyHints, ui));
       f.footer.push(
-        button(say(ui, '完成', EN.done), () => send({ type: 'submit_reasons' }), 'primary', 5, ui),
+        button(
+          say(ui, '完成', EN.done),
+          () => send({ type: 'submit_reasons' }),
+          'primary',
+          keyOf(ctx, 5),
+          ui,
+        ),
         countdown(screen.deadline, undefined, ui),
       );
       return f;
     case 'thanks':
+      // Large thanks; the level in one line of plain text, body-sized — never a coloured
+      // card, face or key, which the clerk and the queue would read from afar.
       f.header.push(el('h1', { className: 'thanks', text: say(ui, '谢谢您的评价', EN.thanks) }));
-      if (screen.given) {
-        const lit = levelButton(screen.given, null, ui);
-        lit.classList.add('lit');
-        lit.disabled = true;
-        f.main.push(el('div', { className: 'levels given' }, lit));
-      }
+      if (screen.given)
+        f.header.push(
+          el('p', {
+            className: 'given-level',
+            text: ui === 'en' ? EN.yourRating(screen.given.labelEn) : `您的评价：${screen.given.label}`,
+          }),
+        );
       return f;
     case 'fault':
       f.header.push(el('h1', { className: 'fault', text: screen.message }));
       return f;
+    case 'page_qr':
+      return pageQrFrame(screen, ctx);
   }
 }
 
@@ -234,27 +304,28 @@ function languageToggle(
 export function render(
   view: ViewState,
   root: HTMLElement,
-  banner: HTMLElement,
+  /** The line above the frame; a training terminal marks every screen there. */
+  banner: Banner,
   send: Send,
   /** The citizen's 中文/English, kept by the caller across views. */
   language: LanguageChoice,
 ): void {
   const ui = language.follow(view.screen);
-  // A training terminal marks every screen in the banner's line, which is always reserved:
-  // the mark never moves the buttons, and no screen is without it.
-  banner.hidden = view.keypadBanner === null && !view.training;
   // The keypad's note is for the citizen, so it follows the screen's language; the
   // training mark and note are for staff, and stay Chinese.
-  const note =
-    view.keypadBanner !== null && ui === 'en'
-      ? el('span', { attrs: { lang: LANG_TAG.en }, text: EN.keypadBanner })
-      : (view.keypadBanner ?? (view.training ? TRAINING_NOTE : ''));
-  banner.replaceChildren(
-    ...(view.training ? [el('strong', { className: 'training-mark', text: '培训模式' })] : []),
-    note,
-  );
+  banner.setBase({
+    training: view.training,
+    note:
+      view.keypadBanner !== null
+        ? ui === 'en'
+          ? { text: EN.keypadBanner, lang: 'en' }
+          : { text: view.keypadBanner, lang: 'zh' }
+        : view.training
+          ? { text: TRAINING_NOTE, lang: 'zh' }
+          : null,
+  });
   const hall = [view.hallName, view.windowNo ? `${view.windowNo} 号窗口` : ''].filter(Boolean).join(' · ');
-  const ctx: Ctx = { ui, send };
+  const ctx: Ctx = { ui, send, keys: view.keys };
   // The idle screen lays out the hall and window itself, large: it is read from afar.
   const idle = view.screen.kind === 'idle';
   const f = view.screen.kind === 'idle' ? idleFrame(view.screen, view) : frameOf(view.screen, ctx);

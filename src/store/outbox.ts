@@ -9,7 +9,8 @@
 // Training records (a training terminal's, and the built-in DEV-0001's) are outside the
 // outbox: never claimed, whatever the current configuration says, not counted as
 // waiting, not listed as rejected, never re-queued; pruned like delivered ones once past
-// the retention.
+// the retention. Local records (state `local`: a GWQ rating, which its business system
+// reports itself) are outside it in the same way, and pruned like delivered ones.
 //
 // The platform's words about a record (its refusal, the last failure) are sealed like the
 // personal data, erased with it on delivery, and listed only with that record's personal
@@ -19,6 +20,7 @@ import type Database from 'better-sqlite3';
 import type { RatingRecord } from '../core/model.js';
 import { scrubPersonal } from '../core/personal-data.js';
 import { COUNT_ERASURE_SQL } from './compaction.js';
+import { LOCAL_DRAFT } from './local-records.js';
 import { truncateWal } from './open.js';
 import {
   type DecodedRecord,
@@ -57,6 +59,7 @@ export interface RejectedRecord {
 }
 
 export interface OutboxCounts {
+  /** Waiting for the platform from the rating's commit, drafts included. */
   pending: number;
   rejected: number;
 }
@@ -177,6 +180,13 @@ export class Outbox implements OutboxStore {
         `UPDATE records SET personal_sealed = NULL WHERE prompt_id = ? AND id = ? AND personal_sealed IS NOT NULL`,
       ),
       count: db.prepare('SELECT COUNT(*) FROM records WHERE state = ? AND training = 0').pluck(),
+      // Queued from the commit, drafts included (see QueueCounts.pending in queries.ts).
+      queued: db
+        .prepare(
+          `SELECT (SELECT COUNT(*) FROM records WHERE state = 'pending' AND training = 0)
+                + (SELECT COUNT(*) FROM records WHERE state = 'draft' AND training = 0 AND NOT ${LOCAL_DRAFT})`,
+        )
+        .pluck(),
       listRejected: db.prepare(
         `SELECT r.prompt_id, r.id, r.state, r.body, r.personal_sealed, r.reject_code, r.reject_message,
            r.reject_message_sealed, p.citizen_sealed AS prompt_citizen
@@ -187,6 +197,8 @@ export class Outbox implements OutboxStore {
         .prepare(`SELECT MIN(lease_until) FROM records WHERE state = 'pending' AND lease_until > ?`)
         .pluck(),
       pruneRecords: db.prepare(`DELETE FROM records WHERE state = 'delivered' AND delivered_at < ?`),
+      // Kept on the terminal only (a GWQ rating): gone after the same retention as a delivered one.
+      pruneLocal: db.prepare(`DELETE FROM records WHERE state = 'local' AND final_at < ?`),
       // Final training records go after the same retention: nothing will ever send them.
       pruneTraining: db.prepare(
         `DELETE FROM records WHERE training = 1 AND state <> 'draft' AND final_at IS NOT NULL AND final_at < ?`,
@@ -326,7 +338,7 @@ export class Outbox implements OutboxStore {
 
   counts(): OutboxCounts {
     return {
-      pending: this.stmt.count.get('pending') as number,
+      pending: this.stmt.queued.get() as number,
       rejected: this.stmt.count.get('rejected') as number,
     };
   }
@@ -359,12 +371,15 @@ export class Outbox implements OutboxStore {
     return (this.stmt.nextExpiry.get(now) as number | null) ?? null;
   }
 
-  /** Drops delivered (and training) records older than the retention, then the prompts left with none. */
+  /** Drops delivered, local and training records older than the retention, then the prompts left with none. */
   prune(now: number, retentionDays: number): PruneResult {
     this.context.guard();
     const cutoff = now - retentionDays * DAY_MS;
     return this.db.transaction(() => ({
-      records: this.stmt.pruneRecords.run(cutoff).changes + this.stmt.pruneTraining.run(cutoff).changes,
+      records:
+        this.stmt.pruneRecords.run(cutoff).changes +
+        this.stmt.pruneLocal.run(cutoff).changes +
+        this.stmt.pruneTraining.run(cutoff).changes,
       prompts: this.stmt.prunePrompts.run(cutoff).changes,
     }))();
   }

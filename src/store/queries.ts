@@ -3,7 +3,8 @@
 // src/store/recovery.ts. A row that cannot be read is left out, never thrown on.
 
 import type Database from 'better-sqlite3';
-import type { PromptStatus, RatingRecord } from '../core/model.js';
+import type { PromptSource, PromptStatus, RatingRecord } from '../core/model.js';
+import { LOCAL_DRAFT } from './local-records.js';
 import { decodeRecord, type StoredRecordRow } from './record-row.js';
 
 export type { RecoveryFacts } from './recovery.js';
@@ -12,8 +13,10 @@ export interface PromptSummary {
   id: string;
   transactionId: string;
   status: PromptStatus;
+  source: PromptSource;
   openedAt: number;
   expiresAt: number;
+  /** When it left the screen; null while it is not final. */
   endedAt: number | null;
   /** Final and draft records of this prompt, without personal data. */
   records: RatingRecord[];
@@ -21,7 +24,13 @@ export interface PromptSummary {
 
 /** Records meant for a platform, by state; training records are not among them. */
 export interface QueueCounts {
+  /** Of `pending`: ratings still on their reasons or indicators screen. */
   draft: number;
+  /**
+   * Waiting for the platform, counted from the rating's commit: drafts included, so the
+   * count rises at the press for a 差评 as for a 好评 (a rise only once the reasons were
+   * done would tell them apart).
+   */
   pending: number;
   delivered: number;
   rejected: number;
@@ -41,6 +50,7 @@ interface PromptRow {
   opened_at: number;
   expires_at: number;
   ended_at: number | null;
+  source: string;
 }
 
 export class StoreQueries {
@@ -57,7 +67,11 @@ export class StoreQueries {
         'SELECT prompt_id, id, state, body, NULL AS personal_sealed FROM records WHERE prompt_id = ? ORDER BY seq',
       ),
       // Training records wait for no platform: they are counted apart.
-      counts: db.prepare('SELECT state, COUNT(*) AS n FROM records WHERE training = 0 GROUP BY state'),
+      // Local records (a GWQ rating) are meant for no platform: not counted here.
+      counts: db.prepare(
+        `SELECT state, COUNT(*) AS n FROM records WHERE training = 0 AND state <> 'local' AND NOT ${LOCAL_DRAFT}
+         GROUP BY state`,
+      ),
       trainingCount: db.prepare('SELECT COUNT(*) FROM records WHERE training = 1').pluck(),
       // For diagnostics only: a scan (no index on the rated_at or the flags, which every
       // rating would have to update). instr() spares most rows the JSON parse; CASE keeps a
@@ -69,9 +83,17 @@ export class StoreQueries {
              THEN EXISTS (SELECT 1 FROM json_each(body, '$.flags') WHERE value = 'clock_skew') ELSE 0 END
          ORDER BY rated_at DESC LIMIT 1`,
       ),
-      // The outbox index's order: the oldest queued record is the first pending one by seq.
+      // The outbox index's order: the oldest queued record is the first one by seq of its
+      // state; a draft (queued from its commit, as counted) by when it was rated.
       oldestPending: db
-        .prepare(`SELECT final_at FROM records WHERE state = 'pending' AND training = 0 ORDER BY seq LIMIT 1`)
+        .prepare(
+          `SELECT MIN(at) FROM (
+             SELECT * FROM (SELECT final_at AS at FROM records
+               WHERE state = 'pending' AND training = 0 ORDER BY seq LIMIT 1)
+             UNION ALL
+             SELECT * FROM (SELECT rated_at AS at FROM records
+               WHERE state = 'draft' AND training = 0 AND NOT ${LOCAL_DRAFT} ORDER BY seq LIMIT 1))`,
+        )
         .pluck(),
     };
   }
@@ -92,6 +114,7 @@ export class StoreQueries {
       id: row.id,
       transactionId: row.transaction_id,
       status: row.status as PromptStatus,
+      source: row.source as PromptSource,
       openedAt: row.opened_at,
       expiresAt: row.expires_at,
       endedAt: row.ended_at,
@@ -103,6 +126,7 @@ export class StoreQueries {
     const counts: QueueCounts = { draft: 0, pending: 0, delivered: 0, rejected: 0 };
     for (const row of this.stmt.counts.all() as { state: keyof QueueCounts; n: number }[])
       counts[row.state] = row.n;
+    counts.pending += counts.draft;
     return counts;
   }
 

@@ -7,7 +7,15 @@
 // ended, and every other draft still becomes final and is forwarded.
 
 import type Database from 'better-sqlite3';
-import type { ClerkState, PromptRecord, PromptStatus, RatingRecord, ServiceFacts } from '../core/model.js';
+import {
+  type ClerkState,
+  PROMPT_SOURCES,
+  type PromptRecord,
+  type PromptSource,
+  type PromptStatus,
+  type RatingRecord,
+  type ServiceFacts,
+} from '../core/model.js';
 import { resolveFacts } from '../core/service-facts.js';
 import { COUNT_ERASURE_SQL } from './compaction.js';
 import {
@@ -48,6 +56,7 @@ interface PromptRow {
   expires_at: number;
   ended_at: number | null;
   facts: string | null;
+  source: string;
 }
 
 const MODES = new Set(['single', 'parallel', 'package']);
@@ -158,6 +167,8 @@ export class Recovery {
       clerk: clerk as PromptRecord['clerk'],
       // A prompt kept before the facts were: the defaults, as for a prompt given none.
       facts: facts ? (facts as unknown as ServiceFacts) : resolveFacts(undefined, row.opened_at),
+      // The schema allows no other value; a row edited by hand is the local API's.
+      source: PROMPT_SOURCES.includes(row.source as PromptSource) ? (row.source as PromptSource) : 'api',
       status: row.status as PromptStatus,
       openedAt: row.opened_at,
       expiresAt: row.expires_at,

@@ -12,6 +12,7 @@ import type Database from 'better-sqlite3';
 import type { StoreOp } from '../core/effects.js';
 import { COUNT_ERASURE_SQL, type CompactionResult, Compactor } from './compaction.js';
 import { identityOf, StoreReplacedError } from './file-identity.js';
+import { STATE_WRITTEN } from './local-records.js';
 import { attachDatabase, describeIoError, openDatabase, StoreUnavailableError, truncateWal } from './open.js';
 import { Outbox } from './outbox.js';
 import { type ClockSkewSummary, type PromptSummary, type QueueCounts, StoreQueries } from './queries.js';
@@ -94,8 +95,8 @@ export class RatingStore {
     this.setAside = new SetAside(db, sealer);
     this.stmt = {
       promptInsert: db.prepare(
-        `INSERT INTO prompts (id, transaction_id, mode, service, departments, clerk, citizen_sealed, status, opened_at, expires_at, facts)
-         VALUES (@id, @transaction_id, @mode, @service, @departments, @clerk, @citizen_sealed, @status, @opened_at, @expires_at, @facts)`,
+        `INSERT INTO prompts (id, transaction_id, mode, service, departments, clerk, citizen_sealed, status, opened_at, expires_at, facts, source)
+         VALUES (@id, @transaction_id, @mode, @service, @departments, @clerk, @citizen_sealed, @status, @opened_at, @expires_at, @facts, @source)`,
       ),
       promptStatus: db.prepare('UPDATE prompts SET status = ? WHERE id = ?'),
       // Once the prompt has left the screen its real-name data is of no more use.
@@ -107,7 +108,7 @@ export class RatingStore {
       // `training` is set once, at insert: a draft a training terminal began stays training.
       recordPut: db.prepare(
         `INSERT INTO records (prompt_id, id, seq, state, body, personal_sealed, rated_at, final_at, training)
-         VALUES (@prompt_id, @id, @seq, @state, @body, @personal_sealed, @rated_at, @final_at, @training)
+         VALUES (@prompt_id, @id, @seq, ${STATE_WRITTEN}, @body, @personal_sealed, @rated_at, @final_at, @training)
          ON CONFLICT (prompt_id, id) DO UPDATE SET state = excluded.state, body = excluded.body,
            personal_sealed = excluded.personal_sealed, rated_at = excluded.rated_at, final_at = excluded.final_at
          WHERE records.state = 'draft'`,
@@ -121,6 +122,13 @@ export class RatingStore {
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
       settingDelete: db.prepare('DELETE FROM settings WHERE key = ?'),
+      // One statement, so a number is taken once even by two processes on one file.
+      sequenceNext: db
+        .prepare(
+          `INSERT INTO settings (key, value) VALUES (?, '1')
+           ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value`,
+        )
+        .pluck(),
       countErasure: db.prepare(COUNT_ERASURE_SQL),
       maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM records').pluck(),
       sealedRecords: db.prepare('SELECT COUNT(*) FROM records WHERE personal_sealed IS NOT NULL').pluck(),
@@ -240,6 +248,7 @@ export class RatingStore {
           opened_at: p.openedAt,
           expires_at: p.expiresAt,
           facts: JSON.stringify(p.facts),
+          source: p.source,
         });
         return;
       }
@@ -282,6 +291,11 @@ export class RatingStore {
         this.stmt.settingPut.run('invite_seq', String(op.value));
         return;
     }
+  }
+
+  /** The next number of a counter kept in the store (1, 2, …): never given twice, even across restarts. */
+  nextSequence(key: string): number {
+    return Number(this.stmt.sequenceNext.get(key));
   }
 
   isTransactionRated(transactionId: string): boolean {

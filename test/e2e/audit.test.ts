@@ -2,10 +2,12 @@
 // supported size: axe-core finds no serious or critical violation, and the checks of
 // test/helpers/audit.ts (text size, targets, nothing cut, words kept whole) pass. The
 // fixtures carry long real names of services and departments, as the catalogues have.
+
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditScreen } from '../helpers/audit.js';
+import { AUDIT_SIZES, auditScreen, layoutProblems, MIN_TEXT_PX, wrappedButtons } from '../helpers/audit.js';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
-import { Hall, type HallOptions } from '../helpers/hall.js';
+import { Hall, type HallOptions, SCREENSHOT_DIR } from '../helpers/hall.js';
 import { noticeFolder } from '../helpers/notices.js';
 import { fillDisk, mountSmallDisk, type SmallDisk } from '../helpers/tmpfs.js';
 
@@ -38,6 +40,22 @@ const PARALLEL = [
   { code: 'D-C', name: '惠安县人力资源和社会保障局' },
 ];
 const CITIZEN = { name: '欧阳美英', idNumber: '350521199001011234', phone: '13812345678', type: 1 };
+
+async function settle(h: Hall): Promise<void> {
+  await h.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/** Where the banner and every button of the screen are, to the pixel. */
+function frame(h: Hall): Promise<string> {
+  return h.page.$$eval('#banner, #app button', (nodes) =>
+    JSON.stringify(
+      nodes.map((n) => {
+        const r = n.getBoundingClientRect();
+        return [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)];
+      }),
+    ),
+  );
+}
 
 async function signInLong(h: Hall): Promise<void> {
   const r = await h.api('PUT', '/v1/clerk', {
@@ -98,8 +116,13 @@ describe('the screens’ audit', { timeout: 300_000 }, () => {
     await h.tap('分部门评价');
     await h.page.waitForSelector('text=第 1 / 3 个部门');
     problems.push(...(await auditScreen(h.page, 'per-department')));
+    await h.page.waitForTimeout(350);
+    await h.tap('满意');
+    await h.page.waitForSelector('.dept-rated:has-text("已评价：惠安县市场监督管理局")');
+    problems.push(...(await auditScreen(h.page, 'per-department-next')));
     await h.tap('不评价');
-    await h.screen('idle');
+    await h.screen('thanks');
+    await h.screen('idle', 10_000);
 
     if (!h.keypad) throw new Error('this hall has a keypad');
     h.keypad.silent = true;
@@ -107,6 +130,60 @@ describe('the screens’ audit', { timeout: 300_000 }, () => {
     problems.push(...(await auditScreen(h.page, 'keypad-offline-idle')));
     await h.prompt({ service: LONG_SERVICE, departments: [LONG_DEPARTMENT] });
     problems.push(...(await auditScreen(h.page, 'keypad-offline-rate')));
+    await h.tap('不满意');
+    await h.screen('reasons');
+    problems.push(...(await auditScreen(h.page, 'keypad-offline-reasons')));
+    expect(problems).toEqual([]);
+  });
+
+  it('the last 10 s of the reasons screen: the notice moves nothing and pushes no button onto two lines, at every size', async () => {
+    // Its 10 s last from 2 s after the screen opens until it ends; the checks take less.
+    // A training terminal: the notice shares the banner's line with the 培训模式 mark.
+    const h = await hall({ reasonsTimeoutSeconds: 12, training: true });
+    await signInLong(h);
+    const problems: string[] = [];
+    const passes = [
+      ['zh', '还剩 10 秒，按任意键可延长'],
+      ['en', '10 s left: press any key for more time'],
+      ['keypad-offline', '还剩 10 秒，点选原因可延长'],
+    ] as const;
+    for (const [pass, says] of passes) {
+      if (pass === 'keypad-offline') {
+        if (!h.keypad) throw new Error('this hall has a keypad');
+        h.keypad.silent = true;
+        await h.page.waitForSelector('#banner:has-text("评价器按键暂不可用")', { timeout: 10_000 });
+      }
+      await h.prompt({ service: LONG_SERVICE, departments: [LONG_DEPARTMENT] });
+      if (pass === 'en') await h.tap('English');
+      await h.tap(pass === 'en' ? 'Dissatisfied' : '不满意');
+      await h.screen('reasons');
+      const frameBefore = new Map<string, string>();
+      for (const [w, ht] of AUDIT_SIZES) {
+        await h.page.setViewportSize({ width: w, height: ht });
+        await settle(h);
+        frameBefore.set(`${w}×${ht}`, await frame(h));
+      }
+      const note = h.page.locator('#banner .ending-note');
+      await note.waitFor({ timeout: 15_000 });
+      expect(await note.textContent()).toBe(says);
+      for (const [w, ht] of AUDIT_SIZES) {
+        await h.page.setViewportSize({ width: w, height: ht });
+        await settle(h);
+        const found = [
+          ...(await wrappedButtons(h.page)),
+          ...(await layoutProblems(h.page, '#banner, #app', MIN_TEXT_PX, true)),
+        ];
+        // Nothing moved: the banner's line and every button are where they were.
+        if ((await frame(h)) !== frameBefore.get(`${w}×${ht}`)) found.push('the notice moved the screen');
+        problems.push(...found.map((p) => `${pass} at ${w}×${ht}: ${p}`));
+        await h.page.screenshot({ path: join(SCREENSHOT_DIR, `audit-ending-${pass}-${w}x${ht}.png`) });
+      }
+      // Measured with the notice on screen, not after the screen ended.
+      expect(await note.isVisible()).toBe(true);
+      await h.page.setViewportSize({ width: 1024, height: 600 });
+      await h.tap(pass === 'en' ? 'Submit' : '提交');
+      await h.screen('thanks');
+    }
     expect(problems).toEqual([]);
   });
 

@@ -169,7 +169,7 @@ describe('the technicians’ PIN pad', { timeout: 60_000 }, () => {
     expect(await overlayHidden(h.page)).toBe(true);
     expect((await h.keypad?.press(2))?.acked).toBe(true);
     await h.screen('thanks');
-    await h.page.waitForSelector('button.level.lit[data-level="4"]');
+    await h.page.waitForSelector('.given-level:text("您的评价：满意")');
     expect(h.records().map((r) => r.body.level)).toEqual([4]);
 
     await openPad(h.page);
@@ -181,7 +181,7 @@ describe('the technicians’ PIN pad', { timeout: 60_000 }, () => {
     expect(await ratingButtonsOnTop(h.page)).toBe(true);
     await h.keypad?.press(1);
     await h.screen('thanks');
-    await h.page.waitForSelector('button.level.lit[data-level="5"]');
+    await h.page.waitForSelector('.given-level:text("您的评价：非常满意")');
     expect(h.records().map((r) => r.body.level)).toEqual([4, 5]);
   });
 
@@ -212,7 +212,7 @@ describe('the technicians’ PIN pad', { timeout: 60_000 }, () => {
     // F2 is key position 2 by default: 满意.
     await h.page.keyboard.press('F2');
     await h.screen('thanks');
-    await h.page.waitForSelector('button.level.lit[data-level="4"]');
+    await h.page.waitForSelector('.given-level:text("您的评价：满意")');
     expect(h.records().map((r) => r.body.level)).toEqual([4]);
   });
 });

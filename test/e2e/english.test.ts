@@ -124,7 +124,7 @@ describe('the 中文/English toggle', { timeout: 120_000 }, () => {
     expect(h.records().map((r) => r.body)).toEqual([expect.objectContaining({ level: 2, reasons: ['207'] })]);
   });
 
-  it('every level’s English indicators show whole, on at most two lines, at every screen size', async () => {
+  it('every level’s English indicators show whole, 18 px or more, on at most two lines (three at 800×480), at every screen size', async () => {
     const shipped = JSON.parse(
       readFileSync(new URL('../../assets/reasons.json', import.meta.url), 'utf8'),
     ) as {
@@ -227,10 +227,19 @@ describe('the 中文/English toggle', { timeout: 120_000 }, () => {
     await h.page.waitForSelector('h1:text("How would you like to rate?")');
     problems.push(...(await auditScreen(h.page, 'english-choose-scope')));
     await h.tap('Rate each department');
-    await h.page.waitForSelector('text=(department 1 of 3)');
+    await h.page.waitForSelector('text=department 1 of 3');
+    expect(await h.page.locator('h1').textContent()).toBe('Please rate 惠安县市场监督管理局');
+    expect(await h.page.locator('h1 .dept').getAttribute('lang')).toBe('zh-CN');
     problems.push(...(await auditScreen(h.page, 'english-per-department')));
+    await h.page.waitForTimeout(350);
+    await h.tap('Satisfied');
+    await h.page.waitForSelector('.dept-rated:has-text("Rated: 惠安县市场监督管理局")');
+    expect(await h.page.locator('h1').textContent()).toBe('Please rate 国家税务总局惠安县税务局');
+    problems.push(...(await auditScreen(h.page, 'english-per-department-next')));
     await h.tap('Skip');
-    await h.screen('idle');
+    await h.page.waitForSelector('h1:text("Thank you for your rating")');
+    expect(await h.page.locator('.given-level').textContent()).toBe('Your rating: Satisfied');
+    await h.screen('idle', 10_000);
 
     // The keypad-offline banner speaks English too, and the screen still fits.
     if (!h.keypad) throw new Error('this hall has a keypad');

@@ -7,8 +7,9 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
-import { freePort, type Run, runCli, waitFor } from '../helpers/cli.js';
+import { type Run, runCli } from '../helpers/cli.js';
 import { Broker } from '../helpers/mosquitto.js';
+import { startOnFreePorts } from '../helpers/ports.js';
 import { makeCa } from '../helpers/private-ca.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -32,6 +33,19 @@ function start(args: string[], env: Record<string, string> = {}): Run {
   });
   return run;
 }
+
+/** The console on a port of the system's, started again on another if that one was taken meanwhile. */
+async function onPort(
+  args: (port: number) => string[],
+  ready: (r: Run) => boolean,
+  what: string,
+  env: Record<string, string> = {},
+): Promise<{ run: Run; port: number }> {
+  const { run, ports } = await startOnFreePorts(1, ([p]) => start(args(p as number), env), ready, what);
+  return { run, port: ports[0] as number };
+}
+
+const connected = (r: Run) => r.stdout().includes('Broker: connected');
 
 /** GET with a chosen Host header; the body of an SSE stream up to its first event. */
 function get(
@@ -79,14 +93,12 @@ describe('haochaping-terminal hall', { timeout: 120_000 }, () => {
   it('off loopback admits only the address that carries the token', async () => {
     const broker = await Broker.start();
     cleanups.push(() => broker.dispose());
-    const port = await freePort();
-    const run = start(
-      ['--broker', broker.url, '--hall', '350521', '--host', '0.0.0.0', '--port', String(port)],
-      {
-        HAOCHAPING_HALL_TOKEN: TOKEN,
-      },
+    const { run, port } = await onPort(
+      (p) => ['--broker', broker.url, '--hall', '350521', '--host', '0.0.0.0', '--port', String(p)],
+      connected,
+      'the console to subscribe',
+      { HAOCHAPING_HALL_TOKEN: TOKEN },
     );
-    await waitFor(() => run.stdout().includes('Broker: connected'), 'the console to subscribe', 20_000);
     expect(run.stdout()).toContain(`Console: http://0.0.0.0:${port}/?token=…`);
     expect(run.stdout()).not.toContain(TOKEN);
 
@@ -107,9 +119,11 @@ describe('haochaping-terminal hall', { timeout: 120_000 }, () => {
   });
 
   it('on loopback refuses a page served under a foreign host name (DNS rebinding)', async () => {
-    const port = await freePort();
-    const run = start(['--broker', 'mqtt://127.0.0.1:1', '--hall', '350521', '--port', String(port)]);
-    await waitFor(() => run.stdout().includes('Console:'), 'the console to listen', 20_000);
+    const { port } = await onPort(
+      (p) => ['--broker', 'mqtt://127.0.0.1:1', '--hall', '350521', '--port', String(p)],
+      (r) => r.stdout().includes('Console:'),
+      'the console to listen',
+    );
     expect((await get(port, '/', 'evil.example:80')).status).toBe(403);
     expect((await get(port, '/events', `evil.example:${port}`)).status).toBe(403);
     expect((await get(port, '/', `localhost:${port}`)).status).toBe(200);
@@ -125,9 +139,11 @@ describe('haochaping-terminal hall', { timeout: 120_000 }, () => {
       config,
       `terminal:\n  id: HA-0001\n  areaCode: "350521"\nfleet:\n  url: ${broker.url}\n  username: console\n  password: ${PASSWORD}\n`,
     );
-    const port = await freePort();
-    const run = start(['--config', config, '--port', String(port)]);
-    await waitFor(() => run.stdout().includes('Broker: connected'), 'the console to subscribe', 20_000);
+    const { run, port } = await onPort(
+      (p) => ['--config', config, '--port', String(p)],
+      connected,
+      'the console to subscribe',
+    );
     expect(run.stdout()).toContain(`Broker: ${broker.url} as console (password set)`);
     const stream = await get(port, '/events');
     expect(stream.body).toContain('"state":"connected"');
@@ -139,9 +155,11 @@ describe('haochaping-terminal hall', { timeout: 120_000 }, () => {
       wrong,
       `fleet:\n  url: ${broker.url}\n  username: console\n  password: x${PASSWORD}\n  hallId: H1\n`,
     );
-    const port2 = await freePort();
-    const bad = start(['--config', wrong, '--port', String(port2)]);
-    await waitFor(() => bad.stderr().includes('Broker: not connected'), 'the refusal', 20_000);
+    const { run: bad, port: port2 } = await onPort(
+      (p) => ['--config', wrong, '--port', String(p)],
+      (r) => r.stderr().includes('Broker: not connected'),
+      'the refusal',
+    );
     expect(bad.stderr()).toMatch(
       /Broker: not connected \(.*(Not authori[sz]ed|Bad User Name or Password).*\)/i,
     );
@@ -157,22 +175,18 @@ describe('haochaping-terminal hall over mqtts://', { timeout: 120_000 }, () => {
     const broker = await Broker.start({ tls: ca });
     cleanups.push(() => broker.dispose());
     expect(broker.url).toMatch(/^mqtts:/);
-    const port = await freePort();
-    const run = start([
-      '--broker',
-      broker.url,
-      '--hall',
-      '350521',
-      '--port',
-      String(port),
-      '--ca',
-      ca.caFile,
-    ]);
-    await waitFor(() => run.stdout().includes('Broker: connected'), 'the console over TLS', 20_000);
+    const { run } = await onPort(
+      (p) => ['--broker', broker.url, '--hall', '350521', '--port', String(p), '--ca', ca.caFile],
+      connected,
+      'the console over TLS',
+    );
     expect(run.stdout()).toContain(`, CA ${ca.caFile}`);
 
-    const blind = start(['--broker', broker.url, '--hall', '350521', '--port', String(await freePort())]);
-    await waitFor(() => blind.stderr().includes('Broker: not connected'), 'the TLS refusal', 20_000);
+    const { run: blind } = await onPort(
+      (p) => ['--broker', broker.url, '--hall', '350521', '--port', String(p)],
+      (r) => r.stderr().includes('Broker: not connected'),
+      'the TLS refusal',
+    );
     expect(blind.stderr()).toMatch(
       /Broker: not connected \(.*(self[- ]signed|unable to verify|certificate).*\)/i,
     );

@@ -7,11 +7,12 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
-import { freePort, type Run, runCli, waitFor } from '../helpers/cli.js';
+import { type Run, runCli, waitFor } from '../helpers/cli.js';
 import { SCREENSHOT_DIR } from '../helpers/hall.js';
 import { badRatingEvent } from '../helpers/hall-console.js';
 import { stateReport } from '../helpers/hall-state.js';
 import { Broker } from '../helpers/mosquitto.js';
+import { startOnFreePorts } from '../helpers/ports.js';
 import { tempDir } from '../helpers/temp.js';
 
 const browser = chromiumForFile();
@@ -55,26 +56,33 @@ async function publisher(broker: Broker): Promise<MqttClient> {
 }
 
 async function startConsole(broker: Broker): Promise<{ run: Run; url: string }> {
-  const port = await freePort();
-  const run = runCli([
-    'hall',
-    '--broker',
-    broker.url,
-    '--hall',
-    HALL,
-    '--port',
-    String(port),
-    '--data',
-    tempDir('hcp-hall-data-'),
-  ]);
-  cleanups.push(async () => {
-    if (run.child.exitCode === null) {
-      run.child.kill('SIGTERM');
-      await run.exit;
-    }
-  });
-  await waitFor(() => run.stdout().includes('Broker: connected'), 'the console to subscribe', 20_000);
-  return { run, url: `http://127.0.0.1:${port}/` };
+  const dataDir = tempDir('hcp-hall-data-');
+  const { run, ports } = await startOnFreePorts(
+    1,
+    ([port]) => {
+      const r = runCli([
+        'hall',
+        '--broker',
+        broker.url,
+        '--hall',
+        HALL,
+        '--port',
+        String(port),
+        '--data',
+        dataDir,
+      ]);
+      cleanups.push(async () => {
+        if (r.child.exitCode === null) {
+          r.child.kill('SIGTERM');
+          await r.exit;
+        }
+      });
+      return r;
+    },
+    (r) => r.stdout().includes('Broker: connected'),
+    'the console to subscribe',
+  );
+  return { run, url: `http://127.0.0.1:${ports[0]}/` };
 }
 
 async function openPage(url: string, viewport = { width: 1600, height: 1000 }): Promise<Page> {

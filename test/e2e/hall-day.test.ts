@@ -67,10 +67,13 @@ async function onScreen(t: Hall, kind: string, text = ''): Promise<void> {
   await t.page.waitForTimeout(350);
 }
 
-/** One KP/1 key, acknowledged by the terminal. */
+/**
+ * One KP/1 key. Not waiting on its ACK: on a busy machine the keypad may give up
+ * retransmitting before it comes, and the terminal has the key all the same (the screens
+ * the test waits for next say whether it did).
+ */
 async function press(t: Hall, key: 1 | 2 | 3 | 4 | 5 | 'invite'): Promise<void> {
-  const r = await (t.keypad as NonNullable<Hall['keypad']>).press(key);
-  if (!r.acked) throw new Error(`the terminal did not acknowledge key ${key}`);
+  await (t.keypad as NonNullable<Hall['keypad']>).press(key);
   await t.page.waitForTimeout(120);
 }
 

@@ -1,8 +1,9 @@
 // The evaluation indicators on the citizen's screens, end to end: the real serve
 // process with prompt.goodIndicators: optional, the KP/1 keypad simulator on a pty, the
 // platform simulator, and Debian's Chromium. Every level's indicators (the national
-// list, labels up to 18 characters) must show whole, on at most two lines, on the
-// counter screens (1024×600, 800×480), a big one (1920×1080) and portrait (600×1024).
+// list, labels up to 18 characters) must show whole, in text of 18 px or more, on at
+// most two lines (three at 800×480), on the counter screens (1024×600, 800×480), a big
+// one (1920×1080) and portrait (600×1024).
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
@@ -45,7 +46,7 @@ const LEVEL_LABELS: Record<number, string> = {
 };
 
 describe('indicators on the citizen’s screens', { timeout: 120_000 }, () => {
-  it('every level’s indicators show whole, on at most two lines, at every screen size', async () => {
+  it('every level’s indicators show whole, 18 px or more, on at most two lines (three at 800×480), at every screen size', async () => {
     const h = await hall();
     for (const [w, hgt] of SIZES) {
       for (const level of [2, 1, 5, 4, 3]) {

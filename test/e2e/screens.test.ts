@@ -61,13 +61,28 @@ describe('the citizen’s screens', { timeout: 60_000 }, () => {
     await h.screen('idle', 6_000);
   });
 
-  it('rating by the KP/1 keypad: the key is ACKed, its button lights, thanks shows', async () => {
+  it('rating by the KP/1 keypad: the key is ACKed, thanks shows with the level in one plain line', async () => {
     const h = await hall();
     await h.prompt();
     const press = await h.keypad?.press(2);
     expect(press?.acked).toBe(true);
     await h.screen('thanks');
-    await h.page.waitForSelector('button.level.lit[data-level="4"]');
+    expect(await h.page.locator('h1').textContent()).toBe('谢谢您的评价');
+    // Discreet: one line of body-size text, no card, face, colour or key a queue reads from afar.
+    const given = h.page.locator('.given-level');
+    expect(await given.textContent()).toBe('您的评价：满意');
+    expect(await h.page.locator('#app button, #app svg, #app .key').count()).toBe(0);
+    // biome-ignore lint/performance/useDomNodeTextContent: what a citizen sees is the rendered text
+    expect(await h.page.locator('#app').innerText()).not.toContain('按键');
+    const [line, body, title] = await h.page.evaluate(() =>
+      ['.given-level', '.hall', 'h1'].map((q) => {
+        const s = getComputedStyle(document.querySelector(q) as Element);
+        return { px: Number.parseFloat(s.fontSize), color: s.color, bg: s.backgroundColor };
+      }),
+    );
+    expect(line?.px).toBeLessThanOrEqual(1.25 * (body?.px ?? 0));
+    expect(line?.px).toBeLessThan((title?.px ?? 0) / 2);
+    expect(line?.bg).toBe('rgba(0, 0, 0, 0)');
     expect(h.records().map((r) => r.body.level)).toEqual([4]);
     expect(h.records()[0]?.body.flags).toEqual([]);
   });
@@ -146,12 +161,35 @@ describe('the citizen’s screens', { timeout: 60_000 }, () => {
     await h.platformHas(3);
   });
 
-  it('并联审批 per department, in turn', async () => {
+  it('并联审批 per department, in turn: each department named as the title, the one just rated said large', async () => {
     const h = await hall();
     await h.prompt({ mode: 'parallel', departments: DEPARTMENTS });
+    // A prompt's usual title (请选择评价方式), for the department's turn to match.
+    const titlePx = await h.page.evaluate(() =>
+      Number.parseFloat(getComputedStyle(document.querySelector('h1') as Element).fontSize),
+    );
     await h.tap('分部门评价');
     for (const [i, level] of ['非常满意', '基本满意', '满意'].entries()) {
       await h.page.waitForSelector(`text=第 ${i + 1} / 3 个部门`);
+      const dept = DEPARTMENTS[i]?.name as string;
+      // The department on screen is the title itself, in the title's size.
+      expect(await h.page.locator('h1').textContent()).toBe(`请为 ${dept} 评价`);
+      const deptPx = await h.page.evaluate(() =>
+        Number.parseFloat(getComputedStyle(document.querySelector('h1 .dept') as Element).fontSize),
+      );
+      expect(deptPx).toBe(titlePx);
+      // From the second on, a large line says which department was just rated.
+      const rated = h.page.locator('.dept-rated');
+      if (i === 0) expect(await rated.count()).toBe(0);
+      else {
+        expect(await rated.textContent()).toBe(`✓已评价：${DEPARTMENTS[i - 1]?.name}`);
+        const [ratedPx, subPx] = await h.page.evaluate(() =>
+          ['.dept-rated', '.sub'].map((q) =>
+            Number.parseFloat(getComputedStyle(document.querySelector(q) as Element).fontSize),
+          ),
+        );
+        expect(ratedPx).toBeGreaterThanOrEqual(1.4 * (subPx as number));
+      }
       if (i === 1) await h.shoot('per-department');
       await h.page.waitForTimeout(350);
       await h.tap(level);
@@ -252,7 +290,21 @@ describe('the citizen’s screens', { timeout: 60_000 }, () => {
     await h.page.waitForSelector('#banner:not([hidden])', { timeout: 10_000 });
     expect(await h.page.locator('#banner').textContent()).toContain('请直接点击屏幕评价');
     await h.prompt();
+    // Only touch works: no button says 按键 N, nor does its accessible name.
+    const names = await h.page.$$eval('#app button', (bs) =>
+      bs.map((b) => `${b.getAttribute('aria-label')} | ${b.textContent}`),
+    );
+    expect(names.filter((n) => n.includes('按键'))).toEqual([]);
+    expect(await h.page.getByRole('button', { name: '非常满意', exact: true }).count()).toBe(1);
     await h.shoot('rate-keypad-offline');
+    await h.tap('不满意');
+    await h.screen('reasons');
+    // biome-ignore lint/performance/useDomNodeTextContent: what a citizen sees is the rendered text
+    expect(await h.page.locator('#app').innerText()).not.toContain('按键');
+    expect(await h.page.locator('.key-hints').count()).toBe(0);
+    expect(await h.page.getByRole('button', { name: '提交', exact: true }).count()).toBe(1);
+    await h.tap('返回修改');
+    await h.page.waitForSelector('h1:text("请重新选择您的评价")');
     await h.tap('满意');
     await h.screen('thanks');
     expect(h.records()).toHaveLength(1);

@@ -5,8 +5,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
-import { freePort, type Run, runCli, waitFor } from '../helpers/cli.js';
+import { type Run, runCli } from '../helpers/cli.js';
 import { namedFirst } from '../helpers/hall.js';
+import { startOnFreePorts } from '../helpers/ports.js';
 import { tempDir } from '../helpers/temp.js';
 
 const browser = chromiumForFile();
@@ -34,7 +35,8 @@ function config(dir: string, ui: string, apiPort: number): string {
 describe('ui.token', { timeout: 120_000 }, () => {
   it('is required when ui.host is not a loopback address', async () => {
     const dir = tempDir();
-    const r = runCli(['serve', '--config', config(dir, '  host: 0.0.0.0\n', await freePort())]);
+    // Refused as the file loads: it never listens.
+    const r = runCli(['serve', '--config', config(dir, '  host: 0.0.0.0\n', 1)]);
     runs.push(r);
     expect(await r.exit).toBe(2);
     const lines = r.stderr().trim().split('\n');
@@ -46,14 +48,22 @@ describe('ui.token', { timeout: 120_000 }, () => {
 
   it('admits the screens opened through ?token=, and no page without it', async () => {
     const dir = tempDir();
-    const [uiPort, apiPort] = [await freePort(), await freePort()];
-    const r = runCli([
-      'serve',
-      '--config',
-      config(dir, `  host: 0.0.0.0\n  port: ${uiPort}\n  token: "${TOKEN}"\n`, apiPort),
-    ]);
-    runs.push(r);
-    await waitFor(() => r.stdout().includes('Local API:'), 'the terminal to start', 30_000);
+    const { run: r, ports } = await startOnFreePorts(
+      2,
+      ([ui, api]) => {
+        const run = runCli([
+          'serve',
+          '--config',
+          config(dir, `  host: 0.0.0.0\n  port: ${ui}\n  token: "${TOKEN}"\n`, api as number),
+        ]);
+        runs.push(run);
+        return run;
+      },
+      (run) => run.stdout().includes('Local API:'),
+      'the terminal to start',
+      30_000,
+    );
+    const [uiPort, apiPort] = ports as [number, number];
     // Where the token goes is printed; the token itself is not.
     expect(r.stdout()).toContain(`Screens: http://0.0.0.0:${uiPort}/?token=…`);
     expect(r.stdout() + r.stderr()).not.toContain(TOKEN);

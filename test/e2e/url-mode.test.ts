@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
-import { freePort, type Run, runCli, waitFor } from '../helpers/cli.js';
+import { type Run, runCli } from '../helpers/cli.js';
 import { namedFirst } from '../helpers/hall.js';
+import { startOnFreePorts } from '../helpers/ports.js';
 import { tempDir } from '../helpers/temp.js';
 import { decodeWithJsQr, decodeWithZbar } from '../integration/qr/decoders.js';
 import { FujianSim } from '../sim/fujian-sim.js';
@@ -35,24 +36,34 @@ async function start() {
   const sim = await FujianSim.start({ appKey: 'hcp-terminal', appCode: APP_CODE, sysNo: '35' });
   closers.push(() => sim.close());
   const dir = tempDir();
-  const [apiPort, uiPort] = [await freePort(), await freePort()];
   const file = join(dir, 'config.yaml');
-  writeFileSync(
-    file,
-    [
-      'terminal:\n  id: HA-0001\n  mode: kiosk\n  areaCode: "350521"',
-      'keypad:\n  driver: none',
-      'store:\n  path: ./t.db',
-      `api:\n  port: ${apiPort}`,
-      `ui:\n  port: ${uiPort}`,
-      `qr:\n  baseUrl: ${OWN_BASE}\n  secret: hall-secret-e2e`,
-      `platform:\n  profile: fujian\n  url: ${sim.url}\n  appKey: hcp-terminal\n  appCode: "${APP_CODE}"\n  sysNo: "35"\n  urlMode: qr`,
-      '',
-    ].join('\n'),
+  const write = (apiPort: number, uiPort: number) =>
+    writeFileSync(
+      file,
+      [
+        'terminal:\n  id: HA-0001\n  mode: kiosk\n  areaCode: "350521"',
+        'keypad:\n  driver: none',
+        'store:\n  path: ./t.db',
+        `api:\n  port: ${apiPort}`,
+        `ui:\n  port: ${uiPort}`,
+        `qr:\n  baseUrl: ${OWN_BASE}\n  secret: hall-secret-e2e`,
+        `platform:\n  profile: fujian\n  url: ${sim.url}\n  appKey: hcp-terminal\n  appCode: "${APP_CODE}"\n  sysNo: "35"\n  urlMode: qr`,
+        '',
+      ].join('\n'),
+    );
+  const { run: r, ports } = await startOnFreePorts(
+    2,
+    ([a, u]) => {
+      write(a as number, u as number);
+      const run = runCli(['serve', '--config', file]);
+      runs.push(run);
+      return run;
+    },
+    (run) => run.stdout().includes('Local API:'),
+    'the start',
+    30_000,
   );
-  const r = runCli(['serve', '--config', file]);
-  runs.push(r);
-  await waitFor(() => r.stdout().includes('Local API:'), 'the start', 30_000);
+  const [apiPort, uiPort] = ports as [number, number];
   // Nothing to warn about: the URL mode is in this build.
   expect(r.stderr()).not.toContain('urlMode');
   const screen = await browser().newPage({ viewport: { width: 1024, height: 600 }, deviceScaleFactor: 2 });

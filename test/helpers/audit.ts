@@ -1,7 +1,7 @@
 // The screens' accessibility audit: axe-core (serious and critical violations) plus
 // the checks axe does not make for a counter terminal — citizen text of 18 CSS px or
-// more on the 1024×600 counter screen, targets of 96 px, nothing cut off or clipped,
-// Chinese labels broken between words, no button under another element.
+// more at every supported size, targets of 96 px, nothing cut off or clipped, Chinese
+// labels broken between words, no button under another element.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -71,7 +71,12 @@ export async function layoutProblems(
           parent.scrollIntoView({ block: 'nearest', inline: 'nearest' });
           const style = getComputedStyle(parent);
           const px = Number.parseFloat(style.fontSize);
-          if (px < minText) problems.push(`"${text.trim().slice(0, 20)}" is ${px.toFixed(1)} px text`);
+          // Named by the whole element's text (a label is many word nodes), to the 1/100 px:
+          // 17.95 px is under 18 and must not read as "18.0".
+          if (px < minText)
+            problems.push(
+              `"${(parent.textContent ?? text).trim().slice(0, 20)}" is ${px.toFixed(2)} px text (under ${minText})`,
+            );
           // Text that scrolls in its own box (the configuration) is reached by scrolling.
           if (style.overflow === 'auto' || style.overflow === 'scroll') continue;
           const range = document.createRange();
@@ -115,7 +120,9 @@ export async function layoutProblems(
           if (s.content && s.content !== 'none' && s.content !== 'normal' && visible(after)) {
             const px = Number.parseFloat(s.fontSize);
             if (px < minText && /[^\s"]/.test(s.content))
-              problems.push(`${s.content} (after ${name(after)}) is ${px.toFixed(1)} px text`);
+              problems.push(
+                `${s.content} (after ${name(after)}) is ${px.toFixed(2)} px text (under ${minText})`,
+              );
           }
         }
         const targets = [...rootEl.querySelectorAll('button, [role="switch"], a[href]')].filter(visible);
@@ -164,7 +171,7 @@ export async function layoutProblems(
 export interface AuditOptions {
   /** The part of the page audited; the citizen's screen (banner and frame) by default. */
   root?: string;
-  /** Checked for small text at 1024×600 (citizens' screens); false for technicians' screens. */
+  /** Checked for text under 18 px at every size (citizens' screens); false for technicians' screens. */
   citizenText?: boolean;
 }
 
@@ -184,12 +191,29 @@ export async function auditScreen(
   for (const [w, h] of sizes) {
     await page.setViewportSize({ width: w, height: h });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    const minText = options.citizenText !== false && w === 1024 && h === 600 ? MIN_TEXT_PX : 0;
     const citizen = options.citizenText !== false;
+    const minText = citizen ? MIN_TEXT_PX : 0;
     const found = [...(await axeProblems(page)), ...(await layoutProblems(page, root, minText, citizen))];
     problems.push(...found.map((p) => `${name} at ${w}×${h}: ${p}`));
     await page.screenshot({ path: join(SCREENSHOT_DIR, `audit-${name}-${w}x${h}.png`) });
   }
   await page.setViewportSize({ width: 1024, height: 600 });
   return problems;
+}
+
+/**
+ * Buttons whose label takes more than one line (a footer pushed narrow by a note, say):
+ * the label's height in its own lines.
+ */
+export async function wrappedButtons(page: Page, root = '#app > footer'): Promise<string[]> {
+  return page.$$eval(`${root} button .label`, (labels) =>
+    labels
+      .filter((l) => (l as HTMLElement).offsetParent !== null)
+      .flatMap((l) => {
+        const lines = Math.round(
+          l.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(l).lineHeight),
+        );
+        return lines > 1 ? [`"${l.textContent}" on ${lines} lines`] : [];
+      }),
+  );
 }

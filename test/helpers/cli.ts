@@ -10,17 +10,27 @@ export interface Run {
   exit: Promise<number | null>;
 }
 
-export interface RunOptions {
-  /** A command the node process runs under, e.g. ['prlimit', '--data=…', '--'] (it must exec node). */
-  via?: string[];
-}
-
-/** Runs the installed command as a technician would (the build must exist: npm test builds first). */
-export function runCli(args: string[], env: Record<string, string> = {}, options: RunOptions = {}): Run {
-  const [command = process.execPath, ...rest] = [...(options.via ?? []), process.execPath, BIN, ...args];
+/**
+ * Runs the installed command as a technician would (the build must exist: npm test builds
+ * first). `where.bin`: another copy of the command (an installed package's); `where.cwd`:
+ * the folder it runs in; `where.via`: a command the node process runs under, e.g.
+ * ['prlimit', '--data=…', '--'] (it must exec node).
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  where: { bin?: string; cwd?: string; via?: string[] } = {},
+): Run {
+  const [command = process.execPath, ...rest] = [
+    ...(where.via ?? []),
+    process.execPath,
+    where.bin ?? BIN,
+    ...args,
+  ];
   const child = spawn(command, rest, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(where.cwd ? { cwd: where.cwd } : {}),
   });
   let out = '';
   let err = '';

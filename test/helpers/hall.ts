@@ -8,7 +8,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { KeypadSim } from '../sim/keypad-sim.js';
 import { PlatformSim } from '../sim/platform-sim.js';
 import { type ApiAnswer, callApi } from './api-call.js';
-import { freePort, type Run, runCli, waitFor } from './cli.js';
+import { type Run, runCli, waitFor } from './cli.js';
+import { startOnFreePorts } from './ports.js';
 import { type PtyPair, startPtyPair } from './socat.js';
 import { tempDir } from './temp.js';
 
@@ -32,6 +33,12 @@ export interface HallOptions {
   voiceGuide?: 'off' | 'prompt' | 'full';
   /** ui.idleSlides and ui.idleSlideSeconds: the hall's notices on the idle screen. */
   idleSlides?: { folder: string; seconds?: number };
+  /**
+   * compat.gwq (the GWQ listener), on a port the system hands out (`hall.gwqPort`), or on
+   * the SDK's default 1919 with `gwqDefaultPort`.
+   */
+  gwq?: Record<string, unknown>;
+  gwqDefaultPort?: boolean;
   /** Called with the page's context before the screens first load (to watch the page from its start). */
   beforeLoad?: (context: BrowserContext) => Promise<void>;
   /** terminal.id and terminal.windowNo (default HA-0001 at window 12). */
@@ -69,6 +76,8 @@ export class Hall {
   apiUrl = '';
   screensUrl = '';
   dbPath = '';
+  /** compat.gwq's port, when the hall has one. */
+  gwqPort = 0;
 
   static async open(browser: Browser, options: HallOptions = {}): Promise<Hall> {
     const hall = new Hall();
@@ -87,8 +96,9 @@ export class Hall {
     const storeDir = o.storeDir ?? join(this.dir, 'data');
     mkdirSync(storeDir, { recursive: true });
     this.dbPath = join(storeDir, 'terminal.db');
-    const [apiPort, uiPort] = [await freePort(), await freePort()];
-    const config = {
+    const gwqOn = o.gwq !== undefined;
+    const gwqFree = gwqOn && !o.gwqDefaultPort;
+    const configFor = (apiPort: number, uiPort: number, gwqPort?: number) => ({
       terminal: {
         id: o.terminalId ?? 'HA-0001',
         mode: o.mode ?? 'counter',
@@ -125,20 +135,22 @@ export class Hall {
           : {}),
       },
       ...(o.pin ? { diagnostics: { pin: o.pin } } : {}),
-    };
-    const file = join(this.dir, 'config.json');
-    writeFileSync(file, JSON.stringify(config, null, 2));
-    this.process = runCli(['serve', '--config', file], o.env ?? {});
-    let exited = false;
-    void this.process.exit.then(() => {
-      exited = true;
+      ...(gwqOn ? { compat: { gwq: { ...o.gwq, ...(gwqFree ? { port: gwqPort } : {}) } } } : {}),
     });
-    await waitFor(
-      () => exited || this.process.stdout().includes('Local API:'),
+    const file = join(this.dir, 'config.json');
+    const { run, ports } = await startOnFreePorts(
+      gwqFree ? 3 : 2,
+      ([api, ui, gwq]) => {
+        writeFileSync(file, JSON.stringify(configFor(api as number, ui as number, gwq), null, 2));
+        return runCli(['serve', '--config', file], o.env ?? {});
+      },
+      (r) => r.stdout().includes('Local API:'),
       'serve to start',
-      o.startMs ?? 15_000,
+      o.startMs,
     );
-    if (exited) throw new Error(`serve did not start: ${this.process.stderr()}`);
+    this.process = run;
+    const [apiPort, uiPort, gwqPort] = ports;
+    this.gwqPort = gwqOn ? (gwqFree ? (gwqPort as number) : 1919) : 0;
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
     this.screensUrl = `http://127.0.0.1:${uiPort}/`;
     // A context of its own (not browser.newPage): axe-core's scan needs the page's context.

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { freePort } from './cli.js';
+import { PORT_CLASH } from './ports.js';
 
 const CANDIDATES = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'];
 
@@ -50,9 +51,22 @@ export class Broker {
 
   static async start(options: BrokerOptions = {}): Promise<Broker> {
     const b = new Broker(options);
-    b.port = options.port ?? (await freePort());
-    await b.run();
-    return b;
+    if (options.port !== undefined) {
+      b.port = options.port;
+      await b.run();
+      return b;
+    }
+    // A port the system just gave out; another program may take it before mosquitto
+    // binds it: then again on another.
+    for (let attempt = 1; ; attempt++) {
+      b.port = await freePort();
+      try {
+        await b.run();
+        return b;
+      } catch (err) {
+        if (!PORT_CLASH.test(String(err)) || attempt >= 5) throw err;
+      }
+    }
   }
 
   private constructor(private readonly options: BrokerOptions) {}
@@ -70,7 +84,13 @@ export class Broker {
     const o = this.options;
     const file = join(this.dir, 'mosquitto.conf');
     if (o.raw) {
-      const own = ['log_dest stderr', 'log_type error', 'log_type warning', ...asRoot()];
+      const own = [
+        'log_dest stderr',
+        'log_type error',
+        'log_type warning',
+        'log_type information',
+        ...asRoot(),
+      ];
       writeFileSync(file, `${o.raw(this.port)}\n${own.join('\n')}\n`);
       return file;
     }
@@ -80,6 +100,8 @@ export class Broker {
       'log_dest stderr',
       'log_type error',
       'log_type warning',
+      // Its "running" line: the port is mosquitto's own, not another program's.
+      'log_type information',
       ...asRoot(),
     ];
     if (o.users) {
@@ -101,6 +123,7 @@ export class Broker {
   }
 
   private async run(): Promise<void> {
+    this.log = '';
     const conf = this.writeConfig();
     const child = spawn(mosquittoBinary(), ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
@@ -111,7 +134,17 @@ export class Broker {
       child.once('exit', (code) => reject(new Error(`mosquitto exited (${code}): ${this.log.trim()}`))),
     );
     exited.catch(() => {});
+    await Promise.race([this.running(), exited]);
     await Promise.race([waitListening(this.port), exited]);
+  }
+
+  /** Until mosquitto says it runs (after opening its listeners), at most 20 s. */
+  private async running(): Promise<void> {
+    const end = Date.now() + 20_000;
+    while (!/mosquitto version \S+ running/.test(this.log)) {
+      if (Date.now() > end) throw new Error(`mosquitto did not say it runs within 20 s: ${this.log.trim()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** Stops the broker (SIGTERM) and waits for it to exit. */

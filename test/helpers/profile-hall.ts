@@ -14,7 +14,8 @@ import { FujianSim } from '../sim/fujian-sim.js';
 import { KeypadSim, type SimKey } from '../sim/keypad-sim.js';
 import { NationalSim } from '../sim/national-sim.js';
 import { type ApiAnswer, callApi } from './api-call.js';
-import { freePort, type Run, runCli, waitFor } from './cli.js';
+import { type Run, runCli, waitFor } from './cli.js';
+import { startOnFreePorts } from './ports.js';
 import { type PtyPair, startPtyPair } from './socat.js';
 import { tempDir } from './temp.js';
 
@@ -77,20 +78,19 @@ export class ProfileHall {
     this.pty = await startPtyPair();
     this.keypad = new KeypadSim({ path: this.pty.b });
     await this.keypad.open();
-    [this.apiPort, this.uiPort] = [await freePort(), await freePort()];
     this.configFile = join(this.dir, 'config.json');
-    this.writeConfig(!o.wrongKey);
-    this.process = runCli(['serve', '--config', this.configFile]);
-    let exited = false;
-    void this.process.exit.then(() => {
-      exited = true;
-    });
-    await waitFor(
-      () => exited || this.process.stdout().includes('Local API:'),
+    const { run } = await startOnFreePorts(
+      2,
+      ([api, ui]) => {
+        [this.apiPort, this.uiPort] = [api as number, ui as number];
+        this.writeConfig(!o.wrongKey);
+        return runCli(['serve', '--config', this.configFile]);
+      },
+      (r) => r.stdout().includes('Local API:'),
       'serve to start',
       PATIENCE_MS,
     );
-    if (exited) throw new Error(`serve did not start: ${this.process.stderr()}`);
+    this.process = run;
     this.apiUrl = `http://127.0.0.1:${this.apiPort}`;
     await this.connectScreen();
     await this.until((s) => s.kind === 'idle', 'the idle screen');

@@ -16,6 +16,7 @@ export function promptRecord(overrides: Partial<PromptRecord> = {}): PromptRecor
       serviceTime: '1970-01-01 08:00:01',
       taskHandleItem: null,
     },
+    source: 'api',
     status: 'open',
     openedAt: 1_000,
     expiresAt: 61_000,

@@ -1,9 +1,11 @@
-// Where the Electron app's configuration lives: `--config FILE`, or config.yaml in the
-// app's user-data folder, written from the commented template on first run so a
-// technician finds a file to edit. No Electron import: tested on Node.
+// Where the Electron app's configuration lives: `--config FILE`, or the machine-wide
+// /etc/haochaping/config.yaml, or config.yaml in the app's user-data folder, written from
+// the commented template on first run so a technician finds a file to edit. No Electron
+// import: tested on Node.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../config/package-root.js';
+import { defaultConfigFile, type PlatformFacts } from '../../config/user-data-dir.js';
 import { writeFileDurable } from '../../store/durable.js';
 
 export const TEMPLATE_FILE = join(PACKAGE_ROOT, 'assets', 'config.template.yaml');
@@ -17,18 +19,23 @@ export function configArgument(argv: readonly string[]): string | null {
   return null;
 }
 
-/** The file to load; creates the user-data one from the template when it does not exist. */
+/**
+ * The file to load: --config, else the one the app uses without it (src/config/
+ * user-data-dir.ts: the machine-wide file, else the user's); the user's is created from
+ * the template when it does not exist.
+ */
 export function resolveConfigFile(
   argv: readonly string[],
   userDataDir: string,
+  facts?: PlatformFacts,
 ): { file: string; created: boolean } {
   const given = configArgument(argv);
   if (given) return { file: given, created: false };
-  const file = join(userDataDir, 'config.yaml');
-  if (existsSync(file)) return { file, created: false };
+  const chosen = defaultConfigFile(userDataDir, facts);
+  if (chosen.where === 'machine' || existsSync(chosen.file)) return { file: chosen.file, created: false };
   // Durable and whole: a power cut must not leave an empty config.yaml, which would
   // stop every later start until a technician came. Exclusive: a technician's own
   // file, put there meanwhile, is never overwritten.
-  const created = writeFileDurable(file, readFileSync(TEMPLATE_FILE), { exclusive: true });
-  return { file, created };
+  const created = writeFileDurable(chosen.file, readFileSync(TEMPLATE_FILE), { exclusive: true });
+  return { file: chosen.file, created };
 }

@@ -1,7 +1,7 @@
 // The Electron shell: the same engine as `serve`, the screens in a kiosk window, the
 // bridge over IPC. It holds no rules.
 import { app, type BrowserWindow, dialog, ipcMain, powerSaveBlocker } from 'electron';
-import { main as cliMain, loadAll } from '../../cli.js';
+import { main as cliMain, isCliInvocation, loadAll, loadForReload } from '../../cli.js';
 
 import { type RunningTerminal, startRunningTerminal } from '../../engine/running-terminal.js';
 import { registerAppScheme, serveAppScheme } from './app-protocol.js';
@@ -9,13 +9,11 @@ import { resolveConfigFile } from './config-file.js';
 import { startIpcBridge } from './ipc-bridge.js';
 import { createKioskWindow, hardenSession } from './kiosk-window.js';
 
-const CLI_COMMANDS = new Set(['doctor', 'serve', '--version', 'version', '--help', 'help']);
-
 // The packaged app cannot run as plain Node (the RunAsNode fuse is off), so the
-// technicians' commands run here: `haochaping-terminal doctor --config FILE` works on
-// an installed terminal too. They open no window and take no instance lock.
+// technicians' commands run here: `haochaping-terminal doctor`, `hall …` work on an
+// installed terminal too. They open no window and take no instance lock.
 const args = process.argv.slice(app.isPackaged ? 1 : 2);
-if (args[0] !== undefined && CLI_COMMANDS.has(args[0])) {
+if (isCliInvocation(args)) {
   void cliMain(args).then((code) => app.exit(code));
 } else if (!app.requestSingleInstanceLock()) {
   // A second start (a double click, an autostart race) leaves the running terminal alone.
@@ -82,11 +80,9 @@ async function start(): Promise<void> {
   });
   app.on('window-all-closed', () => app.quit());
   process.on('SIGHUP', () => {
-    const next = loadAll(file, io);
-    if (!next) {
-      logger.log('error', 'config_reload_failed', { problems: problems.splice(0).length });
-      return;
-    }
+    const console = { out: io.out, err: (l: string) => process.stderr.write(`${l}\n`) };
+    const next = loadForReload(file, console, logger);
+    if (!next) return;
     for (const line of running.reload(next)) logger.log('warn', 'restart_needed', { detail: line });
   });
 }

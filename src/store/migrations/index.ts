@@ -4,16 +4,26 @@ import type { Database } from 'better-sqlite3';
 import { initial } from './001-initial.js';
 import { training } from './002-training.js';
 import { serviceFacts } from './003-service-facts.js';
+import { promptSource } from './004-prompt-source.js';
 import { sealedWords } from './005-sealed-words.js';
+import { localRecords } from './006-local-records.js';
 import { statsIndex } from './007-stats-index.js';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+/** SQL, or code where SQL alone cannot do it (a table rebuilt from its own schema text). */
+export type Migration = { version: number; name: string } & (
+  | { sql: string }
+  | { run: (db: Database) => void }
+);
 
-export const MIGRATIONS: readonly Migration[] = [initial, training, serviceFacts, sealedWords, statsIndex];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  training,
+  serviceFacts,
+  promptSource,
+  sealedWords,
+  localRecords,
+  statsIndex,
+];
 
 /** The last migration's number (numbers are ascending; one may be left for a parallel branch). */
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
@@ -37,7 +47,8 @@ export function migrate(db: Database, target?: number, list: readonly Migration[
     if (target !== undefined && m.version > target) continue;
     if (m.version <= current) continue;
     db.transaction(() => {
-      db.exec(m.sql);
+      if ('run' in m) m.run(db);
+      else db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
     })();
   }

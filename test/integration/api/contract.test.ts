@@ -286,6 +286,8 @@ describe('prompts', () => {
       status: 'open',
       expiresAt: expect.any(String),
       qr: null,
+      final: false,
+      source: 'api',
     });
     expect(Date.parse(first.body.expiresAt) - Date.now()).toBeGreaterThan(55_000);
     expectError(
@@ -329,6 +331,8 @@ describe('prompts', () => {
         id: open,
         transactionId: 'A',
         status: 'open',
+        final: false,
+        source: 'api',
         qr: null,
         ratings: [],
         ratingsHidden: !reveal,
@@ -338,7 +342,7 @@ describe('prompts', () => {
       r.terminal.intent({ type: 'toggle_reason', code: '209' });
       r.terminal.intent({ type: 'submit_reasons' });
       const rated = await get(open);
-      expect(rated.status).toBe('rated');
+      expect(rated).toMatchObject({ status: 'rated', final: true });
       // Hidden ratings say so: an empty list alone would read as "not rated".
       expect(rated.ratingsHidden).toBe(!reveal);
       expect(rated.ratings).toEqual(

@@ -1,9 +1,10 @@
-import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KEEP_ALIVE_MS } from '../../../src/api/events.js';
 import type { Terminal } from '../../../src/engine/terminal.js';
 import { type ApiRig, apiRig, promptJson } from '../../helpers/api-rig.js';
+import { waitFor } from '../../helpers/cli.js';
+import { listenSse as listen } from '../../helpers/sse.js';
 import { fillDisk, mountSmallDisk, type SmallDisk } from '../../helpers/tmpfs.js';
 
 const rigs: ApiRig[] = [];
@@ -15,43 +16,6 @@ afterEach(async () => {
   disk?.unmount();
   disk = null;
 });
-
-/** Reads an SSE stream into parsed events and comment lines. */
-function listen(url: string, headers: Record<string, string> = {}) {
-  const events: { event: string; data: any }[] = [];
-  const comments: string[] = [];
-  let buffer = '';
-  let status = 0;
-  const req = httpRequest(url, { headers }, (res) => {
-    status = res.statusCode ?? 0;
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let end = buffer.indexOf('\n\n');
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (block.startsWith(':')) comments.push(block);
-        else {
-          const event = /^event: (.*)$/m.exec(block)?.[1] ?? '';
-          const data = /^data: (.*)$/m.exec(block)?.[1] ?? 'null';
-          events.push({ event, data: JSON.parse(data) });
-        }
-        end = buffer.indexOf('\n\n');
-      }
-    });
-  });
-  req.end();
-  return { events, comments, status: () => status, close: () => req.destroy() };
-}
-
-async function until(check: () => boolean, ms = 3_000, what = 'the condition') {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /**
  * Fakes only the stream's keep-alive interval. Called once the server listens, so Node's
@@ -74,11 +38,11 @@ describe('GET /v1/events', () => {
     const r = await apiRig({ mode: 'kiosk', settings: { token: 'tok' } });
     rigs.push(r);
     const denied = listen(`${r.url}/v1/events`);
-    await until(() => denied.status() !== 0);
+    await waitFor(() => denied.status() !== 0, 'the refusal');
     expect(denied.status()).toBe(401);
     fakeKeepAlive();
     const s = listen(`${r.url}/v1/events`, { authorization: 'Bearer tok' });
-    await until(() => s.comments.length > 0);
+    await waitFor(() => s.comments.length > 0, 'the stream to open');
     const opened = await r.call('POST', '/v1/prompts', {
       body: promptJson(),
       headers: { authorization: 'Bearer tok' },
@@ -86,7 +50,7 @@ describe('GET /v1/events', () => {
     r.terminal.intent({ type: 'decline' });
     r.terminal.keypadStatus('offline', null);
     r.terminal.platformStatus('offline', 3, 0);
-    await until(() => s.events.length >= 4);
+    await waitFor(() => s.events.length >= 4, '4 events');
     expect(s.events).toEqual([
       {
         event: 'prompt',
@@ -94,6 +58,8 @@ describe('GET /v1/events', () => {
           id: opened.body.id,
           transactionId: 'TX-1',
           status: 'open',
+          final: false,
+          source: 'api',
           qr: null,
           ratings: [],
           ratingsHidden: true,
@@ -105,6 +71,8 @@ describe('GET /v1/events', () => {
           id: opened.body.id,
           transactionId: 'TX-1',
           status: 'declined',
+          final: true,
+          source: 'api',
           qr: null,
           ratings: [],
           ratingsHidden: true,
@@ -118,11 +86,11 @@ describe('GET /v1/events', () => {
     // keep-alive went out before that event did.
     vi.advanceTimersByTime(KEEP_ALIVE_MS - 1);
     r.terminal.platformStatus('online', 0, 0);
-    await until(() => s.events.length >= 5);
+    await waitFor(() => s.events.length >= 5, '5 events');
     expect(s.comments).toEqual([': connected']);
     vi.advanceTimersByTime(1);
     r.terminal.platformStatus('offline', 1, 0);
-    await until(() => s.events.length >= 6);
+    await waitFor(() => s.events.length >= 6, '6 events');
     expect(s.comments).toEqual([': connected', ': keep-alive']);
     expect(s.events.slice(4).map((e) => e.event)).toEqual(['platform', 'platform']);
     expect(KEEP_ALIVE_MS).toBe(15_000);
@@ -135,12 +103,12 @@ describe('GET /v1/events', () => {
     fakeKeepAlive();
     const before = subscriptions(r.terminal);
     const s = listen(`${r.url}/v1/events`);
-    await until(() => s.comments.length > 0);
+    await waitFor(() => s.comments.length > 0, 'the stream to open');
     expect(subscriptions(r.terminal)).toBe(before + 1);
     expect(vi.getTimerCount()).toBe(1);
     s.close();
     // The server sees the socket close in its own time; a leak never gets there.
-    await until(() => subscriptions(r.terminal) === before, 10_000, 'the subscription to be dropped');
+    await waitFor(() => subscriptions(r.terminal) === before, 'the subscription to be dropped');
     expect(vi.getTimerCount()).toBe(0);
     // The terminal goes on; a new prompt's event reaches nobody and harms nothing.
     expect((await r.call('POST', '/v1/prompts', { body: promptJson() })).status).toBe(201);

@@ -16,9 +16,9 @@ import { pageSourceOf } from '../../../src/engine/platform-page.js';
 import { type RunningTerminal, startRunningTerminal } from '../../../src/engine/running-terminal.js';
 import type { Terminal } from '../../../src/engine/terminal.js';
 import { TokenShelf } from '../../../src/sync/adapters/fujian/token.js';
-import { freePort } from '../../helpers/cli.js';
 import { clerk } from '../../helpers/core-fixture.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
+import { onSystemPorts } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/temp.js';
 import { FujianSim, PAGE_ELEMENTS } from '../../sim/fujian-sim.js';
 import { decodeWithJsQr, decodeWithZbar } from '../qr/decoders.js';
@@ -59,7 +59,6 @@ async function yamlConfig(
       opts.training ? '  training: true' : '',
       'keypad:\n  driver: none',
       'store:\n  path: ./data/terminal.db',
-      `api:\n  port: ${await freePort()}`,
       'diagnostics:\n  pin: "2468"',
       opts.ownQr === false ? '' : `qr:\n  baseUrl: ${OWN_BASE}\n  secret: hall-secret-1`,
       `platform:\n  profile: fujian\n  url: ${sim.url}\n  appKey: hcp-terminal\n  appCode: "${APP_CODE}"\n  sysNo: "35"`,
@@ -71,7 +70,7 @@ async function yamlConfig(
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   // Nothing left to warn about: the URL mode works in this build.
   expect(loaded.warnings).toEqual([]);
-  return loaded.config;
+  return onSystemPorts(loaded.config);
 }
 
 async function running(config: TerminalConfig): Promise<RunningTerminal> {
@@ -241,9 +240,7 @@ describe('the URL mode against the Fujian gateway', () => {
     expect(r.diagnostics.open('2468')).toMatchObject({ view: { platformPage: null } });
     r.terminal.intent({ type: 'decline' });
 
-    expect(r.reload({ config: await yamlConfig(sim, { dir }), catalogue: catalogue() })).toEqual([
-      'warning: api.host/api.port changed; it takes effect only after a restart.',
-    ]);
+    expect(r.reload({ config: await yamlConfig(sim, { dir }), catalogue: catalogue() })).toEqual([]);
     const second = await post(r.api.url, 'SP-URL-7');
     expect(second.body.qr.url).toBe(sim.pageCalls[0]?.url);
     expect(rateScreen(r.terminal).qr?.caption).toBe(PAGE_QR_CAPTION);

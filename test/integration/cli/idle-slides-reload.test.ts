@@ -6,7 +6,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { freePort, type Run, runCli, waitFor } from '../../helpers/cli.js';
+import { type Run, runCli, waitFor } from '../../helpers/cli.js';
+import { startOnFreePorts } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const runs: Run[] = [];
@@ -43,17 +44,26 @@ async function slidesOnScreen(uiPort: number): Promise<IdleSlides | null> {
 describe('SIGHUP and the hall’s notices', () => {
   it('reads the folder again: notices added show, a notice removed is no longer served', async () => {
     const dir = tempDir();
-    const [apiPort, uiPort] = [await freePort(), await freePort()];
+    let apiPort = 0;
+    let uiPort = 0;
     const file = join(dir, 'config.yaml');
     const write = (seconds: number) =>
       writeFileSync(
         file,
         `terminal:\n  id: HA-1\n  mode: kiosk\n  areaCode: "350521"\nkeypad:\n  driver: none\nstore:\n  path: ./t.db\napi:\n  port: ${apiPort}\nui:\n  port: ${uiPort}\n  idleSlides: ./notices\n  idleSlideSeconds: ${seconds}\n`,
       );
-    write(10);
-    const r = runCli(['serve', '--config', file]);
-    runs.push(r);
-    await waitFor(() => r.stdout().includes('Local API:'), 'the start');
+    const { run: r } = await startOnFreePorts(
+      2,
+      ([api, ui]) => {
+        [apiPort, uiPort] = [api as number, ui as number];
+        write(10);
+        const run = runCli(['serve', '--config', file]);
+        runs.push(run);
+        return run;
+      },
+      (run) => run.stdout().includes('Local API:'),
+      'the start',
+    );
     // The folder (relative to the configuration file) does not exist yet: no notices, no crash.
     expect(await slidesOnScreen(uiPort)).toBeNull();
 

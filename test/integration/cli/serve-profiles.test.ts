@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { freePort, type Run, runCli, waitFor } from '../../helpers/cli.js';
+import { type Run, runCli, waitFor } from '../../helpers/cli.js';
+import { startOnFreePorts } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/temp.js';
 import { FujianSim } from '../../sim/fujian-sim.js';
 
@@ -32,7 +33,8 @@ describe('serve with platform.profile fujian', () => {
     const sim = await FujianSim.start({ appKey: 'hcp-terminal', appCode: APP_CODE, sysNo: '35' });
     closers.push(() => sim.close());
     const dir = tempDir();
-    const [apiPort, uiPort] = [await freePort(), await freePort()];
+    let apiPort = 0;
+    let uiPort = 0;
     const file = join(dir, 'config.yaml');
     writeFileSync(join(dir, 'bad.xml'), '<Case><sysNO>{{sysNo}}</sysNO><x>{{nope}}</x></Case>');
     const write = (appCode: string, template: string | null) =>
@@ -49,10 +51,19 @@ describe('serve with platform.profile fujian', () => {
           '',
         ].join('\n'),
       );
-    write('not-the-code', null);
-    const r = runCli(['serve', '--config', file]);
-    runs.push(r);
-    await waitFor(() => r.stdout().includes('Local API:'), 'the start', PATIENCE_MS);
+    const { run: r } = await startOnFreePorts(
+      2,
+      ([a, u]) => {
+        [apiPort, uiPort] = [a as number, u as number];
+        write('not-the-code', null);
+        const run = runCli(['serve', '--config', file]);
+        runs.push(run);
+        return run;
+      },
+      (run) => run.stdout().includes('Local API:'),
+      'the start',
+      PATIENCE_MS,
+    );
     const api = `http://127.0.0.1:${apiPort}/v1`;
     const health = async () => (await (await fetch(`${api}/health`)).json()) as { platform: string };
 

@@ -4,7 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { freePort, type Run, runCli } from '../../helpers/cli.js';
+import { type Run, runCli } from '../../helpers/cli.js';
+import { freePorts } from '../../helpers/ports.js';
 import { type PtyPair, startPtyPair } from '../../helpers/socat.js';
 import { tempDir } from '../../helpers/temp.js';
 import { KeypadSim } from '../../sim/keypad-sim.js';
@@ -59,15 +60,17 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   cleanups.push(() => keypad.close());
   const platform = await PlatformSim.start({ appMark: APP_MARK, secret: options.platformSecret ?? SECRET });
   cleanups.push(() => platform.close());
+  const [api, ui] = (await freePorts(2)) as [number, number];
 
   const config: Record<string, Record<string, unknown> | null> = {
     terminal: { id: 'HA-0001', areaCode: '350521', windowNo: '12' },
     keypad: { driver: 'frame', path: pty.a },
     store: { path: './data/terminal.db' },
     platform: { url: platform.url, appMark: APP_MARK, secret: SECRET, timeoutSeconds: 3 },
-    // Never the default 7480: another test's terminal may be listening there.
-    api: { port: await freePort() },
-    ui: { port: await freePort() },
+    // Never the default 7480: another test's terminal may be listening there. Ports
+    // the system just gave out; a test that runs serve on them takes new ones (setPorts).
+    api: { port: api },
+    ui: { port: ui },
   };
   for (const [section, value] of Object.entries(options.config ?? {})) {
     config[section] = value === null ? null : { ...(config[section] ?? {}), ...value };
@@ -76,6 +79,13 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   // JSON is valid YAML, and the contract accepts it.
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   return { dir, pty, keypad, platform, configFile, config };
+}
+
+/** Gives the configuration (and its file) other ports: for serve on ports just handed out. */
+export function setPorts(rig: Rig, api: number, ui: number): void {
+  rig.config.api = { ...rig.config.api, port: api };
+  rig.config.ui = { ...rig.config.ui, port: ui };
+  writeFileSync(rig.configFile, JSON.stringify(rig.config, null, 2));
 }
 
 /** Starts the built command; killed after the test if still running. */

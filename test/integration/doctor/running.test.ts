@@ -2,17 +2,25 @@
 // (GET /v1/health) about the keypad and the store instead of opening them.
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../../helpers/cli.js';
-import { doctor, healthUntil, lineOf, onCleanup, parts, type Rig, start, startRig } from './rig.js';
+import { startOnFreePorts } from '../../helpers/ports.js';
+import { doctor, healthUntil, lineOf, onCleanup, parts, type Rig, setPorts, start, startRig } from './rig.js';
 
 function apiPort(rig: Rig): number {
   return (rig.config.api as { port: number }).port;
 }
 
 async function startServe(rig: Rig) {
-  const serve = start(['serve', '--config', rig.configFile]);
-  await waitFor(() => serve.stdout().includes('Screens:'), 'serve to start', 20_000);
+  const { run: serve } = await startOnFreePorts(
+    2,
+    ([api, ui]) => {
+      setPorts(rig, api as number, ui as number);
+      return start(['serve', '--config', rig.configFile]);
+    },
+    (r) => r.stdout().includes('Screens:'),
+    'serve to start',
+  );
   // As a technician would find it: the running terminal has heard the keypad.
   await healthUntil(apiPort(rig), (h) => h.keypad === 'online', 'the running terminal to see the keypad');
   return serve;
@@ -84,8 +92,10 @@ describe('haochaping-terminal doctor with a running terminal', () => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ status: 'ok', terminalId: 'HA-9999', keypad: 'online', store: 'ok' }));
     });
-    await new Promise<void>((resolve) => other.listen(apiPort(rig), '127.0.0.1', resolve));
+    // On a port of the system's, which the configuration then names.
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     onCleanup(() => new Promise<void>((resolve) => other.close(() => resolve())));
+    setPorts(rig, (other.address() as AddressInfo).port, (rig.config.ui as { port: number }).port);
     const r = await doctor(rig.configFile);
     expect(r.code, r.lines.join('\n')).toBe(0);
     expect(parts(r.lines)).toEqual([

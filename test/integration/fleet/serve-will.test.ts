@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, type Run, runCli, waitFor } from '../../helpers/cli.js';
 import { cleanupBrokers, json, Recorder, startBroker, text } from '../../helpers/mosquitto.js';
+import { startOnFreePorts } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const runs: Run[] = [];
@@ -23,10 +24,21 @@ async function serve(brokerUrl: string, more = '') {
       `terminal:\n  id: HA-0007\n  windowNo: "7"\n  areaCode: "350521"\nkeypad:\n  driver: none\nstore:\n  path: ./data/t.db\n` +
         `api:\n  port: ${apiPort}\nui:\n  port: ${uiPort}\nfleet:\n  url: ${url}\n  keepaliveSeconds: 5\n${extra}`,
     );
-  const [apiPort, uiPort] = [await freePort(), await freePort()];
-  write(brokerUrl, more);
-  const r = runCli(['serve', '--config', file]);
-  runs.push(r);
+  let apiPort = 0;
+  let uiPort = 0;
+  const { run: r } = await startOnFreePorts(
+    2,
+    ([a, u]) => {
+      [apiPort, uiPort] = [a as number, u as number];
+      write(brokerUrl, more);
+      const run = runCli(['serve', '--config', file]);
+      runs.push(run);
+      return run;
+    },
+    (run) => run.stdout().includes('Local API:'),
+    'serve to start',
+    30_000,
+  );
   return { run: r, rewrite: write, apiUrl: `http://127.0.0.1:${apiPort}/v1` };
 }
 

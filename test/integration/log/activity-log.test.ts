@@ -57,7 +57,7 @@ describe('activity lines', () => {
       { event: 'prompt_ended', promptId, status: 'expired' },
       { event: 'clerk_paused', clerkId: clerk.id },
       { event: 'clerk_resumed', clerkId: clerk.id },
-      expect.objectContaining({ event: 'prompt_opened', source: 'invite_key', service: 'S-INV' }),
+      expect.objectContaining({ event: 'prompt_opened', source: 'invite', service: 'S-INV' }),
     ]);
   });
 

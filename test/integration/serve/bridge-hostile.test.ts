@@ -12,7 +12,8 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BRIDGE_LIMITS } from '../../../src/shells/serve/bridge-socket.js';
-import { freePort, type Run, runCli, waitFor } from '../../helpers/cli.js';
+import { type Run, runCli } from '../../helpers/cli.js';
+import { startOnFreePorts } from '../../helpers/ports.js';
 import { openPeer, type Peer, raw, upgradeRequest } from './bridge-peers.js';
 import { expectedAnswer, message } from './hostile-messages.js';
 
@@ -26,25 +27,33 @@ let bridge: string;
 beforeAll(async () => {
   // One terminal for the whole file (the helpers' temp folders last one test only).
   dir = mkdtempSync(join(tmpdir(), 'hcp-bridge-'));
-  uiPort = await freePort();
-  const apiPort = await freePort();
+  const started = await startOnFreePorts(
+    2,
+    ([apiPort, ui]) => {
+      writeFileSync(
+        join(dir, 'config.yaml'),
+        [
+          'terminal:\n  id: HA-0009\n  areaCode: "350521"',
+          'keypad:\n  driver: hid',
+          'store:\n  path: ./terminal.db',
+          `api:\n  port: ${apiPort}`,
+          `ui:\n  port: ${ui}`,
+          'diagnostics:\n  pin: "2468"',
+          '',
+        ].join('\n'),
+      );
+      return runCli(['serve', '--config', join(dir, 'config.yaml')]);
+    },
+    (r) => r.stdout().includes('Local API:'),
+    'the terminal to start',
+    30_000,
+  );
+  run = started.run;
+  const [apiPort, ui] = started.ports as [number, number];
+  uiPort = ui;
   api = `http://127.0.0.1:${apiPort}/v1`;
   origin = `http://127.0.0.1:${uiPort}`;
   bridge = `ws://127.0.0.1:${uiPort}/bridge`;
-  writeFileSync(
-    join(dir, 'config.yaml'),
-    [
-      'terminal:\n  id: HA-0009\n  areaCode: "350521"',
-      'keypad:\n  driver: hid',
-      'store:\n  path: ./terminal.db',
-      `api:\n  port: ${apiPort}`,
-      `ui:\n  port: ${uiPort}`,
-      'diagnostics:\n  pin: "2468"',
-      '',
-    ].join('\n'),
-  );
-  run = runCli(['serve', '--config', join(dir, 'config.yaml')]);
-  await waitFor(() => run.stdout().includes('Local API:'), 'the terminal to start', 30_000);
   // A clerk at the window: the screen a citizen would find, with no prompt open.
   const signIn = await fetch(`${api}/clerk`, {
     method: 'PUT',

@@ -10,8 +10,9 @@ import { loadConfig } from '../../../src/config/load.js';
 import { loadReasonsCatalogue } from '../../../src/config/reasons-catalogue.js';
 import type { TerminalConfig } from '../../../src/config/terminal-config.js';
 import { type RunningTerminal, startRunningTerminal } from '../../../src/engine/running-terminal.js';
-import { freePort, waitFor } from '../../helpers/cli.js';
+import { waitFor } from '../../helpers/cli.js';
 import { clerk, request } from '../../helpers/core-fixture.js';
+import { onSystemPorts } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/temp.js';
 import { FujianSim } from '../../sim/fujian-sim.js';
 import { NationalSim } from '../../sim/national-sim.js';
@@ -33,7 +34,7 @@ function catalogue() {
 }
 
 /** Writes config.yaml (YAML, as a technician writes it) and loads it as serve does. */
-async function yamlConfig(dir: string, platformYaml: string, apiPort?: number): Promise<TerminalConfig> {
+async function yamlConfig(dir: string, platformYaml: string): Promise<TerminalConfig> {
   const file = join(dir, 'config.yaml');
   writeFileSync(
     file,
@@ -47,7 +48,8 @@ async function yamlConfig(dir: string, platformYaml: string, apiPort?: number): 
       'store:',
       '  path: ./data/terminal.db',
       'api:',
-      `  port: ${apiPort ?? (await freePort())}`,
+      // Any port the file may name: the test's terminal listens on one the system picks.
+      '  port: 7480',
       'platform:',
       platformYaml,
       '',
@@ -55,7 +57,7 @@ async function yamlConfig(dir: string, platformYaml: string, apiPort?: number): 
   );
   const loaded = loadConfig(file, { dataDir: dir });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  return loaded.config;
+  return onSystemPorts(loaded.config);
 }
 
 async function run(config: TerminalConfig): Promise<RunningTerminal> {
@@ -126,7 +128,7 @@ describe('platform.profile national from a YAML file', () => {
     expect(sim.accepted.size).toBe(0);
     expect(running.forwarding.status()).toMatchObject({ pending: 1, rejected: 0 });
 
-    const fixed = await yamlConfig(dir, platform(APP_WORD), config.api.port);
+    const fixed = await yamlConfig(dir, platform(APP_WORD));
     expect(running.reload({ config: fixed, catalogue: catalogue() })).toEqual([]);
     await waitFor(() => sim.accepted.size === 1, 'the rating after the reload', PATIENCE_MS);
     expect([...sim.accepted.values()][0]).toMatchObject({ projectNo: 'SP-N-2', satisfaction: '4' });
@@ -161,7 +163,7 @@ describe('platform.profile national: nothing but ratings is sent', () => {
     rate(running, 'SP-N-3', 5);
     await waitFor(() => sim.accepted.size === 1, 'the rating', PATIENCE_MS);
     // What SIGHUP does: the address is asked again, by GET.
-    const again = await yamlConfig(dir, platform, config.api.port);
+    const again = await yamlConfig(dir, platform);
     expect(running.reload({ config: again, catalogue: catalogue() })).toEqual([]);
     await waitFor(
       () => sim.received.length === 3,
@@ -270,7 +272,7 @@ describe('platform.profile fujian from a YAML file', () => {
     expect(sim.accepted.size).toBe(0);
     expect(running.forwarding.status()).toMatchObject({ pending: 1, rejected: 0 });
 
-    const fixed = await yamlConfig(dir, platform(APP_CODE), config.api.port);
+    const fixed = await yamlConfig(dir, platform(APP_CODE));
     expect(running.reload({ config: fixed, catalogue: catalogue() })).toEqual([]);
     await waitFor(() => sim.accepted.size === 1, 'the rating after the reload', PATIENCE_MS);
     expect(sim.accepted.get(FujianSim.key('SP-F-2', 'D-MKT'))).toMatchObject({ evaluateLevel: '4' });

@@ -9,8 +9,9 @@ import { loadConfig } from '../../../src/config/load.js';
 import { loadReasonsCatalogue } from '../../../src/config/reasons-catalogue.js';
 import type { TerminalConfig } from '../../../src/config/terminal-config.js';
 import { type RunningTerminal, startRunningTerminal } from '../../../src/engine/running-terminal.js';
-import { freePort, waitFor } from '../../helpers/cli.js';
+import { waitFor } from '../../helpers/cli.js';
 import { clerk, request } from '../../helpers/core-fixture.js';
+import { onSystemPorts } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/temp.js';
 import { PlatformSim } from '../../sim/platform-sim.js';
 import { APP_MARK, SECRET } from './helpers.js';
@@ -36,13 +37,12 @@ async function configFile(dir: string, sim: PlatformSim, training: boolean): Pro
       keypad: { driver: 'none' },
       store: { path: './data/terminal.db' },
       platform: { url: sim.url, appMark: APP_MARK, secret: SECRET },
-      api: { port: await freePort() },
       qr: { baseUrl: 'https://hcp.example.gov.cn/m/rate', secret: 'qr-secret-1' },
     }),
   );
   const loaded = loadConfig(file, { dataDir: dir });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  return loaded.config;
+  return onSystemPorts(loaded.config);
 }
 
 function builtInReasons() {

@@ -103,7 +103,7 @@ describe('missing required keys', () => {
 describe('unknown keys', () => {
   it('at the top level, listing the known keys', () => {
     expect(oneError('termnal_extra: 1\n')).toBe(
-      'termnal_extra is not a known key (known keys: terminal, keypad, store, log, platform, api, qr, prompt, reasons, ui, diagnostics, fleet); check the spelling',
+      'termnal_extra is not a known key (known keys: terminal, keypad, store, log, platform, api, qr, prompt, reasons, ui, diagnostics, fleet, compat); check the spelling',
     );
   });
 

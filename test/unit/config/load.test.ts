@@ -97,6 +97,7 @@ describe('loadConfig: the contract sample', () => {
       },
       diagnostics: { pin: null },
       fleet: null,
+      compat: { gwq: null },
       source: { file },
     });
   });

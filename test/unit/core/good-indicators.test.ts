@@ -49,8 +49,9 @@ describe('a 好评 with prompt.goodIndicators: optional', () => {
     ]);
     expect(opsOf(r.effects)).toContainEqual({ op: 'prompt_status', id: expect.any(String), status: 'rated' });
     expect(r.effects).toContainEqual({ type: 'sound', clips: ['thanks'] });
-    // Not forwarded before it is final.
-    expect(r.effects).not.toContainEqual({ type: 'forward' });
+    // A draft, which the forwarder never sends; it is woken all the same, as the queue
+    // counts a rating from its press (a 差评's draft the same way).
+    expect(r.effects).toContainEqual({ type: 'forward' });
     const screen = rig.screen;
     expect(screen).toMatchObject({
       kind: 'indicators',
@@ -205,14 +206,19 @@ describe('a 好评 with prompt.goodIndicators: optional', () => {
     expect(putRecords(r.effects)).toEqual([expect.objectContaining({ id, level: 4, final: true })]);
   });
 
-  it('is finalised, not lost, when the clerk withdraws the prompt', () => {
+  it('runs to its end when the clerk withdraws the prompt, and is final then, not lost', () => {
     const { rig, id } = rated(5);
     intent(rig, { type: 'toggle_reason', code: '510' });
-    const r = rig.send({ type: 'clerk_sign_out' });
+    const out = rig.send({ type: 'clerk_sign_out' });
+    expect(putRecords(out.effects)).toEqual([]);
+    expect(rig.screen.kind).toBe('indicators');
+    intent(rig, { type: 'toggle_reason', code: '511' });
+    const r = rig.advance(10_000);
     expect(putRecords(r.effects)).toEqual([
-      expect.objectContaining({ id, reasons: ['510'], final: true, comment: '' }),
+      expect.objectContaining({ id, reasons: ['510', '511'], final: true, comment: '' }),
     ]);
     expect(opsOf(r.effects)).toContainEqual(expect.objectContaining({ op: 'prompt_end', status: 'rated' }));
+    expect(r.effects).toContainEqual(expect.objectContaining({ type: 'prompt_final', status: 'rated' }));
   });
 
   it('a hall catalogue with no indicators for the level: final at the press', () => {

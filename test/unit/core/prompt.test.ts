@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Keymap } from '../../../src/core/levels.js';
 import { resolveFacts } from '../../../src/core/service-facts.js';
 import { nextDeadline } from '../../../src/core/state.js';
+import { KEYPAD_OFFLINE_BANNER, view } from '../../../src/core/view.js';
 import { clerk, coreConfig, opsOf, putRecords, Rig, types } from '../../helpers/core-fixture.js';
 
 function serving(config = coreConfig()) {
@@ -205,7 +206,8 @@ describe('a good rating', () => {
     expect(r.effects).toContainEqual({ type: 'keypad', command: { kind: 'arm', on: false } });
     expect(rig.screen).toEqual({
       kind: 'thanks',
-      given: { level: 5, label: '非常满意', labelEn: 'Very satisfied', verdict: 'good', position: 1 },
+      // Its words only: no verdict (the card's colour) and no key, nothing read from afar.
+      given: { level: 5, label: '非常满意', labelEn: 'Very satisfied' },
     });
   });
 
@@ -292,7 +294,8 @@ describe('a 差评', () => {
     const [rec] = putRecords(r.effects);
     expect(rec).toMatchObject({ level: 2, final: false });
     expect(opsOf(r.effects)).toContainEqual({ op: 'prompt_status', id: expect.any(String), status: 'rated' });
-    expect(r.effects).not.toContainEqual({ type: 'forward' });
+    // The forwarder counts it from the press (as it counts a 好评), and never sends a draft.
+    expect(r.effects).toContainEqual({ type: 'forward' });
     expect(r.effects).toContainEqual({ type: 'sound', clips: ['choose_reasons'] });
     expect(rig.screen).toMatchObject({
       kind: 'reasons',
@@ -444,21 +447,45 @@ describe('a 差评', () => {
     expect(putRecords(s.effects)[0]).toMatchObject({ reasons: ['208', '209'], final: true });
   });
 
-  it('is finalised, not lost, when the clerk signs out or replaces the prompt', () => {
+  it('runs its reasons screen to the end when the clerk signs out, withdraws or replaces the prompt', () => {
+    // Sign-out: the clerk is gone at once, the citizen's reasons are not cut short.
     const { rig } = bad();
-    const r = rig.send({ type: 'clerk_sign_out' });
-    expect(putRecords(r.effects)[0]).toMatchObject({ final: true, comment: '未选择差评原因' });
-    expect(opsOf(r.effects)).toContainEqual(expect.objectContaining({ op: 'prompt_end', status: 'rated' }));
+    const out = rig.send({ type: 'clerk_sign_out' });
+    expect(rig.state.clerk).toBeNull();
+    expect(putRecords(out.effects)).toEqual([]);
+    expect(opsOf(out.effects)).not.toContainEqual(expect.objectContaining({ op: 'prompt_end' }));
+    expect(rig.screen.kind).toBe('reasons');
+    rig.send({ type: 'intent', intent: { type: 'toggle_reason', code: '209' }, source: 'touch' });
+    const done = rig.send({ type: 'intent', intent: { type: 'submit_reasons' }, source: 'touch' });
+    expect(putRecords(done.effects)[0]).toMatchObject({ final: true, reasons: ['209'] });
+    expect(opsOf(done.effects)).toContainEqual(
+      expect.objectContaining({ op: 'prompt_end', status: 'rated' }),
+    );
 
+    // DELETE: accepted (the prompt is not final), and final when the reasons time out.
     const second = bad();
-    const cancel = second.rig.send({
-      type: 'cancel_prompt',
-      promptId: second.rig.state.session?.id as string,
+    const id = second.rig.state.session?.id as string;
+    expect(second.rig.send({ type: 'cancel_prompt', promptId: id }).reply).toEqual({ ok: true });
+    expect(second.rig.screen.kind).toBe('reasons');
+    const timedOut = second.rig.advance(30_000);
+    expect(putRecords(timedOut.effects)[0]).toMatchObject({ final: true, comment: '未选择差评原因' });
+    expect(timedOut.effects).toContainEqual({
+      type: 'prompt_final',
+      promptId: id,
+      status: 'rated',
+      source: 'api',
     });
-    expect(cancel.reply).toMatchObject({ code: 'not_open' });
-    const rep = second.rig.open({ transactionId: 'TX-9' }, { replace: true });
-    expect(putRecords(rep.effects)[0]).toMatchObject({ final: true });
-    expect(second.rig.state.session?.transactionId).toBe('TX-9');
+    expect(second.rig.send({ type: 'cancel_prompt', promptId: id }).reply).toMatchObject({
+      code: 'not_open',
+    });
+
+    // Replace: refused while the citizen chooses reasons, naming the prompt; nothing changes.
+    const third = bad();
+    const onScreen = third.rig.state.session?.id as string;
+    const rep = third.rig.open({ transactionId: 'TX-9' }, { replace: true });
+    expect(rep.reply).toMatchObject({ ok: false, code: 'prompt_open', promptId: onScreen });
+    expect(rep.effects).toEqual([]);
+    expect(third.rig.state.session?.id).toBe(onScreen);
   });
 });
 
@@ -481,7 +508,13 @@ describe('ending without a rating', () => {
     const r = rig.advance(1);
     expect(putRecords(r.effects)).toEqual([]);
     expect(opsOf(r.effects)).toEqual([expect.objectContaining({ op: 'prompt_end', status: 'expired' })]);
-    expect(r.effects).toContainEqual({ type: 'notify_prompt', promptId: expect.any(String) });
+    expect(r.effects).toContainEqual({
+      type: 'notify_prompt',
+      promptId: expect.any(String),
+      status: 'expired',
+      final: true,
+      source: 'api',
+    });
     expect(rig.screen.kind).toBe('idle');
   });
 
@@ -523,14 +556,16 @@ describe('并联审批 and 一件事', () => {
     const rig = serving();
     rig.open({ mode: 'parallel', departments });
     rig.send({ type: 'intent', intent: { type: 'choose_scope', scope: 'department' }, source: 'touch' });
-    expect(rig.screen).toMatchObject({ subject: { scope: 'department', step: { index: 1, total: 3 } } });
+    expect(rig.screen).toMatchObject({
+      subject: { scope: 'department', step: { index: 1, total: 3, rated: null } },
+    });
     rig.now += 1_000;
     expect(putRecords(rig.rate(5).effects)[0]).toMatchObject({
       department: { code: 'D-A' },
       scope: 'department',
     });
     expect(rig.screen).toMatchObject({
-      subject: { departments: ['县税务局'], step: { index: 2, total: 3 } },
+      subject: { departments: ['县税务局'], step: { index: 2, total: 3, rated: '县市场监管局' } },
     });
     rig.now += 1_000;
     rig.rate(1);
@@ -538,14 +573,27 @@ describe('并联审批 and 一件事', () => {
     const s = rig.send({ type: 'intent', intent: { type: 'submit_reasons' }, source: 'touch' });
     expect(putRecords(s.effects)[0]).toMatchObject({ department: { code: 'D-B' }, final: true });
     expect(rig.screen).toMatchObject({
-      subject: { departments: ['县人社局'], step: { index: 3, total: 3 } },
+      subject: { departments: ['县人社局'], step: { index: 3, total: 3, rated: '县税务局' } },
     });
     rig.now += 1_000;
     const last = rig.rate(3);
     expect(opsOf(last.effects)).toContainEqual(
       expect.objectContaining({ op: 'prompt_end', status: 'rated' }),
     );
-    expect(rig.screen.kind).toBe('thanks');
+    // Three levels were given: one line naming only the last would tell the citizen
+    // something untrue about the other two, so the thank-you names none.
+    expect(rig.screen).toEqual({ kind: 'thanks', given: null });
+  });
+
+  it('per department all alike: the thank-you names the one level given', () => {
+    const rig = serving();
+    rig.open({ mode: 'parallel', departments });
+    rig.send({ type: 'intent', intent: { type: 'choose_scope', scope: 'department' }, source: 'touch' });
+    for (let i = 0; i < departments.length; i += 1) {
+      rig.now += 1_000;
+      rig.rate(4);
+    }
+    expect(rig.screen).toMatchObject({ kind: 'thanks', given: { level: 4, label: '满意' } });
   });
 
   it('per department left partway is rated with what was given', () => {
@@ -671,9 +719,12 @@ describe('store faults', () => {
 describe('keypad state', () => {
   it('shows a banner when the keypad is offline; touch still rates', () => {
     const rig = serving();
+    expect(view(rig.state, rig.now)).toMatchObject({ keypadBanner: null, keys: true });
     rig.send({ type: 'keypad_status', state: 'offline', fault: null });
     rig.open();
     expect(rig.screen.kind).toBe('rate');
+    // The screens name no keys while only touch works.
+    expect(view(rig.state, rig.now)).toMatchObject({ keypadBanner: KEYPAD_OFFLINE_BANNER, keys: false });
     rig.now += 1_000;
     expect(putRecords(rig.rate(5).effects)).toHaveLength(1);
   });
@@ -713,6 +764,7 @@ describe('recovery at start-up', () => {
       citizen: null,
       clerk: null,
       facts: resolveFacts(undefined, rig.now - 20_000),
+      source: 'api' as const,
       status,
       openedAt: rig.now - 20_000,
       expiresAt,

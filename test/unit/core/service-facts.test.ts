@@ -132,6 +132,7 @@ describe('service facts of a prompt', () => {
       citizen: null,
       clerk: null,
       facts: { ...FACTS, serviceTime: cstDateTime(openedAt - 60_000) },
+      source: 'api',
       status: 'open',
       openedAt,
       expiresAt: rig.now + 30_000,

@@ -19,6 +19,9 @@ function lines(file: string): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+/** For the sink's own tests, which write many lines of one event on purpose. */
+const UNLIMITED = { burst: Number.POSITIVE_INFINITY };
+
 let disk: SmallDisk | null = null;
 afterEach(() => {
   disk?.unmount();
@@ -66,7 +69,7 @@ describe('fileLogger', () => {
 
   it('rotates by size, keeps `keep` files, oldest dropped, no line split or lost in between', () => {
     const dir = tempDir();
-    const { logger, file } = fileLogger(dir, { maxBytes: 1000, keep: 3 });
+    const { logger, file } = fileLogger(dir, { maxBytes: 1000, keep: 3, repeats: UNLIMITED });
     for (let i = 0; i < 200; i++) logger.log('info', 'tick', { i, pad: 'x'.repeat(40) });
     expect(readdirSync(dir).sort()).toEqual([
       'terminal.log',
@@ -85,10 +88,11 @@ describe('fileLogger', () => {
 
   it('as shipped: terminal.log and five rotated files of at most 5 MiB each', () => {
     const dir = tempDir();
+    // Lines of many kinds, as a terminal writes them (one kind alone would be counted).
     const { logger, file } = fileLogger(dir);
     // ~100 KB a line (fields are clipped to 1000 characters, 50 items an array), 32 MiB in all.
     const block = Array.from({ length: 50 }, () => 'x'.repeat(999));
-    for (let i = 0; i < 330; i++) logger.log('info', 'tick', { i, a: block, b: block });
+    for (let i = 0; i < 330; i++) logger.log('info', `tick_${i % 10}`, { i, a: block, b: block });
     expect(readdirSync(dir).sort()).toEqual(
       ['', '.1', '.2', '.3', '.4', '.5'].map((s) => `terminal.log${s}`),
     );
@@ -176,7 +180,10 @@ describe('fileLogger on a real small disk', () => {
     disk = mountSmallDisk(1024);
     const dir = join(disk.dir, 'logs');
     const troubles: string[] = [];
-    const { logger, file, status } = fileLogger(dir, { onTrouble: (m) => troubles.push(m) });
+    const { logger, file, status } = fileLogger(dir, {
+      onTrouble: (m) => troubles.push(m),
+      repeats: UNLIMITED,
+    });
     logger.log('info', 'before');
     const filler = fillDisk(disk.dir);
     expect(() => {
@@ -201,7 +208,12 @@ describe('fileLogger on a real small disk', () => {
   it('a full disk while rotating: no throw, no growth past the limit', () => {
     disk = mountSmallDisk(1024);
     const dir = join(disk.dir, 'logs');
-    const { logger, status } = fileLogger(dir, { maxBytes: 2000, keep: 2, onTrouble: () => {} });
+    const { logger, status } = fileLogger(dir, {
+      maxBytes: 2000,
+      keep: 2,
+      onTrouble: () => {},
+      repeats: UNLIMITED,
+    });
     for (let i = 0; i < 30; i++) logger.log('info', 'tick', { i });
     fillDisk(disk.dir);
     expect(() => {
