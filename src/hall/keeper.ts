@@ -48,6 +48,8 @@ export function startKeeper(
   now: () => number = Date.now,
 ): Keeper {
   let pending: Pending[] = [];
+  /** `terminal/day` of the messages in `pending`. */
+  const pendingDays = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
   const counts = { stored: 0, unchanged: 0 };
 
@@ -57,6 +59,7 @@ export function startKeeper(
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
+    pendingDays.clear();
     const at = now();
     let outcomes: string[];
     try {
@@ -88,6 +91,7 @@ export function startKeeper(
     const m = parsed.message;
     if (m.kind === 'stats') {
       pending.push({ terminalId: m.terminalId, stats: m.stats, digest: m.digest });
+      pendingDays.add(`${m.terminalId}/${m.stats.day}`);
       if (pending.length >= BATCH_MAX) flush();
       else timer ??= setTimeout(flush, BATCH_MS);
       return;
@@ -136,6 +140,9 @@ export function startKeeper(
   }
 
   const knows: KnownDay = (terminalId, day, digest) => {
+    // A day with a message still in the batch is not what the database says it is: the
+    // bytes that arrive last are the day's, even the ones the database holds already.
+    if (pendingDays.has(`${terminalId}/${day}`)) return false;
     try {
       return db.knows(terminalId, day, digest);
     } catch {

@@ -285,6 +285,11 @@ describe('the keeper', () => {
       reason: 'mismatch',
     });
     expect(totals(db.db, day, day).l5).toBe(2);
+    // Other bytes waiting in the batch: the kept bytes arriving after them are the day's again.
+    keeper.take(parseMessage('hcp', '350521', topic, other, keeper.knows));
+    keeper.take(parseMessage('hcp', '350521', topic, bytes, keeper.knows));
+    keeper.flush();
+    expect(totals(db.db, day, day).l5).toBe(2);
     db.close();
   });
 
