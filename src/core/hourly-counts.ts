@@ -123,3 +123,17 @@ export function goodRate(row: Pick<HourRow, 'levels'>): number | null {
   const all = ratedCount(row);
   return all === 0 ? null : (row.levels[5] + row.levels[4] + row.levels[3]) / all;
 }
+
+/**
+ * How the figures name where a prompt came from, in the hall console's tables and the
+ * terminal's report alike. `invite` is the clerk's INVITE key (请您评价): the terminal
+ * opens the prompt itself; nothing is scanned.
+ */
+export const SOURCE_LABELS: Record<PromptSource, string> = {
+  api: '业务系统',
+  gwq: 'GWQ',
+  invite: '邀请评价',
+};
+
+/** `来源：业务系统` …, the column headers of the sources, in PROMPT_SOURCES' order. */
+export const SOURCE_HEADERS: readonly string[] = PROMPT_SOURCES.map((s) => `来源：${SOURCE_LABELS[s]}`);

@@ -7,7 +7,10 @@ import type { StoredAlert } from './db/console-db.js';
 import type { Accepted, RefusalReason, TerminalEvent, TerminalState } from './messages.js';
 
 /** What the board shows; stats go to the database only. */
-export type BoardMessage = Exclude<Accepted, { kind: 'stats' } | { kind: 'stats_cleared' }>;
+export type BoardMessage = Exclude<
+  Accepted,
+  { kind: 'stats' } | { kind: 'stats_cleared' } | { kind: 'stats_unchanged' }
+>;
 
 /** A hostile publisher could invent ids without end; past this the console ignores new ones. */
 export const MAX_TERMINALS = 20_000;

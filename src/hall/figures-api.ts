@@ -1,11 +1,11 @@
 // The figure pages' data and exports, over GET: /api/{today,stats,alerts,report} answer
 // JSON, /export/{page}.csv?table=ID and /export/{page}.xlsx the same tables as files.
-// Every parameter is checked; a wrong one is a 400 that says what is expected.
+// Every parameter is checked; a wrong one is a 400 that says what is expected. The answer
+// is made whole (status, type, bytes) so that it can be made on the figures' own thread
+// (figures-thread.ts) and only sent by the server.
 
-import type { ServerResponse } from 'node:http';
-import type { ConsoleDb } from './db/console-db.js';
 import { cstToday, dayNumber } from './db/console-db.js';
-import { type AlertFilter, GROUPINGS, type GroupBy } from './db/figures.js';
+import { type AlertFilter, GROUPINGS, type GroupBy, type Reader } from './db/figures.js';
 import {
   alertsPage,
   previousMonth,
@@ -19,7 +19,7 @@ import { isCalendarDay } from './stats-message.js';
 import { tableCsv, tablesXlsx } from './table-export.js';
 
 export interface FiguresSource {
-  db: ConsoleDb;
+  db: Reader;
   reasonName: ReasonName;
   /** The catalogue's 差评 codes (levels 2 and 1), for the 差评 page's filter. */
   reasonCodes: string[];
@@ -93,10 +93,20 @@ function build(
   return { data: reportPage(db, month, reasonName), name: `月报-${month}` };
 }
 
-function send(res: ServerResponse, code: number, type: string, body: Buffer | string, head = false) {
+/** An answer to a figures request, ready to send. */
+export interface FiguresReply {
+  status: number;
+  type: string;
+  body: Uint8Array;
+  /** Content-Disposition, for a file. */
+  disposition?: string;
+}
+
+const TEXT = 'text/plain; charset=utf-8';
+
+function reply(status: number, type: string, body: Uint8Array | string, disposition?: string): FiguresReply {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(code, { 'Content-Type': type, 'Content-Length': bytes.length });
-  res.end(head ? undefined : bytes);
+  return { status, type, body: bytes, ...(disposition ? { disposition } : {}) };
 }
 
 function attachment(name: string): string {
@@ -104,64 +114,50 @@ function attachment(name: string): string {
   return `attachment; filename="hall-${name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-/**
- * Answers a figures request (the caller has checked the token): true when the path was
- * one of ours.
- */
-export async function answerFigures(
-  source: FiguresSource,
-  url: URL,
-  res: ServerResponse,
-  head: boolean,
-): Promise<boolean> {
+/** Whether a path is one of the figures' (the caller checks the token before asking). */
+export function isFiguresPath(pathname: string): boolean {
+  return /^\/(api\/(today|stats|alerts|report)|export\/(today|stats|alerts|report)\.(csv|xlsx))$/.test(
+    pathname,
+  );
+}
+
+/** Answers a figures request: null when the path is not one of ours. */
+export async function answerFigures(source: FiguresSource, url: URL): Promise<FiguresReply | null> {
   const api = /^\/api\/(today|stats|alerts|report)$/.exec(url.pathname);
   const file = /^\/export\/(today|stats|alerts|report)\.(csv|xlsx)$/.exec(url.pathname);
-  if (!api && !file) return false;
+  if (!api && !file) return null;
   const page = (api?.[1] ?? file?.[1]) as PageName;
   let built: ReturnType<typeof build>;
   try {
     built = build(source, page, url.searchParams);
   } catch (err) {
     if (!(err instanceof BadQuery)) throw err;
-    send(res, 400, 'text/plain; charset=utf-8', err.message, head);
-    return true;
+    return reply(400, TEXT, err.message);
   }
   if (api) {
-    send(
-      res,
+    return reply(
       200,
       'application/json; charset=utf-8',
       JSON.stringify({ hallId: source.hallId, ...built.data }),
-      head,
     );
-    return true;
   }
   const tables = built.data.tables;
   const wanted = url.searchParams.get('table');
   const chosen = wanted === null ? tables : tables.filter((t) => t.id === wanted);
   if (chosen.length === 0 || (file?.[2] === 'csv' && chosen.length !== 1)) {
-    send(
-      res,
+    return reply(
       400,
-      'text/plain; charset=utf-8',
+      TEXT,
       `table：应为 ${tables.map((t) => t.id).join('、')} 之一${file?.[2] === 'csv' ? '（CSV 一次导出一张表）' : ''}`,
-      head,
     );
-    return true;
   }
   const name = `${source.hallId}-${built.name}${wanted ? `-${wanted}` : ''}`;
-  if (file?.[2] === 'csv') {
-    res.setHeader('Content-Disposition', attachment(`${name}.csv`));
-    send(res, 200, 'text/csv; charset=utf-8', tableCsv(chosen[0] as Table), head);
-  } else {
-    res.setHeader('Content-Disposition', attachment(`${name}.xlsx`));
-    send(
-      res,
-      200,
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      await tablesXlsx(chosen),
-      head,
-    );
-  }
-  return true;
+  if (file?.[2] === 'csv')
+    return reply(200, 'text/csv; charset=utf-8', tableCsv(chosen[0] as Table), attachment(`${name}.csv`));
+  return reply(
+    200,
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    await tablesXlsx(chosen),
+    attachment(`${name}.xlsx`),
+  );
 }

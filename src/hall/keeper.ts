@@ -5,7 +5,7 @@
 
 import type { Alert, Board } from './board.js';
 import type { ConsoleDb } from './db/console-db.js';
-import type { Parsed } from './messages.js';
+import type { KnownDay, Parsed } from './messages.js';
 import type { StatsMessage } from './stats-message.js';
 
 /** Stats written in one transaction, at most this long after the first arrived. */
@@ -29,6 +29,8 @@ export interface Keeper {
    */
   takeNow(parsed: Parsed): void;
   flush(): void;
+  /** For the reader: a day kept already with these very bytes (never throws). */
+  knows: KnownDay;
   /** Days stored and days that came again unchanged, for the page's counters. */
   readonly counts: { stored: number; unchanged: number };
 }
@@ -46,6 +48,8 @@ export function startKeeper(
   now: () => number = Date.now,
 ): Keeper {
   let pending: Pending[] = [];
+  /** `terminal/day` of the messages in `pending`. */
+  const pendingDays = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
   const counts = { stored: 0, unchanged: 0 };
 
@@ -55,6 +59,7 @@ export function startKeeper(
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
+    pendingDays.clear();
     const at = now();
     let outcomes: string[];
     try {
@@ -86,8 +91,14 @@ export function startKeeper(
     const m = parsed.message;
     if (m.kind === 'stats') {
       pending.push({ terminalId: m.terminalId, stats: m.stats, digest: m.digest });
+      pendingDays.add(`${m.terminalId}/${m.stats.day}`);
       if (pending.length >= BATCH_MAX) flush();
       else timer ??= setTimeout(flush, BATCH_MS);
+      return;
+    }
+    if (m.kind === 'stats_unchanged') {
+      board.took();
+      counts.unchanged++;
       return;
     }
     if (m.kind === 'stats_cleared') {
@@ -128,7 +139,19 @@ export function startKeeper(
     else on.alert(board.applyAlert(result.stored));
   }
 
-  return { take, takeNow, flush, counts };
+  const knows: KnownDay = (terminalId, day, digest) => {
+    // A day with a message still in the batch is not what the database says it is: the
+    // bytes that arrive last are the day's, even the ones the database holds already.
+    if (pendingDays.has(`${terminalId}/${day}`)) return false;
+    try {
+      return db.knows(terminalId, day, digest);
+    } catch {
+      // Read it whole then: the write that follows says what is wrong with the database.
+      return false;
+    }
+  };
+
+  return { take, takeNow, flush, knows, counts };
 }
 
 function describe(err: unknown): string {

@@ -126,7 +126,16 @@ export type Accepted =
   // A zero-length retained message: someone cleared the topic (a terminal taken away, or
   // a day past statsDays). A cleared stats day is never deleted from the console's own.
   | { kind: 'cleared'; terminalId: string; part: 'availability' | 'state' }
-  | { kind: 'stats_cleared'; terminalId: string; day: string };
+  | { kind: 'stats_cleared'; terminalId: string; day: string }
+  /** The very bytes of a day the console kept (a retained day sent again at a reconnect): not read again. */
+  | { kind: 'stats_unchanged'; terminalId: string; day: string };
+
+/**
+ * Whether the console keeps this (terminal, day) with the payload of this digest already.
+ * A retained day comes again at every reconnect — a county's month is 150 000 of them — and
+ * bytes once checked need no second reading: the digest (SHA-256) says they are the same.
+ */
+export type KnownDay = (terminalId: string, day: string, digest: string) => boolean;
 
 export type Parsed = { ok: true; message: Accepted } | { ok: false; reason: RefusalReason };
 
@@ -151,22 +160,37 @@ function decodeJson(
   }
 }
 
-function parseStats(hallId: string, terminalId: string, day: string, payload: Uint8Array): Parsed {
+function parseStats(
+  hallId: string,
+  terminalId: string,
+  day: string,
+  payload: Uint8Array,
+  known?: KnownDay,
+): Parsed {
   if (!isCalendarDay(day)) return { ok: false, reason: 'topic' };
   if (payload.length > MAX_STATS_BYTES) return { ok: false, reason: 'too_big' };
   if (payload.length === 0) return { ok: true, message: { kind: 'stats_cleared', terminalId, day } };
+  const digest = createHash('sha256').update(payload).digest('hex');
+  if (known?.(terminalId, day, digest))
+    return { ok: true, message: { kind: 'stats_unchanged', terminalId, day } };
   const json = decodeJson(payload);
   if (!json.ok) return json;
   const checked = checkStats(json.value, hallId, terminalId, day);
   if (!checked.ok) return checked;
-  const digest = createHash('sha256').update(payload).digest('hex');
   return { ok: true, message: { kind: 'stats', terminalId, stats: checked.stats, digest } };
 }
 
 /**
- * Reads one message of hall `hallId` under `prefix`. Never throws, whatever the bytes.
+ * Reads one message of hall `hallId` under `prefix`. Never throws, whatever the bytes
+ * (`known` must not throw either).
  */
-export function parseMessage(prefix: string, hallId: string, topic: string, payload: Uint8Array): Parsed {
+export function parseMessage(
+  prefix: string,
+  hallId: string,
+  topic: string,
+  payload: Uint8Array,
+  known?: KnownDay,
+): Parsed {
   const head = `${prefix}/${hallId}/`;
   if (!topic.startsWith(head)) return { ok: false, reason: 'topic' };
   const rest = topic.slice(head.length).split('/');
@@ -175,7 +199,7 @@ export function parseMessage(prefix: string, hallId: string, topic: string, payl
     return { ok: false, reason: 'topic' };
   }
   if (part === 'stats' && rest.length === 3 && day !== undefined) {
-    return parseStats(hallId, terminalId, day, payload);
+    return parseStats(hallId, terminalId, day, payload, known);
   }
   if (rest.length !== 2) return { ok: false, reason: 'topic' };
   if (part !== 'availability' && part !== 'state' && part !== 'events') return { ok: false, reason: 'topic' };

@@ -1,8 +1,9 @@
 // What each figure page shows, as data: its tables (the same ones the exports write) and
 // its charts' series. The pages draw these and decide nothing; every label is made here.
 
+import { PROMPT_SOURCES, SOURCE_HEADERS } from '../core/hourly-counts.js';
 import { levelInfo } from '../core/levels.js';
-import type { ConsoleDb, StoredAlert } from './db/console-db.js';
+import type { StoredAlert } from './db/console-db.js';
 import { cstToday, dayText } from './db/console-db.js';
 import {
   type AlertFilter,
@@ -18,8 +19,10 @@ import {
   groups,
   hoursOfDay,
   nameOf,
+  type Reader,
   rated,
   reasons,
+  sumOf,
   terminalsOfDay,
   totals,
   ZERO,
@@ -62,11 +65,7 @@ function countCells(c: Counts): Cell[] {
   return [rated(c), goodRate(c), good(c), bad(c), c.l5, c.l4, c.l3, c.l2, c.l1, c.declined, c.expired];
 }
 
-const SOURCE_COLUMNS: Column[] = [
-  { label: '来源：业务系统', kind: 'int' },
-  { label: '来源：GWQ', kind: 'int' },
-  { label: '来源：扫码邀请', kind: 'int' },
-];
+const SOURCE_COLUMNS: Column[] = SOURCE_HEADERS.map((label) => ({ label, kind: 'int' }));
 
 export function windowLabel(windowNo: string | null): string {
   return windowNo ? `${windowNo} 号窗口` : '（无窗口）';
@@ -92,7 +91,7 @@ function sortGroups(by: GroupBy, list: Group[]): Group[] {
     : [...list].sort((a, b) => rated(b) - rated(a) || (a.code < b.code ? -1 : 1));
 }
 
-function reasonRows(db: ConsoleDb, from: number, to: number, reasonName: ReasonName) {
+function reasonRows(db: Reader, from: number, to: number, reasonName: ReasonName) {
   const list = reasons(db, from, to);
   const all = list.reduce((n, r) => n + r.n, 0);
   return list.map((r, i) => ({
@@ -107,6 +106,22 @@ function reasonRows(db: ConsoleDb, from: number, to: number, reasonName: ReasonN
 export interface Chart {
   labels: string[];
   series: { name: string; kind: 'bar' | 'line'; axis: 'count' | 'rate'; values: (number | null)[] }[];
+  /** Set when the chart shows only some of this many groups (the table has them all). */
+  of?: number;
+}
+
+/**
+ * A chart of more groups than this (a county's windows) shows the most rated of them, in
+ * the table's order: 5 000 bars say nothing to a reader and take a browser a second to draw.
+ */
+export const CHART_GROUPS = 40;
+
+function charted(list: Group[]): Group[] {
+  if (list.length <= CHART_GROUPS) return list;
+  const most = new Set(
+    [...list].sort((a, b) => rated(b) - rated(a) || (a.code < b.code ? -1 : 1)).slice(0, CHART_GROUPS),
+  );
+  return list.filter((g) => most.has(g));
 }
 
 function countsChart(labels: string[], counts: Counts[]): Chart {
@@ -135,7 +150,7 @@ export interface StatsPage {
 }
 
 export function statsPage(
-  db: ConsoleDb,
+  db: Reader,
   from: number,
   to: number,
   by: GroupBy,
@@ -151,11 +166,15 @@ export function statsPage(
     from: dayText(from),
     to: dayText(to),
     by,
-    totals: totals(db, from, to),
-    byGroup: countsChart(
-      list.map((g) => groupName(by, g)),
-      list,
-    ),
+    totals: sumOf(days),
+    byGroup: (() => {
+      const shown = charted(list);
+      const chart = countsChart(
+        shown.map((g) => groupName(by, g)),
+        shown,
+      );
+      return shown.length < list.length ? { ...chart, of: list.length } : chart;
+    })(),
     trend: countsChart(
       days.map((d) => dayText(d.day)),
       days,
@@ -174,7 +193,12 @@ export function statsPage(
           ...COUNT_COLUMNS,
           ...SOURCE_COLUMNS,
         ],
-        rows: list.map((g) => [groupName(by, g), g.code, ...countCells(g), g.api, g.gwq, g.invite]),
+        rows: list.map((g) => [
+          groupName(by, g),
+          g.code,
+          ...countCells(g),
+          ...PROMPT_SOURCES.map((s) => g[s]),
+        ]),
       },
       {
         id: 'daily',
@@ -285,7 +309,7 @@ export interface AlertsPage {
 }
 
 export function alertsPage(
-  db: ConsoleDb,
+  db: Reader,
   filter: AlertFilter,
   reasonName: ReasonName,
   reasonCodes: string[],
@@ -328,7 +352,7 @@ export interface TodayPage {
   tables: Table[];
 }
 
-export function todayPage(db: ConsoleDb, now: number, reasonName: ReasonName): TodayPage {
+export function todayPage(db: Reader, now: number, reasonName: ReasonName): TodayPage {
   const day = cstToday(now);
   const terminals = terminalsOfDay(db, day);
   const todays = alerts(db, { from: day, to: day }).alerts.map((a) => alertView(a, reasonName));
@@ -475,18 +499,18 @@ const COMPARE_COLUMNS = (what: string): Column[] => [
   { label: '好评率变化', kind: 'rate' },
 ];
 
-export function reportPage(db: ConsoleDb, month: string, reasonName: ReasonName): ReportPage {
+export function reportPage(db: Reader, month: string, reasonName: ReasonName): ReportPage {
   const previous = previousMonth(month);
   const [from, to] = monthRange(month);
   const [pFrom, pTo] = monthRange(previous);
-  const now = totals(db, from, to);
+  const days = daily(db, from, to);
+  const now = sumOf(days);
   const before = totals(db, pFrom, pTo);
   const deptsNow = groups(db, from, to, 'dept');
   const deptsBefore = groups(db, pFrom, pTo, 'dept');
   const ranked = reasonRows(db, from, to, reasonName);
   const rankedBefore = new Map(reasonRows(db, pFrom, pTo, reasonName).map((r) => [r.code, r.n]));
   const list = alerts(db, { from, to }).alerts.map((a) => alertView(a, reasonName));
-  const days = daily(db, from, to);
   const prevDept = new Map(deptsBefore.map((g) => [g.code, g]));
   const sortedDepts = sortGroups('dept', deptsNow);
   const nowCells = countCells(now);

@@ -8,6 +8,7 @@ import { StoreUnavailableError } from '../store/open.js';
 import { Board, MAX_ALERTS } from './board.js';
 import { FolderInUseError, type FolderLock, lockDataFolder } from './data-folder.js';
 import { ConsoleDb } from './db/console-db.js';
+import { startFiguresThread } from './figures-thread.js';
 import { startKeeper } from './keeper.js';
 import { DEFAULT_HALL_PORT, PASSWORD_ENV, parseHallOptions, TOKEN_ENV } from './options.js';
 import { startHallServer } from './server.js';
@@ -121,6 +122,12 @@ export async function runHall(argv: string[], io: Io): Promise<number> {
   }
   const clientId = db.clientId(options.hallId);
   board.seed(db.recentAlerts(MAX_ALERTS));
+  const figures = startFiguresThread({
+    dbPath: db.path,
+    hallId: options.hallId,
+    reasonNames: [...names],
+    reasonCodes,
+  });
 
   let server: Awaited<ReturnType<typeof startHallServer>>;
   try {
@@ -131,7 +138,7 @@ export async function runHall(argv: string[], io: Io): Promise<number> {
       port: options.port,
       token: options.token,
       webRoot: join(PACKAGE_ROOT, 'dist', 'web', 'hall'),
-      figures: { db, reasonName: (code) => names.get(code) ?? code, reasonCodes, hallId: options.hallId },
+      figures,
       kept: () => ({ daysStored: keeper.counts.stored, daysUnchanged: keeper.counts.unchanged }),
     });
   } catch (err) {
@@ -141,6 +148,7 @@ export async function runHall(argv: string[], io: Io): Promise<number> {
         ? 'is already in use (another console?); choose another with --port'
         : `cannot be used (${code ?? String(err)}); check --host and --port`;
     io.err(`haochaping-terminal hall: ${options.host}:${options.port} ${why}`);
+    await figures.close();
     db.close();
     await lock.release();
     return 1;
@@ -192,6 +200,7 @@ export async function runHall(argv: string[], io: Io): Promise<number> {
       await subscriber.close();
       keeper.flush();
       await server.close();
+      await figures.close();
       db.close();
       await lock.release();
       io.out(`Stopped (${signal}).`);

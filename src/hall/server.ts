@@ -11,7 +11,8 @@ import { sameSecret } from '../engine/same-secret.js';
 import { readStatic } from '../shells/serve/static-files.js';
 import { alertWav } from './beep.js';
 import type { Alert, Board } from './board.js';
-import { answerFigures, type FiguresSource } from './figures-api.js';
+import { isFiguresPath } from './figures-api.js';
+import type { Figures } from './figures-thread.js';
 import type { BrokerStatus } from './subscriber.js';
 
 export interface HallServerOptions {
@@ -28,8 +29,8 @@ export interface HallServerOptions {
    */
   flushMs?: number;
   maxClients?: number;
-  /** The kept figures; absent, the console serves the live board only. */
-  figures?: FiguresSource;
+  /** The kept figures (made on their own thread); absent, the console serves the live board only. */
+  figures?: Figures;
   /** Counters beside the board's, for the page's summary (days kept, duplicates). */
   kept?: () => Record<string, number>;
 }
@@ -78,15 +79,30 @@ const PAGES: Record<string, { file: string; title?: string; script?: string }> =
   '/report': { file: 'report.html', title: '月报', script: 'report.js' },
 };
 
-async function readPage(root: string, page: { file: string; title?: string; script?: string }) {
+/** `&`, `"`, `<` and `>` of a text put into an attribute of the page. */
+function attribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * A page as sent. A figure page asks for its data (api/{page} with the page's own query,
+ * the token included) with a preload, so that the query runs while the browser loads the
+ * scripts and the library; the page's first request for its data is that same address.
+ */
+async function readPage(root: string, page: { file: string; title?: string; script?: string }, url: URL) {
   const file = await readStatic(root, page.file);
   if (!file || page.title === undefined) return file;
   const shell = await readStatic(root, 'page-shell.html');
   if (!shell) return null;
+  const data = `api${url.pathname}${url.search}`;
   const html = shell.body
     .toString('utf8')
     .replaceAll('%TITLE%', page.title)
     .replace('%SCRIPT%', page.script ?? '')
+    .replace(
+      '%DATA%',
+      () => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${attribute(data)}">`,
+    )
     .replace('%MAIN%', () => file.body.toString('utf8'));
   return { ...file, body: Buffer.from(html, 'utf8') };
 }
@@ -214,10 +230,16 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
     if (url.pathname === '/events') return openStream(req, res, url.searchParams.get('only') === 'figures');
     if (data) {
       const figures = opts.figures;
-      if (!figures) return plain(res, 404, 'not found');
-      answerFigures(figures, url, res, head).then(
-        (ours) => {
-          if (!ours) plain(res, 404, 'not found');
+      if (!figures || !isFiguresPath(url.pathname)) return plain(res, 404, 'not found');
+      figures.answer(url).then(
+        (reply) => {
+          if (!reply) return plain(res, 404, 'not found');
+          if (reply.disposition) res.setHeader('Content-Disposition', reply.disposition);
+          res.writeHead(reply.status, {
+            'Content-Type': reply.type,
+            'Content-Length': reply.body.byteLength,
+          });
+          res.end(head ? undefined : reply.body);
         },
         (err) => {
           // A failed read is the database's trouble, not the reader's: say so, keep serving.
@@ -227,7 +249,7 @@ export async function startHallServer(opts: HallServerOptions): Promise<HallServ
       );
       return;
     }
-    void readPage(opts.webRoot, page as (typeof PAGES)[string]).then((file) => {
+    void readPage(opts.webRoot, page as (typeof PAGES)[string], url).then((file) => {
       if (!file) return plain(res, 500, 'the console is not built: run npm run build');
       res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length });
       res.end(req.method === 'HEAD' ? undefined : file.body);

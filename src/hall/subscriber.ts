@@ -10,6 +10,7 @@
 // otherwise fill the queue (max_queued_messages) and push the 差评 out of it.
 
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Timer } from 'mqtt/lib/get-timer';
 import type { Keeper } from './keeper.js';
 import { parseMessage } from './messages.js';
 import type { HallOptions } from './options.js';
@@ -50,6 +51,42 @@ export function subscriptionsFor(prefix: string, hallId: string): Record<string,
   };
 }
 
+/** The console's keepalive, seconds: mqtt.js pings after it and gives up half of it later. */
+export const KEEPALIVE_SECONDS = 30;
+
+/**
+ * mqtt.js's keepalive, made patient while the broker is sending. mqtt.js pings when it has
+ * heard no acknowledgement for a keepalive and drops the link when the answer is not back
+ * half a keepalive later; but the console acknowledges nothing it reads at QoS 0, and at
+ * each (re)subscription the broker sends every retained day first — a county's month is
+ * 150 000 — so the answer arrives only once those are read. Measured: with the pages'
+ * queries on the same thread, the answer came too late, the link dropped, the retained
+ * days came again from the start, and the console never got through them. While packets
+ * keep arriving the link is alive: this pings again (the broker must hear from the console
+ * within its keepalive) and waits; once nothing arrives, mqtt.js gives up as before.
+ * (`timerVariant`: the interval mqtt.js's KeepaliveManager counts its ticks on.)
+ */
+export function patientKeepalive(lastPacketAt: () => number, ping: () => void, now = Date.now): Timer {
+  return {
+    set(tick: () => void, ms: number) {
+      let ticks = 0;
+      const timer = setInterval(() => {
+        ticks++;
+        // Tick 1 waits, tick 2 pings, tick 3 gives up: unless packets are still coming.
+        if (ticks >= 3 && now() - lastPacketAt() < ms) {
+          ping();
+          return;
+        }
+        tick();
+      }, ms);
+      return timer as unknown as number;
+    },
+    clear(id: number) {
+      clearInterval(id as unknown as NodeJS.Timeout);
+    },
+  } as Timer;
+}
+
 /** One line about a connection failure, without the address's secrets (it has none: options refuse them). */
 function describeError(err: Error): string {
   const text = err.message.replace(/\s+/g, ' ').slice(0, 200);
@@ -63,7 +100,7 @@ export function startSubscriber(
   on: SubscriberEvents,
 ): Subscriber {
   const read = (topic: string, payload: Buffer) =>
-    parseMessage(options.prefix, options.hallId, topic, payload);
+    parseMessage(options.prefix, options.hallId, topic, payload, keeper.knows);
   const clientOptions: IClientOptions = {
     protocolVersion: 5,
     // Made once per data folder: two consoles of a hall (a monitor and a laptop) keep two sessions.
@@ -71,7 +108,11 @@ export function startSubscriber(
     clean: false,
     // Subscribed anew at every connect (below), so that the retained messages come again.
     resubscribe: false,
-    keepalive: 30,
+    keepalive: KEEPALIVE_SECONDS,
+    timerVariant: patientKeepalive(
+      () => lastPacketAt,
+      () => client.sendPing(),
+    ),
     reconnectPeriod: 5_000,
     connectTimeout: 10_000,
     properties: { maximumPacketSize: MAX_PACKET_BYTES, sessionExpiryInterval: SESSION_EXPIRY_SECONDS },
@@ -91,7 +132,11 @@ export function startSubscriber(
     ...(options.password !== null ? { password: options.password } : {}),
     ...(options.ca !== null ? { ca: options.ca } : {}),
   };
+  let lastPacketAt = 0;
   const client: MqttClient = mqtt.connect(options.broker, clientOptions);
+  client.on('packetreceive', () => {
+    lastPacketAt = Date.now();
+  });
   let closing = false;
   let last: BrokerStatus['state'] | null = null;
   let lastProblem: string | null = null;

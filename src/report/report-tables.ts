@@ -10,7 +10,9 @@ import {
   emptyRow,
   goodRate,
   type HourRow,
+  PROMPT_SOURCES,
   ratedCount,
+  SOURCE_HEADERS,
 } from '../core/hourly-counts.js';
 import { levelInfo } from '../core/levels.js';
 
@@ -34,9 +36,7 @@ const COUNT_COLUMNS: Column[] = [
   { header: '好评率', kind: 'percent' },
   { header: '放弃评价', kind: 'int' },
   { header: '超时未评价', kind: 'int' },
-  { header: '来源：业务系统', kind: 'int' },
-  { header: '来源：GWQ', kind: 'int' },
-  { header: '来源：邀请评价', kind: 'int' },
+  ...SOURCE_HEADERS.map((header) => ({ header, kind: 'int' as const })),
 ];
 
 function countCells(r: HourRow): Cell[] {
@@ -46,9 +46,7 @@ function countCells(r: HourRow): Cell[] {
     goodRate(r),
     r.declined,
     r.expired,
-    r.source.api,
-    r.source.gwq,
-    r.source.invite,
+    ...PROMPT_SOURCES.map((s) => r.source[s]),
   ];
 }
 

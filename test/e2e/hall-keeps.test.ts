@@ -4,6 +4,7 @@
 // a day's latest counts replace the earlier ones (down, too); an empty retained message
 // deletes nothing; a second console on the same folder is refused.
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cstToday, dayText } from '../../src/hall/db/console-db.js';
@@ -232,6 +233,56 @@ describe('the hall console keeps what it reads', { timeout: 180_000 }, () => {
       new URL(`export/stats.csv?from=${today}&to=${today}&by=dept&table=groups`, hall.url),
     );
     expect(await csv.text()).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
+  });
+
+  it("asks for a figure page's data with the page, once, and puts no markup of its address in the page", async () => {
+    const b = await broker();
+    const hall = await consoleOn(b, tempDir('hcp-hall-data-'));
+    // A raw request: the quotes and brackets reach the server as they are.
+    const raw = await new Promise<string>((resolve, reject) => {
+      const port = Number(new URL(hall.url).port);
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(
+          `GET /stats?by="><b>x</b>&from=${today} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+        ),
+      );
+      let got = '';
+      socket.on('data', (d) => {
+        got += d;
+      });
+      socket.on('end', () => resolve(got));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 200/);
+    expect(raw).not.toContain('<b>x</b>');
+    expect(raw).toContain(
+      `<link rel="preload" as="fetch" crossorigin="anonymous" href="api/stats?by=%22%3E%3Cb%3Ex%3C/b%3E&amp;from=${today}">`,
+    );
+    // In Chromium the page takes the answer already on its way: one request for its data.
+    const page = await browser().newPage();
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/stats') asked.push(r.url());
+    });
+    await page.goto(new URL(`stats?from=${monthStart}&to=${today}&by=dept`, hall.url).href);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    expect(asked).toEqual([new URL(`api/stats?from=${monthStart}&to=${today}&by=dept`, hall.url).href]);
+    await page.close();
+  });
+
+  it("has the hall broker's sample configuration (docs/fleet) hold the console's settings of docs/hall.md", () => {
+    // The two are never applied together (Mosquitto refuses a repeated persistence_location),
+    // so the hall's one file must keep a week of 差评 for the console by itself.
+    const page = readFileSync(new URL('../../docs/hall.md', import.meta.url), 'utf8');
+    const conf = /```conf\n(# \/etc\/mosquitto\/conf\.d\/hcp-hall-console\.conf[\s\S]*?)```/.exec(page)?.[1];
+    const fleet = readFileSync(new URL('../../docs/fleet/mosquitto.conf', import.meta.url), 'utf8');
+    const settings = (text: string) => text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+    expect(settings(conf ?? '').length).toBeGreaterThan(4);
+    for (const line of settings(conf ?? '')) expect(settings(fleet), line).toContain(line);
+    // What it says survives a restart is what docs/hall.md relies on: the console's session too.
+    const comment = /((?:^#.*\n)+)persistence true/m.exec(fleet)?.[1] ?? '';
+    expect(comment).toMatch(/console's\s+(#\s+)?persistent\s+(#\s+)?session/);
+    expect(comment).toContain('差评');
   });
 
   it("keeps a week's 差评 through a broker restart with the Mosquitto settings of docs/hall.md", async () => {

@@ -41,6 +41,17 @@ export interface HallOptions {
   gwqDefaultPort?: boolean;
   /** Called with the page's context before the screens first load (to watch the page from its start). */
   beforeLoad?: (context: BrowserContext) => Promise<void>;
+  /** terminal.id and terminal.windowNo (default HA-0001 at window 12). */
+  terminalId?: string;
+  windowNo?: string;
+  /** fleet.url: the terminal reports to this broker. */
+  fleet?: string;
+  /** false: no platform section (nothing is forwarded; the INVITE key works by default). */
+  platform?: false;
+  /** More environment for the serve process (e.g. a clock of its own, hall-clock.ts). */
+  env?: Record<string, string>;
+  /** How long serve may take to start (default 15 s). */
+  startMs?: number;
 }
 
 /** The screen sizes every screenshot is taken at: counter screens, a big one, portrait. */
@@ -75,7 +86,8 @@ export class Hall {
   }
 
   private async start(browser: Browser, o: HallOptions) {
-    this.platform = await PlatformSim.start({ appMark: 'HA-APP', secret: 'platform-secret-1' });
+    if (o.platform !== false)
+      this.platform = await PlatformSim.start({ appMark: 'HA-APP', secret: 'platform-secret-1' });
     if ((o.keypad ?? true) === true) {
       this.pty = await startPtyPair();
       this.keypad = new KeypadSim({ path: this.pty.b });
@@ -88,9 +100,9 @@ export class Hall {
     const gwqFree = gwqOn && !o.gwqDefaultPort;
     const configFor = (apiPort: number, uiPort: number, gwqPort?: number) => ({
       terminal: {
-        id: 'HA-0001',
+        id: o.terminalId ?? 'HA-0001',
         mode: o.mode ?? 'counter',
-        windowNo: '12',
+        windowNo: o.windowNo ?? '12',
         hallName: '惠安县行政服务中心',
         areaCode: '350521',
         ...(o.training ? { training: true } : {}),
@@ -100,7 +112,10 @@ export class Hall {
         : { driver: o.keypad === 'hid' ? 'hid' : 'none' },
       store: { path: this.dbPath, keyFile: join(this.dir, 'terminal.key') },
       log: { dir: join(this.dir, 'logs') },
-      platform: { url: this.platform.url, appMark: 'HA-APP', secret: 'platform-secret-1' },
+      ...(this.platform
+        ? { platform: { url: this.platform.url, appMark: 'HA-APP', secret: 'platform-secret-1' } }
+        : {}),
+      ...(o.fleet ? { fleet: { url: o.fleet } } : {}),
       api: { port: apiPort },
       qr: {
         baseUrl: 'https://hcp.example.gov.cn/m/rate',
@@ -127,10 +142,11 @@ export class Hall {
       gwqFree ? 3 : 2,
       ([api, ui, gwq]) => {
         writeFileSync(file, JSON.stringify(configFor(api as number, ui as number, gwq), null, 2));
-        return runCli(['serve', '--config', file]);
+        return runCli(['serve', '--config', file], o.env ?? {});
       },
       (r) => r.stdout().includes('Local API:'),
       'serve to start',
+      o.startMs,
     );
     this.process = run;
     const [apiPort, uiPort, gwqPort] = ports;

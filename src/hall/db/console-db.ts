@@ -98,18 +98,37 @@ export function alertFromRow(r: AlertRow): StoredAlert {
 export const ALERT_COLUMNS =
   'seq, event_id, terminal_id, at, level, reasons, window_no, clerk_id, dept_code, dept_name, task_name, training, received_at';
 
+/** The counts of a figures row, in its columns' order: l5 … l1, declined, expired, src_api, src_gwq, src_invite. */
+type Tally = number[];
+const TALLY_COLUMNS = 'l5, l4, l3, l2, l1, declined, expired, src_api, src_gwq, src_invite';
+const TALLY_SIZE = 10;
+
+/** The groupings kept per day (day_groups), each a column of figures. */
+const KINDS = ['window', 'clerk', 'dept', 'task'] as const;
+
 interface Sum {
   window: number;
   clerk: number;
   dept: number;
   task: number;
-  l: [number, number, number, number, number];
-  declined: number;
-  expired: number;
-  api: number;
-  gwq: number;
-  invite: number;
+  tally: Tally;
   reasons: Map<number, number>;
+}
+
+/** What a day's replacement adds to (or takes from) one group of day_groups or day_reasons. */
+interface Delta {
+  rows: number;
+  tally: Tally;
+}
+
+function addDelta(into: Map<string, Delta>, key: string, sign: 1 | -1, tally: Tally): void {
+  let d = into.get(key);
+  if (!d) {
+    d = { rows: 0, tally: new Array(tally.length).fill(0) };
+    into.set(key, d);
+  }
+  d.rows += sign;
+  for (let i = 0; i < tally.length; i++) (d.tally[i] as number) += sign * (tally[i] as number);
 }
 
 export class ConsoleDb {
@@ -157,6 +176,25 @@ export class ConsoleDb {
       hour: db.prepare(
         'INSERT INTO hours (day, terminal, hour, good, bad, unrated) VALUES (?, ?, ?, ?, ?, ?)',
       ),
+      oldFigures: db
+        .prepare(
+          `SELECT window, clerk, dept, task, ${TALLY_COLUMNS} FROM figures WHERE day = ? AND terminal = ?`,
+        )
+        .raw(),
+      oldReasons: db.prepare('SELECT reason, n FROM figure_reasons WHERE day = ? AND terminal = ?').raw(),
+      group: db.prepare(
+        `INSERT INTO day_groups (kind, day, dim, rows, ${TALLY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (kind, day, dim) DO UPDATE SET rows = rows + excluded.rows,
+           ${TALLY_COLUMNS.split(', ')
+             .map((c) => `${c} = ${c} + excluded.${c}`)
+             .join(', ')}`,
+      ),
+      dropGroup: db.prepare('DELETE FROM day_groups WHERE kind = ? AND day = ? AND dim = ? AND rows <= 0'),
+      dayReason: db.prepare(
+        `INSERT INTO day_reasons (day, reason, rows, n) VALUES (?, ?, ?, ?)
+         ON CONFLICT (day, reason) DO UPDATE SET rows = rows + excluded.rows, n = n + excluded.n`,
+      ),
+      dropDayReason: db.prepare('DELETE FROM day_reasons WHERE day = ? AND reason = ? AND rows <= 0'),
       alertsOfDay: db.prepare('SELECT COUNT(*) FROM alerts WHERE terminal_id = ? AND day = ?').pluck(),
       alert: db.prepare(
         `INSERT OR IGNORE INTO alerts (event_id, seq, terminal_id, day, at, level, reasons, window_no, clerk_id,
@@ -170,6 +208,14 @@ export class ConsoleDb {
   static open(folder: string): ConsoleDb {
     const path = join(folder, DB_FILE);
     const opened = openDatabase(path, HALL_MIGRATIONS);
+    // The terminal's store checkpoints when idle; the console writes in bursts and never
+    // is: checkpoint every 1 000 pages and give the log back, so the folder holds the
+    // database and not a log of the last flood beside it.
+    opened.db.pragma('wal_autocheckpoint = 1000');
+    opened.db.pragma(`journal_size_limit = ${8 * 1024 * 1024}`);
+    // Nothing the console keeps is personal (the bus carries none): a replaced day's rows
+    // need not be overwritten with zeros, which would double the writes of every day.
+    opened.db.pragma('secure_delete = OFF');
     return new ConsoleDb(opened.db, path, opened.movedAside);
   }
 
@@ -217,6 +263,12 @@ export class ConsoleDb {
     this.dim('clerk', id, name);
   }
 
+  /** Whether the day a terminal sent is kept with exactly this digest (see KnownDay). */
+  knows(terminalId: string, day: string, digest: string): boolean {
+    const terminal = this.dims.get(`terminal\u0000${terminalId}`);
+    return terminal !== undefined && this.q.digest.get(terminal.id, dayNumber(day)) === digest;
+  }
+
   /** Runs `fn` in one transaction (one fsync for a batch of messages). */
   batch<T>(fn: () => T): T {
     return this.db.transaction(fn)();
@@ -246,32 +298,24 @@ export class ConsoleDb {
       const key = `${clerk}:${dept}:${task}`;
       let sum = sums.get(key);
       if (!sum) {
-        sum = {
-          window,
-          clerk,
-          dept,
-          task,
-          l: [0, 0, 0, 0, 0],
-          declined: 0,
-          expired: 0,
-          api: 0,
-          gwq: 0,
-          invite: 0,
-          reasons: new Map(),
-        };
+        sum = { window, clerk, dept, task, tally: new Array(TALLY_SIZE).fill(0), reasons: new Map() };
         sums.set(key, sum);
       }
       const lv = row.levels;
-      sum.l[0] += lv['5'];
-      sum.l[1] += lv['4'];
-      sum.l[2] += lv['3'];
-      sum.l[3] += lv['2'];
-      sum.l[4] += lv['1'];
-      sum.declined += row.declined;
-      sum.expired += row.expired;
-      sum.api += row.source.api;
-      sum.gwq += row.source.gwq;
-      sum.invite += row.source.invite;
+      const t = sum.tally;
+      const add = [
+        lv['5'],
+        lv['4'],
+        lv['3'],
+        lv['2'],
+        lv['1'],
+        row.declined,
+        row.expired,
+        row.source.api,
+        row.source.gwq,
+        row.source.invite,
+      ];
+      for (let i = 0; i < TALLY_SIZE; i++) (t[i] as number) += add[i] as number;
       for (const [code, n] of Object.entries(row.reasons)) {
         if (n === 0) continue;
         const reason = this.dim('reason', code);
@@ -284,29 +328,43 @@ export class ConsoleDb {
       h[2] += row.declined + row.expired;
       hours.set(hour, h);
     }
+
+    // The day's groups lose what the terminal's earlier message of the day gave them and
+    // gain what this one gives (day_groups, day_reasons: see migration 002).
+    const groups = new Map<string, Delta>();
+    const reasons = new Map<string, Delta>();
+    for (const old of this.q.oldFigures.all(day, terminal) as number[][]) {
+      const tally = old.slice(4);
+      for (let k = 0; k < KINDS.length; k++) addDelta(groups, `${KINDS[k]}:${old[k]}`, -1, tally);
+    }
+    for (const [reason, n] of this.q.oldReasons.all(day, terminal) as [number, number][])
+      addDelta(reasons, String(reason), -1, [n]);
+    for (const s of sums.values()) {
+      for (const kind of KINDS) addDelta(groups, `${kind}:${s[kind]}`, 1, s.tally);
+      for (const [reason, n] of s.reasons) addDelta(reasons, String(reason), 1, [n]);
+    }
+
     this.q.dropFigures.run(day, terminal);
     this.q.dropReasons.run(day, terminal);
     this.q.dropHours.run(day, terminal);
     for (const s of sums.values()) {
-      this.q.figure.run(
-        day,
-        terminal,
-        s.clerk,
-        s.dept,
-        s.task,
-        s.window,
-        ...s.l,
-        s.declined,
-        s.expired,
-        s.api,
-        s.gwq,
-        s.invite,
-      );
+      this.q.figure.run(day, terminal, s.clerk, s.dept, s.task, s.window, ...s.tally);
       for (const [reason, n] of s.reasons)
         this.q.reason.run(day, terminal, s.clerk, s.dept, s.task, s.window, reason, n);
     }
     for (const [hour, [good, bad, unrated]] of hours)
       this.q.hour.run(day, terminal, hour, good, bad, unrated);
+    for (const [key, d] of groups) {
+      if (d.rows === 0 && d.tally.every((n) => n === 0)) continue;
+      const [kind, dim] = key.split(':') as [string, string];
+      this.q.group.run(kind, day, Number(dim), d.rows, ...d.tally);
+      if (d.rows < 0) this.q.dropGroup.run(kind, day, Number(dim));
+    }
+    for (const [reason, d] of reasons) {
+      if (d.rows === 0 && d.tally[0] === 0) continue;
+      this.q.dayReason.run(day, Number(reason), d.rows, d.tally[0]);
+      if (d.rows < 0) this.q.dropDayReason.run(day, Number(reason));
+    }
     this.q.putDay.run(terminal, day, window, stats.at, now, digest, stats.rows.length);
     return 'stored';
   }

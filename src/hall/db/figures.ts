@@ -1,8 +1,31 @@
 // The hall's figures, read from the counts the console kept (never from counting alerts),
-// and the 差评 list. Days are yyyymmdd numbers (see console-db.ts).
+// and the 差评 list. Days are yyyymmdd numbers (see console-db.ts). Everything here only
+// reads: the pages' queries run on a connection of their own (figures-thread.ts), beside
+// the one that keeps what the bus brings.
 
-import type { ConsoleDb, StoredAlert } from './console-db.js';
+import type Database from 'better-sqlite3';
+import type { StoredAlert } from './console-db.js';
 import { ALERT_COLUMNS, alertFromRow } from './console-db.js';
+
+/** A connection the figures are read on (read-only in the console). */
+export type Reader = Database.Database;
+
+const statements = new WeakMap<Reader, Map<string, Database.Statement>>();
+
+/** The prepared statement of `sql` on `db`, prepared once. */
+function stmt(db: Reader, sql: string): Database.Statement {
+  let mine = statements.get(db);
+  if (!mine) {
+    mine = new Map();
+    statements.set(db, mine);
+  }
+  let s = mine.get(sql);
+  if (!s) {
+    s = db.prepare(sql);
+    mine.set(sql, s);
+  }
+  return s;
+}
 
 export type GroupBy = 'window' | 'clerk' | 'dept' | 'task';
 export const GROUPINGS: readonly GroupBy[] = ['window', 'clerk', 'dept', 'task'];
@@ -63,14 +86,15 @@ export function goodRate(c: Counts): number | null {
 }
 
 /** The hall's counts per window, clerk, department or 事项 over [from, to]. */
-export function groups(db: ConsoleDb, from: number, to: number, by: GroupBy): Group[] {
-  return db.db
-    .prepare(
-      `SELECT d.code AS code, d.name AS name, s.* FROM (
-         SELECT ${by} AS id, ${SUMS} FROM figures WHERE day BETWEEN ? AND ? GROUP BY ${by}
-       ) s JOIN dims d ON d.id = s.id`,
-    )
-    .all(from, to)
+export function groups(db: Reader, from: number, to: number, by: GroupBy): Group[] {
+  // From the day's sums per group (day_groups), not every terminal's rows.
+  return stmt(
+    db,
+    `SELECT d.code AS code, d.name AS name, s.* FROM (
+       SELECT dim AS id, ${SUMS} FROM day_groups WHERE kind = ? AND day BETWEEN ? AND ? GROUP BY dim
+     ) s JOIN dims d ON d.id = s.id`,
+  )
+    .all(by, from, to)
     .map((r) => {
       const { id: _id, ...rest } = r as Group & { id: number };
       return rest;
@@ -78,31 +102,33 @@ export function groups(db: ConsoleDb, from: number, to: number, by: GroupBy): Gr
 }
 
 /** The hall's counts day by day over [from, to] (days without counts left out). */
-export function daily(db: ConsoleDb, from: number, to: number): DayCounts[] {
-  return db.db
-    .prepare(`SELECT day, ${SUMS} FROM figures WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day`)
-    .all(from, to) as DayCounts[];
+export function daily(db: Reader, from: number, to: number): DayCounts[] {
+  // Every count has exactly one department ("" included): a day's departments add up to the day.
+  return stmt(
+    db,
+    `SELECT day, ${SUMS} FROM day_groups WHERE kind = 'dept' AND day BETWEEN ? AND ? GROUP BY day ORDER BY day`,
+  ).all(from, to) as DayCounts[];
 }
 
-export function totals(db: ConsoleDb, from: number, to: number): Counts {
-  const row = db.db.prepare(`SELECT ${SUMS} FROM figures WHERE day BETWEEN ? AND ?`).get(from, to) as Record<
-    keyof Counts,
-    number | null
-  >;
+export function totals(db: Reader, from: number, to: number): Counts {
+  return sumOf(daily(db, from, to));
+}
+
+/** The counts of several days (or groups) added up. */
+export function sumOf(list: readonly Counts[]): Counts {
   const out = { ...ZERO };
-  for (const k of Object.keys(out) as (keyof Counts)[]) out[k] = row[k] ?? 0;
+  for (const c of list) for (const k of Object.keys(out) as (keyof Counts)[]) out[k] += c[k] ?? 0;
   return out;
 }
 
 /** 差评 reason codes by how often they were given over [from, to], most first. */
-export function reasons(db: ConsoleDb, from: number, to: number): { code: string; n: number }[] {
-  return db.db
-    .prepare(
-      `SELECT d.code AS code, s.n AS n FROM (
-         SELECT reason, SUM(n) AS n FROM figure_reasons WHERE day BETWEEN ? AND ? GROUP BY reason
-       ) s JOIN dims d ON d.id = s.reason ORDER BY s.n DESC, d.code`,
-    )
-    .all(from, to) as { code: string; n: number }[];
+export function reasons(db: Reader, from: number, to: number): { code: string; n: number }[] {
+  return stmt(
+    db,
+    `SELECT d.code AS code, s.n AS n FROM (
+       SELECT reason, SUM(n) AS n FROM day_reasons WHERE day BETWEEN ? AND ? GROUP BY reason
+     ) s JOIN dims d ON d.id = s.reason ORDER BY s.n DESC, d.code`,
+  ).all(from, to) as { code: string; n: number }[];
 }
 
 export interface TerminalDay extends Counts {
@@ -114,10 +140,10 @@ export interface TerminalDay extends Counts {
 }
 
 /** Each terminal's counts of one day, with when its latest counts were sent. */
-export function terminalsOfDay(db: ConsoleDb, day: number): TerminalDay[] {
-  const rows = db.db
-    .prepare(
-      `SELECT t.code AS terminalId, w.code AS windowNo, dy.sent_at AS sentAt, s.*, s.clerks AS clerkIds
+export function terminalsOfDay(db: Reader, day: number): TerminalDay[] {
+  const rows = stmt(
+    db,
+    `SELECT t.code AS terminalId, w.code AS windowNo, dy.sent_at AS sentAt, s.*, s.clerks AS clerkIds
        FROM days dy
        JOIN dims t ON t.id = dy.terminal
        JOIN dims w ON w.id = dy.window
@@ -126,9 +152,8 @@ export function terminalsOfDay(db: ConsoleDb, day: number): TerminalDay[] {
          FROM figures WHERE day = ? GROUP BY terminal
        ) s ON s.terminal = dy.terminal
        WHERE dy.day = ?`,
-    )
-    .all(day, day) as (TerminalDay & { clerkIds: string | null; terminal: number })[];
-  const clerkCode = db.db.prepare('SELECT code FROM dims WHERE id = ?').pluck();
+  ).all(day, day) as (TerminalDay & { clerkIds: string | null; terminal: number })[];
+  const clerkCode = stmt(db, 'SELECT code FROM dims WHERE id = ?').pluck();
   return rows.map((r) => {
     const out: TerminalDay = {
       terminalId: r.terminalId,
@@ -148,21 +173,20 @@ export function terminalsOfDay(db: ConsoleDb, day: number): TerminalDay[] {
 
 /** The hall's ratings per hour of one day (good, bad, prompts without a rating). */
 export function hoursOfDay(
-  db: ConsoleDb,
+  db: Reader,
   day: number,
 ): { hour: number; good: number; bad: number; unrated: number }[] {
-  return db.db
-    .prepare(
-      `SELECT hour, SUM(good) AS good, SUM(bad) AS bad, SUM(unrated) AS unrated
-       FROM hours WHERE day = ? GROUP BY hour ORDER BY hour`,
-    )
-    .all(day) as { hour: number; good: number; bad: number; unrated: number }[];
+  return stmt(
+    db,
+    `SELECT hour, SUM(good) AS good, SUM(bad) AS bad, SUM(unrated) AS unrated
+     FROM hours WHERE day = ? GROUP BY hour ORDER BY hour`,
+  ).all(day) as { hour: number; good: number; bad: number; unrated: number }[];
 }
 
 /** The latest name the bus gave a code (a clerk's from the terminals' states). */
-export function nameOf(db: ConsoleDb, kind: 'clerk' | 'dept' | 'task', code: string): string {
+export function nameOf(db: Reader, kind: 'clerk' | 'dept' | 'task', code: string): string {
   return (
-    (db.db.prepare('SELECT name FROM dims WHERE kind = ? AND code = ?').pluck().get(kind, code) as
+    (stmt(db, 'SELECT name FROM dims WHERE kind = ? AND code = ?').pluck().get(kind, code) as
       | string
       | undefined) ?? ''
   );
@@ -180,7 +204,7 @@ export interface AlertFilter {
 }
 
 /** The 差评 kept, newest first, filtered. */
-export function alerts(db: ConsoleDb, f: AlertFilter): { alerts: StoredAlert[]; total: number } {
+export function alerts(db: Reader, f: AlertFilter): { alerts: StoredAlert[]; total: number } {
   const where = ['day BETWEEN @from AND @to'];
   if (f.windowNo !== undefined) where.push('window_no = @windowNo');
   if (f.deptCode !== undefined) where.push('dept_code = @deptCode');
@@ -195,26 +219,26 @@ export function alerts(db: ConsoleDb, f: AlertFilter): { alerts: StoredAlert[]; 
   };
   const bound = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
   const sql = where.join(' AND ');
-  const total = db.db.prepare(`SELECT COUNT(*) FROM alerts WHERE ${sql}`).pluck().get(bound) as number;
-  const rows = db.db
-    .prepare(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE ${sql} ORDER BY at DESC, seq DESC LIMIT @limit`)
-    .all({ ...bound, limit: f.limit ?? 5_000 });
+  const total = stmt(db, `SELECT COUNT(*) FROM alerts WHERE ${sql}`).pluck().get(bound) as number;
+  const rows = stmt(
+    db,
+    `SELECT ${ALERT_COLUMNS} FROM alerts WHERE ${sql} ORDER BY at DESC, seq DESC LIMIT @limit`,
+  ).all({ ...bound, limit: f.limit ?? 5_000 });
   return { alerts: (rows as Parameters<typeof alertFromRow>[0][]).map(alertFromRow), total };
 }
 
 /** The windows and departments the 差评 filters offer (those with any 差评 kept). */
-export function alertChoices(db: ConsoleDb): { windows: string[]; depts: { code: string; name: string }[] } {
-  const windows = db.db
-    .prepare(
-      `SELECT DISTINCT window_no FROM alerts WHERE window_no IS NOT NULL AND window_no != '' ORDER BY window_no`,
-    )
+export function alertChoices(db: Reader): { windows: string[]; depts: { code: string; name: string }[] } {
+  const windows = stmt(
+    db,
+    `SELECT DISTINCT window_no FROM alerts WHERE window_no IS NOT NULL AND window_no != '' ORDER BY window_no`,
+  )
     .pluck()
     .all() as string[];
-  const depts = db.db
-    .prepare(
-      `SELECT dept_code AS code, MAX(dept_name) AS name FROM alerts
-       WHERE dept_code IS NOT NULL AND dept_code != '' GROUP BY dept_code ORDER BY dept_code`,
-    )
-    .all() as { code: string; name: string | null }[];
+  const depts = stmt(
+    db,
+    `SELECT dept_code AS code, MAX(dept_name) AS name FROM alerts
+     WHERE dept_code IS NOT NULL AND dept_code != '' GROUP BY dept_code ORDER BY dept_code`,
+  ).all() as { code: string; name: string | null }[];
   return { windows, depts: depts.map((d) => ({ code: d.code, name: d.name ?? '' })) };
 }

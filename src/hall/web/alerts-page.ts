@@ -6,6 +6,7 @@ import {
   alertCard,
   cstDays,
   drawTable,
+  keepParams,
   live,
   loadPage,
   pageParams,
@@ -44,12 +45,14 @@ function fill(select: HTMLSelectElement, options: [string, string][], chosen: st
   select.value = options.some(([v]) => v === chosen) ? chosen : '';
 }
 
-async function show() {
-  const p = params();
-  const data = await loadPage<AlertsData>('alerts', p, $('list'));
+/** `initial`: the page's own query, as the console preloaded its data (the defaults are the console's). */
+async function show(initial?: Record<string, string>) {
+  const data = await loadPage<AlertsData>('alerts', initial ?? params(), $('list'));
   if (!data) return;
   from.value = data.from;
   to.value = data.to;
+  const p: Record<string, string> = { ...(initial ?? params()), from: data.from, to: data.to };
+  keepParams(p);
   fill(
     windowSelect,
     data.choices.windows.map((w) => [w, `${w} 号窗口`]),
@@ -98,5 +101,5 @@ for (const [select, key] of [
 for (const input of [from, to, windowSelect, dept, reason, training])
   input.addEventListener('change', () => void show());
 setUpNav();
-live(throttled(show));
-void show();
+live(throttled(() => show()));
+void show(Object.fromEntries(q));

@@ -14,6 +14,8 @@ export interface Table {
 export interface Chart {
   labels: string[];
   series: { name: string; kind: 'bar' | 'line'; axis: 'count' | 'rate'; values: (number | null)[] }[];
+  /** Set when the chart shows only some of this many groups (the table has them all). */
+  of?: number;
 }
 export interface Counts {
   l5: number;

@@ -33,8 +33,31 @@ export function keepParams(params: Record<string, string>): void {
   history.replaceState(null, '', address(location.pathname, params));
 }
 
+/** The same request as `wanted`: the same path and the same parameters, in any order. */
+function sameRequest(a: URL, b: URL): boolean {
+  const sorted = (u: URL) =>
+    [...u.searchParams]
+      .map(([k, v]) => `${k}=${v}`)
+      .sort()
+      .join('&');
+  return a.pathname === b.pathname && sorted(a) === sorted(b);
+}
+
+/**
+ * The address to fetch: the page's preloaded one (asked for with the page itself, see the
+ * console's server) when it is the same request, so the browser takes the answer already
+ * on its way; used once.
+ */
+function fetchAddress(wanted: string): string {
+  const link = document.querySelector<HTMLLinkElement>('link[rel="preload"][as="fetch"]');
+  const url = new URL(wanted, location.href);
+  if (!link || !sameRequest(new URL(link.href), url)) return wanted;
+  link.remove();
+  return link.href;
+}
+
 export async function load<T>(page: string, params: Record<string, string>): Promise<T> {
-  const res = await fetch(address(`api/${page}`, params));
+  const res = await fetch(fetchAddress(address(`api/${page}`, params)));
   const text = await res.text();
   if (!res.ok) throw new Error(text || `HTTP ${res.status}`);
   return JSON.parse(text) as T;
@@ -213,7 +236,14 @@ export function drawChart(
         name: s.name,
         type: s.kind,
         [options.horizontal ? 'xAxisIndex' : 'yAxisIndex']: s.axis === 'rate' && hasCount ? 1 : 0,
-        data: s.values.map((v) => (v === null ? null : s.axis === 'rate' ? Math.round(v * 1000) / 10 : v)),
+        data: s.values.map((v) => {
+          if (v === null) return null;
+          const value = s.axis === 'rate' ? Math.round(v * 1000) / 10 : v;
+          // A low rate's bar has no room for its label inside: above it, in the text's colour.
+          return s.axis === 'rate' && s.kind === 'bar' && value < 15
+            ? { value, label: { position: 'top', color: '#1d2733' } }
+            : value;
+        }),
         connectNulls: true,
         barMaxWidth: 36,
         label:

@@ -6,8 +6,9 @@ import { drawChart, drawKpis, drawTable, live, loadPage, pageParams, setUpNav } 
 
 const month = $('month') as HTMLInputElement;
 
-async function show() {
-  const p = month.value ? { month: month.value } : ({} as Record<string, string>);
+/** `initial`: the page's own query, as the console preloaded its data. */
+async function show(initial?: Record<string, string>) {
+  const p = initial ?? (month.value ? { month: month.value } : ({} as Record<string, string>));
   const data = await loadPage<ReportData>('report', p, $('tables'));
   if (!data) return;
   month.value = data.month;
@@ -28,4 +29,4 @@ const q = pageParams();
 month.value = q.get('month') ?? '';
 setUpNav();
 live(() => undefined);
-void show();
+void show(Object.fromEntries(q));

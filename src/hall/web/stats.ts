@@ -7,6 +7,7 @@ import {
   drawChart,
   drawKpis,
   drawTable,
+  keepParams,
   live,
   loadPage,
   pageParams,
@@ -23,16 +24,21 @@ function params(): Record<string, string> {
   return { from: from.value, to: to.value, by: by.value };
 }
 
-async function show() {
-  const p = params();
-  const data = await loadPage<StatsData>('stats', p, $('tables'));
+/** `initial`: the page's own query, as the console preloaded its data (the defaults are the console's). */
+async function show(initial?: Record<string, string>) {
+  const data = await loadPage<StatsData>('stats', initial ?? params(), $('tables'));
   if (!data) return;
   from.value = data.from;
   to.value = data.to;
   by.value = data.by;
+  const p = params();
+  keepParams(p);
   drawKpis($('kpis'), data.totals);
-  $('h-groups').textContent = `按${GROUP[data.by]}：好评率与评价数`;
-  drawChart($('chart-groups'), data.byGroup, `按${GROUP[data.by]}的好评率与评价数`);
+  const group = GROUP[data.by];
+  $('h-groups').textContent = data.byGroup.of
+    ? `按${group}：好评率与评价数（评价数最多的 ${data.byGroup.labels.length} 个，共 ${data.byGroup.of} 个，均见下表）`
+    : `按${group}：好评率与评价数`;
+  drawChart($('chart-groups'), data.byGroup, `按${group}的好评率与评价数`);
   drawChart($('chart-trend'), data.trend, '每日趋势');
   drawChart($('chart-reasons'), data.reasons, '差评原因排行', { horizontal: true });
   $('tables').replaceChildren(...data.tables.map((t) => drawTable(t, 'stats', p, { limit: 500 })));
@@ -66,5 +72,5 @@ from.value = q.get('from') ?? monthStart;
 to.value = q.get('to') ?? today;
 by.value = q.get('by') ?? 'window';
 setUpNav();
-live(throttled(show));
-void show();
+live(throttled(() => show()));
+void show(Object.fromEntries(q));

@@ -2,11 +2,12 @@
 // times as fast, from 09:56 UTC+8): rated through its API and its screens' bridge
 // before the hour, it publishes the hour's counts within a minute after 10:00, equal to
 // what its store file holds; started again later, it publishes the same counts.
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { freePort, type Run, runCli, waitFor } from '../../helpers/cli.js';
+import { libfaketime } from '../../helpers/hall-clock.js';
 import { cleanupBrokers, json, Recorder, type Seen, startBroker } from '../../helpers/mosquitto.js';
 import { tempDir } from '../../helpers/temp.js';
 import { storeCounts } from './store-counts.js';
@@ -20,23 +21,6 @@ afterEach(async () => {
   for (const r of runs.splice(0)) r.child.kill('SIGKILL');
   await cleanupBrokers();
 });
-
-const LIBFAKETIME = [
-  '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1',
-  '/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1',
-  '/usr/lib/faketime/libfaketimeMT.so.1',
-];
-
-/** Debian's libfaketime, preloaded into the terminal itself (so signals reach it, not a wrapper). */
-function libfaketime(): string {
-  const found = LIBFAKETIME.find((p) => existsSync(p));
-  if (!found) {
-    throw new Error(
-      'faketime is not installed (no libfaketimeMT.so.1): apt-get install faketime — this test runs a terminal whose clock passes an hour',
-    );
-  }
-  return found;
-}
 
 /** `serve` under faketime from `start` (UTC+8, `HH:mm:ss` on 2026-11-29), SPEED times as fast. */
 function serveAt(start: string, file: string) {

@@ -3,7 +3,8 @@
 // consoles in halls have already run it.
 import type { Migration } from '../../../store/migrations/index.js';
 import { initial } from './001-initial.js';
+import { dayGroups } from './002-day-groups.js';
 
-export const HALL_MIGRATIONS: readonly Migration[] = [initial];
+export const HALL_MIGRATIONS: readonly Migration[] = [initial, dayGroups];
 
 export const HALL_LATEST_VERSION = HALL_MIGRATIONS.length;
