@@ -17,7 +17,6 @@ import { AllowedMethods, answerClientError } from './http-refusals.js';
 import { ROUTE_SCHEMAS, registerOpenApi } from './openapi.js';
 import type { ApiOperations } from './operations.js';
 import { registerPromptRoutes } from './prompt-routes.js';
-import { API_FORMATS } from './schemas.js';
 import { detailsOf } from './validation.js';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -103,7 +102,6 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
         coerceTypes: false,
         removeAdditional: false,
         useDefaults: false,
-        formats: API_FORMATS,
       },
     },
   });
