@@ -7,6 +7,7 @@ import {
   type ClerkSignIn,
   type PromptRequest,
   type TerminalClient,
+  type TerminalClientOptions,
   terminalClient,
 } from 'haochaping-terminal/client';
 import { type ApiServer, type ApiSettings, startApi } from '../../src/api/server.js';
@@ -27,7 +28,7 @@ export interface ApiRig {
   /** The typed client, with the rig's token if it has one. */
   client: TerminalClient;
   /** Another client: another token (or none), other headers. */
-  clientWith(options: { token?: string | null; headers?: Record<string, string> }): TerminalClient;
+  clientWith(options: Omit<TerminalClientOptions, 'baseUrl'>): TerminalClient;
   /** A raw request, for what no client would send. */
   call(
     method: string,
@@ -74,13 +75,15 @@ export async function apiRig(
       token: null,
       revealRatings: false,
       corsOrigins: [],
+      // api.rateLimit's default, as a terminal has it.
+      rateLimit: 50,
       ...opts.settings,
     },
     version: '0.0.0-test',
     terminalId: 'HA-0001',
   });
   const base = api.url.replace(/\/v1$/, '');
-  const clientWith = (options: { token?: string | null; headers?: Record<string, string> }) =>
+  const clientWith = (options: Omit<TerminalClientOptions, 'baseUrl'>) =>
     terminalClient({ baseUrl: base, ...options });
   return {
     terminal,
