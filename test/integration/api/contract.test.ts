@@ -420,7 +420,12 @@ describe('CORS', () => {
 
   it('preflights: the listed origins after a reload, before the token, in the contract error body', async () => {
     const r = await rig({ settings: { token: 'tok', corsOrigins: ['http://old.hall.local'] } });
-    r.api.reload({ token: 'tok', revealRatings: false, corsOrigins: ['http://biz.hall.local'], rateLimit: 50 });
+    r.api.reload({
+      token: 'tok',
+      revealRatings: false,
+      corsOrigins: ['http://biz.hall.local'],
+      rateLimit: 50,
+    });
     const preflight = (origin: string | null, method: string | null) =>
       fetch(`${r.url}/v1/prompts`, {
         method: 'OPTIONS',
