@@ -121,6 +121,17 @@ export async function apiRig(
   };
 }
 
+/**
+ * A client call's answer, as the tests read it: the status, the body (the data, or the
+ * error body; null when there is none) and the headers.
+ */
+export async function answered(
+  call: Promise<{ response: Response; data?: unknown; error?: unknown }>,
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const { response, data, error } = await call;
+  return { status: response.status, body: (response.ok ? data : error) ?? null, headers: response.headers };
+}
+
 export const clerkJson: ClerkSignIn = {
   id: '0107',
   name: '林晓',
