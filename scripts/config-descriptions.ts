@@ -93,6 +93,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   'api.revealRatings':
     'When true, `GET /v1/prompts/{id}` and the event stream carry levels and reasons; when false they carry `"ratings": []` and `"ratingsHidden": true`.',
   'api.corsOrigins': 'Browser origins (scheme, host, port) allowed to call the API from a web page.',
+  'api.rateLimit':
+    'Requests a second each client address may send; more are answered 429 `rate_limited` with `Retry-After` (`GET /v1/health` has a bucket of its own with the same limit). Changes on `SIGHUP`.',
   'qr.baseUrl':
     'The rating page the QR code leads to; the signed token is appended as `?t=…`. Required in `qr`.',
   'qr.secret': 'The HMAC secret shared with the rating page. Required in `qr`.',

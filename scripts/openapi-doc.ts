@@ -22,7 +22,14 @@ export async function servedOpenApi(): Promise<{ doc: unknown; routes: { method:
   try {
     const api = await startApi({
       ops: terminal,
-      settings: { host: '127.0.0.1', port: 0, token: 'docs', revealRatings: false, corsOrigins: [] },
+      settings: {
+        host: '127.0.0.1',
+        port: 0,
+        token: 'docs',
+        revealRatings: false,
+        corsOrigins: [],
+        rateLimit: 50,
+      },
       version: '0.0.0-docs',
       terminalId: 'HA-0001',
     });

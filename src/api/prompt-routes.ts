@@ -1,7 +1,7 @@
 // The prompt routes: opening a rating prompt, reading it (or the one on screen), its QR
 // code as a PNG for a receipt printer, and withdrawing it.
 
-import { cstDateTime } from '../core/cst.js';
+import { cstDateTime, parseCstDateTime } from '../core/cst.js';
 import type { PromptRequest } from '../core/events.js';
 import type { Citizen, ServiceFacts } from '../core/model.js';
 import { MAX_SERVICE_TIME_AHEAD_MS, tooFarAhead } from '../core/service-facts.js';
@@ -9,6 +9,7 @@ import { renderPng } from '../qr/render.js';
 import { ApiError } from './errors.js';
 import { ROUTE_SCHEMAS } from './openapi.js';
 import { iso, needStore, promptView, qrView, type RouteContext, refuse } from './route-common.js';
+import { CST_PROBLEM } from './validation.js';
 
 export function registerPromptRoutes({ app, ops, settings }: RouteContext): void {
   app.post('/v1/prompts', { schema: ROUTE_SCHEMAS.postPrompt }, async (req, reply) => {
@@ -29,6 +30,18 @@ export function registerPromptRoutes({ app, ops, settings }: RouteContext): void
       throw new ApiError(400, 'invalid_request', 'Some fields break the rules.', [
         { field: 'departments', problem: rule },
       ]);
+    }
+    // The schema checks a time's shape; a day no calendar has (2026-02-30) is refused here.
+    const unreal = (['acceptDate', 'serviceTime'] as const).filter(
+      (field) => body[field] !== undefined && parseCstDateTime(body[field] as string) === null,
+    );
+    if (unreal.length > 0) {
+      throw new ApiError(
+        400,
+        'invalid_request',
+        'Some fields break the rules.',
+        unreal.map((field) => ({ field, problem: CST_PROBLEM })),
+      );
     }
     // Against the terminal's own clock; a little ahead is the business system's clock
     // drifting (the rating is then flagged clock_skew), more is a wrong value.

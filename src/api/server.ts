@@ -1,5 +1,5 @@
 // The local API for the window's business system, exactly as the contract lays it out:
-// auth, then content checks, then validation, then existence, then the store, then
+// the rate limit, then auth, then content checks, then validation, then existence, then the store, then
 // the state. Every error is the contract's error body.
 
 import { randomUUID } from 'node:crypto';
@@ -17,7 +17,7 @@ import { AllowedMethods, answerClientError } from './http-refusals.js';
 import { ROUTE_SCHEMAS, registerOpenApi } from './openapi.js';
 import type { ApiOperations } from './operations.js';
 import { registerPromptRoutes } from './prompt-routes.js';
-import { API_FORMATS } from './schemas.js';
+import { registerRateLimit } from './rate-limit.js';
 import { detailsOf } from './validation.js';
 
 export const BODY_LIMIT = 64 * 1024;
@@ -28,13 +28,15 @@ export interface ApiSettings {
   token: string | null;
   revealRatings: boolean;
   corsOrigins: string[];
+  /** Requests a second per client address (api.rateLimit); GET /v1/health has its own bucket. */
+  rateLimit: number;
 }
 
 export interface ApiServer {
   url: string;
   port: number;
-  /** What may change while running (SIGHUP): token, revealRatings, corsOrigins. */
-  reload(settings: Pick<ApiSettings, 'token' | 'revealRatings' | 'corsOrigins'>): void;
+  /** What may change while running (SIGHUP): token, revealRatings, corsOrigins, rateLimit. */
+  reload(settings: Pick<ApiSettings, 'token' | 'revealRatings' | 'corsOrigins' | 'rateLimit'>): void;
   /** Every route the server has, as fastify registered it (the OpenAPI test's checklist). */
   routes: { method: string; url: string }[];
   close(): Promise<void>;
@@ -103,7 +105,6 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
         coerceTypes: false,
         removeAdditional: false,
         useDefaults: false,
-        formats: API_FORMATS,
       },
     },
   });
@@ -223,12 +224,16 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     // plugin's plain-text 400: every error here is the contract's error body.
     strictPreflight: false,
   });
+  // After CORS: a browser can read its 429 (the plugin's headers are on it).
+  const checkRate = await registerRateLimit(app, () => settings.rateLimit);
 
   app.addHook('onRequest', async (req, reply) => {
     if (closing) {
       reply.header('retry-after', '5');
       throw new ApiError(503, 'busy', 'The terminal is stopping; try again in a moment.');
     }
+    // 429 first of all, before the token: a flood costs the terminal as little as can be.
+    await checkRate(req, reply);
     // A preflight the plugin did not answer came from an origin that is not listed.
     if (req.method === 'OPTIONS') {
       throw new ApiError(403, 'origin_not_allowed', 'This origin may not call the API.');
@@ -293,6 +298,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
       settings.token = next.token;
       settings.revealRatings = next.revealRatings;
       settings.corsOrigins = [...next.corsOrigins];
+      settings.rateLimit = next.rateLimit;
     },
     async close() {
       closing = true;

@@ -1,6 +1,10 @@
 // Turns the validator's findings into the contract's `details`: one entry per field,
 // with the field named as a caller writes it (departments[0].name).
 import type { ErrorDetail } from './errors.js';
+import { CST_PATTERN } from './schemas.js';
+
+/** What is wrong with a time that is not `yyyy-MM-dd HH:mm:ss` or names no real instant. */
+export const CST_PROBLEM = 'must be a real date and time, yyyy-MM-dd HH:mm:ss (UTC+8)';
 
 interface ValidatorError {
   instancePath: string;
@@ -35,11 +39,9 @@ function problemOf(e: ValidatorError): string {
     case 'enum':
       return `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
     case 'pattern':
-      return 'contains characters that are not allowed';
+      return e.params.pattern === CST_PATTERN ? CST_PROBLEM : 'contains characters that are not allowed';
     case 'format':
-      return e.params.format === 'cst-date-time'
-        ? 'must be a real date and time, yyyy-MM-dd HH:mm:ss (UTC+8)'
-        : `must be a ${e.params.format}`;
+      return `must be a ${e.params.format}`;
     case 'minimum':
     case 'maximum':
       return `must be ${e.params.comparison} ${e.params.limit}`;

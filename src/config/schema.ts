@@ -195,6 +195,12 @@ const apiSchema = z
         says('a list of browser origins such as ["http://192.168.1.20:8080"], or []'),
       )
       .default(() => []),
+    // The citizen comes first: no business system may keep the engine busy (terminal-api.md).
+    rateLimit: wholeNumber(
+      1,
+      100_000,
+      'a whole number of requests a second per client address, such as 50',
+    ).default(50),
   })
   .superRefine(
     tokenOffLoopback('api', 'set a long random token for the business system, or use api.host: 127.0.0.1'),

@@ -109,6 +109,8 @@ export interface ApiSection {
   revealRatings: boolean;
   /** Canonical origins (scheme://host[:port]), compared as exact strings. */
   corsOrigins: string[];
+  /** Requests a second each client address may send (GET /v1/health counted apart). */
+  rateLimit: number;
 }
 
 export interface QrSection {

@@ -27,7 +27,11 @@ export interface LineRig {
   close(): Promise<void>;
 }
 
-export async function startLineRig(): Promise<LineRig> {
+/**
+ * `rateLimit`: api.rateLimit. By default lifted: the bench's business system sends 500
+ * requests a second from one address to measure the API answering them, not refusing them.
+ */
+export async function startLineRig(opts: { rateLimit?: number } = {}): Promise<LineRig> {
   const dir = mkdtempSync(join(tmpdir(), 'hcp-line-'));
   const pty = await startPtyPair();
   const file = join(dir, 'config.json');
@@ -44,7 +48,7 @@ export async function startLineRig(): Promise<LineRig> {
       keypad: { driver: 'frame', path: pty.a },
       store: { path: join(dir, 'terminal.db'), keyFile: join(dir, 'terminal.key') },
       log: { dir: join(dir, 'logs') },
-      api: { port: await freePort() },
+      api: { port: await freePort(), rateLimit: opts.rateLimit ?? 100_000 },
       qr: { baseUrl: 'https://hcp.example.gov.cn/m/rate', secret: 'bench-qr-secret' },
     }),
   );

@@ -1,5 +1,9 @@
 // One call to a running terminal's local API, as a workstation makes it: JSON in, the
-// status and the parsed JSON answer (null when empty) out.
+// status and the parsed JSON answer (null when empty) out. It goes through the client
+// generated from the OpenAPI document (haochaping-terminal/client), untyped here because
+// the callers name paths and methods at run time; tests of the contract itself use the
+// typed calls (api-rig.ts's `client`).
+import { terminalClient } from 'haochaping-terminal/client';
 
 export type ApiAnswer = { status: number; body: any };
 
@@ -9,12 +13,12 @@ export async function callApi(
   path: string,
   body?: unknown,
 ): Promise<ApiAnswer> {
-  const res = await fetch(base + path, {
-    method,
-    ...(body !== undefined
-      ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
-      : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
+  // `base` ends in /v1, and so the paths here do not start with it.
+  const client = terminalClient({ baseUrl: base });
+  const { response, data, error } = await client.request(
+    method.toLowerCase() as 'get',
+    path as '/v1/health',
+    (body !== undefined ? { body } : {}) as never,
+  );
+  return { status: response.status, body: (response.ok ? data : error) ?? null };
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ApiRig, apiRig, clerkJson, promptJson } from '../../helpers/api-rig.js';
+import { type ApiRig, answered, apiRig, clerkJson, promptJson } from '../../helpers/api-rig.js';
 import { clerk, request } from '../../helpers/core-fixture.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
@@ -28,7 +28,7 @@ function expectError(res: { status: number; body: any }, status: number, code: s
 describe('health', () => {
   it('answers without auth, in the contract’s shape', async () => {
     const r = await rig({ settings: { token: 's3cret-token' } });
-    const res = await r.call('GET', '/v1/health');
+    const res = await answered(r.client.GET('/v1/health'));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ok',
@@ -49,7 +49,7 @@ describe('health', () => {
       r.terminal.signIn(clerk);
       r.terminal.openPrompt(request());
       r.terminal.intent({ type: 'rate', level: 4 });
-      const res = await r.call('GET', '/v1/health');
+      const res = await answered(r.client.GET('/v1/health'));
       expect(res.body).toMatchObject({ training, queue: { pending: training ? 0 : 1, rejected: 0 } });
     }
   });
@@ -58,22 +58,23 @@ describe('health', () => {
 describe('auth', () => {
   it('requires the bearer token on everything else, compared exactly', async () => {
     const r = await rig({ settings: { token: 's3cret-token' } });
-    expectError(await r.call('GET', '/v1/clerk'), 401, 'unauthorized');
+    // A client that sends the token it is told to, or none.
+    const api = r.clientWith({});
+    expectError(await answered(api.GET('/v1/clerk')), 401, 'unauthorized');
     expectError(
-      await r.call('GET', '/v1/clerk', { headers: { authorization: 'Bearer s3cret-toke' } }),
+      await answered(api.GET('/v1/clerk', { headers: { authorization: 'Bearer s3cret-toke' } })),
       401,
       'unauthorized',
     );
     expectError(
-      await r.call('GET', '/v1/clerk', { headers: { authorization: 's3cret-token' } }),
+      await answered(api.GET('/v1/clerk', { headers: { authorization: 's3cret-token' } })),
       401,
       'unauthorized',
     );
-    expectError(await r.call('GET', '/v1/events'), 401, 'unauthorized');
-    const ok = await r.call('PUT', '/v1/clerk', {
-      body: clerkJson,
-      headers: { authorization: 'Bearer s3cret-token' },
-    });
+    expectError(await answered(api.GET('/v1/events')), 401, 'unauthorized');
+    const ok = await answered(
+      api.PUT('/v1/clerk', { body: clerkJson, headers: { authorization: 'Bearer s3cret-token' } }),
+    );
     expect(ok.status).toBe(200);
   });
 
@@ -117,7 +118,7 @@ describe('auth', () => {
       'invalid_request',
     );
     expectError(
-      await r.call('POST', '/v1/prompts', { body: promptJson(), headers: auth }),
+      await answered(r.client.POST('/v1/prompts', { body: promptJson(), headers: auth })),
       409,
       'clerk_absent',
     );
@@ -174,15 +175,19 @@ describe('bodies', () => {
   it('counts lengths in characters, not bytes: 50 Chinese characters or emoji are fine, 51 are not', async () => {
     const r = await rig({ mode: 'kiosk' });
     expect(
-      (await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: '办'.repeat(50) }) })).status,
+      (await answered(r.client.POST('/v1/prompts', { body: promptJson({ transactionId: '办'.repeat(50) }) })))
+        .status,
     ).toBe(201);
-    const emoji = await r.call('POST', '/v1/prompts?replace=true', {
-      body: promptJson({ transactionId: '😀'.repeat(50) }),
-    });
+    const emoji = await answered(
+      r.client.POST('/v1/prompts', {
+        params: { query: { replace: 'true' } },
+        body: promptJson({ transactionId: '😀'.repeat(50) }),
+      }),
+    );
     expect(emoji.status).toBe(201);
-    const long = await r.call('POST', '/v1/prompts', {
-      body: promptJson({ transactionId: '办'.repeat(51) }),
-    });
+    const long = await answered(
+      r.client.POST('/v1/prompts', { body: promptJson({ transactionId: '办'.repeat(51) }) }),
+    );
     expectError(long, 400, 'invalid_request');
     expect(long.body.error.details).toEqual([
       { field: 'transactionId', problem: 'must be at most 50 characters' },
@@ -196,20 +201,25 @@ describe('bodies', () => {
       { code: 'B', name: '乙' },
     ];
     expectError(
-      await r.call('POST', '/v1/prompts', { body: promptJson({ departments: two }) }),
+      await answered(r.client.POST('/v1/prompts', { body: promptJson({ departments: two }) })),
       400,
       'invalid_request',
     );
     expectError(
-      await r.call('POST', '/v1/prompts', {
-        body: promptJson({ mode: 'parallel', departments: two.slice(0, 1) }),
-      }),
+      await answered(
+        r.client.POST('/v1/prompts', {
+          body: promptJson({ mode: 'parallel', departments: two.slice(0, 1) }),
+        }),
+      ),
       400,
       'invalid_request',
     );
     expect(
-      (await r.call('POST', '/v1/prompts', { body: promptJson({ mode: 'package', departments: two }) }))
-        .status,
+      (
+        await answered(
+          r.client.POST('/v1/prompts', { body: promptJson({ mode: 'package', departments: two }) }),
+        )
+      ).status,
     ).toBe(201);
   });
 });
@@ -218,51 +228,65 @@ describe('clerk', () => {
   it('signs in, with a photo checked by its bytes, and out', async () => {
     const r = await rig();
     const photo = `data:image/png;base64,${PNG_1PX.toString('base64')}`;
-    const res = await r.call('PUT', '/v1/clerk', { body: { ...clerkJson, photo } });
+    const res = await answered(r.client.PUT('/v1/clerk', { body: { ...clerkJson, photo } }));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ...clerkJson, photo, status: 'serving' });
-    expect((await r.call('GET', '/v1/clerk')).body).toMatchObject({ id: '0107', status: 'serving' });
+    expect((await answered(r.client.GET('/v1/clerk'))).body).toMatchObject({ id: '0107', status: 'serving' });
     expect(r.terminal.view().screen).toMatchObject({ kind: 'idle', clerk: { name: '林晓', photo } });
 
-    const lying = await r.call('PUT', '/v1/clerk', {
-      body: { ...clerkJson, photo: `data:image/jpeg;base64,${PNG_1PX.toString('base64')}` },
-    });
+    const lying = await answered(
+      r.client.PUT('/v1/clerk', {
+        body: { ...clerkJson, photo: `data:image/jpeg;base64,${PNG_1PX.toString('base64')}` },
+      }),
+    );
     expectError(lying, 400, 'invalid_request');
     expect(lying.body.error.details).toEqual([
       { field: 'photo', problem: 'is labelled jpeg but is a png image' },
     ]);
-    const notImage = await r.call('PUT', '/v1/clerk', {
-      body: {
-        ...clerkJson,
-        photo: `data:image/png;base64,${Buffer.from('<svg onload=alert(1)>').toString('base64')}`,
-      },
-    });
+    const notImage = await answered(
+      r.client.PUT('/v1/clerk', {
+        body: {
+          ...clerkJson,
+          photo: `data:image/png;base64,${Buffer.from('<svg onload=alert(1)>').toString('base64')}`,
+        },
+      }),
+    );
     expect(notImage.body.error.details).toEqual([
       { field: 'photo', problem: 'is not a JPEG, PNG or WebP image' },
     ]);
     const big = Buffer.concat([PNG_1PX, Buffer.alloc(41 * 1024)]);
     expect(
       (
-        await r.call('PUT', '/v1/clerk', {
-          body: { ...clerkJson, photo: `data:image/png;base64,${big.toString('base64')}` },
-        })
+        await answered(
+          r.client.PUT('/v1/clerk', {
+            body: { ...clerkJson, photo: `data:image/png;base64,${big.toString('base64')}` },
+          }),
+        )
       ).body.error.details,
     ).toEqual([{ field: 'photo', problem: 'must be at most 40 KiB' }]);
 
-    expect((await r.call('DELETE', '/v1/clerk')).status).toBe(204);
-    expectError(await r.call('GET', '/v1/clerk'), 404, 'not_found');
+    expect((await answered(r.client.DELETE('/v1/clerk'))).status).toBe(204);
+    expectError(await answered(r.client.GET('/v1/clerk')), 404, 'not_found');
   });
 
   it('pauses and resumes; 409 clerk_absent with nobody signed in', async () => {
     const r = await rig();
-    expectError(await r.call('PUT', '/v1/clerk/status', { body: { status: 'paused' } }), 409, 'clerk_absent');
-    await r.call('PUT', '/v1/clerk', { body: clerkJson });
-    expect((await r.call('PUT', '/v1/clerk/status', { body: { status: 'paused' } })).body).toMatchObject({
+    expectError(
+      await answered(r.client.PUT('/v1/clerk/status', { body: { status: 'paused' } })),
+      409,
+      'clerk_absent',
+    );
+    await answered(r.client.PUT('/v1/clerk', { body: clerkJson }));
+    expect(
+      (await answered(r.client.PUT('/v1/clerk/status', { body: { status: 'paused' } }))).body,
+    ).toMatchObject({
       status: 'paused',
     });
-    expectError(await r.call('POST', '/v1/prompts', { body: promptJson() }), 409, 'clerk_paused');
-    expect((await r.call('PUT', '/v1/clerk/status', { body: { status: 'serving' } })).status).toBe(200);
-    expect((await r.call('POST', '/v1/prompts', { body: promptJson() })).status).toBe(201);
+    expectError(await answered(r.client.POST('/v1/prompts', { body: promptJson() })), 409, 'clerk_paused');
+    expect((await answered(r.client.PUT('/v1/clerk/status', { body: { status: 'serving' } }))).status).toBe(
+      200,
+    );
+    expect((await answered(r.client.POST('/v1/prompts', { body: promptJson() }))).status).toBe(201);
     expectError(
       await r.call('PUT', '/v1/clerk/status', { body: { status: 'away' } }),
       400,
@@ -272,14 +296,14 @@ describe('clerk', () => {
 
   it('has no clerk on a kiosk', async () => {
     const r = await rig({ mode: 'kiosk' });
-    expectError(await r.call('PUT', '/v1/clerk', { body: clerkJson }), 409, 'kiosk_has_no_clerk');
+    expectError(await answered(r.client.PUT('/v1/clerk', { body: clerkJson })), 409, 'kiosk_has_no_clerk');
   });
 });
 
 describe('prompts', () => {
   it('opens one at a time; replace cancels the one before; a rated transaction cannot be rated again', async () => {
     const r = await rig({ mode: 'kiosk' });
-    const first = await r.call('POST', '/v1/prompts', { body: promptJson() });
+    const first = await answered(r.client.POST('/v1/prompts', { body: promptJson() }));
     expect(first.status).toBe(201);
     expect(first.body).toEqual({
       id: expect.any(String),
@@ -291,22 +315,32 @@ describe('prompts', () => {
     });
     expect(Date.parse(first.body.expiresAt) - Date.now()).toBeGreaterThan(55_000);
     expectError(
-      await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: 'TX-2' }) }),
+      await answered(r.client.POST('/v1/prompts', { body: promptJson({ transactionId: 'TX-2' }) })),
       409,
       'prompt_open',
     );
-    const second = await r.call('POST', '/v1/prompts?replace=true', {
-      body: promptJson({ transactionId: 'TX-2' }),
-    });
+    const second = await answered(
+      r.client.POST('/v1/prompts', {
+        params: { query: { replace: 'true' } },
+        body: promptJson({ transactionId: 'TX-2' }),
+      }),
+    );
     expect(second.status).toBe(201);
-    expect((await r.call('GET', `/v1/prompts/${first.body.id}`)).body.status).toBe('cancelled');
+    expect(
+      (await answered(r.client.GET('/v1/prompts/{id}', { params: { path: { id: first.body.id } } }))).body
+        .status,
+    ).toBe('cancelled');
     r.terminal.intent({ type: 'rate', level: 4 });
     expectError(
-      await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: 'TX-2' }) }),
+      await answered(r.client.POST('/v1/prompts', { body: promptJson({ transactionId: 'TX-2' }) })),
       409,
       'already_rated',
     );
-    expectError(await r.call('DELETE', `/v1/prompts/${second.body.id}`), 409, 'not_open');
+    expectError(
+      await answered(r.client.DELETE('/v1/prompts/{id}', { params: { path: { id: second.body.id } } })),
+      409,
+      'not_open',
+    );
   });
 
   it('treats any unknown id as not found', async () => {
@@ -322,10 +356,12 @@ describe('prompts', () => {
     it(`shows every status to the business system, ratings ${reveal ? 'revealed' : 'hidden'}`, async () => {
       const clock = new FakeClock(Date.now());
       const r = await rig({ mode: 'kiosk', clock, settings: { revealRatings: reveal } });
-      const get = async (id: string) => (await r.call('GET', `/v1/prompts/${id}`)).body;
+      const get = async (id: string) =>
+        (await answered(r.client.GET('/v1/prompts/{id}', { params: { path: { id: id } } }))).body;
 
-      const open = (await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: 'A' }) })).body
-        .id;
+      const open = (
+        await answered(r.client.POST('/v1/prompts', { body: promptJson({ transactionId: 'A' }) }))
+      ).body.id;
       // No qr configured: the prompt's current QR code is null.
       expect(await get(open)).toEqual({
         id: open,
@@ -361,19 +397,25 @@ describe('prompts', () => {
       );
 
       clock.advance(5_000);
-      const expiring = (await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: 'B' }) }))
-        .body.id;
+      const expiring = (
+        await answered(r.client.POST('/v1/prompts', { body: promptJson({ transactionId: 'B' }) }))
+      ).body.id;
       clock.advance(60_000);
       expect(await get(expiring)).toMatchObject({ status: 'expired', ratings: [] });
 
-      const declining = (await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: 'C' }) }))
-        .body.id;
+      const declining = (
+        await answered(r.client.POST('/v1/prompts', { body: promptJson({ transactionId: 'C' }) }))
+      ).body.id;
       r.terminal.intent({ type: 'decline' });
       expect(await get(declining)).toMatchObject({ status: 'declined', ratings: [] });
 
-      const cancelling = (await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: 'D' }) }))
-        .body.id;
-      expect((await r.call('DELETE', `/v1/prompts/${cancelling}`)).status).toBe(204);
+      const cancelling = (
+        await answered(r.client.POST('/v1/prompts', { body: promptJson({ transactionId: 'D' }) }))
+      ).body.id;
+      expect(
+        (await answered(r.client.DELETE('/v1/prompts/{id}', { params: { path: { id: cancelling } } })))
+          .status,
+      ).toBe(204);
       expect(await get(cancelling)).toMatchObject({ status: 'cancelled', ratings: [] });
     });
   }
@@ -395,9 +437,11 @@ describe('CORS', () => {
     });
     expect(other.status).toBe(403);
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    const get = await r.call('GET', '/v1/health', { headers: { origin: 'http://biz.hall.local' } });
+    const get = await answered(r.client.GET('/v1/health', { headers: { origin: 'http://biz.hall.local' } }));
     expect(get.headers.get('access-control-allow-origin')).toBe('http://biz.hall.local');
-    const getOther = await r.call('GET', '/v1/health', { headers: { origin: 'http://evil.example' } });
+    const getOther = await answered(
+      r.client.GET('/v1/health', { headers: { origin: 'http://evil.example' } }),
+    );
     expect(getOther.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -420,7 +464,12 @@ describe('CORS', () => {
 
   it('preflights: the listed origins after a reload, before the token, in the contract error body', async () => {
     const r = await rig({ settings: { token: 'tok', corsOrigins: ['http://old.hall.local'] } });
-    r.api.reload({ token: 'tok', revealRatings: false, corsOrigins: ['http://biz.hall.local'] });
+    r.api.reload({
+      token: 'tok',
+      revealRatings: false,
+      corsOrigins: ['http://biz.hall.local'],
+      rateLimit: 50,
+    });
     const preflight = (origin: string | null, method: string | null) =>
       fetch(`${r.url}/v1/prompts`, {
         method: 'OPTIONS',

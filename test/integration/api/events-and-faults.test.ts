@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KEEP_ALIVE_MS } from '../../../src/api/events.js';
 import type { Terminal } from '../../../src/engine/terminal.js';
-import { type ApiRig, apiRig, promptJson } from '../../helpers/api-rig.js';
+import { type ApiRig, answered, apiRig, promptJson } from '../../helpers/api-rig.js';
 import { waitFor } from '../../helpers/cli.js';
 import { listenSse as listen } from '../../helpers/sse.js';
 import { fillDisk, mountSmallDisk, type SmallDisk } from '../../helpers/tmpfs.js';
@@ -43,10 +43,9 @@ describe('GET /v1/events', () => {
     fakeKeepAlive();
     const s = listen(`${r.url}/v1/events`, { authorization: 'Bearer tok' });
     await waitFor(() => s.comments.length > 0, 'the stream to open');
-    const opened = await r.call('POST', '/v1/prompts', {
-      body: promptJson(),
-      headers: { authorization: 'Bearer tok' },
-    });
+    const opened = await answered(
+      r.client.POST('/v1/prompts', { body: promptJson(), headers: { authorization: 'Bearer tok' } }),
+    );
     r.terminal.intent({ type: 'decline' });
     r.terminal.keypadStatus('offline', null);
     r.terminal.platformStatus('offline', 3, 0);
@@ -111,7 +110,7 @@ describe('GET /v1/events', () => {
     await waitFor(() => subscriptions(r.terminal) === before, 'the subscription to be dropped');
     expect(vi.getTimerCount()).toBe(0);
     // The terminal goes on; a new prompt's event reaches nobody and harms nothing.
-    expect((await r.call('POST', '/v1/prompts', { body: promptJson() })).status).toBe(201);
+    expect((await answered(r.client.POST('/v1/prompts', { body: promptJson() }))).status).toBe(201);
   });
 });
 
@@ -121,21 +120,23 @@ describe('a store that cannot be written', () => {
     const r = await apiRig({ mode: 'kiosk', dir: disk.dir });
     rigs.push(r);
     fillDisk(disk.dir);
-    let res = await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: 'T-0' }) });
+    let res = await answered(r.client.POST('/v1/prompts', { body: promptJson({ transactionId: 'T-0' }) }));
     for (let i = 1; i < 200 && res.status === 201; i++) {
       r.terminal.intent({ type: 'rate', level: 5 });
-      res = await r.call('POST', '/v1/prompts', {
-        body: promptJson({ transactionId: `T-${i}`, citizen: { name: '陈美英'.repeat(15) } }),
-      });
+      res = await answered(
+        r.client.POST('/v1/prompts', {
+          body: promptJson({ transactionId: `T-${i}`, citizen: { name: '陈美英'.repeat(15) } }),
+        }),
+      );
     }
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('store_unavailable');
-    const health = await r.call('GET', '/v1/health');
+    const health = await answered(r.client.GET('/v1/health'));
     expect(health.body.store).toBe('unavailable');
     // The 503 comes before the state's 409s.
-    expect((await r.call('POST', '/v1/prompts', { body: promptJson({ transactionId: 'T-x' }) })).status).toBe(
-      503,
-    );
+    expect(
+      (await answered(r.client.POST('/v1/prompts', { body: promptJson({ transactionId: 'T-x' }) }))).status,
+    ).toBe(503);
   });
 });
 

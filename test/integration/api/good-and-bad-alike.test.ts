@@ -4,9 +4,9 @@
 // (store, forwarder, a platform simulator that holds its answers a while, the API and
 // its event stream), once with a one-press 非常满意 and once with a 非常不满意 whose
 // citizen ticks two reasons (and goes back to change the level on the way).
+import { terminalClient } from 'haochaping-terminal/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callApi } from '../../helpers/api-call.js';
-import { clerkJson, promptJson } from '../../helpers/api-rig.js';
+import { answered, clerkJson, promptJson } from '../../helpers/api-rig.js';
 import { waitFor } from '../../helpers/cli.js';
 import { startTestTerminal } from '../../helpers/running.js';
 import { listenSse, type SseListener } from '../../helpers/sse.js';
@@ -29,8 +29,13 @@ async function whatTheBusinessSystemSees(rating: 'good' | 'bad'): Promise<unknow
     config: { platform: { url: sim.url, ...APP }, prompt: { reasonsTimeoutSeconds: 60 } },
   });
   cleanup.push(() => running.stop());
-  const api = (method: string, path: string, body?: unknown) => callApi(running.api.url, method, path, body);
-  expect((await api('PUT', '/clerk', clerkJson)).status).toBe(200);
+  // The business system, through the client generated from the OpenAPI document.
+  const api = terminalClient({ baseUrl: running.api.url.replace(/\/v1$/, '') });
+  const ask = async (call: Parameters<typeof answered>[0]) => {
+    const { status, body } = await answered(call);
+    return { status, body };
+  };
+  expect((await ask(api.PUT('/v1/clerk', { body: clerkJson }))).status).toBe(200);
   await waitFor(() => running.forwarding.status().state === 'online', 'the platform to be online');
   sim.faults.delayMs = PLATFORM_DELAY_MS;
 
@@ -48,14 +53,14 @@ async function whatTheBusinessSystemSees(rating: 'good' | 'bad'): Promise<unknow
         .replaceAll(id || '\u0000', '<prompt id>')
         .replace(/"expiresAt":"[^"]+"/g, '"expiresAt":"<time>"'),
     );
-  const health = async () => (await api('GET', '/health')).body;
+  const health = async () => (await ask(api.GET('/v1/health'))).body;
   const look = async (moment: string) => {
-    seen.push([moment, 'prompt', hide(await api('GET', `/prompts/${id}`))]);
-    seen.push([moment, 'current', hide(await api('GET', '/prompts/current'))]);
+    seen.push([moment, 'prompt', hide(await ask(api.GET('/v1/prompts/{id}', { params: { path: { id } } })))]);
+    seen.push([moment, 'current', hide(await ask(api.GET('/v1/prompts/current')))]);
     seen.push([moment, 'health', await health()]);
   };
 
-  const opened = await api('POST', '/prompts', promptJson({ transactionId: 'TX-ALIKE-1' }));
+  const opened = await ask(api.POST('/v1/prompts', { body: promptJson({ transactionId: 'TX-ALIKE-1' }) }));
   id = opened.body.id;
   seen.push(['POST', hide(opened)]);
   await look('opened');

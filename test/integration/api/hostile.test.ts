@@ -5,15 +5,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiRig, apiRig, clerkJson, promptJson } from '../../helpers/api-rig.js';
+import { type ApiRig, answered, apiRig, clerkJson, promptJson } from '../../helpers/api-rig.js';
 
 let r: ApiRig;
 beforeAll(async () => {
   r = await apiRig({ settings: { token: 'tok' } });
-  const signIn = await r.call('PUT', '/v1/clerk', {
-    body: clerkJson,
-    headers: { authorization: 'Bearer tok' },
-  });
+  const signIn = await answered(
+    r.client.PUT('/v1/clerk', { body: clerkJson, headers: { authorization: 'Bearer tok' } }),
+  );
   expect(signIn.status).toBe(200);
 });
 afterAll(async () => {
@@ -151,7 +150,7 @@ describe('hostile requests', () => {
     );
     expect(sent).toBeGreaterThanOrEqual(10_000);
     expect(fingerprint()).toBe(before);
-    const health = await r.call('GET', '/v1/health');
+    const health = await answered(r.client.GET('/v1/health'));
     expect(health.status).toBe(200);
     // The mix really covered the contract's refusals.
     for (const status of [400, 401, 404, 413, 415])

@@ -38,7 +38,14 @@ describe('QR codes through the API', () => {
     terminal.start();
     const api = await startApi({
       ops: terminal,
-      settings: { host: '127.0.0.1', port: 0, token: null, revealRatings: false, corsOrigins: [] },
+      settings: {
+        host: '127.0.0.1',
+        port: 0,
+        token: null,
+        revealRatings: false,
+        corsOrigins: [],
+        rateLimit: 50,
+      },
       version: 't',
       terminalId: 'HA-0001',
     });

@@ -8,7 +8,7 @@ import { cstDateTime } from '../../../src/core/cst.js';
 import type { RatingRecord } from '../../../src/core/model.js';
 import type { LogLevel } from '../../../src/engine/log.js';
 import { serviceFactsOf } from '../../../src/sync/adapters/service-facts.js';
-import { type ApiRig, apiRig, clerkJson, promptJson } from '../../helpers/api-rig.js';
+import { type ApiRig, answered, apiRig, clerkJson, promptJson } from '../../helpers/api-rig.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
 const rigs: ApiRig[] = [];
@@ -29,7 +29,7 @@ async function serving(clock = new FakeClock()) {
     log: { log: (level, event, fields = {}) => lines.push({ level, event, fields }) },
   });
   rigs.push(r);
-  expect((await r.call('PUT', '/v1/clerk', { body: clerkJson })).status).toBe(200);
+  expect((await answered(r.client.PUT('/v1/clerk', { body: clerkJson }))).status).toBe(200);
   return { r, clock, lines };
 }
 
@@ -61,7 +61,7 @@ describe('POST /v1/prompts: service facts', () => {
   it('accepts them, keeps them with the prompt, and each record carries them by the adapters’ names', async () => {
     const { r, clock } = await serving();
     const serviceTime = cstDateTime(clock.now() - 3_600_000);
-    const res = await r.call('POST', '/v1/prompts', { body: promptJson({ ...FACTS, serviceTime }) });
+    const res = await answered(r.client.POST('/v1/prompts', { body: promptJson({ ...FACTS, serviceTime }) }));
     expect(res.status).toBe(201);
     clock.advance(4_000);
     r.terminal.intent({ type: 'rate', level: 5 });
@@ -83,7 +83,7 @@ describe('POST /v1/prompts: service facts', () => {
   it('defaults what is not given: serviceNumber 1, proStatus 3, serviceTime the opening, no acceptDate or 办理项', async () => {
     const { r, clock } = await serving();
     const openedAt = clock.now();
-    const res = await r.call('POST', '/v1/prompts', { body: promptJson({ taskHandleItem: '' }) });
+    const res = await answered(r.client.POST('/v1/prompts', { body: promptJson({ taskHandleItem: '' }) }));
     expect(res.status).toBe(201);
     clock.advance(2_000);
     r.terminal.intent({ type: 'rate', level: 4 });
@@ -147,7 +147,7 @@ describe('POST /v1/prompts: service facts', () => {
       [{ taskHandleItem: 'a\u0007b' }, 'taskHandleItem', /not allowed/],
     ];
     for (const [fields, field, problem] of cases) {
-      const res = await r.call('POST', '/v1/prompts', { body: promptJson(fields) });
+      const res = await answered(r.client.POST('/v1/prompts', { body: promptJson(fields) }));
       expect(res.status, JSON.stringify(fields)).toBe(400);
       expect(res.body.error.code).toBe('invalid_request');
       const details = res.body.error.details as { field: string; problem: string }[];
@@ -159,7 +159,9 @@ describe('POST /v1/prompts: service facts', () => {
     }
     expect(r.terminal.view().screen.kind).toBe('idle');
     // 64 characters (code points, not bytes) is still fine.
-    const ok = await r.call('POST', '/v1/prompts', { body: promptJson({ taskHandleItem: '办'.repeat(64) }) });
+    const ok = await answered(
+      r.client.POST('/v1/prompts', { body: promptJson({ taskHandleItem: '办'.repeat(64) }) }),
+    );
     expect(ok.status).toBe(201);
   });
 });
@@ -167,9 +169,9 @@ describe('POST /v1/prompts: service facts', () => {
 describe('serviceTime against the terminal’s clock', () => {
   it('takes one up to 5 minutes ahead and refuses one a second later (400)', async () => {
     const { r, clock } = await serving();
-    const late = await r.call('POST', '/v1/prompts', {
-      body: promptJson({ serviceTime: cstDateTime(clock.now() + 301_000) }),
-    });
+    const late = await answered(
+      r.client.POST('/v1/prompts', { body: promptJson({ serviceTime: cstDateTime(clock.now() + 301_000) }) }),
+    );
     expect(late.status).toBe(400);
     expect(late.body.error).toMatchObject({
       code: 'invalid_request',
@@ -177,18 +179,20 @@ describe('serviceTime against the terminal’s clock', () => {
     });
     expect(r.terminal.view().screen.kind).not.toBe('rate');
 
-    const atBound = await r.call('POST', '/v1/prompts', {
-      body: promptJson({ serviceTime: cstDateTime(clock.now() + 300_000) }),
-    });
+    const atBound = await answered(
+      r.client.POST('/v1/prompts', { body: promptJson({ serviceTime: cstDateTime(clock.now() + 300_000) }) }),
+    );
     expect(atBound.status).toBe(201);
   });
 
   it('is a 400 before the state is looked at (the contract’s order: 400 before 409)', async () => {
     const { r, clock } = await serving();
-    expect((await r.call('POST', '/v1/prompts', { body: promptJson() })).status).toBe(201);
-    const res = await r.call('POST', '/v1/prompts', {
-      body: promptJson({ transactionId: 'TX-2', serviceTime: cstDateTime(clock.now() + 3_600_000) }),
-    });
+    expect((await answered(r.client.POST('/v1/prompts', { body: promptJson() }))).status).toBe(201);
+    const res = await answered(
+      r.client.POST('/v1/prompts', {
+        body: promptJson({ transactionId: 'TX-2', serviceTime: cstDateTime(clock.now() + 3_600_000) }),
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([
       { field: 'serviceTime', problem: expect.stringMatching(/more than 5 minutes ahead/) },
@@ -198,21 +202,23 @@ describe('serviceTime against the terminal’s clock', () => {
   it('a rating given before serviceTime is committed, sent at serviceTime, flagged clock_skew and logged', async () => {
     const { r, clock, lines } = await serving();
     const serviceAt = clock.now() + 120_000;
-    const res = await r.call('POST', '/v1/prompts', {
-      body: promptJson({ serviceTime: cstDateTime(serviceAt) }),
-    });
+    const res = await answered(
+      r.client.POST('/v1/prompts', { body: promptJson({ serviceTime: cstDateTime(serviceAt) }) }),
+    );
     expect(res.status).toBe(201);
     clock.advance(5_000);
     r.terminal.intent({ type: 'rate', level: 2 });
     r.terminal.intent({ type: 'submit_reasons' });
 
-    const prompt = await r.call('GET', `/v1/prompts/${res.body.id}`);
+    const prompt = await answered(
+      r.client.GET('/v1/prompts/{id}', { params: { path: { id: res.body.id } } }),
+    );
     expect(prompt.body.status).toBe('rated');
     const [record] = stored(r, res.body.id).records;
     expect(record?.flags).toEqual(['clock_skew']);
     expect(serviceFactsOf(record as RatingRecord).assessTime).toBe(cstDateTime(serviceAt));
     // Final and queued for the platform like any other: never held.
-    expect((await r.call('GET', '/v1/health')).body.queue).toEqual({ pending: 1, rejected: 0 });
+    expect((await answered(r.client.GET('/v1/health'))).body.queue).toEqual({ pending: 1, rejected: 0 });
 
     const skew = lines.filter((l) => l.event === 'clock_skew');
     expect(skew).toEqual([

@@ -281,7 +281,14 @@ describe('a slow gateway', () => {
     terminal.signIn(clerk);
     const api = await startApi({
       ops: terminal,
-      settings: { host: '127.0.0.1', port: 0, token: null, revealRatings: false, corsOrigins: [] },
+      settings: {
+        host: '127.0.0.1',
+        port: 0,
+        token: null,
+        revealRatings: false,
+        corsOrigins: [],
+        rateLimit: 50,
+      },
       version: '0.0.0-test',
       terminalId: 'HA-0001',
     });

@@ -68,6 +68,7 @@ api:
   token: "${API_TOKEN}"                  # no default: unset means no auth, allowed only on a loopback host
   revealRatings: false        # default: false; true lets the business system read levels and reasons
   corsOrigins: []             # default: []; browser origins allowed to call the API
+  rateLimit: 50               # default: 50; requests a second per client address (terminal-api.md)
 qr:                           # default: absent — prompts carry no QR code (qr: null in the API)
   baseUrl: https://hcp.example.gov.cn/m/rate   # required in qr
   secret: "${QR_SECRET}"                 # required in qr

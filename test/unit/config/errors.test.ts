@@ -47,6 +47,16 @@ function oneError(extra: string, base = MINIMAL_CONFIG): string {
   return (errors[0] ?? '').slice(file.length + 2);
 }
 
+describe('api.rateLimit', () => {
+  it('is a whole number of requests a second, at least 1', () => {
+    for (const value of ['0', '2.5', '"fast"']) {
+      expect(oneError(`api:\n  rateLimit: ${value}\n`)).toMatch(
+        /^api\.rateLimit: found .*a whole number of requests a second per client address, such as 50/,
+      );
+    }
+  });
+});
+
 describe('missing required keys', () => {
   it('names terminal.id and says what it is', () => {
     const { file, errors } = errorsOf('terminal:\n  areaCode: "350521"\n');

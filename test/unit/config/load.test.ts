@@ -72,7 +72,14 @@ describe('loadConfig: the contract sample', () => {
         channel: 4,
         timeoutSeconds: 10,
       },
-      api: { host: '127.0.0.1', port: 7480, token: API_TOKEN, revealRatings: false, corsOrigins: [] },
+      api: {
+        host: '127.0.0.1',
+        port: 7480,
+        token: API_TOKEN,
+        revealRatings: false,
+        corsOrigins: [],
+        rateLimit: 50,
+      },
       qr: {
         baseUrl: 'https://hcp.example.gov.cn/m/rate',
         secret: QR_SECRET,
@@ -167,6 +174,7 @@ describe('loadConfig: built-in defaults', () => {
       token: null,
       revealRatings: false,
       corsOrigins: [],
+      rateLimit: 50,
     });
     // A folder of its own: nothing tried out sits in the database a configured terminal uses.
     expect(config.store).toEqual({
