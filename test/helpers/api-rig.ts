@@ -1,8 +1,8 @@
 // A real terminal (real store in a temp folder) behind the real API on a free port.
 import { join } from 'node:path';
 import { type ApiServer, type ApiSettings, startApi } from '../../src/api/server.js';
+import type { Logger } from '../../src/base/logger.js';
 import type { ReasonsCatalogue } from '../../src/core/reasons.js';
-import type { Logger } from '../../src/engine/log.js';
 import { Terminal } from '../../src/engine/terminal.js';
 import { RatingStore } from '../../src/store/store.js';
 import { coreConfig } from './core-fixture.js';
