@@ -2,14 +2,14 @@
 // is one plain line with what to do; never a stack trace.
 
 import { join } from 'node:path';
+import type { Logger } from './base/logger.js';
+import { PACKAGE_ROOT, packageVersion } from './base/package-root.js';
 import { RELAY_USAGE, runGwqRelay } from './compat/gwq/relay-command.js';
 import { loadConfig, type TerminalConfig } from './config/load.js';
-import { PACKAGE_ROOT, packageVersion } from './config/package-root.js';
 import { loadCatalogueOf } from './config/reasons-catalogue.js';
 import { SYSTEM_CONFIG_FILE } from './config/user-data-dir.js';
 import type { ReasonsCatalogue } from './core/reasons.js';
 import { runDoctor } from './doctor/run-doctor.js';
-import type { Logger } from './engine/log.js';
 import {
   ListenError,
   listenProblem,

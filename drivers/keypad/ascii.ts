@@ -3,15 +3,9 @@
 // no SEQ, so a repeated byte within debounceMs is contact bounce, not a second press;
 // and they are silent when idle, so "online" can only mean "the port is open".
 
-import {
-  type DriverLog,
-  type KeypadDriver,
-  type KeypadDriverEvents,
-  type KeypadDriverInfo,
-  silentDriverLog,
-  systemTimers,
-  type Timers,
-} from './keypad-driver.js';
+import { type Clock, systemClock } from '../../src/base/clock.js';
+import { type Logger, silentLogger } from '../../src/base/logger.js';
+import type { KeypadDriver, KeypadDriverEvents, KeypadDriverInfo } from './keypad-driver.js';
 import type { KeyCode } from './kp1-codec.js';
 import { type SerialKeypadOptions, SerialLink } from './serial-link.js';
 
@@ -29,7 +23,7 @@ export class AsciiDecoder {
 
   constructor(
     private readonly debounceMs: number,
-    private readonly timers: Pick<Timers, 'now'>,
+    private readonly timers: Pick<Clock, 'now'>,
     private readonly onPress: (key: KeyCode) => void,
   ) {}
 
@@ -56,8 +50,8 @@ export interface AsciiKeypadOptions extends SerialKeypadOptions {
 }
 
 export function openAsciiKeypad(options: AsciiKeypadOptions): KeypadDriver {
-  const timers = options.timers ?? systemTimers;
-  const log: DriverLog = options.log ?? silentDriverLog;
+  const timers = options.timers ?? systemClock;
+  const log: Logger = options.log ?? silentLogger;
   const events: KeypadDriverEvents = options.events;
   let state: KeypadDriverInfo['state'] = 'starting';
   const setState = (next: 'online' | 'offline') => {

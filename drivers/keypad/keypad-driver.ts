@@ -3,29 +3,9 @@
 
 import type { KeypadCommand } from '../../src/core/effects.js';
 import type { KeypadFault } from '../../src/core/model.js';
-import type { Clock, Logger } from '../../src/core/outer-ports.js';
 import type { Hello, KeyCode } from './kp1-codec.js';
 
 export type KeypadPress = KeyCode;
-
-/** The engine's Clock, so tests can drive a driver with fake time. */
-export type Timers = Clock;
-
-/** The engine's Logger. Fields never carry personal data. */
-export type DriverLog = Logger;
-
-export const silentDriverLog: DriverLog = { log() {} };
-
-export const systemTimers: Timers = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    // An open serial port keeps the process alive on its own; a retry timer must not.
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
 
 export interface KeypadDriverEvents {
   press(press: KeypadPress): void;

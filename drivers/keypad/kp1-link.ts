@@ -4,17 +4,11 @@
 // port and a clock; openFrameKeypad puts it on a real serial line. It is the one KP/1
 // stack: the terminal, the "auto" probe and doctor all talk to keypads through it.
 
+import { type Clock, systemClock } from '../../src/base/clock.js';
+import { type Logger, silentLogger } from '../../src/base/logger.js';
 import type { KeypadCommand } from '../../src/core/effects.js';
 import type { KeypadFault } from '../../src/core/model.js';
-import {
-  type DriverLog,
-  type KeypadDriver,
-  type KeypadDriverEvents,
-  type KeypadDriverInfo,
-  silentDriverLog,
-  systemTimers,
-  type Timers,
-} from './keypad-driver.js';
+import type { KeypadDriver, KeypadDriverEvents, KeypadDriverInfo } from './keypad-driver.js';
 import {
   CMD,
   decodeHeartbeat,
@@ -52,13 +46,13 @@ export interface Kp1LinkOptions {
   events: KeypadDriverEvents;
   /** For the partial-frame timeout (default 9600). */
   baudRate?: number;
-  timers?: Timers;
-  log?: DriverLog;
+  timers?: Clock;
+  log?: Logger;
 }
 
 export class Kp1Link {
-  private readonly timers: Timers;
-  private readonly log: DriverLog;
+  private readonly timers: Clock;
+  private readonly log: Logger;
   private readonly parser = new FrameParser();
   private port: BytePort | null = null;
   /** The terminal's own SEQ counter for the frames it sends. */
@@ -78,8 +72,8 @@ export class Kp1Link {
   private readonly helloWaiters = new Set<(hello: Hello | null) => void>();
 
   constructor(private readonly opts: Kp1LinkOptions) {
-    this.timers = opts.timers ?? systemTimers;
-    this.log = opts.log ?? silentDriverLog;
+    this.timers = opts.timers ?? systemClock;
+    this.log = opts.log ?? silentLogger;
     this.idleMs = frameIdleMs(opts.baudRate ?? 9600);
   }
 
@@ -276,7 +270,7 @@ export class Kp1Link {
  * How "auto" tells a KP/1 keypad among the serial ports: a link of its own on the
  * candidate sends QUERY as on any open, and the candidate is the keypad once it says HELLO.
  */
-export function kp1HelloProbe(options: { baudRate?: number; timers?: Timers }) {
+export function kp1HelloProbe(options: { baudRate?: number; timers?: Clock }) {
   return (port: BytePort, answered: () => void): PortProbe => {
     const link = new Kp1Link({
       events: { press() {}, status() {}, hello: () => answered() },

@@ -4,13 +4,9 @@
 // re-enumerated). The protocol on top only sees open / bytes / closed.
 
 import { SerialPort } from 'serialport';
-import {
-  type DriverLog,
-  type KeypadDriverEvents,
-  silentDriverLog,
-  systemTimers,
-  type Timers,
-} from './keypad-driver.js';
+import { type Clock, systemClock } from '../../src/base/clock.js';
+import { type Logger, silentLogger } from '../../src/base/logger.js';
+import type { KeypadDriverEvents } from './keypad-driver.js';
 
 /** What serialport's list() tells of one port. */
 export type PortInfo = Awaited<ReturnType<typeof SerialPort.list>>[number];
@@ -64,8 +60,8 @@ export interface SerialLinkOptions {
   probe: ((port: BytePort, answered: () => void) => PortProbe) | null;
   retryMs?: number;
   probeMs?: number;
-  timers?: Timers;
-  log?: DriverLog;
+  timers?: Clock;
+  log?: Logger;
   list?: () => Promise<PortInfo[]>;
   createPort?: (settings: SerialPortSettings) => SerialPortLike;
   onOpen(port: BytePort, path: string): void;
@@ -81,8 +77,8 @@ export interface SerialKeypadOptions {
   autoIds: string[];
   baudRate: number;
   events: KeypadDriverEvents;
-  timers?: Timers;
-  log?: DriverLog;
+  timers?: Clock;
+  log?: Logger;
   /** Test seams and timings of the serial line. */
   serial?: Partial<Pick<SerialLinkOptions, 'list' | 'createPort' | 'retryMs' | 'probeMs'>>;
 }
@@ -117,8 +113,8 @@ export function isCandidate(info: PortInfo, autoIds: readonly string[]): boolean
 }
 
 export class SerialLink {
-  private readonly timers: Timers;
-  private readonly log: DriverLog;
+  private readonly timers: Clock;
+  private readonly log: Logger;
   private readonly list: () => Promise<PortInfo[]>;
   private readonly createPort: (settings: SerialPortSettings) => SerialPortLike;
   private port: SerialPortLike | null = null;
@@ -129,8 +125,8 @@ export class SerialLink {
   private lastFailure: string | null = null;
 
   constructor(private readonly opts: SerialLinkOptions) {
-    this.timers = opts.timers ?? systemTimers;
-    this.log = opts.log ?? silentDriverLog;
+    this.timers = opts.timers ?? systemClock;
+    this.log = opts.log ?? silentLogger;
     this.list = opts.list ?? (() => SerialPort.list());
     this.createPort = opts.createPort ?? createSerialPort;
   }

@@ -7,8 +7,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
-import { isLoopbackHost } from '../core/loopback.js';
-import { tokenMatches } from './auth.js';
+import { isLoopbackHost } from '../base/addresses.js';
+import { type Logger, silentLogger } from '../base/logger.js';
+import { bearerMatches } from '../base/same-secret.js';
 import { registerClerkRoutes } from './clerk-routes.js';
 import { ApiError, errorBody } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
@@ -47,7 +48,7 @@ export interface ApiOptions {
   settings: ApiSettings;
   version: string;
   terminalId: string;
-  log?: (event: string, fields: Record<string, unknown>) => void;
+  log?: Logger;
 }
 
 export async function startApi(opts: ApiOptions): Promise<ApiServer> {
@@ -56,9 +57,9 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     throw new Error(`api.host ${settings.host} is not a loopback address: set api.token, or bind 127.0.0.1`);
   }
   const { ops } = opts;
-  const log = opts.log ?? (() => {});
+  const log = opts.log ?? silentLogger;
   const authorized = (header: string | undefined, path: string) =>
-    !settings.token || path === '/v1/health' || tokenMatches(header, settings.token);
+    !settings.token || path === '/v1/health' || bearerMatches(header, settings.token);
   const unauthorized = () =>
     new ApiError(401, 'unauthorized', 'A valid Authorization: Bearer token is required.');
   const allowed = new AllowedMethods();
@@ -181,7 +182,11 @@ export async function startApi(opts: ApiOptions): Promise<ApiServer> {
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send(errorBody('bad_request', 'The request could not be read.'));
     }
-    log('api_error', { method: req.method, route: req.routeOptions.url ?? '', error: err.message });
+    log.log('error', 'api_error', {
+      method: req.method,
+      route: req.routeOptions.url ?? '',
+      error: err.message,
+    });
     return reply
       .code(500)
       .send(errorBody('internal_error', 'The terminal could not answer; it keeps running.'));

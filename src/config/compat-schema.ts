@@ -5,7 +5,7 @@
 
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { canonicalOrigin, isBindableHost, isLoopbackHost } from './hosts.js';
+import { canonicalOrigin, isBindableHost, isLoopbackHost } from '../base/addresses.js';
 import {
   bool,
   evenWithOtherIssues,

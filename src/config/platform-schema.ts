@@ -2,9 +2,9 @@
 // (reference, national, fujian), the keys each owns and the ones it requires.
 
 import { z } from 'zod';
+import { isHttpUrl } from '../base/addresses.js';
 import { NATIONAL_MAX_BATCH } from '../sync/adapters/national.js';
 import { parseSm2PublicKey, parseSm4Key } from '../sync/crypto/index.js';
-import { isHttpUrl } from './hosts.js';
 import {
   evenWithOtherIssues,
   field,

@@ -7,10 +7,10 @@
 
 import { join } from 'node:path';
 import { z } from 'zod';
+import { PACKAGE_ROOT } from '../base/package-root.js';
 import { type Level, levelInfo } from '../core/levels.js';
 import { MAX_REASONS_PER_LEVEL, type Reason, type ReasonsCatalogue } from '../core/reasons.js';
 import { emptyFileLine, issueLines, notKeysLine, plainErrorMap, unexpectedLine } from './messages.js';
-import { PACKAGE_ROOT } from './package-root.js';
 import { readYamlFile } from './read-yaml-file.js';
 
 /** The built-in catalogue: the national indicator list (national-2020), all five levels. */

@@ -3,7 +3,7 @@
 // technician reads that phrase as the fix.
 
 import { z } from 'zod';
-import { isBindableHost, isHttpUrl } from './hosts.js';
+import { isBindableHost, isHttpUrl } from '../base/addresses.js';
 
 /** A custom issue with these params reads "KEY is missing; MESSAGE". */
 export const MISSING_PARAMS = { missing: true } as const;

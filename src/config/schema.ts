@@ -5,10 +5,10 @@
 // are filled in by src/config/load.ts.
 
 import { z } from 'zod';
+import { canonicalOrigin, isBindableHost, isLoopbackHost } from '../base/addresses.js';
 import { VOICE_GUIDES } from '../core/voice.js';
 import { compatSchema } from './compat-schema.js';
 import { badTopicLevel, fleetSchema } from './fleet-schema.js';
-import { canonicalOrigin, isBindableHost, isLoopbackHost } from './hosts.js';
 import { platformSchema } from './platform-schema.js';
 import {
   bool,

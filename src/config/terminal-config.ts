@@ -41,8 +41,12 @@ export interface StoreSection {
 }
 
 export interface LogSection {
+  /** Holds LOG_FILE_NAME and its rotations (LOG_FILE_NAME.1 … .N). */
   dir: string;
 }
+
+/** The log file's name in log.dir: the engine writes it, doctor checks it can. */
+export const LOG_FILE_NAME = 'terminal.log';
 
 /** What every profile has. */
 interface PlatformCommon {

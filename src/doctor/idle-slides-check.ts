@@ -2,8 +2,8 @@
 // is a warning: the idle screen still shows the window and the clerk, only without them.
 // No line at all when no folder is configured.
 
+import { listSlides } from '../base/slide-folder.js';
 import type { TerminalConfig } from '../config/terminal-config.js';
-import { listSlides } from '../engine/idle-slides.js';
 import { type Finding, ok, warn } from './report.js';
 
 const APPLY = 'then send the terminal SIGHUP or restart it';

@@ -3,8 +3,8 @@
 // test goes on with the next key, so one run finds every dead key.
 
 import { AsciiDecoder } from '../../drivers/keypad/ascii.js';
-import { systemTimers } from '../../drivers/keypad/keypad-driver.js';
 import type { KeyCode } from '../../drivers/keypad/kp1-codec.js';
+import { systemClock } from '../base/clock.js';
 import { type Keymap, levelAtPosition, levelInfo } from '../core/levels.js';
 import type { KeypadLine } from './keypad-check.js';
 import { type Finding, fail, ok } from './report.js';
@@ -92,7 +92,7 @@ export async function testKeys(
     line.driver === 'frame'
       ? line.kp1.onKey((key) => presses.push(key))
       : (() => {
-          const decoder = new AsciiDecoder(options.debounceMs, systemTimers, (key) => presses.push(key));
+          const decoder = new AsciiDecoder(options.debounceMs, systemClock, (key) => presses.push(key));
           return line.serial.onData((chunk) => decoder.receive(chunk));
         })();
   try {

@@ -2,9 +2,9 @@
 // terminal runs (drivers/keypad/kp1-link.ts), so QUERY → HELLO, the ACK of every KEY
 // and the once-per-SEQ filter are exactly the terminal's.
 
-import { systemTimers, type Timers } from '../../drivers/keypad/keypad-driver.js';
 import type { Hello, KeyCode } from '../../drivers/keypad/kp1-codec.js';
 import { Kp1Link } from '../../drivers/keypad/kp1-link.js';
+import { type Clock, systemClock } from '../base/clock.js';
 import type { SerialSession } from './serial-session.js';
 
 export class Kp1Session {
@@ -14,7 +14,7 @@ export class Kp1Session {
   constructor(
     readonly serial: SerialSession,
     baudRate: number,
-    timers: Timers = systemTimers,
+    timers: Clock = systemClock,
   ) {
     this.link = new Kp1Link({
       baudRate,

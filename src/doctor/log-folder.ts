@@ -4,7 +4,7 @@
 
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { LOG_FILE_NAME } from '../engine/file-logger.js';
+import { LOG_FILE_NAME } from '../config/terminal-config.js';
 import { describeIoError } from '../store/open.js';
 import { type Finding, ok, warn } from './report.js';
 

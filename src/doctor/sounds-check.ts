@@ -4,7 +4,7 @@
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../config/package-root.js';
+import { PACKAGE_ROOT } from '../base/package-root.js';
 import { isBad, LEVELS } from '../core/levels.js';
 import { type ReasonsCatalogue, reasonsFor } from '../core/reasons.js';
 import { FIXED_CLIPS, reasonClip, type VoiceGuide } from '../core/voice.js';

@@ -13,12 +13,12 @@
 //   would mark it by its timing. Drafts finalised at a restart are likewise not logged.
 // - clerks are named by their staff id only.
 
+import type { Logger } from '../base/logger.js';
 import { parseCstDateTime } from '../core/cst.js';
 import type { StoreOp } from '../core/effects.js';
 import type { CoreEvent } from '../core/events.js';
 import type { ClerkState, RatingRecord } from '../core/model.js';
 import type { CoreState } from '../core/state.js';
-import type { Logger } from './log.js';
 
 export function logActivity(log: Logger, before: CoreState, event: CoreEvent, ops: readonly StoreOp[]): void {
   try {

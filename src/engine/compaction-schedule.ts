@@ -8,11 +8,11 @@
 // still gets it). A failure (the forwarder held the lock, the disk is full) is logged
 // once, never stops the terminal, and is tried again after COMPACT_RETRY_MS.
 
+import type { Clock } from '../base/clock.js';
+import type { Logger } from '../base/logger.js';
 import { describeIoError, sqliteCode } from '../store/open.js';
 import type { RatingStore } from '../store/store.js';
-import type { Clock } from './clock.js';
 import { FaultLog } from './fault-log.js';
-import type { Logger } from './log.js';
 
 export const COMPACT_EVERY_MS = 6 * 3_600_000;
 export const COMPACT_RETRY_MS = 30 * 60_000;

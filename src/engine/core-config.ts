@@ -1,10 +1,10 @@
 // The part of the technician's configuration that the rules read.
 
+import type { SlideList } from '../base/slide-folder.js';
 import type { TerminalConfig } from '../config/terminal-config.js';
 import type { CoreConfig } from '../core/model.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
 import { staticQrSvg } from '../qr/render.js';
-import type { SlideList } from './idle-slides.js';
 import { wantsPages } from './platform-page.js';
 
 /** How long the thank-you screen stays before the idle screen returns. */

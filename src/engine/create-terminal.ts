@@ -1,14 +1,14 @@
 // Builds the Terminal a configuration describes: the store it opens, the QR codes it
 // makes, the keys a keyboard-wedge keypad sends. Shared by both shells.
 
+import type { Clock } from '../base/clock.js';
+import type { Logger } from '../base/logger.js';
+import type { SlideList } from '../base/slide-folder.js';
 import type { TerminalConfig } from '../config/terminal-config.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
 import { createPromptQrSync } from '../qr/prompt-qr.js';
 import { RatingStore } from '../store/store.js';
-import type { Clock } from './clock.js';
 import { coreConfigOf } from './core-config.js';
-import type { SlideList } from './idle-slides.js';
-import type { Logger } from './log.js';
 import type { PageSource } from './platform-page.js';
 import { Terminal } from './terminal.js';
 

@@ -1,15 +1,16 @@
 // The technicians' diagnostics: what is connected and what is queued, behind the PIN
 // from `diagnostics.pin`. The PIN is checked here, never in the screens, and wrong
 // guesses lock the screen for a while so it cannot be guessed at the counter.
+
+import type { Clock } from '../base/clock.js';
+import type { Logger } from '../base/logger.js';
+import { sameSecret } from '../base/same-secret.js';
 import { describeConfig, type TerminalConfig } from '../config/terminal-config.js';
 import type { DiagnosticsAnswer, DiagnosticsView } from '../core/diagnostics-view.js';
 import { damagedKeyFiles } from '../store/seal.js';
-import type { Clock } from './clock.js';
 import type { Forwarding } from './forwarding.js';
 import type { KeypadHandle } from './keypad-wiring.js';
-import type { Logger } from './log.js';
 import { wantsPages } from './platform-page.js';
-import { sameSecret } from './same-secret.js';
 import { CLOCK_SKEW_WINDOW_MS, type Terminal } from './terminal.js';
 
 export const MAX_WRONG_PINS = 5;

@@ -4,7 +4,7 @@
 // at most once per `everyMs` with how often it repeated, and its end says how long
 // it lasted.
 
-import type { Logger, LogLevel } from './log.js';
+import type { Logger, LogLevel } from '../base/logger.js';
 
 export const REPEAT_EVERY_MS = 10 * 60_000;
 

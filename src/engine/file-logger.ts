@@ -21,7 +21,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { formatLogLine, type Logger } from './log.js';
+import type { Logger } from '../base/logger.js';
+import { LOG_FILE_NAME } from '../config/terminal-config.js';
+import { formatLogLine } from './log.js';
 import { limitRepeats, type RepeatLimit } from './log-repeats.js';
 
 export interface FileLoggerOptions {
@@ -53,7 +55,6 @@ export interface FileLoggerStatus {
 
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_KEEP = 5;
-export const LOG_FILE_NAME = 'terminal.log';
 
 export function fileLogger(
   dir: string,

@@ -2,6 +2,8 @@
 // database (WAL lets it read and write beside the Terminal's), so a slow platform or
 // a long claim never stands between a citizen's press and its commit.
 
+import { type Clock, systemClock } from '../base/clock.js';
+import type { Logger } from '../base/logger.js';
 import type { PlatformSection, StoreSection } from '../config/terminal-config.js';
 import type { Outbox, RejectedRecord } from '../store/outbox.js';
 import { RatingStore } from '../store/store.js';
@@ -9,9 +11,7 @@ import type { TokenShelf } from '../sync/adapters/fujian/token.js';
 import { createAdapter } from '../sync/adapters/index.js';
 import { Forwarder, type ForwarderStatus } from '../sync/forwarder.js';
 import type { Transport } from '../sync/http-transport.js';
-import { type Clock, systemClock } from './clock.js';
 import { FaultLog } from './fault-log.js';
-import type { Logger } from './log.js';
 import { logSetAside } from './store-link.js';
 import type { Terminal } from './terminal.js';
 

@@ -1,12 +1,12 @@
 // The GWQ listener of a running terminal (compat.gwq): started after the local API,
 // reloaded on SIGHUP in what the contract lets change, stopped first.
 
+import type { Logger } from '../base/logger.js';
 import { type GwqListener, startGwqListener } from '../compat/gwq/listener.js';
 import { heldBy } from '../compat/port-holder.js';
 import type { GwqSection } from '../config/compat-schema.js';
 import type { TerminalConfig } from '../config/terminal-config.js';
 import { type DepartmentMemory, gwqOperations } from './gwq-operations.js';
-import type { Logger } from './log.js';
 import type { Terminal } from './terminal.js';
 
 export interface GwqHandle {

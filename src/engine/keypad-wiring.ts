@@ -3,14 +3,15 @@
 // keypad commands (ARM, LEDS, BEEP) go back to the keypad.
 
 import { openAsciiKeypad } from '../../drivers/keypad/ascii.js';
-import type { KeypadDriver, KeypadDriverEvents, Timers } from '../../drivers/keypad/keypad-driver.js';
+import type { KeypadDriver, KeypadDriverEvents } from '../../drivers/keypad/keypad-driver.js';
 import type { Hello } from '../../drivers/keypad/kp1-codec.js';
 import { openFrameKeypad } from '../../drivers/keypad/kp1-link.js';
 import type { SerialLinkOptions } from '../../drivers/keypad/serial-link.js';
+import type { Clock } from '../base/clock.js';
+import type { Logger } from '../base/logger.js';
 import type { KeypadDriver as DriverName, KeypadSection } from '../config/terminal-config.js';
 import type { KeypadCommand } from '../core/effects.js';
 import type { KeypadFault, KeypadState } from '../core/model.js';
-import type { Logger } from './log.js';
 import type { Terminal } from './terminal.js';
 
 /** What diagnostics show of the keypad. */
@@ -33,7 +34,7 @@ export interface KeypadHandle {
 
 /** Test seams; the terminal itself passes none. */
 export interface KeypadWiringOptions {
-  timers?: Timers;
+  timers?: Clock;
   serial?: Partial<Pick<SerialLinkOptions, 'list' | 'createPort' | 'retryMs' | 'probeMs'>>;
 }
 

@@ -5,7 +5,7 @@
 // line says how many were left out. While the flood lasts, that is all that is written of
 // it: one line a minute, about 200 KB a day. A minute without the event starts afresh.
 
-import type { Logger, LogLevel } from './log.js';
+import type { Logger, LogLevel } from '../base/logger.js';
 
 export interface RepeatLimit {
   /** Lines of one event written in full per window; default 60. */

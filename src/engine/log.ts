@@ -2,10 +2,8 @@
 // citizen's name, id number and phone are never handed to a logger. Every line is
 // still redacted on the way out (log-redact.ts), in case one slips through.
 
-import type { Logger, LogLevel } from '../core/outer-ports.js';
+import type { Logger, LogLevel } from '../base/logger.js';
 import { redactFields, redactText } from './log-redact.js';
-
-export type { Logger, LogLevel } from '../core/outer-ports.js';
 
 /** Keys every line owns; a field of the same name is kept under a `field.` prefix. */
 const RESERVED = new Set(['t', 'level', 'event']);
@@ -45,5 +43,3 @@ export function jsonLinesLogger(write: (line: string) => void = (l) => process.s
     },
   };
 }
-
-export const silentLogger: Logger = { log() {} };

@@ -2,12 +2,12 @@
 // source, hands each page back to the rules as a `platform_page` event, bounds how long
 // POST /v1/prompts waits for it, and keeps the counts diagnostics show.
 
+import type { Clock } from '../base/clock.js';
+import type { Logger } from '../base/logger.js';
 import type { Effect } from '../core/effects.js';
 import type { CoreEvent } from '../core/events.js';
 import type { QrCode } from '../core/model.js';
 import { qrSvg } from '../qr/render.js';
-import type { Clock } from './clock.js';
-import type { Logger } from './log.js';
 import type { PageResult, PageSource } from './platform-page.js';
 
 /** How the URL mode has fared since start, for diagnostics. */

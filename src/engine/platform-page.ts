@@ -2,6 +2,7 @@
 // (`platform.urlMode: qr`, profile fujian). The core says when (a `fetch_page` effect);
 // the Terminal runs it through a PageSource and hands the answer back as an event.
 
+import { type Clock, systemClock } from '../base/clock.js';
 import { fujianOptions } from '../config/platform-config.js';
 import type { PlatformSection, TerminalConfig } from '../config/terminal-config.js';
 import { cstDateTime } from '../core/cst.js';
@@ -10,7 +11,6 @@ import { fujianSettings } from '../sync/adapters/fujian/settings.js';
 import type { TokenShelf } from '../sync/adapters/fujian/token.js';
 import { type PageResult, requestPage } from '../sync/adapters/fujian/url-mode.js';
 import { createHttpTransport, type Transport } from '../sync/http-transport.js';
-import { type Clock, systemClock } from './clock.js';
 
 export type { PageResult } from '../sync/adapters/fujian/url-mode.js';
 

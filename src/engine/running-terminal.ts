@@ -2,13 +2,15 @@
 // forwarder, the keypad, the diagnostics and the local API, started and stopped in
 // order, and reloaded (SIGHUP) in the contract's terms.
 import { type ApiServer, startApi } from '../api/server.js';
+import { systemClock } from '../base/clock.js';
+import type { Logger } from '../base/logger.js';
+import { packageVersion } from '../base/package-root.js';
+import { listSlides, type SlideList } from '../base/slide-folder.js';
 import type { GwqSection } from '../config/compat-schema.js';
-import { packageVersion } from '../config/package-root.js';
 import type { TerminalConfig } from '../config/terminal-config.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
 import { type FleetReporter, startFleet } from '../fleet/reporter.js';
 import { TokenShelf } from '../sync/adapters/fujian/token.js';
-import { systemClock } from './clock.js';
 import { coreConfigOf } from './core-config.js';
 import { createTerminal } from './create-terminal.js';
 import { createDiagnostics, type Diagnostics } from './diagnostics.js';
@@ -16,9 +18,7 @@ import { fileLogger } from './file-logger.js';
 import { type Forwarding, startForwarding } from './forwarding.js';
 import { DepartmentMemory, rememberingDepartments } from './gwq-operations.js';
 import { type GwqHandle, gwqListenProblem, startGwq } from './gwq-wiring.js';
-import { listSlides, type SlideList } from './idle-slides.js';
 import { type KeypadHandle, startKeypad } from './keypad-wiring.js';
-import type { Logger } from './log.js';
 import { pageSourceOf } from './platform-page.js';
 import type { Terminal } from './terminal.js';
 
@@ -150,7 +150,7 @@ export async function startRunningTerminal(
       settings: config.api,
       version: packageVersion(),
       terminalId: config.terminal.id,
-      log: (event, fields) => logger.log('error', event, fields),
+      log: logger,
     });
   } catch (err) {
     await keypad.stop();

@@ -1,9 +1,10 @@
 // What a screen's message does, the same for both shells. Every message is answered or
 // dropped here without ever throwing: a shell's message handler that threw would take
 // the whole terminal down (the WebSocket's listener runs on the socket's data event).
+
+import type { Logger } from '../base/logger.js';
 import type { DownMessage, UpMessage } from '../core/bridge.js';
 import type { Diagnostics } from './diagnostics.js';
-import type { Logger } from './log.js';
 import type { Terminal } from './terminal.js';
 import { parseUpMessage } from './up-messages.js';
 

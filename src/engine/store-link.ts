@@ -8,13 +8,13 @@
 // running terminal is a store fault, shown at once, and the store writes its ratings
 // back to the path (src/store/replaced-store.ts).
 
+import type { Clock } from '../base/clock.js';
+import type { Logger } from '../base/logger.js';
 import { describeIoError } from '../store/open.js';
 import type { RecoveryFacts } from '../store/recovery.js';
 import type { SetAsideNote } from '../store/set-aside.js';
 import type { RatingStore } from '../store/store.js';
-import type { Clock } from './clock.js';
 import { FaultLog } from './fault-log.js';
-import type { Logger } from './log.js';
 
 /** How often a failed store is tried again. */
 export const STORE_PROBE_MS = 2_000;

@@ -1,6 +1,8 @@
 // What the Terminal needs (its deps), who listens to it, and the shapes of its
 // answers: kept apart from src/engine/terminal.ts so the engine's loop reads alone.
 
+import type { Clock } from '../base/clock.js';
+import type { Logger } from '../base/logger.js';
 import type { KeypadCommand, PromptChange, Reply } from '../core/effects.js';
 import type { PromptRequest } from '../core/events.js';
 import type {
@@ -16,8 +18,6 @@ import type {
 import type { ViewState } from '../core/view.js';
 import type { QueueCounts } from '../store/queries.js';
 import type { RatingStore } from '../store/store.js';
-import type { Clock } from './clock.js';
-import type { Logger } from './log.js';
 import type { PageSource } from './platform-page.js';
 
 export interface TerminalDeps {

@@ -3,6 +3,9 @@
 // order and stops at a failed persist: persist, then thank.
 
 import { hidPosition } from '../../drivers/keypad/hid.js';
+import { type Clock, systemClock } from '../base/clock.js';
+import { newUuid } from '../base/ids.js';
+import { type Logger, silentLogger } from '../base/logger.js';
 import type { Effect, KeypadCommand, Reply } from '../core/effects.js';
 import type { CoreEvent, Intent, IntentSource, PromptRequest } from '../core/events.js';
 import type { HourRow } from '../core/hourly-counts.js';
@@ -23,9 +26,7 @@ import { describeIoError } from '../store/open.js';
 import type { ClockSkewSummary, PromptSummary } from '../store/queries.js';
 import type { RatingStore } from '../store/store.js';
 import { logActivity } from './activity-log.js';
-import { type Clock, newUuid, systemClock } from './clock.js';
 import { CompactionSchedule } from './compaction-schedule.js';
-import { type Logger, silentLogger } from './log.js';
 import { PageRequests, type PageStatus } from './page-requests.js';
 import type { PageSource } from './platform-page.js';
 import { StoreLink } from './store-link.js';

@@ -5,7 +5,7 @@
 // events are held here (the newest HELD_MAX) and state is simply published on connect.
 
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import type { Logger } from '../engine/log.js';
+import type { Logger } from '../base/logger.js';
 import type { FleetTopics } from './messages.js';
 
 /** Events held while the broker is away: the newest ones, oldest sent first. */

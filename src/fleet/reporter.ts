@@ -3,13 +3,12 @@
 // only notes that something changed (or queues a 差评 event), so a rating never waits
 // for the broker, a slow one or an absent one.
 
-import { randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '../base/clock.js';
+import { newUuid } from '../base/ids.js';
+import type { Logger } from '../base/logger.js';
 import { CA_FILE_MAX_BYTES, RefusedFileError, readBoundedFileSync } from '../base/read-bounded-file.js';
 import type { FleetSection } from '../config/terminal-config.js';
 import type { PlatformState } from '../core/model.js';
-import type { Clock } from '../core/outer-ports.js';
-import { systemClock } from '../engine/clock.js';
-import type { Logger } from '../engine/log.js';
 import type { Terminal } from '../engine/terminal.js';
 import { FleetLink } from './link.js';
 import {
@@ -62,7 +61,7 @@ export function startFleet(
 ): FleetReporter {
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
-  const newEventId = options.newEventId ?? randomUUID;
+  const newEventId = options.newEventId ?? newUuid;
   const retentionDays = options.retentionDays ?? 90;
   let config = section;
   let link: FleetLink | null = null;

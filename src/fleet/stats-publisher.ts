@@ -11,9 +11,10 @@
 // a day partly pruned would show counts going down for no reason.
 // Nothing here waits for the broker, and a rating never waits for any of it.
 
+import type { Clock } from '../base/clock.js';
+import type { Logger } from '../base/logger.js';
 import { cstDateTime } from '../core/cst.js';
 import { addDays, cstDayOf, cstDayStart, type HourRow, hourStart } from '../core/hourly-counts.js';
-import type { Clock, Logger } from '../core/outer-ports.js';
 import { type StatsIdentity, statsMessage } from './stats-message.js';
 
 const DAY_MS = 86_400_000;

@@ -3,8 +3,8 @@
 // one line naming the flag or key; a secret's value is never repeated.
 
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { isBindableHost, isLoopbackHost } from '../base/addresses.js';
 import { CA_FILE_MAX_BYTES, readBoundedFileSync } from '../base/read-bounded-file.js';
-import { isBindableHost, isLoopbackHost } from '../config/hosts.js';
 import { readYamlFile } from '../config/read-yaml-file.js';
 import { defaultDataFolder } from './data-folder.js';
 

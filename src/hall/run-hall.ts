@@ -2,7 +2,7 @@
 // keeps what it reads in its data folder's database, and serves the pages.
 
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../config/package-root.js';
+import { PACKAGE_ROOT } from '../base/package-root.js';
 import { loadReasonsCatalogue } from '../config/reasons-catalogue.js';
 import { StoreUnavailableError } from '../store/open.js';
 import { Board, MAX_ALERTS } from './board.js';

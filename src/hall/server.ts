@@ -7,8 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { sameSecret } from '../engine/same-secret.js';
-import { readStatic } from '../shells/serve/static-files.js';
+import { sameSecret } from '../base/same-secret.js';
+import { readStatic } from '../base/static-files.js';
 import { alertWav } from './beep.js';
 import type { Alert, Board } from './board.js';
 import { isFiguresPath } from './figures-api.js';

@@ -8,7 +8,8 @@
 import { accessSync, constants, existsSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { damagedName, ensureFolder, syncFolder } from './durable.js';
+import { ensureFolder, syncFolder } from '../base/durable-file.js';
+import { damagedName } from './aside-name.js';
 import { LATEST_VERSION, type Migration, migrate } from './migrations/index.js';
 
 export class StoreUnavailableError extends Error {}

@@ -22,7 +22,8 @@
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { asideName, ensureFolder, syncFolder } from './durable.js';
+import { ensureFolder, syncFolder } from '../base/durable-file.js';
+import { asideName } from './aside-name.js';
 import { checkIdentity, type FileIdentity } from './file-identity.js';
 import { describeIoError, truncateWal } from './open.js';
 

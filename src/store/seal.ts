@@ -9,8 +9,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { renameDurable, writeFileDurable } from '../base/durable-file.js';
 import { RefusedFileError, readBoundedFileSync } from '../base/read-bounded-file.js';
-import { damagedName, renameDurable, writeFileDurable } from './durable.js';
+import { damagedName } from './aside-name.js';
 
 const VERSION = 1;
 const KEY_BYTES = 32;

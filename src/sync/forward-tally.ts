@@ -4,8 +4,9 @@
 // the rating lines, would tell a 差评 by its delay. A line on a fixed grid tells only the
 // quarter hour, and the counts of everything sent in it.
 
+import type { Clock } from '../base/clock.js';
+import type { Logger } from '../base/logger.js';
 import type { RatingRecord } from '../core/model.js';
-import type { Clock, Logger } from '../core/outer-ports.js';
 import type { RecordResult } from './adapter.js';
 
 export const TALLY_WINDOW_MS = 15 * 60_000;

@@ -2,8 +2,8 @@
 // delivery and the last error, told to the listener only when state or counts change,
 // and logged once per change of state. The forwarder decides; this keeps and tells.
 
+import type { Logger } from '../base/logger.js';
 import type { PlatformState } from '../core/model.js';
-import type { Logger } from '../core/outer-ports.js';
 import type { OutboxStore } from '../store/outbox.js';
 
 export interface ForwarderStatus {

@@ -5,8 +5,9 @@
 // The loop is a chain of timers on an injected clock: a wake (a record became final),
 // an idle poll, or a back-off. Nothing here sleeps, so tests drive it with fake time.
 
+import { type Clock, systemClock } from '../base/clock.js';
+import { type Logger, silentLogger } from '../base/logger.js';
 import type { RatingRecord } from '../core/model.js';
-import type { Clock, Logger } from '../core/outer-ports.js';
 import { scrubPersonal } from '../core/personal-data.js';
 import type { OutboxItem, OutboxStore } from '../store/outbox.js';
 import type { PlatformAdapter, ProbeOutcome, UploadOutcome } from './adapter.js';
@@ -18,9 +19,6 @@ import { type ForwarderStatus, ForwarderStatusBoard } from './forwarder-status.j
 import { createHttpTransport, type Transport } from './http-transport.js';
 import { applyResults, keyOf, keysOf } from './record-results.js';
 
-export type ForwarderClock = Clock;
-export type ForwarderLog = Logger;
-
 export type { ForwarderStatus } from './forwarder-status.js';
 
 export interface ForwarderOptions {
@@ -29,10 +27,10 @@ export interface ForwarderOptions {
   /** Deadline of one request: platform.timeoutSeconds. */
   timeoutMs: number;
   transport?: Transport;
-  clock?: ForwarderClock;
+  clock?: Clock;
   /** In [0, 1); jitter of the back-off. */
   random?: () => number;
-  log?: ForwarderLog;
+  log?: Logger;
   /** Called when the state or the counts change. */
   onStatus?: (status: ForwarderStatus) => void;
   /** How long a claim holds records; must outlast a request. Default 2 × timeout + 5 s. */
@@ -45,27 +43,15 @@ type Failure = Extract<UploadOutcome, { kind: 'transient' | 'auth_failed' | 'mis
 
 const DEFAULT_IDLE_POLL_MS = 60_000;
 
-const realClock: ForwarderClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
-const quietLog: ForwarderLog = { log() {} };
-
 export class Forwarder {
   private adapter: PlatformAdapter;
   private timeoutMs: number;
   private readonly outbox: OutboxStore;
   private readonly transport: Transport;
   private readonly closeTransport: (() => void) | null;
-  private readonly clock: ForwarderClock;
+  private readonly clock: Clock;
   private readonly random: () => number;
-  private readonly log: ForwarderLog;
+  private readonly log: Logger;
   private readonly leaseMsOption: number | undefined;
   private readonly idlePollMs: number;
   private readonly tally: ForwardTally;
@@ -108,9 +94,9 @@ export class Forwarder {
       this.transport = http.send;
       this.closeTransport = http.close;
     }
-    this.clock = options.clock ?? realClock;
+    this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
-    this.log = options.log ?? quietLog;
+    this.log = options.log ?? silentLogger;
     this.board = new ForwarderStatusBoard(this.outbox, this.log, options.onStatus ?? (() => {}));
     this.leaseMsOption = options.leaseMs;
     this.idlePollMs = options.idlePollMs ?? DEFAULT_IDLE_POLL_MS;

@@ -1,8 +1,8 @@
 // What the platform answered for each record of a batch, written to the outbox:
 // delivered (accepted or a duplicate), set aside (rejected), or not answered for.
 
+import type { Logger } from '../base/logger.js';
 import type { RatingRecord } from '../core/model.js';
-import type { Logger } from '../core/outer-ports.js';
 import { scrubPersonal } from '../core/personal-data.js';
 import type { OutboxItem, OutboxStore, RecordKey } from '../store/outbox.js';
 import type { RecordResult } from './adapter.js';

@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
-import { silentLogger } from '../../src/engine/log.js';
+import { silentLogger } from '../../src/base/logger.js';
 import { Terminal } from '../../src/engine/terminal.js';
 import { startFleet } from '../../src/fleet/reporter.js';
 import { RatingStore } from '../../src/store/store.js';

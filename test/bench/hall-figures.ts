@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
-import { PACKAGE_ROOT } from '../../src/config/package-root.js';
+import { PACKAGE_ROOT } from '../../src/base/package-root.js';
 import { cstToday, dayText } from '../../src/hall/db/console-db.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { consoleJson, dayRows, HALL, seeded, startConsole, statsPayload } from '../helpers/hall-console.js';

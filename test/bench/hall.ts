@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
-import { PACKAGE_ROOT } from '../../src/config/package-root.js';
+import { PACKAGE_ROOT } from '../../src/base/package-root.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { freePort, runCli, waitFor } from '../helpers/cli.js';
 import { stateReport } from '../helpers/hall-state.js';

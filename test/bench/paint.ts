@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 import { WebSocketServer } from 'ws';
-import { PACKAGE_ROOT } from '../../src/config/package-root.js';
+import { PACKAGE_ROOT } from '../../src/base/package-root.js';
 import { DEFAULT_HID_KEYS } from '../../src/config/schema.js';
 import { startKeypad } from '../../src/engine/keypad-wiring.js';
 import { Terminal } from '../../src/engine/terminal.js';

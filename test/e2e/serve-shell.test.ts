@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { PACKAGE_ROOT } from '../../src/config/package-root.js';
+import { PACKAGE_ROOT } from '../../src/base/package-root.js';
 import { Terminal } from '../../src/engine/terminal.js';
 import { type ServeShell, startServeShell } from '../../src/shells/serve/server.js';
 import { RatingStore } from '../../src/store/store.js';

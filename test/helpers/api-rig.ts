@@ -11,8 +11,8 @@ import {
   terminalClient,
 } from 'haochaping-terminal/client';
 import { type ApiServer, type ApiSettings, startApi } from '../../src/api/server.js';
+import type { Logger } from '../../src/base/logger.js';
 import type { ReasonsCatalogue } from '../../src/core/reasons.js';
-import type { Logger } from '../../src/engine/log.js';
 import { Terminal } from '../../src/engine/terminal.js';
 import { RatingStore } from '../../src/store/store.js';
 import { coreConfig } from './core-fixture.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/engine/clock.js';
+import type { Clock } from '../../src/base/clock.js';
 
 /** A clock the test moves by hand; due timers fire in order as it passes them. */
 export class FakeClock implements Clock {

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { silentLogger } from '../../src/engine/log.js';
+import { silentLogger } from '../../src/base/logger.js';
 import { Terminal } from '../../src/engine/terminal.js';
 import { migrate } from '../../src/store/migrations/index.js';
 import { RatingStore } from '../../src/store/store.js';

@@ -3,7 +3,7 @@
 // Pure: a frame's text in, what it asks for out; an outcome in, the answer's text out.
 // Nothing here knows the engine, the settings or the socket.
 
-import { isHttpUrl } from '../../config/hosts.js';
+import { isHttpUrl } from '../../base/addresses.js';
 import type { Level } from '../../core/levels.js';
 
 /** The SDK's return codes that this terminal answers with. */

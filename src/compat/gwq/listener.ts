@@ -4,12 +4,12 @@
 // connections); and nothing a peer sends can throw out of a handler, since an exception
 // there would end the whole terminal.
 
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { isLoopbackHost } from '../../base/addresses.js';
+import type { Logger } from '../../base/logger.js';
+import { bearerMatches } from '../../base/same-secret.js';
 import type { GwqSection } from '../../config/compat-schema.js';
-import { isLoopbackHost } from '../../core/loopback.js';
-import type { Logger } from '../../core/outer-ports.js';
 import {
   answer,
   type GwqOutcome,
@@ -87,14 +87,6 @@ interface Connection {
   pageId: string | null;
   /** When its last frames came, oldest first, at most messagesPerSecond of them. */
   recent: number[];
-}
-
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-
-/** Hashed first: one length whatever was sent, so the comparison neither throws nor tells. */
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-  return given !== '' && timingSafeEqual(digest(given), digest(token));
 }
 
 /** 10.1.2.3 whether the socket says 10.1.2.3 or ::ffff:10.1.2.3. */

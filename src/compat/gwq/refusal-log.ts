@@ -3,7 +3,7 @@
 // the log names each distinct refusal once — at most `namesPerHour` new names an hour —
 // and counts the rest, writing the count once the hour is over.
 
-import type { Logger } from '../../core/outer-ports.js';
+import type { Logger } from '../../base/logger.js';
 
 const HOUR_MS = 3_600_000;
 /** Longer texts (a hostile Origin header) are cut: the log is for people. */

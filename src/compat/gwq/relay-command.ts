@@ -3,8 +3,8 @@
 // Every failure is one plain line saying what to do; it runs until SIGINT/SIGTERM.
 
 import { readFileSync, statSync } from 'node:fs';
+import type { Logger } from '../../base/logger.js';
 import { GWQ_DEFAULT_PORT } from '../../config/compat-schema.js';
-import type { Logger } from '../../core/outer-ports.js';
 import { heldBy } from '../port-holder.js';
 import { RELAY_HOST, type Relay, startRelay } from './relay.js';
 

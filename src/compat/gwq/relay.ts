@@ -7,7 +7,7 @@
 // and the relay keeps trying to reach it.
 
 import WebSocket, { type RawData, WebSocketServer } from 'ws';
-import type { Logger } from '../../core/outer-ports.js';
+import type { Logger } from '../../base/logger.js';
 import { answer, RET, TYPE } from './codec.js';
 import { DEFAULT_GWQ_LIMITS } from './listener.js';
 import { closeServer, listenOn, refuseUpgrade, upgradeOnlyServer } from './socket-server.js';

@@ -2,9 +2,9 @@
 // with the same strict Content-Security-Policy as the serve shell.
 import { join } from 'node:path';
 import { protocol } from 'electron';
-import { PACKAGE_ROOT } from '../../config/package-root.js';
-import type { SlideList } from '../../engine/idle-slides.js';
-import { readScreenFile } from '../serve/static-files.js';
+import { PACKAGE_ROOT } from '../../base/package-root.js';
+import type { SlideList } from '../../base/slide-folder.js';
+import { readScreenFile } from '../screen-files.js';
 import { APP_SCHEME } from './channels.js';
 
 export const CONTENT_SECURITY_POLICY =

@@ -4,9 +4,9 @@
 // import: tested on Node.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../config/package-root.js';
+import { writeFileDurable } from '../../base/durable-file.js';
+import { PACKAGE_ROOT } from '../../base/package-root.js';
 import { defaultConfigFile, type PlatformFacts } from '../../config/user-data-dir.js';
-import { writeFileDurable } from '../../store/durable.js';
 
 export const TEMPLATE_FILE = join(PACKAGE_ROOT, 'assets', 'config.template.yaml');
 

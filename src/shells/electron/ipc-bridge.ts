@@ -1,9 +1,10 @@
 // The main-process end of the bridge: view states and sounds down to the kiosk window,
 // intents up, each checked for its sender and its shape. Written against small
 // interfaces so it is tested without Electron.
+
+import type { Logger } from '../../base/logger.js';
 import type { DownMessage } from '../../core/bridge.js';
 import type { Diagnostics } from '../../engine/diagnostics.js';
-import type { Logger } from '../../engine/log.js';
 import { answerScreenMessage, greeting, subscribeScreens } from '../../engine/screen-messages.js';
 import type { Terminal } from '../../engine/terminal.js';
 import { CHANNELS, isTrustedSender, type SenderFacts } from './channels.js';

@@ -6,10 +6,10 @@
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from '../../base/logger.js';
+import { sameSecret } from '../../base/same-secret.js';
 import type { DownMessage } from '../../core/bridge.js';
 import type { Diagnostics } from '../../engine/diagnostics.js';
-import type { Logger } from '../../engine/log.js';
-import { sameSecret } from '../../engine/same-secret.js';
 import { answerScreenMessage, greeting, subscribeScreens } from '../../engine/screen-messages.js';
 import type { Terminal } from '../../engine/terminal.js';
 import { type LogBudget, logBudget } from './log-budget.js';

@@ -1,6 +1,6 @@
 // A peer of the bridge decides how often the bridge has something to log; this keeps
 // that to `perMinute` lines, and says how many were left out once the minute is over.
-import type { Logger } from '../../engine/log.js';
+import type { Logger } from '../../base/logger.js';
 
 export interface LogBudget extends Logger {}
 

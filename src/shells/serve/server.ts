@@ -3,12 +3,12 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../base/logger.js';
+import type { SlideList } from '../../base/slide-folder.js';
 import type { Diagnostics } from '../../engine/diagnostics.js';
-import type { SlideList } from '../../engine/idle-slides.js';
-import type { Logger } from '../../engine/log.js';
 import type { Terminal } from '../../engine/terminal.js';
+import { readScreenFile } from '../screen-files.js';
 import { type BridgeLimits, createBridgeSocket } from './bridge-socket.js';
-import { readScreenFile } from './static-files.js';
 
 export { BRIDGE_PATH } from './bridge-socket.js';
 

@@ -4,9 +4,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LogLevel } from '../../../src/base/logger.js';
 import { cstDateTime } from '../../../src/core/cst.js';
 import type { RatingRecord } from '../../../src/core/model.js';
-import type { LogLevel } from '../../../src/engine/log.js';
 import { serviceFactsOf } from '../../../src/sync/adapters/service-facts.js';
 import { type ApiRig, answered, apiRig, clerkJson, promptJson } from '../../helpers/api-rig.js';
 import { FakeClock } from '../../helpers/fake-clock.js';

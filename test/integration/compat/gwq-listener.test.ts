@@ -2,9 +2,9 @@
 // contract, its answers and error codes, the origin / address / token checks, and the
 // connection, frame-size and rate bounds.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../../../src/base/logger.js';
 import { DEFAULT_GWQ_LIMITS, type GwqListener, startGwqListener } from '../../../src/compat/gwq/listener.js';
 import type { GwqSection } from '../../../src/config/compat-schema.js';
-import type { Logger } from '../../../src/core/outer-ports.js';
 import { openPeer, type Peer } from '../serve/bridge-peers.js';
 import { FakeGwqOps } from './fake-gwq-ops.js';
 

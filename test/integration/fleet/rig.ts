@@ -4,9 +4,9 @@
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { silentLogger } from '../../../src/base/logger.js';
 import type { FleetSection } from '../../../src/config/terminal-config.js';
 import type { Citizen } from '../../../src/core/model.js';
-import { silentLogger } from '../../../src/engine/log.js';
 import { Terminal } from '../../../src/engine/terminal.js';
 import { type FleetReporter, startFleet } from '../../../src/fleet/reporter.js';
 import { RatingStore } from '../../../src/store/store.js';

@@ -2,9 +2,9 @@
 // with its fleet reporter on a real Mosquitto, for the hourly counts: hours pass at
 // the test's word, the broker and the store are real.
 import { join } from 'node:path';
+import { silentLogger } from '../../../src/base/logger.js';
 import type { FleetSection } from '../../../src/config/terminal-config.js';
 import type { PromptRequest } from '../../../src/core/events.js';
-import { silentLogger } from '../../../src/engine/log.js';
 import { Terminal } from '../../../src/engine/terminal.js';
 import { type FleetReporter, startFleet } from '../../../src/fleet/reporter.js';
 import { RatingStore } from '../../../src/store/store.js';

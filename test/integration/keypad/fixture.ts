@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
+import type { Logger } from '../../../src/base/logger.js';
 import type { KeypadSection } from '../../../src/config/terminal-config.js';
 import type { CoreConfig } from '../../../src/core/model.js';
 import {
@@ -10,7 +11,6 @@ import {
   type KeypadWiringOptions,
   startKeypad,
 } from '../../../src/engine/keypad-wiring.js';
-import type { Logger } from '../../../src/engine/log.js';
 import { Terminal } from '../../../src/engine/terminal.js';
 import { RatingStore } from '../../../src/store/store.js';
 import { coreConfig } from '../../helpers/core-fixture.js';

@@ -2,7 +2,7 @@
 // shell on a free port, a real terminal and store, real WebSocket and TCP clients.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../../src/config/package-root.js';
+import { PACKAGE_ROOT } from '../../../src/base/package-root.js';
 import { Terminal } from '../../../src/engine/terminal.js';
 import type { BridgeLimits } from '../../../src/shells/serve/bridge-socket.js';
 import { type ServeShell, startServeShell } from '../../../src/shells/serve/server.js';

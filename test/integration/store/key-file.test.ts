@@ -4,9 +4,9 @@
 // its rating and goes to the platform without the personal fields.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../../../src/base/logger.js';
 import { checkKeyFile } from '../../../src/doctor/store-check.js';
 import { startForwarding } from '../../../src/engine/forwarding.js';
-import type { Logger } from '../../../src/engine/log.js';
 import { Terminal } from '../../../src/engine/terminal.js';
 import { KeyFileError, loadOrCreateKey } from '../../../src/store/seal.js';
 import { coreConfig, request } from '../../helpers/core-fixture.js';

@@ -2,9 +2,9 @@
 // wired to it on its own connection, the simulator over loopback.
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../src/base/logger.js';
 import type { PlatformSection, ReferencePlatform } from '../../../src/config/terminal-config.js';
 import { type Forwarding, startForwarding } from '../../../src/engine/forwarding.js';
-import { silentLogger } from '../../../src/engine/log.js';
 import { Terminal } from '../../../src/engine/terminal.js';
 import { checkCredentials } from '../../../src/sync/check-credentials.js';
 import { coreConfig, request } from '../../helpers/core-fixture.js';

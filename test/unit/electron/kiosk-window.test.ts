@@ -3,7 +3,7 @@
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { listSlides } from '../../../src/engine/idle-slides.js';
+import { listSlides } from '../../../src/base/slide-folder.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const fake = vi.hoisted(() => {

@@ -3,7 +3,7 @@
 // minute after each full hour, for the finished hours only; the day before after
 // midnight; a store that could not be read tried again; what a smaller statsDays clears.
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../src/engine/log.js';
+import { silentLogger } from '../../../src/base/logger.js';
 import { CLEAR_SPAN, StatsPublisher, type StatsSink } from '../../../src/fleet/stats-publisher.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listSlides, readSlide } from '../../../src/engine/idle-slides.js';
+import { listSlides, readSlide } from '../../../src/base/slide-folder.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);

@@ -4,7 +4,7 @@
 import { mkdirSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listSlides, MAX_SLIDE_BYTES, MAX_SLIDES, readSlide } from '../../../src/engine/idle-slides.js';
+import { listSlides, MAX_SLIDE_BYTES, MAX_SLIDES, readSlide } from '../../../src/base/slide-folder.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const PNG = Buffer.concat([

@@ -1,6 +1,6 @@
 // The bound on lines of one kind (src/engine/log-repeats.ts), with fake time.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LogLevel } from '../../../src/engine/log.js';
+import type { LogLevel } from '../../../src/base/logger.js';
 import { limitRepeats } from '../../../src/engine/log-repeats.js';
 
 type Line = { level: LogLevel; event: string; fields?: Record<string, unknown> };

@@ -4,7 +4,7 @@
 // a fresh token) live here; when to ask, and what the screen shows while waiting, belong
 // to the engine (src/engine/platform-page.ts).
 
-import { isHttpUrl } from '../../../config/hosts.js';
+import { isHttpUrl } from '../../../base/addresses.js';
 import type { Send, UploadRequest, UploadResponse } from '../../adapter.js';
 import { encryptDocument } from './index.js';
 import type { FujianSettings } from './settings.js';

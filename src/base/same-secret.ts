@@ -10,3 +10,9 @@ const digest = (text: string) => createHash('sha256').update(text, 'utf8').diges
 export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
+
+/** An `Authorization: Bearer TOKEN` header carrying `token`; a missing or empty one never matches. */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+  return presented.length > 0 && sameSecret(presented, token);
+}

@@ -1,5 +1,7 @@
-// Addresses the terminal binds and origins it trusts. Whether `api.host` is loopback
-// decides whether the API may run without a token, so the rule lives in one place.
+// Addresses the terminal binds and origins it trusts. Whether an address is this
+// machine's own decides whether the local API (and the GWQ listener) may run without a
+// token (terminal-api.md): config validation and the servers themselves ask the same
+// question here, so the rule lives in one place.
 
 import { isIP } from 'node:net';
 
@@ -11,7 +13,19 @@ export function isBindableHost(host: string): boolean {
   return isIP(host) !== 0 || HOST_NAME.test(host);
 }
 
-export { isLoopbackHost } from '../core/loopback.js';
+/** True for 127.0.0.0/8, ::1 (in any spelling, or IPv4-mapped 127.x) and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const lower = host.toLowerCase();
+  if (lower === 'localhost') return true;
+  const family = isIP(lower);
+  if (family === 4) return lower.startsWith('127.');
+  if (family === 6) {
+    // The URL parser canonicalises IPv6 spellings, so 0:0:0:0:0:0:0:1 becomes ::1.
+    const canonical = new URL(`http://[${lower}]`).hostname;
+    return canonical === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(canonical);
+  }
+  return false;
+}
 
 /**
  * The origin a browser would send for this text (scheme, host and port; a default

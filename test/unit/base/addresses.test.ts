@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalOrigin, isBindableHost, isLoopbackHost } from '../../../src/config/hosts.js';
+import { canonicalOrigin, isBindableHost, isLoopbackHost } from '../../../src/base/addresses.js';
 
 describe('isLoopbackHost', () => {
   it('is true for 127.0.0.0/8, ::1 and localhost', () => {

@@ -95,17 +95,3 @@ export function renameDurable(from: string, to: string): void {
   syncFolder(dirname(to));
   if (dirname(from) !== dirname(to)) syncFolder(dirname(from));
 }
-
-/** `FILE.damaged-<UTC time>`, not yet taken, for a file moved aside for examination. */
-export function damagedName(path: string, now = new Date()): string {
-  return asideName(path, 'damaged', now);
-}
-
-/** `FILE.<label>-<UTC time>`, not yet taken (nor its -wal and -shm), for a file moved aside. */
-export function asideName(path: string, label: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-  const taken = (p: string) => existsSync(p) || existsSync(`${p}-wal`) || existsSync(`${p}-shm`);
-  let aside = `${path}.${label}-${stamp}`;
-  for (let n = 2; taken(aside); n++) aside = `${path}.${label}-${stamp}-${n}`;
-  return aside;
-}

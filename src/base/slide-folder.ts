@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, sep } from 'node:path';
-import { RefusedFileError, readBoundedFile, readBoundedFileSync } from '../base/read-bounded-file.js';
+import { RefusedFileError, readBoundedFile, readBoundedFileSync } from './read-bounded-file.js';
 
 /** A notice exported from a slide program is well under this; a camera's raw photo is not. */
 export const MAX_SLIDE_BYTES = 8 * 1024 * 1024;
