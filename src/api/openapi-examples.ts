@@ -3,15 +3,8 @@
 // the schema is written out, not when it is a $ref to a named one). An operation or an
 // answer without its example stops the document from being made: none can be forgotten.
 
-import {
-  clerkSchema,
-  healthSchema,
-  keypadEventSchema,
-  openedPromptSchema,
-  platformEventSchema,
-  promptEventSchema,
-  promptSchema,
-} from './answer-schemas.js';
+import { clerkSchema, healthSchema, openedPromptSchema, promptSchema } from './answer-schemas.js';
+import { keypadEventSchema, platformEventSchema, promptEventSchema } from './event-schemas.js';
 import { clerkSignInSchema, promptRequestSchema } from './schemas.js';
 
 interface Example {

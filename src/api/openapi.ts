@@ -1,5 +1,5 @@
 // The API's OpenAPI 3.1 document, made by @fastify/swagger from the very schemas fastify
-// validates requests with (schemas.ts), the answers each route gives (answer-schemas.ts)
+// validates requests with (schemas.ts), the answers each route gives (answer-schemas.ts, event-schemas.ts)
 // and the responses listed here, so the documented API and the enforced one are the
 // same. Made for generators: an operationId on every operation, every schema named under
 // components and referenced, an example on every request and answer
@@ -9,6 +9,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { ANSWER_SCHEMAS } from './answer-schemas.js';
+import { EVENT_SCHEMAS } from './event-schemas.js';
 import { addExamples } from './openapi-examples.js';
 import { OPENAPI_INFO, OPENAPI_TAGS } from './openapi-info.js';
 import { idParams, REQUEST_SCHEMAS, replaceQuery } from './schemas.js';
@@ -277,7 +278,7 @@ export const ROUTE_SCHEMAS = {
 
 /** Registers the document's maker and the named schemas; call before any route is added. */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
-  for (const schema of [...REQUEST_SCHEMAS, ...ANSWER_SCHEMAS]) app.addSchema(schema);
+  for (const schema of [...REQUEST_SCHEMAS, ...ANSWER_SCHEMAS, ...EVENT_SCHEMAS]) app.addSchema(schema);
   // Response schemas here are documentation: the replies are written as before, with
   // JSON.stringify, so a field a schema does not list is never dropped silently.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

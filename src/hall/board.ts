@@ -3,7 +3,7 @@
 // rebuilds the terminals from the broker's retained messages and the alerts from its
 // database (which keeps every 差评; see db/console-db.ts).
 
-import type { StoredAlert } from './db/console-db.js';
+import type { StoredAlert } from './db/alert-row.js';
 import type { Accepted, RefusalReason, TerminalEvent, TerminalState } from './messages.js';
 
 /** What the board shows; stats go to the database only. */

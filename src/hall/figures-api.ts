@@ -4,7 +4,7 @@
 // is made whole (status, type, bytes) so that it can be made on the figures' own thread
 // (figures-thread.ts) and only sent by the server.
 
-import { cstToday, dayNumber } from './db/console-db.js';
+import { cstToday, dayNumber } from './db/days.js';
 import { type AlertFilter, GROUPINGS, type GroupBy, type Reader } from './db/figures.js';
 import {
   alertsPage,

@@ -3,8 +3,8 @@
 
 import { PROMPT_SOURCES, SOURCE_HEADERS } from '../core/hourly-counts.js';
 import { levelInfo } from '../core/levels.js';
-import type { StoredAlert } from './db/console-db.js';
-import { cstToday, dayText } from './db/console-db.js';
+import type { StoredAlert } from './db/alert-row.js';
+import { cstToday, dayText } from './db/days.js';
 import {
   type AlertFilter,
   alertChoices,

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import { PACKAGE_ROOT } from '../../src/base/package-root.js';
-import { cstToday, dayText } from '../../src/hall/db/console-db.js';
+import { cstToday, dayText } from '../../src/hall/db/days.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { consoleJson, dayRows, HALL, seeded, startConsole, statsPayload } from '../helpers/hall-console.js';
 import { Broker } from '../helpers/mosquitto.js';

@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cstToday, dayText } from '../../src/hall/db/console-db.js';
+import { cstToday, dayText } from '../../src/hall/db/days.js';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { Hall, SCREENSHOT_DIR } from '../helpers/hall.js';
 import { ProcessClock } from '../helpers/hall-clock.js';

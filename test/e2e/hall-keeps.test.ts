@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cstToday, dayText } from '../../src/hall/db/console-db.js';
+import { cstToday, dayText } from '../../src/hall/db/days.js';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { runCli } from '../helpers/cli.js';
 import {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cstToday, dayText } from '../../src/hall/db/console-db.js';
+import { cstToday, dayText } from '../../src/hall/db/days.js';
 import { axeProblems } from '../helpers/audit.js';
 import { chromiumForFile } from '../helpers/chromium-per-file.js';
 import { SCREENSHOT_DIR } from '../helpers/hall.js';

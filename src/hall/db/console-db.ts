@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { cstDate } from '../../core/cst.js';
 import { openDatabase } from '../../store/open.js';
 import type { BadRatingEvent } from '../messages.js';
 import type { StatsMessage } from '../stats-message.js';
+import { ALERT_COLUMNS, type AlertRow, alertFromRow, type StoredAlert } from './alert-row.js';
+import { addDays, cstToday, dayNumber } from './days.js';
 import { HALL_MIGRATIONS } from './migrations/index.js';
 
 export const DB_FILE = 'hall.db';
@@ -21,82 +22,7 @@ export const MAX_DAY_AGE_DAYS = 3 * 366;
 
 export type DimKind = 'terminal' | 'window' | 'clerk' | 'dept' | 'task' | 'reason';
 
-/** `2026-11-29` → 20261129. */
-export function dayNumber(day: string): number {
-  return Number(day.replaceAll('-', ''));
-}
-
-/** 20261129 → `2026-11-29`. */
-export function dayText(day: number): string {
-  const s = String(day);
-  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
-}
-
-/** Today in UTC+8, as a day number. */
-export function cstToday(now: number): number {
-  return Number(cstDate(now));
-}
-
-function addDays(day: number, n: number): number {
-  const d = new Date(`${dayText(day)}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return Number(d.toISOString().slice(0, 10).replaceAll('-', ''));
-}
-
 export type StatsOutcome = 'stored' | 'unchanged' | 'day' | 'too_many';
-
-export interface StoredAlert {
-  seq: number;
-  eventId: string;
-  terminalId: string;
-  at: string;
-  level: 1 | 2;
-  reasons: string;
-  windowNo: string | null;
-  clerkId: string | null;
-  deptCode: string | null;
-  deptName: string | null;
-  taskName: string | null;
-  training: boolean;
-  receivedAt: number;
-}
-
-interface AlertRow {
-  seq: number;
-  event_id: string;
-  terminal_id: string;
-  at: string;
-  level: 1 | 2;
-  reasons: string;
-  window_no: string | null;
-  clerk_id: string | null;
-  dept_code: string | null;
-  dept_name: string | null;
-  task_name: string | null;
-  training: number;
-  received_at: number;
-}
-
-export function alertFromRow(r: AlertRow): StoredAlert {
-  return {
-    seq: r.seq,
-    eventId: r.event_id,
-    terminalId: r.terminal_id,
-    at: r.at,
-    level: r.level,
-    reasons: r.reasons,
-    windowNo: r.window_no,
-    clerkId: r.clerk_id,
-    deptCode: r.dept_code,
-    deptName: r.dept_name,
-    taskName: r.task_name,
-    training: r.training === 1,
-    receivedAt: r.received_at,
-  };
-}
-
-export const ALERT_COLUMNS =
-  'seq, event_id, terminal_id, at, level, reasons, window_no, clerk_id, dept_code, dept_name, task_name, training, received_at';
 
 /** The counts of a figures row, in its columns' order: l5 … l1, declined, expired, src_api, src_gwq, src_invite. */
 type Tally = number[];

@@ -4,8 +4,7 @@
 // the one that keeps what the bus brings.
 
 import type Database from 'better-sqlite3';
-import type { StoredAlert } from './console-db.js';
-import { ALERT_COLUMNS, alertFromRow } from './console-db.js';
+import { ALERT_COLUMNS, alertFromRow, type StoredAlert } from './alert-row.js';
 
 /** A connection the figures are read on (read-only in the console). */
 export type Reader = Database.Database;

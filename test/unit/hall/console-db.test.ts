@@ -8,12 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { Board } from '../../../src/hall/board.js';
 import {
   ConsoleDb,
-  cstToday,
   DB_FILE,
-  dayText,
   MAX_ALERTS_PER_DAY,
   MAX_STAT_TERMINALS,
 } from '../../../src/hall/db/console-db.js';
+import { cstToday, dayText } from '../../../src/hall/db/days.js';
 import { groups, totals } from '../../../src/hall/db/figures.js';
 import { HALL_LATEST_VERSION, HALL_MIGRATIONS } from '../../../src/hall/db/migrations/index.js';
 import { startKeeper } from '../../../src/hall/keeper.js';

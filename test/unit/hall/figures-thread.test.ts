@@ -3,7 +3,8 @@
 // for it; and a thread that cannot open the database answers 500 in words, never a crash.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConsoleDb, cstToday, DB_FILE, dayText } from '../../../src/hall/db/console-db.js';
+import { ConsoleDb, DB_FILE } from '../../../src/hall/db/console-db.js';
+import { cstToday, dayText } from '../../../src/hall/db/days.js';
 import { answerFigures } from '../../../src/hall/figures-api.js';
 import { type Figures, MAX_WAITING, startFiguresThread } from '../../../src/hall/figures-thread.js';
 import { badRatingEvent, statsPayload } from '../../helpers/hall-console.js';

@@ -1,7 +1,8 @@
 // What the 统计 page is given: every group in its table, and in its chart at most
 // CHART_GROUPS of them (the most rated, in the table's order), saying of how many.
 import { describe, expect, it } from 'vitest';
-import { ConsoleDb, cstToday, dayText } from '../../../src/hall/db/console-db.js';
+import { ConsoleDb } from '../../../src/hall/db/console-db.js';
+import { cstToday, dayText } from '../../../src/hall/db/days.js';
 import { CHART_GROUPS, statsPage } from '../../../src/hall/pages-data.js';
 import { statsPayload } from '../../helpers/hall-console.js';
 import { tempDir } from '../../helpers/temp.js';
