@@ -80,10 +80,18 @@ export function saveOpenStore(db: Database.Database, path: string): SavedStore {
   }
 }
 
+/** Why the store cannot be written now; `replaced` when the path names another file or none. */
+export interface FileFault {
+  message: string;
+  replaced: boolean;
+}
+
 /**
  * Whether the path still names the file a connection opened, and, once it does not, what
  * was done about it. The owner writes the ratings back (saveOpenStore), trying again at
- * each check until it could; any other connection only stops writing.
+ * each check until it could; any other connection only stops writing. A path that cannot
+ * be looked at is a fault for as long as it lasts, and nothing else: only a path seen
+ * naming another file, or none, is taken for a replaced store.
  */
 export class FileWatch {
   private found: { what: string; message: string; saved: boolean } | null = null;
@@ -95,16 +103,26 @@ export class FileWatch {
     private readonly role: 'owner' | 'attached',
   ) {}
 
-  /** null while the file is ours; else the store fault's message. */
-  check(): string | null {
-    if (this.found?.saved) return this.found.message;
+  /** null while the file is ours; else the store fault. */
+  check(): FileFault | null {
     if (this.found === null) {
       const now = checkIdentity(this.path, this.identity);
-      if (now === 'same') return null;
-      const what = `the database ${this.path} was ${now === 'deleted' ? 'deleted' : 'replaced by another file'} while the terminal was running`;
+      if (now.state === 'same') return null;
+      if (now.state === 'unreadable') {
+        return {
+          message: `cannot look at the database ${this.path}: ${describeIoError(now.error)}`,
+          replaced: false,
+        };
+      }
+      const what = `the database ${this.path} was ${now.state === 'deleted' ? 'deleted' : 'replaced by another file'} while the terminal was running`;
       this.found = { what, message: what, saved: false };
     }
-    const what = this.found.what;
+    return { message: this.writeBack(this.found.what), replaced: true };
+  }
+
+  /** The owner writes the ratings back, until it could; the message says how it went. */
+  private writeBack(what: string): string {
+    if (this.found?.saved) return this.found.message;
     if (this.role === 'attached') {
       this.found = {
         what,

@@ -83,7 +83,13 @@ export class RatingStore {
     this.movedAside = movedAside;
     this.sealer = sealer;
     this.training = options.training ? 1 : 0;
-    const identity = identityOf(path);
+    let identity: ReturnType<typeof identityOf>;
+    try {
+      identity = identityOf(path);
+    } catch (err) {
+      db.close();
+      throw new StoreUnavailableError(`cannot look at the database ${path}: ${describeIoError(err)}`);
+    }
     if (identity === null) {
       db.close();
       throw new StoreUnavailableError(`the database ${path} went away while it was being opened`);
@@ -195,7 +201,8 @@ export class RatingStore {
 
   /**
    * Applies one step's ops in one transaction: all of them are on disk, or none. Throws
-   * StoreReplacedError, writing nothing, when the path no longer names this file. `at`:
+   * StoreReplacedError, writing nothing, when the path no longer names this file
+   * (StoreUnavailableError when it cannot be looked at). `at`:
    * the step's time, kept as final_at of each record that becomes final in it (the
    * moment it is queued, by which the hourly counts place it); without it, the
    * rating's own time.
@@ -215,16 +222,18 @@ export class RatingStore {
 
   /**
    * null while the path names the file this connection has open; once it names another
-   * file or none, what is wrong, for the store fault (src/store/replaced-store.ts). A
-   * stat: cheap enough before every commit.
+   * file or none, or cannot be looked at, what is wrong, for the store fault
+   * (src/store/replaced-store.ts). A stat: cheap enough before every commit.
    */
   checkFile(): string | null {
-    return this.watch.check();
+    return this.watch.check()?.message ?? null;
   }
 
+  /** Throws StoreReplacedError for a replaced or deleted file, StoreUnavailableError for a path that cannot be looked at. */
   private guard(): void {
-    const problem = this.checkFile();
-    if (problem !== null) throw new StoreReplacedError(problem);
+    const fault = this.watch.check();
+    if (fault === null) return;
+    throw fault.replaced ? new StoreReplacedError(fault.message) : new StoreUnavailableError(fault.message);
   }
 
   /** Who hears of records set aside as unusable (start-up recovery, the forwarder's claim). */

@@ -83,6 +83,8 @@ export async function durabilityFigures(): Promise<Figure[]> {
       landedPerPath: PER_PATH,
       maxRuns: CUTS * 1.5,
       progress,
+      // A cut that found problems leaves its folders, journal and stderr here to be read.
+      ...(process.env.HCP_SOAK_EVIDENCE ? { evidence: process.env.HCP_SOAK_EVIDENCE } : {}),
     });
     console.log(summary(`power cuts ${disk}`, r));
     for (const p of r.problems.slice(0, 20)) console.log(`  ${p}`);

@@ -35,7 +35,14 @@ export class Journal {
   private readonly erased = new Set<string>();
   /** Erased before a compaction by the folder's owner had finished: no copy may be left at all. */
   private readonly compactedErased = new Set<string>();
+  /** The last prune each folder began: it may have landed, whether answered or not. */
   private readonly pruneAt = new Map<string, number>();
+  /** Every prune each folder began, by journal line: prunes land one after another, in order. */
+  private readonly pruneLines = new Map<string, number[]>();
+  /** The last prune each folder began whose answer came before the cut: it has landed. */
+  private readonly prunedAt = new Map<string, number>();
+  /** The prune line of the run being read, until its write ends. */
+  private pruning: { folder: string; line: number } | null = null;
   readonly folders = new Set<string>();
   /** Compactions the owners finished. */
   compactions = 0;
@@ -51,11 +58,20 @@ export class Journal {
     return statSync(this.file).size;
   }
 
+  /** Whether a write of `op` ended in the journal past byte `from` (it was answered). */
+  answeredSince(from: number, op: string): boolean {
+    // `from` is a line's start: the journal is written a whole line at a time.
+    return `\n${readFileSync(this.file).subarray(from).toString('utf8')}`.includes(`\ne ${op}\n`);
+  }
+
   /**
    * Reads what the last run wrote; returns the folders it touched and the write the cut
-   * landed in. Past `cutAt` (the journal's size when the power went) only which writes
-   * began and failed counts: a commit in flight when the filesystem is shut down may still
-   * be answered, where with the power gone nobody would have seen the thank-you.
+   * landed in. Past `cutAt` (the journal's size when the power went) an answer is no
+   * promise: a commit in flight when the filesystem is shut down may still be answered,
+   * where with the power gone nobody would have seen the thank-you. What only lets a
+   * record go (the platform's acceptance, a prune begun) counts wherever it is: the
+   * shutdown takes effect some time after the journal was read, and on a busy machine a
+   * prune the child began after that moment can commit before the power goes.
    */
   readRun(cutAt = Number.POSITIVE_INFINITY): { folders: Set<string>; landed: WritePath | 'other' | 'none' } {
     const bytes = readFileSync(this.file).subarray(this.offset);
@@ -71,18 +87,24 @@ export class Journal {
       this.line++;
       at += Buffer.byteLength(l) + 1;
       const [kind, a = '', b = '', c = '', d = ''] = l.split(' ');
-      if (at > cutAt && !['b', 'e', 'x', 'folder'].includes(kind as string)) continue;
+      const late = at > cutAt;
+      if (late && !['b', 'e', 'x', 'folder', 'delivering', 'prune'].includes(kind as string)) continue;
       switch (kind) {
         case 'b':
           open.push(a);
           break;
         case 'e':
           open.splice(open.lastIndexOf(a), 1);
+          if (a === 'prune' && this.pruning) {
+            if (!late) this.prunedAt.set(this.pruning.folder, this.pruning.line);
+            this.pruning = null;
+          }
           break;
         case 'x':
           // The first write that failed is the one the cut came in (or just before).
           landed ??= a;
           open.splice(open.lastIndexOf(a), 1);
+          if (a === 'prune') this.pruning = null;
           break;
         case 'folder':
           this.folders.add(a);
@@ -120,11 +142,15 @@ export class Journal {
           break;
         case 'prune':
           this.pruneAt.set(a, this.line);
+          this.pruneLines.set(a, [...(this.pruneLines.get(a) ?? []), this.line]);
+          this.pruning = { folder: a, line: this.line };
           break;
       }
     }
     // Killed inside a write that had not failed yet: that is where the cut came.
     landed ??= open.at(-1) ?? null;
+    // A prune the kill left unanswered may have landed or not; the next run's is its own.
+    this.pruning = null;
     const path = landed === null ? 'none' : PATH_SET.has(landed) ? (landed as WritePath) : 'other';
     return { folders, landed: path };
   }
@@ -151,8 +177,14 @@ export class Journal {
     const acks = [...this.acks.values()].filter((a) => a.folder === folder);
     const dataDir = join(folder, 'data');
     if (existsSync(dataDir)) {
-      for (const name of readdirSync(dataDir).filter((n) => n.includes('.damaged-')))
-        problems.push(`${folder}: ${name} was moved aside as damaged`);
+      for (const name of readdirSync(dataDir)) {
+        if (name.includes('.damaged-')) problems.push(`${folder}: ${name} was moved aside as damaged`);
+        // Nothing replaces or deletes the store under the workload: such a file means a
+        // fault was taken for a replaced file, and the database the restart opens may not
+        // be the one the ratings went to.
+        else if (/\.(replaced|old-wal)-|\.saving-/.test(name))
+          problems.push(`${folder}: ${name} is there: the store took its file for replaced or deleted`);
+      }
     }
     if (acks.length > 0 && !existsSync(files.keyFile)) problems.push(`${folder}: the key file is gone`);
     if (this.configs.has(folder) && !existsSync(join(folder, 'user-data', 'config.yaml')))
@@ -187,19 +219,31 @@ export class Journal {
           }[]
         ).map((r) => [r.id, r]),
       );
+      // Every prune takes all the records delivered before it (the child prunes as if past
+      // the retention), in one transaction. One answered before the cut has landed; those
+      // begun after it may have landed or not (in order), but none in part.
+      const pruneBegun = this.pruneAt.get(folder) ?? 0;
+      const pruneLanded = this.prunedAt.get(folder) ?? 0;
+      const inFlight = { kept: [] as { id: string; at: number }[], gone: [] as { id: string; at: number }[] };
       for (const ack of acks) {
         for (const id of ack.ids) {
           const key = `${folder}|${id}`;
           const row = rows.get(id);
           const deliveredAt = this.delivered.get(key);
+          if (deliveredAt !== undefined && deliveredAt > pruneLanded && deliveredAt < pruneBegun)
+            inFlight[row ? 'kept' : 'gone'].push({ id, at: deliveredAt });
           if (!row) {
             // Pruned: delivered (or being marked so), then past the retention.
             const sent = this.delivering.get(key);
-            if (sent !== undefined && (this.pruneAt.get(folder) ?? 0) > sent) continue;
+            if (sent !== undefined && pruneBegun > sent) continue;
             problems.push(`${folder}: ${ack.tid} (record ${id}) was acknowledged and is gone`);
             lost.add(`${folder}|${ack.tid}`);
             continue;
           }
+          if (deliveredAt !== undefined && deliveredAt < pruneLanded)
+            problems.push(
+              `${folder}: record ${id} was delivered before a prune that was answered before the cut, and is still there`,
+            );
           if (row.state === 'draft') {
             problems.push(`${folder}: ${ack.tid} (record ${id}) was acknowledged and is a draft again`);
             lost.add(`${folder}|${ack.tid}`);
@@ -222,6 +266,21 @@ export class Journal {
             problems.push(`${folder}: record ${id} lost its citizen before delivery`);
           }
         }
+      }
+      // The prunes begun but not answered before the cut landed as a prefix, each whole: the
+      // records they may have taken are gone up to one prune's line and kept past it.
+      const lastGone = Math.max(...inFlight.gone.map((r) => r.at));
+      const firstKept = Math.min(...inFlight.kept.map((r) => r.at));
+      const boundary = (this.pruneLines.get(folder) ?? []).some((p) => p > lastGone && p <= firstKept);
+      if (inFlight.kept.length > 0 && inFlight.gone.length > 0 && !boundary) {
+        const ids = (rs: { id: string }[]) =>
+          rs
+            .slice(0, 3)
+            .map((r) => r.id)
+            .join(', ');
+        problems.push(
+          `${folder}: a prune the cut came in landed in part: records ${ids(inFlight.gone)} gone, ${ids(inFlight.kept)} kept (${inFlight.gone.length} gone, ${inFlight.kept.length} kept, no prune between them)`,
+        );
       }
     } finally {
       db.close();

@@ -17,10 +17,11 @@
 //   erased F RID,...              … and their personal data is gone from the WAL too
 //   prune F                       a retention prune began (delivered records may go)
 // stdout carries only `go` (the path's loop has begun) and, in drain mode, `drained`.
+// (`go` in the prune path: the first prune is next.)
 //
 // Usage: durability-child.ts SPEC_JSON (see Spec)
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureFolder, writeFileDurable } from '../../src/base/durable-file.js';
@@ -39,6 +40,16 @@ const journal = openSync(spec.journal, 'a');
 const note = (line: string) => writeSync(journal, `${line}\n`);
 const say = (line: string) => writeSync(1, `${line}\n`);
 const DAY_MS = 86_400_000;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * The path's loop begins. With `holdAfterGo` the child stops here until the driver has
+ * read the journal's length, as a child does that loses its core to the driver it woke.
+ */
+function go(): void {
+  say('go');
+  if (spec.holdAfterGo) while (!existsSync(spec.holdAfterGo)) Atomics.wait(sleeper, 0, 0, 1);
+}
 
 /** Runs one write, marked in the journal; rethrows so the code under test sees its failure. */
 function write<T>(op: string, run: () => T): T {
@@ -237,14 +248,14 @@ async function forwardingLoop(live: Live, kind: 'deliver' | 'erase' | 'prune'): 
   };
   backlog(spec.quick ? 120 : kind === 'prune' ? 300 : 250);
   startForwarder(live, realNames);
-  if (kind !== 'prune') say('go');
+  if (kind !== 'prune') go();
   for (let round = 0; ; round++) {
     await delivered();
     if (kind === 'prune') {
       // As if 91 days had passed: every record delivered so far is past the retention.
       const store = RatingStore.attach(storePaths(live.folder));
       if (spec.syncOff) withoutFsync(store);
-      if (round === 0) say('go');
+      if (round === 0) go();
       note(`prune ${live.folder}`);
       try {
         write('prune', () => store.outbox().prune(Date.now() + 91 * DAY_MS, 90));
@@ -305,7 +316,7 @@ async function migrations(): Promise<never> {
     note(`mig ${folder}`);
     folders.push(folder);
   }
-  say('go');
+  go();
   for (const folder of folders) {
     // The new version's first start on the old store: migrations 2 and 3.
     write('migration', () => {
@@ -344,7 +355,7 @@ switch (spec.path) {
     await drain();
     break;
   case 'first-start':
-    say('go');
+    go();
     await firstStarts();
     break;
   case 'migration':
@@ -357,7 +368,7 @@ switch (spec.path) {
     break;
   default: {
     const live = startTerminal(spec.folder);
-    say('go');
+    go();
     await ratingLoop(live, spec.path, new Set());
   }
 }

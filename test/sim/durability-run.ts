@@ -6,15 +6,15 @@
 // (the write in flight) is read from the journal and counted.
 // Used by test/integration/crash/*.test.ts (short) and test/bench/durability.ts (soak).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { silentLogger } from '../../src/base/logger.js';
 import { Terminal } from '../../src/engine/terminal.js';
 import { migrate } from '../../src/store/migrations/index.js';
 import { RatingStore } from '../../src/store/store.js';
-import { freePort } from '../helpers/cli.js';
+import { freePort, waitFor } from '../helpers/cli.js';
 import { coreConfig, request } from '../helpers/core-fixture.js';
 import { type DiskKind, type LoopDisk, makeLoopDisk } from '../helpers/loop-disk.js';
 import { Journal, type TemplateRatings } from './durability-check.js';
@@ -42,8 +42,20 @@ export interface DurabilityOptions {
   legacyKey?: boolean;
   /** Deliver everything at the end and check it reached the platform once (default true). */
   drain?: boolean;
+  /**
+   * The busy machine's schedule, made certain: the journal's length is read while the
+   * child is held just after `go` (it lost its core to the driver it woke), and the power
+   * goes only once the path's next write has been answered (xfs_io waited for a core).
+   * The judge must then take that write as maybe landed: it is past the cut's mark.
+   */
+  lateCut?: boolean;
   /** A line per run, for a long soak. */
   progress?: (line: string) => void;
+  /**
+   * Where a run that found problems leaves its evidence: the folders it touched as the
+   * re-mount left them (before the judge's restart), the journal and the child's stderr.
+   */
+  evidence?: string;
 }
 
 export interface DurabilityReport {
@@ -196,6 +208,8 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
   // SIGKILLs alone leave the page cache as it was: memory (/dev/shm) is disk enough for
   // them, and many more kills fit in the time.
   const kills = options.disk === 'none';
+  // A kill alone loses nothing that was answered: there is no later moment for it to wait for.
+  if (kills && options.lateCut) throw new Error('a late cut needs a disk to cut');
   const work = mkdtempSync(join(kills && existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'hcp-durability-'));
   const children = new Set<ChildProcess>();
   let disk: LoopDisk | null = null;
@@ -242,6 +256,7 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
       syncOff: options.syncOff ?? false,
       quick: kills,
       legacyKey: options.legacyKey ?? false,
+      ...(options.lateCut ? { holdAfterGo: join(work, `go-${runId}`) } : {}),
     });
     const checkAll = (folders: Iterable<string>, label: string) => {
       for (const folder of folders) {
@@ -258,7 +273,7 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
     for (; i < options.runs || (short() && i < (options.maxRuns ?? options.runs)); i++) {
       // A cut: the path with the fewest cuts landed so far (then the fewest aimed). A kill
       // on memory-fast writes mostly lands between them, so kills go round the paths.
-      const count = kills ? aimed : landed;
+      const count = kills || options.lateCut ? aimed : landed;
       const path = [...paths].sort(
         (a, b) =>
           (count[a] ?? 0) - (count[b] ?? 0) || (aimed[a] ?? 0) - (aimed[b] ?? 0) || Math.random() - 0.5,
@@ -273,7 +288,16 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
         await cut?.().catch(() => {});
         throw err;
       });
-      if (path === 'deliver' || path === 'erase') {
+      let cutAt: number | undefined;
+      if (options.lateCut) {
+        cutAt = journal.size();
+        writeFileSync(join(work, `go-r${i}`), '');
+        await waitFor(
+          () => journal.answeredSince(cutAt as number, path) || run.child.exitCode !== null,
+          `the ${path} write after go`,
+          60_000,
+        );
+      } else if (path === 'deliver' || path === 'erase') {
         // Right after the platform answered: the forwarder is marking the records delivered.
         await Promise.race([new Promise<void>((r) => (answered = r)), run.exited]);
         answered = null;
@@ -284,7 +308,7 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
       const t1 = Date.now();
       if (run.child.exitCode !== null || run.child.signalCode !== null)
         throw new Error(`the workload (${path}) ended by itself before the cut: ${run.err().trim()}`);
-      const cutAt = cut ? journal.size() : undefined;
+      if (!options.lateCut) cutAt = cut ? journal.size() : undefined;
       await cut?.();
       run.child.kill('SIGKILL');
       await run.exited;
@@ -296,7 +320,21 @@ export async function runDurability(options: DurabilityOptions): Promise<Durabil
       const found = journal.readRun(cutAt);
       landed[found.landed] = (landed[found.landed] ?? 0) + 1;
       const before = problems.length;
-      checkAll(new Set([folderOf(path), ...found.folders]), `run ${i} (${path}, landed in ${found.landed})`);
+      const touched = new Set([folderOf(path), ...found.folders]);
+      const kept = options.evidence ? join(options.evidence, `run-${i}-${path}`) : null;
+      if (kept) {
+        for (const f of touched) if (existsSync(f)) cpSync(f, join(kept, basename(f)), { recursive: true });
+        writeFileSync(join(kept, 'child-stderr'), run.err());
+        writeFileSync(join(kept, 'cut-at'), `${cutAt ?? ''}\n`);
+      }
+      checkAll(touched, `run ${i} (${path}, landed in ${found.landed})`);
+      if (kept) {
+        if (problems.length === before) rmSync(kept, { recursive: true, force: true });
+        else {
+          cpSync(journalFile, join(kept, 'journal'));
+          writeFileSync(join(kept, 'problems'), `${problems.slice(before).join('\n')}\n`);
+        }
+      }
       options.progress?.(
         `run ${i + 1}: ${path}, landed in ${found.landed}, ${problems.length - before} problems (${t1 - t0} ms to the cut, ${Date.now() - t2} ms to check)${problems
           .slice(before, before + 3)

@@ -41,6 +41,8 @@ export interface Spec {
   legacyKey?: boolean;
   /** The negative control only: the store's connections without fsync (never reachable from config). */
   syncOff: boolean;
+  /** Late cuts only: after `go` the child waits until this file exists (the journal has been read). */
+  holdAfterGo?: string;
 }
 
 export function storePaths(folder: string) {

@@ -13,6 +13,7 @@ import { StoreReplacedError } from '../../../src/store/file-identity.js';
 import { RatingStore } from '../../../src/store/store.js';
 import { coreConfig, request } from '../../helpers/core-fixture.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
+import { makeLoopDisk } from '../../helpers/loop-disk.js';
 import { tempDir } from '../../helpers/temp.js';
 import { fillDisk, mountSmallDisk, type SmallDisk } from '../../helpers/tmpfs.js';
 
@@ -128,6 +129,31 @@ describe('a database file swapped under the running terminal', () => {
       expect(transactionsIn(t.files.path)).toEqual(['TX-1']);
     });
   }
+
+  // A disk failing under the terminal answers EIO for every path (an xfs shut down does):
+  // that says nothing about the file having been replaced. It is a store fault from the
+  // next check on, and nothing is moved aside or written back — the disk is the fault.
+  it('a failing disk (xfs shut down: every stat answers EIO) is a store fault at the next check, never a replaced file', () => {
+    const disk = makeLoopDisk(320, 'xfs');
+    cleanup.push(() => disk.destroy());
+    const t = rig(disk.dir);
+    expect(t.rate('TX-1')).toBe('thanks');
+    disk.cut();
+    t.clock.advance(STORE_FILE_CHECK_MS);
+    expect(t.terminal.health().store).toBe('unavailable');
+    expect(t.terminal.view().screen.kind).toBe('fault');
+    const message = t.terminal.health().storeMessage as string;
+    expect(message).toContain(`cannot look at the database ${t.files.path}`);
+    expect(message).not.toMatch(/replaced|deleted|written back/);
+    t.clock.advance(60_000);
+    expect(t.terminal.health().store).toBe('unavailable');
+    t.terminal.stop();
+    disk.remount();
+    expect(readdirSync(disk.dir).filter((n) => /\.(replaced|old-wal)-|\.saving-/.test(n))).toEqual([]);
+    const again = RatingStore.open(t.files);
+    expect(again.counts()).toMatchObject({ pending: 1 });
+    again.close();
+  });
 
   it("a connection beside the owner's (the forwarder's) writes nothing after the swap, and what it wrote before is kept", () => {
     const t = rig();
