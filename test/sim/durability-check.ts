@@ -35,8 +35,6 @@ export class Journal {
   private readonly erased = new Set<string>();
   /** Erased before a compaction by the folder's owner had finished: no copy may be left at all. */
   private readonly compactedErased = new Set<string>();
-  /** The last prune each folder began: it may have landed, whether answered or not. */
-  private readonly pruneAt = new Map<string, number>();
   /** Every prune each folder began, by journal line: prunes land one after another, in order. */
   private readonly pruneLines = new Map<string, number[]>();
   /** The last prune each folder began whose answer came before the cut: it has landed. */
@@ -141,7 +139,6 @@ export class Journal {
           for (const key of this.erased) if (key.startsWith(`${a}|`)) this.compactedErased.add(key);
           break;
         case 'prune':
-          this.pruneAt.set(a, this.line);
           this.pruneLines.set(a, [...(this.pruneLines.get(a) ?? []), this.line]);
           this.pruning = { folder: a, line: this.line };
           break;
@@ -222,7 +219,7 @@ export class Journal {
       // Every prune takes all the records delivered before it (the child prunes as if past
       // the retention), in one transaction. One answered before the cut has landed; those
       // begun after it may have landed or not (in order), but none in part.
-      const pruneBegun = this.pruneAt.get(folder) ?? 0;
+      const pruneBegun = this.pruneLines.get(folder)?.at(-1) ?? 0;
       const pruneLanded = this.prunedAt.get(folder) ?? 0;
       const inFlight = { kept: [] as { id: string; at: number }[], gone: [] as { id: string; at: number }[] };
       for (const ack of acks) {
