@@ -5,7 +5,7 @@
 //
 // Floors, lowest first: base → core → {store, qr, drivers} → sync → profiles → config →
 // {api, compat, fleet} → engine → {doctor, shells, hall, report} → commands → the entries
-// (src/cli.ts, src/shells/electron/main.ts). The screens (renderer, hall/web) run in a
+// (src/cli.ts, src/electron-main.ts). The screens (renderer, hall/web) run in a
 // browser and take only types from below.
 
 const ours = '^(src|drivers)/';
@@ -27,14 +27,13 @@ const floors = {
   '^src/doctor/': ['^src/(core|base|config|profiles|store|sync)/', '^drivers/', '^src/fleet/probe\\.ts$'],
   '^src/hall/(?!web/)': ['^src/(core|base|config)/', '^src/store/open\\.ts$', '^src/store/migrations/'],
   '^src/report/': ['^src/(core|base|config)/', '^src/store/(open|stats-queries)\\.ts$'],
-  '^src/shells/(?!electron/main\\.ts$)': ['^src/(engine|config|core|base)/'],
+  '^src/shells/': ['^src/(engine|config|core|base)/'],
   '^src/renderer/': ['^src/core/'], // types only: renderer-types-only
   '^src/hall/web/': ['^src/hall/page-types\\.ts$'], // types only: renderer-types-only
   '^src/commands/': ['^src/(shells|doctor|hall|report|compat|config|core|base)/'],
-  '^src/shells/electron/main\\.ts$': [
-    '^src/shells/',
-    '^src/commands/technician\\.ts$',
-    '^src/(engine|config|base)/',
+  '^src/electron-main\\.ts$': [
+    '^src/commands/(usage|all)\\.ts$', // the command table only for a technician's command line
+    '^src/shells/electron/(kiosk|app-protocol)\\.ts$',
   ],
   '^src/cli\\.ts$': ['^src/commands/all\\.ts$', '^src/base/'],
 };
@@ -130,10 +129,10 @@ module.exports = {
     },
     {
       name: 'nobody-imports-entries',
-      comment: 'src/cli.ts, src/commands/ and Electron main start a process: nothing else imports them',
+      comment: 'src/cli.ts, src/commands/ and src/electron-main.ts start a process: nothing else imports them',
       severity: 'error',
-      from: { pathNot: '^src/(cli\\.ts|commands/|shells/electron/main\\.ts)' },
-      to: { path: '^src/(cli\\.ts|commands/|shells/electron/main\\.ts)' },
+      from: { pathNot: '^src/(cli\\.ts|commands/|electron-main\\.ts)' },
+      to: { path: '^src/(cli\\.ts|commands/|electron-main\\.ts)' },
     },
     {
       name: 'not-to-unresolvable',

@@ -7,10 +7,7 @@ const args = process.argv.slice(2);
 // The GWQ relay runs on a clerk's PC with nothing but Node: it loads none of the
 // terminal's native modules (no SQLite, no serial port), so it gets an entry of its own.
 const relay = args[0] === 'gwq-relay';
-const cli = new URL(
-  relay ? '../dist/src/compat/gwq/relay-command.js' : '../dist/src/cli.js',
-  import.meta.url,
-);
+const cli = new URL(relay ? '../dist/src/commands/gwq-relay.js' : '../dist/src/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {
   console.error(
     'haochaping-terminal: the program is not built yet. Run `npm install` (or `npm run build`) in its folder first.',

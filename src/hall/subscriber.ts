@@ -10,7 +10,6 @@
 // otherwise fill the queue (max_queued_messages) and push the 差评 out of it.
 
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { Timer } from 'mqtt/lib/get-timer';
 import type { Keeper } from './keeper.js';
 import { parseMessage } from './messages.js';
 import type { HallOptions } from './options.js';
@@ -53,6 +52,9 @@ export function subscriptionsFor(prefix: string, hallId: string): Record<string,
 
 /** The console's keepalive, seconds: mqtt.js pings after it and gives up half of it later. */
 export const KEEPALIVE_SECONDS = 30;
+
+/** mqtt.js's own timer shape, as its options take it (its module path is not exported). */
+type Timer = Exclude<NonNullable<IClientOptions['timerVariant']>, string>;
 
 /**
  * mqtt.js's keepalive, made patient while the broker is sending. mqtt.js pings when it has

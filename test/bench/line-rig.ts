@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadAll } from '../../src/cli.js';
+import { loadAll } from '../../src/config/load-all.js';
 import { type RunningTerminal, startRunningTerminal } from '../../src/engine/running-terminal.js';
 import { freePort } from '../helpers/cli.js';
 import { type PtyPair, startPtyPair } from '../helpers/socat.js';

@@ -3,7 +3,7 @@
 // system gives (never a fixed one).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAll } from '../../src/cli.js';
+import { loadAll } from '../../src/config/load-all.js';
 import type { TerminalConfig } from '../../src/config/terminal-config.js';
 import type { ReasonsCatalogue } from '../../src/core/reasons.js';
 import { type RunningTerminal, startRunningTerminal } from '../../src/engine/running-terminal.js';

@@ -189,7 +189,7 @@ describe('haochaping-terminal gwq-relay', () => {
   });
 
   it('loads no native module: a clerk PC needs nothing but Node', async () => {
-    const entry = new URL('../../../dist/src/compat/gwq/relay-command.js', import.meta.url).href;
+    const entry = new URL('../../../dist/src/commands/gwq-relay.js', import.meta.url).href;
     const probe = (url: string) =>
       execFileSync(
         process.execPath,

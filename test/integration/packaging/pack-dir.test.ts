@@ -22,7 +22,7 @@ function fakeElectronDist(dir: string): void {
 
 describe('electron-builder on this project (linux x64, unpacked)', () => {
   it('packs the built program, its assets and native modules, and the technician files', async () => {
-    if (!existsSync(join(root, 'dist/src/shells/electron/main.js')))
+    if (!existsSync(join(root, 'dist/src/electron-main.js')))
       throw new Error('dist/ is missing: run npm run build first (the package is made from it)');
     const work = tempDir('hcp-pack-');
     const electronDist = join(work, 'electron');
@@ -80,7 +80,7 @@ export default async function beforePack(context) {
     const files = new Set(asar.listPackage(archive, { isPack: false }));
     for (const file of [
       '/package.json',
-      '/dist/src/shells/electron/main.js',
+      '/dist/src/electron-main.js',
       '/dist/src/shells/electron/preload.cjs',
       '/dist/src/cli.js',
       '/dist/web/renderer/index.html',
@@ -107,7 +107,7 @@ export default async function beforePack(context) {
     >;
     expect(manifest.name).toBe('haochaping-terminal');
     expect(manifest.productName).toBeUndefined();
-    expect(manifest.main).toBe('dist/src/shells/electron/main.js');
+    expect(manifest.main).toBe('dist/src/electron-main.js');
     expect(files.has(`/${manifest.main as string}`)).toBe(true);
 
     // Native code sits beside the archive, where it can be loaded.

@@ -1,7 +1,8 @@
 // The command lines the Electron app hands to the CLI instead of opening its window:
 // every command the usage lists, so the installed app runs them as a clone does.
 import { describe, expect, it } from 'vitest';
-import { isCliInvocation, main } from '../../../src/cli.js';
+import { main } from '../../../src/cli.js';
+import { isCliInvocation } from '../../../src/commands/usage.js';
 
 async function usage(): Promise<string> {
   const out: string[] = [];

@@ -3,10 +3,10 @@
 // Every failure is one plain line saying what to do; it runs until SIGINT/SIGTERM.
 
 import { readFileSync, statSync } from 'node:fs';
-import type { Logger } from '../../base/logger.js';
-import { GWQ_DEFAULT_PORT } from '../../config/compat-schema.js';
-import { heldBy } from '../port-holder.js';
-import { RELAY_HOST, type Relay, startRelay } from './relay.js';
+import type { Logger } from '../base/logger.js';
+import { RELAY_HOST, type Relay, startRelay } from '../compat/gwq/relay.js';
+import { heldBy } from '../compat/port-holder.js';
+import { GWQ_DEFAULT_PORT } from '../config/compat-schema.js';
 
 export const RELAY_USAGE = `  haochaping-terminal gwq-relay --to HOST:PORT --token-file FILE [--port 1919]
                                               on the clerk's PC: the GWQ SDK's pages connect to
