@@ -129,7 +129,8 @@ module.exports = {
     },
     {
       name: 'nobody-imports-entries',
-      comment: 'src/cli.ts, src/commands/ and src/electron-main.ts start a process: nothing else imports them',
+      comment:
+        'src/cli.ts, src/commands/ and src/electron-main.ts start a process: nothing else imports them',
       severity: 'error',
       from: { pathNot: '^src/(cli\\.ts|commands/|electron-main\\.ts)' },
       to: { path: '^src/(cli\\.ts|commands/|electron-main\\.ts)' },
