@@ -29,7 +29,7 @@ const floors = {
   '^src/report/': ['^src/(core|base|config)/', '^src/store/(open|stats-queries)\\.ts$'],
   '^src/shells/': ['^src/(engine|config|core|base)/'],
   '^src/renderer/': ['^src/core/'], // types only: renderer-types-only
-  '^src/hall/web/': ['^src/hall/page-types\\.ts$'], // types only: renderer-types-only
+  '^src/hall/web/': ['^src/hall/wire/page-types\\.d\\.ts$'], // types only: renderer-types-only
   '^src/commands/': ['^src/(shells|doctor|hall|report|compat|config|core|base)/'],
   '^src/electron-main\\.ts$': [
     '^src/commands/(usage|all)\\.ts$', // the command table only for a technician's command line
@@ -52,6 +52,7 @@ const nested = [
   ['src/sync', 'crypto', 'down'],
   ['src/store', 'migrations', 'down'],
   ['src/hall', 'db', 'down'],
+  ['src/hall', 'wire', 'down'],
   ['src/hall/db', 'migrations', 'down'],
   ['src/hall', 'web', 'up'],
   ['src/compat', 'gwq', 'up'],

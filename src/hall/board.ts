@@ -4,7 +4,8 @@
 // database (which keeps every 差评; see db/console-db.ts).
 
 import type { StoredAlert } from './db/alert-row.js';
-import type { Accepted, RefusalReason, TerminalEvent, TerminalState } from './messages.js';
+import type { Accepted, RefusalReason, TerminalEvent } from './wire/messages.js';
+import type { Alert, Entry } from './wire/page-types.js';
 
 /** What the board shows; stats go to the database only. */
 export type BoardMessage = Exclude<
@@ -17,52 +18,17 @@ export const MAX_TERMINALS = 20_000;
 /** The alert list the live page shows; older ones fall off it (the 差评 page has them all). */
 export const MAX_ALERTS = 200;
 
-export interface TerminalEntry {
-  terminalId: string;
-  availability: 'online' | 'offline' | null;
-  state: TerminalState | null;
-  /** When the console last heard from it (ms since the epoch, the console's clock). */
-  lastSeen: number;
-}
-
-export type Alert =
-  | {
-      seq: number;
-      kind: 'bad_rating';
-      eventId: string;
-      terminalId: string;
-      receivedAt: number;
-      level: 1 | 2;
-      /** Reason labels from the catalogue; an unknown code stays as its code. */
-      reasons: string[];
-      windowNo: string | null;
-      clerkId: string | null;
-      deptCode: string | null;
-      deptName: string | null;
-      taskName: string | null;
-      training: boolean;
-      at: string;
-    }
-  | {
-      seq: number;
-      kind: 'store_fault' | 'platform_paused';
-      terminalId: string;
-      receivedAt: number;
-      state: string | null;
-      at: string;
-    };
-
 export type Refusals = Record<RefusalReason, number>;
 
 export interface Changes {
-  upsert: TerminalEntry[];
+  upsert: Entry[];
   remove: string[];
 }
 
 export type ReasonLabels = (level: 1 | 2, code: string) => string;
 
 export class Board {
-  private readonly terminals = new Map<string, TerminalEntry>();
+  private readonly terminals = new Map<string, Entry>();
   private readonly alerts: Alert[] = [];
   private seq = 0;
   private readonly changed = new Set<string>();
@@ -212,14 +178,14 @@ export class Board {
   }
 
   /** Everything, for a page that has just connected. */
-  snapshot(): { terminals: TerminalEntry[]; alerts: Alert[] } {
+  snapshot(): { terminals: Entry[]; alerts: Alert[] } {
     return { terminals: [...this.terminals.values()], alerts: [...this.alerts] };
   }
 
   /** What changed since the last call (the server sends it in batches). */
   takeChanges(): Changes | null {
     if (this.changed.size === 0 && this.removed.size === 0) return null;
-    const upsert: TerminalEntry[] = [];
+    const upsert: Entry[] = [];
     for (const id of this.changed) {
       const entry = this.terminals.get(id);
       if (entry) upsert.push(entry);

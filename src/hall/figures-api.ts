@@ -5,18 +5,18 @@
 // (figures-thread.ts) and only sent by the server.
 
 import { cstToday, dayNumber } from './db/days.js';
-import { type AlertFilter, GROUPINGS, type GroupBy, type Reader } from './db/figures.js';
+import { type AlertFilter, GROUPINGS, type Reader } from './db/figures.js';
 import {
   alertsPage,
   previousMonth,
   type ReasonName,
   reportPage,
   statsPage,
-  type Table,
   todayPage,
 } from './pages-data.js';
-import { isCalendarDay } from './stats-message.js';
 import { tableCsv, tablesXlsx } from './table-export.js';
+import type { GroupBy, Table } from './wire/page-types.js';
+import { isCalendarDay } from './wire/stats-message.js';
 
 export interface FiguresSource {
   db: Reader;

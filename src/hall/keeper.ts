@@ -3,10 +3,11 @@
 // batches (a county's terminals publish within the same minute, and every retained day
 // comes again at each reconnect); availability and state onto the board.
 
-import type { Alert, Board } from './board.js';
+import type { Board } from './board.js';
 import type { ConsoleDb } from './db/console-db.js';
-import type { KnownDay, Parsed } from './messages.js';
-import type { StatsMessage } from './stats-message.js';
+import type { KnownDay, Parsed } from './wire/messages.js';
+import type { Alert } from './wire/page-types.js';
+import type { StatsMessage } from './wire/stats-message.js';
 
 /** Stats written in one transaction, at most this long after the first arrived. */
 const BATCH_MS = 50;

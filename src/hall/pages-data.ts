@@ -10,10 +10,8 @@ import {
   alertChoices,
   alerts,
   bad,
-  type Counts,
   daily,
   type Group,
-  type GroupBy,
   good,
   goodRate,
   groups,
@@ -27,19 +25,20 @@ import {
   totals,
   ZERO,
 } from './db/figures.js';
-
-export type Cell = string | number | null;
-export interface Column {
-  label: string;
-  /** rate: a fraction 0…1 (null: nothing rated), shown as a percentage. */
-  kind: 'text' | 'int' | 'rate';
-}
-export interface Table {
-  id: string;
-  title: string;
-  columns: Column[];
-  rows: Cell[][];
-}
+import type {
+  AlertsPage,
+  AlertView,
+  Cell,
+  Chart,
+  Column,
+  Counts,
+  GroupBy,
+  ReportPage,
+  StatsPage,
+  Table,
+  TodayPage,
+  TodayWindow,
+} from './wire/page-types.js';
 
 /** Reason code → its indicator's name (the hall's catalogue, then the national one). */
 export type ReasonName = (code: string) => string;
@@ -103,13 +102,6 @@ function reasonRows(db: Reader, from: number, to: number, reasonName: ReasonName
   }));
 }
 
-export interface Chart {
-  labels: string[];
-  series: { name: string; kind: 'bar' | 'line'; axis: 'count' | 'rate'; values: (number | null)[] }[];
-  /** Set when the chart shows only some of this many groups (the table has them all). */
-  of?: number;
-}
-
 /**
  * A chart of more groups than this (a county's windows) shows the most rated of them, in
  * the table's order: 5 000 bars say nothing to a reader and take a browser a second to draw.
@@ -137,17 +129,6 @@ function countsChart(labels: string[], counts: Counts[]): Chart {
 
 // ---------------------------------------------------------------------------------
 // 统计
-
-export interface StatsPage {
-  from: string;
-  to: string;
-  by: GroupBy;
-  totals: Counts;
-  byGroup: Chart;
-  trend: Chart;
-  reasons: Chart;
-  tables: Table[];
-}
 
 export function statsPage(
   db: Reader,
@@ -233,22 +214,6 @@ function reasonsTable(
 // ---------------------------------------------------------------------------------
 // 差评
 
-export interface AlertView {
-  eventId: string;
-  at: string;
-  level: 1 | 2;
-  levelLabel: string;
-  reasons: string[];
-  window: string;
-  windowNo: string | null;
-  deptCode: string | null;
-  deptName: string | null;
-  taskName: string | null;
-  clerkId: string | null;
-  terminalId: string;
-  training: boolean;
-}
-
 export function alertView(a: StoredAlert, reasonName: ReasonName): AlertView {
   return {
     eventId: a.eventId,
@@ -298,16 +263,6 @@ function alertsTable(id: string, title: string, list: AlertView[]): Table {
   };
 }
 
-export interface AlertsPage {
-  from: string;
-  to: string;
-  total: number;
-  shown: number;
-  alerts: AlertView[];
-  choices: ReturnType<typeof alertChoices> & { reasons: { code: string; name: string }[] };
-  tables: Table[];
-}
-
 export function alertsPage(
   db: Reader,
   filter: AlertFilter,
@@ -329,28 +284,6 @@ export function alertsPage(
 
 // ---------------------------------------------------------------------------------
 // 今日
-
-export interface TodayWindow {
-  terminalId: string;
-  windowNo: string;
-  window: string;
-  clerks: string[];
-  counts: Counts;
-  rated: number;
-  bad: number;
-  rate: number | null;
-  /** When the counts were sent: they hold the hours finished by then. */
-  sentAt: string | null;
-  alerts: AlertView[];
-}
-
-export interface TodayPage {
-  day: string;
-  totals: Counts;
-  windows: TodayWindow[];
-  hours: Chart;
-  tables: Table[];
-}
 
 export function todayPage(db: Reader, now: number, reasonName: ReasonName): TodayPage {
   const day = cstToday(now);
@@ -437,15 +370,6 @@ export function todayPage(db: Reader, now: number, reasonName: ReasonName): Toda
 
 // ---------------------------------------------------------------------------------
 // 月报
-
-export interface ReportPage {
-  month: string;
-  previous: string;
-  totals: { now: Counts; before: Counts };
-  depts: Chart;
-  trend: Chart;
-  tables: Table[];
-}
 
 function monthRange(month: string): [number, number] {
   const [y, m] = month.split('-').map(Number) as [number, number];

@@ -10,10 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { sameSecret } from '../base/same-secret.js';
 import { readStatic } from '../base/static-files.js';
 import { alertWav } from './beep.js';
-import type { Alert, Board } from './board.js';
+import type { Board } from './board.js';
 import { isFiguresPath } from './figures-api.js';
 import type { Figures } from './figures-thread.js';
 import type { BrokerStatus } from './subscriber.js';
+import type { Alert } from './wire/page-types.js';
 
 export interface HallServerOptions {
   board: Board;

@@ -11,8 +11,8 @@
 
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Keeper } from './keeper.js';
-import { parseMessage } from './messages.js';
 import type { HallOptions } from './options.js';
+import { parseMessage } from './wire/messages.js';
 
 /**
  * The broker (MQTT 5) sends nothing larger than this to the console: larger packets are

@@ -4,7 +4,7 @@
 // XLSX through exceljs. A page's table keeps its title as the first line or row.
 
 import { tableCsv as csvText, type Table as FileTable, tablesXlsx as xlsxBook } from '../base/table-file.js';
-import type { Table } from './pages-data.js';
+import type { Table } from './wire/page-types.js';
 
 function fileTable(table: Table): FileTable {
   return {

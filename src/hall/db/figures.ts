@@ -4,6 +4,7 @@
 // the one that keeps what the bus brings.
 
 import type Database from 'better-sqlite3';
+import type { Counts, GroupBy } from '../wire/page-types.js';
 import { ALERT_COLUMNS, alertFromRow, type StoredAlert } from './alert-row.js';
 
 /** A connection the figures are read on (read-only in the console). */
@@ -26,22 +27,9 @@ function stmt(db: Reader, sql: string): Database.Statement {
   return s;
 }
 
-export type GroupBy = 'window' | 'clerk' | 'dept' | 'task';
 export const GROUPINGS: readonly GroupBy[] = ['window', 'clerk', 'dept', 'task'];
 
 /** Counts summed over some rows: levels 5 … 1, prompts without a rating, by source. */
-export interface Counts {
-  l5: number;
-  l4: number;
-  l3: number;
-  l2: number;
-  l1: number;
-  declined: number;
-  expired: number;
-  api: number;
-  gwq: number;
-  invite: number;
-}
 
 export interface Group extends Counts {
   code: string;

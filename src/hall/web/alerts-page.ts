@@ -1,7 +1,7 @@
 // 差评: every 差评 kept, filtered by date, window, department and reason.
 
+import type { AlertsData } from '../wire/page-types.js';
 import { $, el } from './common.js';
-import type { AlertsData } from './figures-types.js';
 import {
   alertCard,
   cstDays,

@@ -1,8 +1,8 @@
 // The terminals' cards: one per terminal, updated in place, in window order. Every text
 // from the bus goes in as textContent, never as markup.
 
+import type { Entry } from '../wire/page-types.js';
 import { $, el, PLATFORM_LABELS } from './common.js';
-import type { Entry } from './types.js';
 
 /** A terminal silent this long while "online" is marked: three missed 30 s states. */
 const STALE_MS = 95_000;

@@ -3,8 +3,8 @@
 // goes in as textContent: names and reasons came from the bus.
 
 import type * as ECharts from 'echarts';
+import type { Chart, Counts, Table } from '../wire/page-types.js';
 import { $, el } from './common.js';
-import type { Chart, Counts, Table } from './figures-types.js';
 
 declare global {
   /** Apache ECharts, loaded by the page from the console (echarts.js), never from a CDN. */

@@ -2,10 +2,10 @@
 // sound. Every text from the bus goes into the page as textContent, never as markup: the
 // server has checked shapes, and this is the second line.
 
+import type { Alert, Broker, Entry, Stats } from '../wire/page-types.js';
 import { clearCards, refreshCards, setServerClock, upsert } from './cards.js';
 import { $, el, PLATFORM_LABELS } from './common.js';
 import { setUpNav } from './figures-ui.js';
-import type { Alert, Broker, Entry, Stats } from './types.js';
 
 const MAX_ALERTS = 200;
 

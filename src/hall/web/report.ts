@@ -1,7 +1,7 @@
 // 月报: the printable monthly report for 每月通报, the month before beside it.
 
+import type { ReportData } from '../wire/page-types.js';
 import { $ } from './common.js';
-import type { ReportData } from './figures-types.js';
 import { drawChart, drawKpis, drawTable, live, loadPage, pageParams, setUpNav } from './figures-ui.js';
 
 const month = $('month') as HTMLInputElement;

@@ -1,7 +1,7 @@
 // 统计: any date range, grouped by window, clerk, department or 事项; charts and tables.
 
+import type { StatsData } from '../wire/page-types.js';
 import { $ } from './common.js';
-import type { StatsData } from './figures-types.js';
 import {
   cstDays,
   drawChart,

@@ -1,7 +1,7 @@
 // 今日: each window's counts so far (the hours finished), its 好评率 and its 差评.
 
+import type { TodayData } from '../wire/page-types.js';
 import { $, el } from './common.js';
-import type { TodayData } from './figures-types.js';
 import {
   alertCard,
   drawChart,

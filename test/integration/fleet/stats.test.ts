@@ -4,7 +4,7 @@
 // after a restart, 并联审批 per department, nothing from a training terminal, days past
 // fleet.statsDays cleared, and the days a broker missed sent once it is back.
 import { describe, expect, it } from 'vitest';
-import { parseMessage } from '../../../src/hall/messages.js';
+import { parseMessage } from '../../../src/hall/wire/messages.js';
 import { waitFor } from '../../helpers/cli.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { json, Recorder, type Seen, startBroker, text } from '../../helpers/mosquitto.js';

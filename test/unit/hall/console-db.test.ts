@@ -16,7 +16,7 @@ import { cstToday, dayText } from '../../../src/hall/db/days.js';
 import { groups, totals } from '../../../src/hall/db/figures.js';
 import { HALL_LATEST_VERSION, HALL_MIGRATIONS } from '../../../src/hall/db/migrations/index.js';
 import { startKeeper } from '../../../src/hall/keeper.js';
-import { parseMessage } from '../../../src/hall/messages.js';
+import { parseMessage } from '../../../src/hall/wire/messages.js';
 import { migrate } from '../../../src/store/migrations/index.js';
 import { badRatingEvent, seeded, statsPayload } from '../../helpers/hall-console.js';
 import { tempDir } from '../../helpers/temp.js';

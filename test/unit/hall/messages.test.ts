@@ -2,7 +2,7 @@
 // refused with a reason, and no bytes at all can make it throw.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_PAYLOAD_BYTES, parseMessage } from '../../../src/hall/messages.js';
+import { MAX_PAYLOAD_BYTES, parseMessage } from '../../../src/hall/wire/messages.js';
 import { stateReport } from '../../helpers/hall-state.js';
 
 const HALL = '350521';

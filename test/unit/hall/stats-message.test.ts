@@ -3,8 +3,8 @@
 // is refused with a reason; no bytes at all can make the reader throw.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseMessage } from '../../../src/hall/messages.js';
-import { checkStats, MAX_STATS_BYTES, MAX_STATS_ROWS } from '../../../src/hall/stats-message.js';
+import { parseMessage } from '../../../src/hall/wire/messages.js';
+import { checkStats, MAX_STATS_BYTES, MAX_STATS_ROWS } from '../../../src/hall/wire/stats-message.js';
 
 const HALL = '350521';
 const TOPIC = `hcp/${HALL}/HA-0001/stats/2026-11-29`;

@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { State } from './page-types.js';
 import { checkStats, isCalendarDay, MAX_STATS_BYTES, type StatsMessage } from './stats-message.js';
 
 /** A payload past this is refused unread: a real state message is well under 1 KiB (stats: MAX_STATS_BYTES). */
@@ -48,7 +49,12 @@ export const stateSchema = z.strictObject({
   training: z.boolean(),
   at: time,
 });
-export type TerminalState = z.output<typeof stateSchema>;
+/**
+ * The checked state is the page's State (page-types.d.ts): this compiles to never, and
+ * every use of it fails to compile, the day the schema and the page's shape differ.
+ */
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? A : never) : never;
+export type TerminalState = Exact<z.output<typeof stateSchema>, State>;
 
 // Reason codes as the catalogue allows them, comma-separated (none when none was chosen).
 const evalDetail = z.string().regex(/^(?:[A-Za-z0-9_-]{1,32}(?:,[A-Za-z0-9_-]{1,32}){0,19})?$/);
