@@ -2,7 +2,7 @@
 import type { PromptChange, Reply } from '../core/effects.js';
 import type { PromptRequest } from '../core/events.js';
 import type { Clerk, ClerkState, KeypadFault, KeypadState, PlatformState, QrCode } from '../core/model.js';
-import type { PromptSummary, QueueCounts } from '../store/queries.js';
+import type { PromptSummary, QueueCounts } from '../core/summaries.js';
 
 export interface HealthFacts {
   store: 'ok' | 'unavailable';

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PromptChange } from '../core/effects.js';
 import type { QrCode } from '../core/model.js';
-import type { PromptSummary } from '../store/queries.js';
+import type { PromptSummary } from '../core/summaries.js';
 import { ApiError, REPLY_STATUS } from './errors.js';
 import type { ApiOperations } from './operations.js';
 

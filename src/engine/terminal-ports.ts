@@ -15,8 +15,8 @@ import type {
   QrCode,
   RatingRecord,
 } from '../core/model.js';
+import type { QueueCounts } from '../core/summaries.js';
 import type { ViewState } from '../core/view.js';
-import type { QueueCounts } from '../store/queries.js';
 import type { RatingStore } from '../store/store.js';
 import type { PageSource } from './platform-page.js';
 

@@ -21,9 +21,9 @@ import type {
 } from '../core/model.js';
 import { type CoreState, initialState, nextDeadline } from '../core/state.js';
 import { inviteRequest, step } from '../core/step.js';
+import type { ClockSkewSummary, PromptSummary } from '../core/summaries.js';
 import { type ViewState, view } from '../core/view.js';
 import { describeIoError } from '../store/open.js';
-import type { ClockSkewSummary, PromptSummary } from '../store/queries.js';
 import type { RatingStore } from '../store/store.js';
 import { logActivity } from './activity-log.js';
 import { CompactionSchedule } from './compaction-schedule.js';

@@ -3,45 +3,10 @@
 // src/store/recovery.ts. A row that cannot be read is left out, never thrown on.
 
 import type Database from 'better-sqlite3';
-import type { PromptSource, PromptStatus, RatingRecord } from '../core/model.js';
+import type { PromptSource, PromptStatus } from '../core/model.js';
+import type { ClockSkewSummary, PromptSummary, QueueCounts } from '../core/summaries.js';
 import { LOCAL_DRAFT } from './local-records.js';
 import { decodeRecord, type StoredRecordRow } from './record-row.js';
-
-export type { RecoveryFacts } from './recovery.js';
-
-export interface PromptSummary {
-  id: string;
-  transactionId: string;
-  status: PromptStatus;
-  source: PromptSource;
-  openedAt: number;
-  expiresAt: number;
-  /** When it left the screen; null while it is not final. */
-  endedAt: number | null;
-  /** Final and draft records of this prompt, without personal data. */
-  records: RatingRecord[];
-}
-
-/** Records meant for a platform, by state; training records are not among them. */
-export interface QueueCounts {
-  /** Of `pending`: ratings still on their reasons or indicators screen. */
-  draft: number;
-  /**
-   * Waiting for the platform, counted from the rating's commit: drafts included, so the
-   * count rises at the press for a 差评 as for a 好评 (a rise only once the reasons were
-   * done would tell them apart).
-   */
-  pending: number;
-  delivered: number;
-  rejected: number;
-}
-
-/** Ratings flagged `clock_skew` (given before their service's time) since some moment. */
-export interface ClockSkewSummary {
-  ratings: number;
-  /** The latest of them: which prompt, when rated, and the serviceTime it was sent at. */
-  last: { promptId: string; ratedAt: number; serviceTime: string } | null;
-}
 
 interface PromptRow {
   id: string;

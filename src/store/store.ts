@@ -10,12 +10,13 @@
 
 import type Database from 'better-sqlite3';
 import type { StoreOp } from '../core/effects.js';
+import type { ClockSkewSummary, PromptSummary, QueueCounts } from '../core/summaries.js';
 import { COUNT_ERASURE_SQL, type CompactionResult, Compactor } from './compaction.js';
 import { identityOf, StoreReplacedError } from './file-identity.js';
 import { STATE_WRITTEN } from './local-records.js';
 import { attachDatabase, describeIoError, openDatabase, StoreUnavailableError, truncateWal } from './open.js';
 import { Outbox } from './outbox.js';
-import { type ClockSkewSummary, type PromptSummary, type QueueCounts, StoreQueries } from './queries.js';
+import { StoreQueries } from './queries.js';
 import { encodeRecord } from './record-row.js';
 import { Recovery, type RecoveryFacts } from './recovery.js';
 import { FileWatch } from './replaced-store.js';
