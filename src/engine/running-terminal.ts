@@ -15,6 +15,7 @@ import { coreConfigOf } from './core-config.js';
 import { createTerminal } from './create-terminal.js';
 import { createDiagnostics, type Diagnostics } from './diagnostics.js';
 import { fileLogger } from './file-logger.js';
+import { fleetSourceOf } from './fleet-source.js';
 import { type Forwarding, startForwarding } from './forwarding.js';
 import { DepartmentMemory, rememberingDepartments } from './gwq-operations.js';
 import { type GwqHandle, gwqListenProblem, startGwq } from './gwq-wiring.js';
@@ -118,7 +119,7 @@ export async function startRunningTerminal(
       training: config.terminal.training,
       version: packageVersion(),
     },
-    terminal,
+    fleetSourceOf(terminal),
     logger,
     { retentionDays: config.store.retentionDays },
   );

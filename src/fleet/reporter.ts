@@ -9,7 +9,6 @@ import type { Logger } from '../base/logger.js';
 import { CA_FILE_MAX_BYTES, RefusedFileError, readBoundedFileSync } from '../base/read-bounded-file.js';
 import type { FleetSection } from '../config/terminal-config.js';
 import type { PlatformState } from '../core/model.js';
-import type { Terminal } from '../engine/terminal.js';
 import { FleetLink } from './link.js';
 import {
   badRatingEvents,
@@ -21,6 +20,7 @@ import {
   stateMessage,
   storeFaultEvent,
 } from './messages.js';
+import type { FleetSource } from './source.js';
 import { StatsPublisher } from './stats-publisher.js';
 
 /** A change is published this long after it is noticed, so a burst makes one message (well within 1 s). */
@@ -55,7 +55,7 @@ export interface FleetReporter {
 export function startFleet(
   section: FleetSection | null,
   identity: FleetIdentity,
-  terminal: Terminal,
+  source: FleetSource,
   log: Logger,
   options: FleetOptions = {},
 ): FleetReporter {
@@ -74,8 +74,7 @@ export function startFleet(
   let reloading: Promise<void> = Promise.resolve();
 
   const facts = () => {
-    const health = terminal.health();
-    const v = terminal.view();
+    const health = source.health();
     const queued = health.queue?.pending ?? 0;
     return stateBody({
       terminalId: identity.terminalId,
@@ -83,16 +82,16 @@ export function startFleet(
       windowNo: identity.windowNo,
       mode: identity.mode,
       version: identity.version,
-      clerk: terminal.clerk,
+      clerk: source.clerk,
       keypad: health.keypad,
       storeOk: health.store === 'ok',
       platform: {
         state: health.platform,
         queued,
         rejected: health.queue?.rejected ?? 0,
-        oldestQueuedAt: queued > 0 ? terminal.oldestQueuedAt() : null,
+        oldestQueuedAt: queued > 0 ? source.oldestQueuedAt() : null,
       },
-      promptOpen: v.screen.kind === 'rate' || v.screen.kind === 'reasons' || v.screen.kind === 'choose_scope',
+      promptOpen: source.promptOpen(),
       training: identity.training,
     });
   };
@@ -129,11 +128,8 @@ export function startFleet(
     settleTimer = setTimeout(() => refresh(false), STATE_SETTLE_MS);
   };
 
-  const unsubscribe = terminal.subscribe({
-    view: changed,
-    keypadState: changed,
-    platformState: changed,
-    forward: changed,
+  const unsubscribe = source.subscribe({
+    changed,
     final: (records) => {
       if (!config?.badRatingEvents) return;
       // Stamped now, sent after the rating's step has returned.
@@ -148,7 +144,7 @@ export function startFleet(
     : new StatsPublisher(
         {
           clock,
-          counts: (from, to) => terminal.hourlyCounts(from, to),
+          counts: (from, to) => source.hourlyCounts(from, to),
           identity: () => ({
             terminalId: identity.terminalId,
             hallId: config?.hallId ?? '',

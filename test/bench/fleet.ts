@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
 import { silentLogger } from '../../src/base/logger.js';
+import { fleetSourceOf } from '../../src/engine/fleet-source.js';
 import { Terminal } from '../../src/engine/terminal.js';
 import { startFleet } from '../../src/fleet/reporter.js';
 import { RatingStore } from '../../src/store/store.js';
@@ -65,7 +66,7 @@ async function latency(broker: Broker): Promise<Figure[]> {
       statsDays: 62,
     },
     { terminalId: 'HA-0001', windowNo: '12', mode: 'kiosk', training: false, version: 'bench' },
-    terminal,
+    fleetSourceOf(terminal),
     silentLogger,
   );
   terminal.start();

@@ -7,6 +7,7 @@ import { afterEach } from 'vitest';
 import { silentLogger } from '../../../src/base/logger.js';
 import type { FleetSection } from '../../../src/config/terminal-config.js';
 import type { Citizen } from '../../../src/core/model.js';
+import { fleetSourceOf } from '../../../src/engine/fleet-source.js';
 import { Terminal } from '../../../src/engine/terminal.js';
 import { type FleetReporter, startFleet } from '../../../src/fleet/reporter.js';
 import { RatingStore } from '../../../src/store/store.js';
@@ -84,7 +85,7 @@ export function fleetRig(
   const reporter = startFleet(
     fleet,
     { terminalId: options.terminalId ?? TERMINAL_ID, windowNo: '12', mode, training, version: '0.0.0-test' },
-    terminal,
+    fleetSourceOf(terminal),
     silentLogger,
   );
   terminal.start();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../../../src/base/logger.js';
 import type { FleetSection } from '../../../src/config/terminal-config.js';
 import type { PromptRequest } from '../../../src/core/events.js';
+import { fleetSourceOf } from '../../../src/engine/fleet-source.js';
 import { Terminal } from '../../../src/engine/terminal.js';
 import { type FleetReporter, startFleet } from '../../../src/fleet/reporter.js';
 import { RatingStore } from '../../../src/store/store.js';
@@ -51,7 +52,7 @@ export function statsRig(
   const reporter = startFleet(
     fleet,
     { terminalId: TERMINAL_ID, windowNo: '12', mode, training, version: '0.0.0-test' },
-    terminal,
+    fleetSourceOf(terminal),
     silentLogger,
     { clock, random: () => 0, retentionDays: options.retentionDays ?? 90 },
   );
