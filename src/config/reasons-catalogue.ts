@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { PACKAGE_ROOT } from '../base/package-root.js';
 import { type Level, levelInfo } from '../core/levels.js';
 import { MAX_REASONS_PER_LEVEL, type Reason, type ReasonsCatalogue } from '../core/reasons.js';
+import { BUILT_IN_PROFILES, type ProfileRegistry, profileNamed } from '../profiles/registry.js';
 import { emptyFileLine, issueLines, notKeysLine, plainErrorMap, unexpectedLine } from './messages.js';
 import { readYamlFile } from './read-yaml-file.js';
 
@@ -22,8 +23,10 @@ export const REASON_LABEL_MAX = 20;
 /** An English name (for foreign citizens) is longer than its Chinese: two lines of a button hold 40. */
 export const REASON_LABEL_EN_MAX = 40;
 
-/** Profiles whose platforms take only the national indicator codes as evalDetail. */
-export const NATIONAL_CODE_PROFILES: ReadonlySet<string> = new Set(['national', 'fujian']);
+/** Whether the profile's platform takes only the national indicator codes as evalDetail. */
+function nationalCodesOnly(profiles: ProfileRegistry, profile: string): boolean {
+  return profileNamed(profiles, profile)?.indicators.nationalCodesOnly ?? false;
+}
 
 export type ReasonsCatalogueResult =
   | { ok: true; catalogue: ReasonsCatalogue }
@@ -155,7 +158,7 @@ function nationalList(builtIn: ReasonsCatalogue): NationalList {
   return list;
 }
 
-function load(path: string | null, profile: string): ReasonsCatalogueResult {
+function load(path: string | null, profile: string, profiles: ProfileRegistry): ReasonsCatalogueResult {
   const file = path ?? BUILT_IN_REASONS_FILE;
   const hint =
     path === null
@@ -171,8 +174,8 @@ function load(path: string | null, profile: string): ReasonsCatalogueResult {
   const source = { file, input: read.value, schema: reasonsCatalogueSchema, secretKeys: [] };
   const parsed = reasonsCatalogueSchema.safeParse(read.value, { error: plainErrorMap });
   if (!parsed.success) return { ok: false, errors: issueLines(parsed.error.issues, source) };
-  if (path !== null && NATIONAL_CODE_PROFILES.has(profile)) {
-    const builtIn = load(null, 'reference');
+  if (path !== null && nationalCodesOnly(profiles, profile)) {
+    const builtIn = load(null, profile, profiles);
     if (!builtIn.ok) return builtIn;
     const issues = nationalIssues(parsed.data, nationalList(builtIn.catalogue), profile);
     if (issues.length > 0) return { ok: false, errors: issueLines(issues, source) };
@@ -184,19 +187,26 @@ function load(path: string | null, profile: string): ReasonsCatalogueResult {
  * `path === null` loads the built-in catalogue (assets/reasons.json). `profile` is
  * `platform.profile` (reference when there is no platform). Never throws.
  */
-export function loadReasonsCatalogue(path: string | null, profile = 'reference'): ReasonsCatalogueResult {
+export function loadReasonsCatalogue(
+  path: string | null,
+  profile = 'reference',
+  profiles: ProfileRegistry = BUILT_IN_PROFILES,
+): ReasonsCatalogueResult {
   try {
-    return load(path, profile);
+    return load(path, profile, profiles);
   } catch (error) {
     return { ok: false, errors: [unexpectedLine(path ?? BUILT_IN_REASONS_FILE, error)] };
   }
 }
 
 /** The catalogue a loaded configuration names, checked against its platform's profile. */
-export function loadCatalogueOf(config: {
-  reasons: string | null;
-  platform: { profile?: string } | null;
-}): ReasonsCatalogueResult {
+export function loadCatalogueOf(
+  config: {
+    reasons: string | null;
+    platform: { profile?: string } | null;
+  },
+  profiles: ProfileRegistry = BUILT_IN_PROFILES,
+): ReasonsCatalogueResult {
   // Read defensively: a configuration without a platform forwards nowhere, so any codes do.
-  return loadReasonsCatalogue(config.reasons, config.platform?.profile ?? 'reference');
+  return loadReasonsCatalogue(config.reasons, config.platform?.profile ?? 'reference', profiles);
 }
