@@ -1,9 +1,9 @@
 // Loads the reasons catalogue (the evaluation indicators a rating may carry): the
 // built-in one, the national list (national-2020), or a hall's own file named by
 // `reasons:`. Checked so that what reaches the screen fits it and what reaches the
-// platform as evalDetail is a clean code; with a real platform's profile (national,
-// fujian) every code must be a national indicator of its own level, since those
-// platforms know no other.
+// platform as evalDetail is a clean code; with a profile whose platform takes only the
+// national codes (its descriptor's `indicators.nationalCodesOnly`) every code must be a
+// national indicator of its own level, since such platforms know no other.
 
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -24,8 +24,8 @@ export const REASON_LABEL_MAX = 20;
 export const REASON_LABEL_EN_MAX = 40;
 
 /** Whether the profile's platform takes only the national indicator codes as evalDetail. */
-function nationalCodesOnly(profiles: ProfileRegistry, profile: string): boolean {
-  return profileNamed(profiles, profile)?.indicators.nationalCodesOnly ?? false;
+function nationalCodesOnly(profiles: ProfileRegistry, profile: string | null): boolean {
+  return profile !== null && (profileNamed(profiles, profile)?.indicators.nationalCodesOnly ?? false);
 }
 
 export type ReasonsCatalogueResult =
@@ -158,7 +158,7 @@ function nationalList(builtIn: ReasonsCatalogue): NationalList {
   return list;
 }
 
-function load(path: string | null, profile: string, profiles: ProfileRegistry): ReasonsCatalogueResult {
+function load(path: string | null, profile: string | null, profiles: ProfileRegistry): ReasonsCatalogueResult {
   const file = path ?? BUILT_IN_REASONS_FILE;
   const hint =
     path === null
@@ -174,7 +174,7 @@ function load(path: string | null, profile: string, profiles: ProfileRegistry): 
   const source = { file, input: read.value, schema: reasonsCatalogueSchema, secretKeys: [] };
   const parsed = reasonsCatalogueSchema.safeParse(read.value, { error: plainErrorMap });
   if (!parsed.success) return { ok: false, errors: issueLines(parsed.error.issues, source) };
-  if (path !== null && nationalCodesOnly(profiles, profile)) {
+  if (path !== null && profile !== null && nationalCodesOnly(profiles, profile)) {
     const builtIn = load(null, profile, profiles);
     if (!builtIn.ok) return builtIn;
     const issues = nationalIssues(parsed.data, nationalList(builtIn.catalogue), profile);
@@ -185,11 +185,11 @@ function load(path: string | null, profile: string, profiles: ProfileRegistry): 
 
 /**
  * `path === null` loads the built-in catalogue (assets/reasons.json). `profile` is
- * `platform.profile` (reference when there is no platform). Never throws.
+ * `platform.profile` (null when there is no platform: any codes do). Never throws.
  */
 export function loadReasonsCatalogue(
   path: string | null,
-  profile = 'reference',
+  profile: string | null = null,
   profiles: ProfileRegistry = BUILT_IN_PROFILES,
 ): ReasonsCatalogueResult {
   try {
@@ -208,5 +208,5 @@ export function loadCatalogueOf(
   profiles: ProfileRegistry = BUILT_IN_PROFILES,
 ): ReasonsCatalogueResult {
   // Read defensively: a configuration without a platform forwards nowhere, so any codes do.
-  return loadReasonsCatalogue(config.reasons, config.platform?.profile ?? 'reference', profiles);
+  return loadReasonsCatalogue(config.reasons, config.platform?.profile ?? null, profiles);
 }
