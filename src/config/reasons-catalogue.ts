@@ -158,7 +158,11 @@ function nationalList(builtIn: ReasonsCatalogue): NationalList {
   return list;
 }
 
-function load(path: string | null, profile: string | null, profiles: ProfileRegistry): ReasonsCatalogueResult {
+function load(
+  path: string | null,
+  profile: string | null,
+  profiles: ProfileRegistry,
+): ReasonsCatalogueResult {
   const file = path ?? BUILT_IN_REASONS_FILE;
   const hint =
     path === null
