@@ -1,6 +1,7 @@
 // What each configuration key means, in words for technicians. docs/configuration.md is
 // generated from the schema (types, defaults, limits) plus these lines; a key added to the
-// schema with `.meta({ description })` needs no line here. A key with neither is listed
+// schema with `.meta({ description })` needs no line here, and a profile's own keys are
+// described in its descriptor (src/profiles, `describe`). A key with neither is listed
 // in the page as not yet described, and the generator warns about it.
 
 export const SECTION_NOTES: Record<string, string> = {
@@ -54,38 +55,9 @@ export const DESCRIPTIONS: Record<string, string> = {
   'platform.url': "The platform's upload address, `http://` or `https://`. Required in `platform`.",
   'platform.profile':
     "`reference` (the reference interface), `national` (the national evaluation interface) or `fujian` (Fujian's provincial gateway). See [platform-national.md](platform-national.md) and [platform-fujian.md](platform-fujian.md).",
-  'platform.appMark':
-    'The application id (应用标识) the platform issued. Required with `reference` and `national`.',
-  'platform.secret': 'The signing secret the platform issued. Required with `reference`.',
   'platform.channel':
     "The record's `pf` code, 1 to 7. Default: 4 (hall tablet) on a counter, 5 (self-service kiosk) on a kiosk.",
   'platform.timeoutSeconds': 'How long one upload may take before it counts as failed and is retried.',
-  'platform.appWord': 'national: the 应用密钥 the platform issued. Required.',
-  'platform.publicKey':
-    "national: the platform's SM2 public key, 128 hex digits (x‖y) or 130 (04‖x‖y). Required.",
-  'platform.cipherMode': 'national: the SM2 ciphertext order. Default `C1C3C2` (GM/T 0003-2012).',
-  'platform.dataSource': 'national: the 数据来源 code the platform assigned, as text. Required.',
-  'platform.headers': 'national: extra HTTP headers sent with every request, as `name: value` lines.',
-  'platform.batchSize':
-    'national: evaluations per request. Default 1; raise it only if the platform takes more.',
-  'platform.tokenPath': 'fujian: the path of the token request, e.g. `/get-token`.',
-  'platform.servicePath': 'fujian: the path of the evaluation web service.',
-  'platform.appKey': 'fujian: the `app_key` the gateway issued. Required.',
-  'platform.appCode': "fujian: the application's secret code the gateway issued. Required.",
-  'platform.sysNo': 'fujian: the `sysNO` (system number) the province assigned, as text. Required.',
-  'platform.tokenTimestamp': "fujian: the token request's timestamp unit, `ms` (default) or `s`.",
-  'platform.sm4Key': 'fujian: the SM4 key, 32 hex digits, when the gateway encrypts.',
-  'platform.sm4Mode': 'fujian: `ecb` (default) or `cbc` (then `platform.sm4Iv` is required).',
-  'platform.sm4Iv': 'fujian: the SM4 IV for `cbc`, 32 hex digits.',
-  'platform.sm4Output': 'fujian: how ciphertext is written, `hex` (default) or `base64`.',
-  'platform.xmlEncoding': "fujian: the evaluation document's encoding, `gb2312` (default) or `utf-8`.",
-  'platform.template': 'fujian: an evaluation template file in place of the built-in one.',
-  'platform.network': 'fujian: the network the terminal is on: 1 internet, 2 政务信息网, 3 政务外网公共区.',
-  'platform.urlMode':
-    'fujian: `qr` asks the gateway for its own rating page address and shows it as the QR code; `off` (default) does not.',
-  'platform.urlTimeoutSeconds':
-    'fujian: how long to wait for that address before the prompt goes on without it.',
-  'platform.backUrl': 'fujian: the address the gateway\'s rating page returns to, or `""`.',
   'api.host': 'The address the local API listens on. Off loopback, `api.token` is required.',
   'api.port': "The local API's port.",
   'api.token':

@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import { formatBytes } from '../src/base/read-bounded-file.js';
 import { MAX_SLIDE_BYTES } from '../src/base/slide-folder.js';
-import { TEMPLATE_MAX_BYTES } from '../src/config/platform-config.js';
 import { YAML_LIMITS } from '../src/config/read-yaml-file.js';
 import { configFileSchema, SECRET_KEYS } from '../src/config/schema.js';
 import { keysNeedingRestart } from '../src/engine/running-terminal.js';
+import { TEMPLATE_MAX_BYTES } from '../src/profiles/fujian.js';
 import { DESCRIPTIONS, SECTION_NOTES } from './config-descriptions.js';
 
 type Json = Record<string, unknown>;

@@ -17,7 +17,7 @@ import {
   section,
   text,
   wholeNumber,
-} from './schema-builders.js';
+} from '../profiles/schema-builders.js';
 
 /** The port the GWQ SDK's pages open (ws://localhost:1919); they cannot be told another. */
 export const GWQ_DEFAULT_PORT = 1919;

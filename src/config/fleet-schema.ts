@@ -11,7 +11,7 @@ import {
   says,
   text,
   wholeNumber,
-} from './schema-builders.js';
+} from '../profiles/schema-builders.js';
 
 // A terminal id or hall id becomes one MQTT topic level: a level separator, a wildcard
 // or a space would put its messages under another terminal's topics, or nowhere.

@@ -6,11 +6,13 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Keymap } from '../core/levels.js';
 import { BUILT_IN_TERMINAL_ID } from '../core/training.js';
+import { BUILT_IN_PROFILES, type ProfileRegistry, profileNamed } from '../profiles/registry.js';
 import { resolveCompat } from './compat-schema.js';
 import { emptyFileLine, issueLines, notKeysLine, plainErrorMap, unexpectedLine } from './messages.js';
 import { resolvePlatform } from './platform-config.js';
+import { profileKeysOf } from './platform-schema.js';
 import { readYamlFile } from './read-yaml-file.js';
-import { type ConfigFile, configFileSchema, SECRET_KEYS } from './schema.js';
+import { type ConfigFile, configFileSchemaFor, secretKeysOf } from './schema.js';
 import type { PlatformSection, TerminalConfig } from './terminal-config.js';
 import { userDataDir } from './user-data-dir.js';
 
@@ -24,6 +26,8 @@ export type ConfigResult =
 export interface ConfigEnvironment {
   /** Replaces the user-data folder (and HAOCHAPING_DATA_DIR) for default paths. */
   dataDir?: string;
+  /** The platform profiles this build speaks; default the built-in ones (src/profiles/registry.ts). */
+  profiles?: ProfileRegistry;
 }
 
 /**
@@ -62,9 +66,6 @@ const SAMPLE_SECRETS = new Set([
 ]);
 
 const SECRET_ADVICE: Record<string, string> = {
-  'platform.secret': 'set the secret the platform issued for this terminal',
-  'platform.appWord': 'set the 应用密钥 the platform issued',
-  'platform.appCode': "set the application's secret code the provincial gateway issued",
   'api.token': 'set a long random token and give it to the business system',
   'qr.secret': 'set the secret shared with the rating page',
   'ui.token': 'set a long random token and give it to the screen as ?token=',
@@ -72,7 +73,7 @@ const SECRET_ADVICE: Record<string, string> = {
   'compat.gwq.token': 'set a long random token and give it to the relay with --token-file',
 };
 
-function isSample(secret: string | null | undefined): boolean {
+function isSample(secret: unknown): boolean {
   return typeof secret === 'string' && SAMPLE_SECRETS.has(secret.trim().toLowerCase());
 }
 
@@ -84,22 +85,25 @@ function tryOutIdWarnings(label: string, file: ConfigFile): string[] {
   ];
 }
 
-function sampleSecretWarnings(label: string, file: ConfigFile): string[] {
-  const secrets: Record<string, string | null | undefined> = {
-    'platform.secret': file.platform?.secret,
-    'platform.appWord': file.platform?.appWord,
-    'platform.appCode': file.platform?.appCode,
+function sampleSecretWarnings(label: string, file: ConfigFile, profiles: ProfileRegistry): string[] {
+  // The profiles' secrets a sample may leave behind, each with its profile's advice.
+  const advice: Record<string, string> = { ...SECRET_ADVICE };
+  const secrets: Record<string, unknown> = {};
+  for (const [name, key] of profileKeysOf(profiles)) {
+    if (key.sampleAdvice === undefined) continue;
+    secrets[`platform.${name}`] = file.platform?.[name];
+    advice[`platform.${name}`] = key.sampleAdvice;
+  }
+  Object.assign(secrets, {
     'api.token': file.api.token,
     'qr.secret': file.qr?.secret,
     'ui.token': file.ui.token,
     'fleet.password': file.fleet?.password,
     'compat.gwq.token': file.compat.gwq?.token,
-  };
+  });
   return Object.entries(secrets)
     .filter(([, value]) => isSample(value))
-    .map(
-      ([key]) => `${label}: ${key} is still a sample value; ${SECRET_ADVICE[key] ?? 'set the real secret'}`,
-    );
+    .map(([key]) => `${label}: ${key} is still a sample value; ${advice[key] ?? 'set the real secret'}`);
 }
 
 /** Relative to the configuration file's folder; "~/" means the home folder, as in a shell. */
@@ -120,6 +124,7 @@ function resolveConfig(
   baseDir: string,
   dataDir: string,
   source: string | null,
+  profiles: ProfileRegistry,
 ): TerminalConfig {
   const storePath =
     file.store.path === null ? join(dataDir, DEFAULT_DATABASE_NAME) : resolvePath(baseDir, file.store.path);
@@ -159,7 +164,10 @@ function resolveConfig(
       goodIndicators: prompt.goodIndicators,
       // INVITE makes up 办件编号, which real platforms refuse: off by default with them.
       invite: {
-        enabled: prompt.invite.enabled ?? (platform === null || platform.profile === 'reference'),
+        enabled:
+          prompt.invite.enabled ??
+          (platform === null ||
+            (profileNamed(profiles, platform.profile)?.indicators.inviteByDefault ?? false)),
         service: { ...prompt.invite.service },
       },
     },
@@ -205,6 +213,8 @@ function load(file: string | null, env: ConfigEnvironment): ConfigResult {
     warnings = read.warnings;
   }
 
+  const profiles = env.profiles ?? BUILT_IN_PROFILES;
+  const configFileSchema = configFileSchemaFor(profiles);
   const parsed = configFileSchema.safeParse(raw, { error: plainErrorMap });
   if (!parsed.success) {
     return {
@@ -213,23 +223,27 @@ function load(file: string | null, env: ConfigEnvironment): ConfigResult {
         file: label,
         input: raw,
         schema: configFileSchema,
-        secretKeys: SECRET_KEYS,
+        secretKeys: secretKeysOf(profiles),
       }),
     };
   }
   const baseDir = source === null ? process.cwd() : dirname(source);
-  const platform = resolvePlatform(label, parsed.data.platform, parsed.data.terminal.mode, (written) =>
-    resolvePath(baseDir, written),
+  const platform = resolvePlatform(
+    profiles,
+    label,
+    parsed.data.platform,
+    parsed.data.terminal.mode,
+    (written) => resolvePath(baseDir, written),
   );
   if (!platform.ok) return platform;
   return {
     ok: true,
-    config: resolveConfig(parsed.data, platform.platform, baseDir, dataDir, source),
+    config: resolveConfig(parsed.data, platform.platform, baseDir, dataDir, source, profiles),
     warnings: [
       ...warnings,
       ...platform.warnings,
       ...tryOutIdWarnings(label, parsed.data),
-      ...sampleSecretWarnings(label, parsed.data),
+      ...sampleSecretWarnings(label, parsed.data, profiles),
     ],
   };
 }

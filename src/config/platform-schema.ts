@@ -1,211 +1,106 @@
-// The platform section of the configuration schema: the three profiles
-// (reference, national, fujian), the keys each owns and the ones it requires.
+// The platform section of the configuration schema, built from a registry of profiles
+// (src/profiles): the common keys, then every profile's own keys in registry order. A
+// key of another profile is an error: it would be silently ignored otherwise.
 
 import { z } from 'zod';
-import { isHttpUrl } from '../base/addresses.js';
-import { NATIONAL_MAX_BATCH } from '../sync/adapters/national.js';
-import { parseSm2PublicKey, parseSm4Key } from '../sync/crypto/index.js';
-import {
-  evenWithOtherIssues,
-  field,
-  filePath,
-  httpUrl,
-  KEY_LINE_PARAMS,
-  MISSING_PARAMS,
-  matching,
-  oneOf,
-  quoted,
-  says,
-  text,
-  wholeNumber,
-} from './schema-builders.js';
+import { commonShape } from '../profiles/common.js';
+import type { AnyProfile, ProfileKey } from '../profiles/descriptor.js';
+import { BUILT_IN_PROFILES, type ProfileRegistry } from '../profiles/registry.js';
+import { evenWithOtherIssues, field, KEY_LINE_PARAMS, MISSING_PARAMS } from '../profiles/schema-builders.js';
 
-export const PLATFORM_PROFILES = ['reference', 'national', 'fujian'] as const;
-type Profile = (typeof PLATFORM_PROFILES)[number];
-
-/**
- * The keys of each profile beyond url, profile, channel and timeoutSeconds
- * (contracts/platform-profiles.md), with the ones it requires. A key of another
- * profile is an error: it would be silently ignored otherwise.
- */
-export const PROFILE_KEYS: Record<Profile, { keys: readonly string[]; required: readonly string[] }> = {
-  reference: { keys: ['appMark', 'secret'], required: ['appMark', 'secret'] },
-  national: {
-    keys: ['appMark', 'appWord', 'publicKey', 'cipherMode', 'dataSource', 'headers', 'batchSize'],
-    required: ['appMark', 'appWord', 'publicKey', 'dataSource'],
-  },
-  fujian: {
-    keys: [
-      'tokenPath',
-      'servicePath',
-      'appKey',
-      'appCode',
-      'sysNo',
-      'tokenTimestamp',
-      'sm4Key',
-      'sm4Mode',
-      'sm4Iv',
-      'sm4Output',
-      'xmlEncoding',
-      'template',
-      'network',
-      'urlMode',
-      'urlTimeoutSeconds',
-      'backUrl',
-    ],
-    required: ['appKey', 'appCode', 'sysNo'],
-  },
-};
-
-/** What each required key is, for "platform.X is missing; it is required with …". */
-const REQUIRED_WHAT: Record<string, string> = {
-  appMark: 'the 应用标识 the platform issued, e.g. HA-APP',
-  secret: 'the signing secret the platform issued',
-  appWord: 'the 应用密钥 the platform issued',
-  publicKey: "the platform's SM2 public key from its interface document, 128 or 130 hex digits",
-  dataSource: 'the 数据来源 code the platform assigned, e.g. "165"',
-  appKey: 'the app_key the provincial gateway issued',
-  appCode: "the application's secret code the provincial gateway issued",
-  sysNo: 'the sysNO (system number) the province assigned',
-};
-
-/** A text checked by one of the adapters' own readers; its reason joins the expected phrase. */
-function checkedBy(read: (value: string) => unknown, expected: string, advice: string) {
-  return z.string(says(expected)).superRefine((value, ctx) => {
-    try {
-      read(value);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      ctx.addIssue({ code: 'custom', message: `${expected} (this one: ${reason}); ${advice}` });
-    }
-  });
+/** The section as parsed: common keys resolved, a profile's own keys as written. */
+export interface PlatformFile {
+  url: string;
+  profile: string;
+  channel?: number | null | undefined;
+  timeoutSeconds: number;
+  readonly [key: string]: unknown;
 }
 
-const HEX_16 = (what: string) =>
-  checkedBy(
-    (value) => parseSm4Key(value, what),
-    `32 hex digits (16 bytes)`,
-    `copy the ${what} exactly from the interface document`,
-  );
-
-const SERVICE_PATH = 'a path starting with /, such as /96hyvzxl/wailian/webservice';
-
-export const platformSchema = z
-  .strictObject({
-    url: httpUrl(
-      "the platform's upload address, an http:// or https:// URL such as https://hcp.example.gov.cn/api",
-    ),
-    profile: oneOf(
-      PLATFORM_PROFILES,
-      "reference, national (the national evaluation interface) or fujian (Fujian's provincial gateway)",
-    ).default('reference'),
-    appMark: text('the application id at the platform (应用标识), e.g. HA-APP', 1, 128).optional(),
-    secret: text('the signing secret the platform issued, as text', 1).optional(),
-    channel: wholeNumber(
-      1,
-      7,
-      "the record's pf code, a whole number from 1 to 7 (4 hall tablet, 5 self-service kiosk)",
-    ).nullish(),
-    timeoutSeconds: wholeNumber(1, 300, 'a whole number of seconds from 1 to 300, such as 10').default(10),
-    // national
-    appWord: text('the 应用密钥 the platform issued, as text', 1).optional(),
-    publicKey: checkedBy(
-      parseSm2PublicKey,
-      "the platform's SM2 public key: 128 hex digits (x‖y) or 130 (04‖x‖y)",
-      "copy it again from the platform's interface document",
-    ).optional(),
-    cipherMode: oneOf(['C1C3C2', 'C1C2C3'], 'C1C3C2 (GM/T 0003-2012, the default) or C1C2C3').optional(),
-    dataSource: text(
-      quoted('the 数据来源 code the platform assigned, as text, e.g. "165"'),
-      1,
-      64,
-    ).optional(),
-    headers: z
-      .record(
-        z.string(),
-        text(quoted('one line of text, e.g. X-Tenant-Id: "3505"')),
-        says('extra HTTP headers as name: value lines under platform.headers, or {}'),
-      )
-      .optional(),
-    batchSize: wholeNumber(
-      1,
-      NATIONAL_MAX_BATCH,
-      `a whole number of evaluations per request from 1 to ${NATIONAL_MAX_BATCH} (keep 1 unless the platform takes more)`,
-    ).optional(),
-    // fujian
-    tokenPath: matching(/^\//, 'a path starting with /, such as /get-token').optional(),
-    servicePath: matching(/^\//, SERVICE_PATH).optional(),
-    appKey: text(quoted('the app_key the gateway issued, as text'), 1, 128).optional(),
-    appCode: text("the application's secret code the gateway issued, as text", 1).optional(),
-    sysNo: text(quoted('the sysNO the province assigned, as text, e.g. "35"'), 1, 64).optional(),
-    tokenTimestamp: oneOf(['ms', 's'], 'ms (milliseconds, the default) or s (seconds)').optional(),
-    sm4Key: HEX_16('SM4 key').optional(),
-    sm4Mode: oneOf(['ecb', 'cbc'], 'ecb (the default) or cbc (then platform.sm4Iv is required)').optional(),
-    sm4Iv: HEX_16('SM4 IV').optional(),
-    sm4Output: oneOf(['hex', 'base64'], 'hex (the default) or base64').optional(),
-    xmlEncoding: oneOf(['gb2312', 'utf-8'], 'gb2312 (the default) or utf-8').optional(),
-    template: filePath(
-      'a path to an evaluation template file, or leave it out for the built-in one',
-    ).optional(),
-    network: z
-      .union(
-        [z.literal(1), z.literal(2), z.literal(3)],
-        says('1 (internet), 2 (政务信息网) or 3 (政务外网公共区)'),
-      )
-      .optional(),
-    urlMode: oneOf(['off', 'qr'], 'off (the default) or qr').optional(),
-    urlTimeoutSeconds: wholeNumber(1, 30, 'a whole number of seconds from 1 to 30, such as 3').optional(),
-    backUrl: z
-      .string(says('an http:// or https:// URL, or ""'))
-      .refine((v) => v === '' || isHttpUrl(v), says('an http:// or https:// URL, or ""'))
-      .optional(),
-  })
-  .superRefine((platform, ctx) => {
-    const profile = field(platform, 'profile') ?? 'reference';
-    if (!(PLATFORM_PROFILES as readonly unknown[]).includes(profile)) return;
-    const own = PROFILE_KEYS[profile as Profile];
-    for (const key of own.required) {
-      if (field(platform, key) !== undefined) continue;
-      ctx.addIssue({
-        code: 'custom',
-        path: [key],
-        params: MISSING_PARAMS,
-        message: `it is required with platform.profile ${String(profile)} (${REQUIRED_WHAT[key] ?? key})`,
-      });
-    }
-    const owners = new Map<string, string[]>();
-    for (const [other, { keys }] of Object.entries(PROFILE_KEYS)) {
-      for (const key of keys) {
-        if (other === profile || own.keys.includes(key) || field(platform, key) === undefined) continue;
-        owners.set(key, [...(owners.get(key) ?? []), other]);
+/** Every key of the registry's profiles, once, in registry order; a shared key must be one ProfileKey. */
+export function profileKeysOf(registry: ProfileRegistry): Map<string, ProfileKey> {
+  const keys = new Map<string, ProfileKey>();
+  for (const profile of registry) {
+    for (const [name, key] of Object.entries(profile.keys)) {
+      const known = keys.get(name);
+      if (known !== undefined && known !== key) {
+        throw new Error(
+          `platform.${name} is a key of two profiles with different meanings; share one ProfileKey`,
+        );
       }
+      keys.set(name, key);
     }
-    for (const [key, profiles] of owners) {
-      const whose =
-        profiles.length === 1 ? `the ${profiles[0]} profile` : `the ${profiles.join(' and ')} profiles`;
-      ctx.addIssue({
-        code: 'custom',
-        path: [key],
-        params: KEY_LINE_PARAMS,
-        message: `is a key of ${whose}, not of ${String(profile)}; remove it, or check platform.profile`,
-      });
-    }
-    if (profile !== 'fujian') return;
-    const mode = field(platform, 'sm4Mode');
-    const iv = field(platform, 'sm4Iv');
-    if (mode === 'cbc' && iv === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['sm4Iv'],
-        params: MISSING_PARAMS,
-        message: 'it is required with platform.sm4Mode cbc (32 hex digits from the interface document)',
-      });
-    } else if (mode !== 'cbc' && iv !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['sm4Iv'],
-        params: KEY_LINE_PARAMS,
-        message: 'is set but platform.sm4Mode is ecb, which takes no IV; set sm4Mode: cbc, or remove sm4Iv',
-      });
-    }
-  }, evenWithOtherIssues);
+  }
+  return keys;
+}
+
+function buildPlatformSchema(registry: ProfileRegistry) {
+  if (registry.length === 0) throw new Error('a registry needs at least one profile');
+  const names = registry.map((p) => p.name) as [string, ...string[]];
+  const own: Record<string, z.ZodType> = {};
+  for (const [name, key] of profileKeysOf(registry)) {
+    own[name] = key.schema.optional().meta({ description: key.describe });
+  }
+  const byName = new Map<string, AnyProfile>(registry.map((p) => [p.name, p]));
+  return z
+    .strictObject({
+      ...commonShape(
+        names,
+        registry.map((p) => p.summary),
+      ),
+      ...own,
+    })
+    .superRefine((platform, ctx) => {
+      const name = field(platform, 'profile') ?? names[0];
+      const profile = typeof name === 'string' ? byName.get(name) : undefined;
+      if (profile === undefined) return;
+      for (const [key, { required }] of Object.entries(profile.keys)) {
+        if (required === undefined || field(platform, key) !== undefined) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          params: MISSING_PARAMS,
+          message: `it is required with platform.profile ${profile.name} (${required})`,
+        });
+      }
+      const owners = new Map<string, string[]>();
+      for (const other of registry) {
+        for (const key of Object.keys(other.keys)) {
+          if (other === profile || key in profile.keys || field(platform, key) === undefined) continue;
+          owners.set(key, [...(owners.get(key) ?? []), other.name]);
+        }
+      }
+      for (const [key, profiles] of owners) {
+        const whose =
+          profiles.length === 1 ? `the ${profiles[0]} profile` : `the ${profiles.join(' and ')} profiles`;
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          params: KEY_LINE_PARAMS,
+          message: `is a key of ${whose}, not of ${profile.name}; remove it, or check platform.profile`,
+        });
+      }
+      profile.refine?.(platform as Record<string, unknown>, (key, kind, message) =>
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          params: kind === 'missing' ? MISSING_PARAMS : KEY_LINE_PARAMS,
+          message,
+        }),
+      );
+    }, evenWithOtherIssues) as unknown as z.ZodType<PlatformFile, unknown>;
+}
+
+const built = new WeakMap<ProfileRegistry, z.ZodType<PlatformFile, unknown>>();
+
+/** The platform section's schema for a registry (built once per registry). */
+export function platformSchemaFor(registry: ProfileRegistry): z.ZodType<PlatformFile, unknown> {
+  let schema = built.get(registry);
+  if (schema === undefined) {
+    schema = buildPlatformSchema(registry);
+    built.set(registry, schema);
+  }
+  return schema;
+}
+
+export const platformSchema = platformSchemaFor(BUILT_IN_PROFILES);

@@ -1,15 +1,16 @@
 // Loads the reasons catalogue (the evaluation indicators a rating may carry): the
 // built-in one, the national list (national-2020), or a hall's own file named by
 // `reasons:`. Checked so that what reaches the screen fits it and what reaches the
-// platform as evalDetail is a clean code; with a real platform's profile (national,
-// fujian) every code must be a national indicator of its own level, since those
-// platforms know no other.
+// platform as evalDetail is a clean code; with a profile whose platform takes only the
+// national codes (its descriptor's `indicators.nationalCodesOnly`) every code must be a
+// national indicator of its own level, since such platforms know no other.
 
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PACKAGE_ROOT } from '../base/package-root.js';
 import { type Level, levelInfo } from '../core/levels.js';
 import { MAX_REASONS_PER_LEVEL, type Reason, type ReasonsCatalogue } from '../core/reasons.js';
+import { BUILT_IN_PROFILES, type ProfileRegistry, profileNamed } from '../profiles/registry.js';
 import { emptyFileLine, issueLines, notKeysLine, plainErrorMap, unexpectedLine } from './messages.js';
 import { readYamlFile } from './read-yaml-file.js';
 
@@ -22,8 +23,10 @@ export const REASON_LABEL_MAX = 20;
 /** An English name (for foreign citizens) is longer than its Chinese: two lines of a button hold 40. */
 export const REASON_LABEL_EN_MAX = 40;
 
-/** Profiles whose platforms take only the national indicator codes as evalDetail. */
-export const NATIONAL_CODE_PROFILES: ReadonlySet<string> = new Set(['national', 'fujian']);
+/** Whether the profile's platform takes only the national indicator codes as evalDetail. */
+function nationalCodesOnly(profiles: ProfileRegistry, profile: string | null): boolean {
+  return profile !== null && (profileNamed(profiles, profile)?.indicators.nationalCodesOnly ?? false);
+}
 
 export type ReasonsCatalogueResult =
   | { ok: true; catalogue: ReasonsCatalogue }
@@ -155,7 +158,11 @@ function nationalList(builtIn: ReasonsCatalogue): NationalList {
   return list;
 }
 
-function load(path: string | null, profile: string): ReasonsCatalogueResult {
+function load(
+  path: string | null,
+  profile: string | null,
+  profiles: ProfileRegistry,
+): ReasonsCatalogueResult {
   const file = path ?? BUILT_IN_REASONS_FILE;
   const hint =
     path === null
@@ -171,8 +178,8 @@ function load(path: string | null, profile: string): ReasonsCatalogueResult {
   const source = { file, input: read.value, schema: reasonsCatalogueSchema, secretKeys: [] };
   const parsed = reasonsCatalogueSchema.safeParse(read.value, { error: plainErrorMap });
   if (!parsed.success) return { ok: false, errors: issueLines(parsed.error.issues, source) };
-  if (path !== null && NATIONAL_CODE_PROFILES.has(profile)) {
-    const builtIn = load(null, 'reference');
+  if (path !== null && profile !== null && nationalCodesOnly(profiles, profile)) {
+    const builtIn = load(null, profile, profiles);
     if (!builtIn.ok) return builtIn;
     const issues = nationalIssues(parsed.data, nationalList(builtIn.catalogue), profile);
     if (issues.length > 0) return { ok: false, errors: issueLines(issues, source) };
@@ -182,21 +189,28 @@ function load(path: string | null, profile: string): ReasonsCatalogueResult {
 
 /**
  * `path === null` loads the built-in catalogue (assets/reasons.json). `profile` is
- * `platform.profile` (reference when there is no platform). Never throws.
+ * `platform.profile` (null when there is no platform: any codes do). Never throws.
  */
-export function loadReasonsCatalogue(path: string | null, profile = 'reference'): ReasonsCatalogueResult {
+export function loadReasonsCatalogue(
+  path: string | null,
+  profile: string | null = null,
+  profiles: ProfileRegistry = BUILT_IN_PROFILES,
+): ReasonsCatalogueResult {
   try {
-    return load(path, profile);
+    return load(path, profile, profiles);
   } catch (error) {
     return { ok: false, errors: [unexpectedLine(path ?? BUILT_IN_REASONS_FILE, error)] };
   }
 }
 
 /** The catalogue a loaded configuration names, checked against its platform's profile. */
-export function loadCatalogueOf(config: {
-  reasons: string | null;
-  platform: { profile?: string } | null;
-}): ReasonsCatalogueResult {
+export function loadCatalogueOf(
+  config: {
+    reasons: string | null;
+    platform: { profile?: string } | null;
+  },
+  profiles: ProfileRegistry = BUILT_IN_PROFILES,
+): ReasonsCatalogueResult {
   // Read defensively: a configuration without a platform forwards nowhere, so any codes do.
-  return loadReasonsCatalogue(config.reasons, config.platform?.profile ?? 'reference');
+  return loadReasonsCatalogue(config.reasons, config.platform?.profile ?? null, profiles);
 }

@@ -7,9 +7,7 @@
 import { z } from 'zod';
 import { canonicalOrigin, isBindableHost, isLoopbackHost } from '../base/addresses.js';
 import { VOICE_GUIDES } from '../core/voice.js';
-import { compatSchema } from './compat-schema.js';
-import { badTopicLevel, fleetSchema } from './fleet-schema.js';
-import { platformSchema } from './platform-schema.js';
+import { BUILT_IN_PROFILES, type ProfileRegistry } from '../profiles/registry.js';
 import {
   bool,
   evenWithOtherIssues,
@@ -26,18 +24,24 @@ import {
   section,
   text,
   wholeNumber,
-} from './schema-builders.js';
+} from '../profiles/schema-builders.js';
+import { compatSchema } from './compat-schema.js';
+import { badTopicLevel, fleetSchema } from './fleet-schema.js';
+import { type PlatformFile, platformSchemaFor, profileKeysOf } from './platform-schema.js';
 
 /**
- * Keys whose values are never printed, in messages or in logs: the contract's three
- * secrets, and the diagnostics PIN, which guards the technicians' screen.
+ * Keys whose values are never printed, in messages or in logs: the profiles' secrets
+ * (their keys marked `secret`), the other sections' secrets, and the diagnostics PIN,
+ * which guards the technicians' screen.
  */
-export const SECRET_KEYS: readonly string[] = [
-  'platform.secret',
-  'platform.appWord',
-  'platform.appCode',
-  'platform.sm4Key',
-  'platform.sm4Iv',
+export function secretKeysOf(registry: ProfileRegistry): readonly string[] {
+  const platform = [...profileKeysOf(registry)]
+    .filter(([, key]) => key.secret)
+    .map(([name]) => `platform.${name}`);
+  return [...platform, ...OTHER_SECRET_KEYS];
+}
+
+const OTHER_SECRET_KEYS: readonly string[] = [
   'api.token',
   'qr.secret',
   'ui.token',
@@ -45,6 +49,8 @@ export const SECRET_KEYS: readonly string[] = [
   'fleet.password',
   'compat.gwq.token',
 ];
+
+export const SECRET_KEYS: readonly string[] = secretKeysOf(BUILT_IN_PROFILES);
 
 export const DEFAULT_AUTO_IDS: readonly string[] = ['1a86:7523', '10c4:ea60', '0403:6001'];
 export const DEFAULT_HID_KEYS: readonly (readonly string[])[] = [
@@ -305,39 +311,55 @@ const diagnosticsSchema = z.strictObject({
     .default(null),
 });
 
-export const configFileSchema = z
-  .strictObject({
-    terminal: section(terminalSchema),
-    keypad: section(keypadSchema),
-    store: section(storeSchema),
-    log: section(logSchema),
-    platform: platformSchema.nullable().default(null),
-    api: section(apiSchema),
-    qr: qrSchema.nullable().default(null),
-    prompt: section(promptSchema),
-    reasons: filePath('a path to a reasons catalogue file, or null for the built-in one')
-      .nullable()
-      .default(null),
-    ui: section(uiSchema),
-    diagnostics: section(diagnosticsSchema),
-    fleet: fleetSchema.nullable().default(null),
-    compat: compatSchema,
-  })
-  .superRefine((file, ctx) => {
-    // terminal.id is a topic level only when a broker is configured.
-    const fleet = field(file, 'fleet');
-    const terminal = field(file, 'terminal');
-    if (typeof fleet !== 'object' || fleet === null || typeof terminal !== 'object' || terminal === null)
-      return;
-    const id = field(terminal, 'id');
-    if (typeof id === 'string' && badTopicLevel(id)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['terminal', 'id'],
-        message: `${TERMINAL_ID}, and with fleet configured no /, + or # either (it is a topic level on the broker)`,
-      });
-    }
-  }, evenWithOtherIssues);
+function buildConfigFileSchema(platformSchema: z.ZodType<PlatformFile, unknown>) {
+  return z
+    .strictObject({
+      terminal: section(terminalSchema),
+      keypad: section(keypadSchema),
+      store: section(storeSchema),
+      log: section(logSchema),
+      platform: platformSchema.nullable().default(null),
+      api: section(apiSchema),
+      qr: qrSchema.nullable().default(null),
+      prompt: section(promptSchema),
+      reasons: filePath('a path to a reasons catalogue file, or null for the built-in one')
+        .nullable()
+        .default(null),
+      ui: section(uiSchema),
+      diagnostics: section(diagnosticsSchema),
+      fleet: fleetSchema.nullable().default(null),
+      compat: compatSchema,
+    })
+    .superRefine((file, ctx) => {
+      // terminal.id is a topic level only when a broker is configured.
+      const fleet = field(file, 'fleet');
+      const terminal = field(file, 'terminal');
+      if (typeof fleet !== 'object' || fleet === null || typeof terminal !== 'object' || terminal === null)
+        return;
+      const id = field(terminal, 'id');
+      if (typeof id === 'string' && badTopicLevel(id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['terminal', 'id'],
+          message: `${TERMINAL_ID}, and with fleet configured no /, + or # either (it is a topic level on the broker)`,
+        });
+      }
+    }, evenWithOtherIssues);
+}
+
+const built = new WeakMap<ProfileRegistry, ReturnType<typeof buildConfigFileSchema>>();
+
+/** The file's schema with a registry's profiles (built once per registry). */
+export function configFileSchemaFor(registry: ProfileRegistry): ReturnType<typeof buildConfigFileSchema> {
+  let schema = built.get(registry);
+  if (schema === undefined) {
+    schema = buildConfigFileSchema(platformSchemaFor(registry));
+    built.set(registry, schema);
+  }
+  return schema;
+}
+
+export const configFileSchema = configFileSchemaFor(BUILT_IN_PROFILES);
 
 /** The file as parsed: static defaults filled, paths still as written. */
 export type ConfigFile = z.output<typeof configFileSchema>;

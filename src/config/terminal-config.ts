@@ -3,11 +3,17 @@
 
 import type { Keymap } from '../core/levels.js';
 import type { VoiceGuide } from '../core/voice.js';
+import type {
+  FujianPlatform,
+  NationalPlatform,
+  PlatformSection,
+  ReferencePlatform,
+} from '../profiles/registry.js';
+import { BUILT_IN_PROFILES, type ProfileRegistry, profileNamed } from '../profiles/registry.js';
 import type { CompatSection } from './compat-schema.js';
 
 export type TerminalMode = 'counter' | 'kiosk';
 export type KeypadDriver = 'frame' | 'ascii' | 'hid' | 'none';
-export type PlatformProfile = 'reference' | 'national' | 'fujian';
 
 export interface TerminalSection {
   id: string;
@@ -48,62 +54,8 @@ export interface LogSection {
 /** The log file's name in log.dir: the engine writes it, doctor checks it can. */
 export const LOG_FILE_NAME = 'terminal.log';
 
-/** What every profile has. */
-interface PlatformCommon {
-  url: string;
-  /** The record's pf code: 4 on a counter, 5 on a kiosk unless configured. */
-  channel: number;
-  timeoutSeconds: number;
-}
-
-/** `platform.profile: reference` (contracts/platform-upload.md). */
-export interface ReferencePlatform extends PlatformCommon {
-  profile: 'reference';
-  appMark: string;
-  secret: string;
-}
-
-/** `platform.profile: national`: the national evaluation interface (SM2). */
-export interface NationalPlatform extends PlatformCommon {
-  profile: 'national';
-  appMark: string;
-  /** Secret. */
-  appWord: string;
-  /** The platform's SM2 public key as written (128 or 130 hex digits), checked at load. */
-  publicKey: string;
-  cipherMode: 'C1C3C2' | 'C1C2C3';
-  dataSource: string;
-  headers: Record<string, string>;
-  batchSize: number;
-}
-
-/** `platform.profile: fujian`: Fujian's provincial gateway (token + SOAP + SM4). */
-export interface FujianPlatform extends PlatformCommon {
-  profile: 'fujian';
-  tokenPath: string;
-  servicePath: string;
-  appKey: string;
-  /** Secret. */
-  appCode: string;
-  sysNo: string;
-  tokenTimestamp: 'ms' | 's';
-  /** Secret; 32 hex digits, or null for MD5 of appCode (the adapter derives it). */
-  sm4Key: string | null;
-  sm4Mode: 'ecb' | 'cbc';
-  /** Secret; 32 hex digits, set with sm4Mode cbc. */
-  sm4Iv: string | null;
-  sm4Output: 'hex' | 'base64';
-  xmlEncoding: 'gb2312' | 'utf-8';
-  /** The deployment's own template: its absolute path and its text as read at load; null = built in. */
-  template: { file: string; text: string } | null;
-  /** The URL mode's settings: accepted, not used by this build yet. */
-  network: 1 | 2 | 3;
-  urlMode: 'off' | 'qr';
-  urlTimeoutSeconds: number;
-  backUrl: string;
-}
-
-export type PlatformSection = ReferencePlatform | NationalPlatform | FujianPlatform;
+// The resolved `platform.*` of each profile is the profile's own (src/profiles).
+export type { FujianPlatform, NationalPlatform, PlatformSection, ReferencePlatform };
 
 export interface ApiSection {
   host: string;
@@ -198,14 +150,17 @@ export interface TerminalConfig {
 export const REDACTED = '***';
 
 /**
- * A copy that is safe to log or show: secrets (platform.secret, platform.appWord,
- * platform.appCode, platform.sm4Key, platform.sm4Iv, api.token, qr.secret, ui.token,
- * fleet.password, compat.gwq.token, and the diagnostics PIN, which guards a screen) are replaced by "***".
- * An unset secret stays null so the copy still tells whether one is configured.
+ * A copy that is safe to log or show: secrets (the platform keys its profile marks
+ * secret, api.token, qr.secret, ui.token, fleet.password, compat.gwq.token, and the
+ * diagnostics PIN, which guards a screen) are replaced by "***". An unset secret stays
+ * null so the copy still tells whether one is configured.
  */
-export function describeConfig(config: TerminalConfig): TerminalConfig {
+export function describeConfig(
+  config: TerminalConfig,
+  profiles: ProfileRegistry = BUILT_IN_PROFILES,
+): TerminalConfig {
   const copy = structuredClone(config);
-  if (copy.platform !== null) copy.platform = redactPlatform(copy.platform);
+  if (copy.platform !== null) copy.platform = redactPlatform(copy.platform, profiles);
   if (copy.api.token !== null) copy.api.token = REDACTED;
   if (copy.qr !== null) copy.qr.secret = REDACTED;
   if (copy.ui.token !== null) copy.ui.token = REDACTED;
@@ -215,18 +170,15 @@ export function describeConfig(config: TerminalConfig): TerminalConfig {
   return copy;
 }
 
-function redactPlatform(platform: PlatformSection): PlatformSection {
-  switch (platform.profile) {
-    case 'reference':
-      return { ...platform, secret: REDACTED };
-    case 'national':
-      return { ...platform, appWord: REDACTED };
-    case 'fujian':
-      return {
-        ...platform,
-        appCode: REDACTED,
-        sm4Key: platform.sm4Key === null ? null : REDACTED,
-        sm4Iv: platform.sm4Iv === null ? null : REDACTED,
-      };
+function redactPlatform(platform: PlatformSection, profiles: ProfileRegistry): PlatformSection {
+  // A profile this registry does not know: every key any profile calls secret.
+  const own = profileNamed(profiles, platform.profile);
+  const keys = own ? [own] : profiles;
+  const copy: Record<string, unknown> = { ...platform };
+  for (const profile of keys) {
+    for (const [name, key] of Object.entries(profile.keys)) {
+      if (key.secret && copy[name] !== null && copy[name] !== undefined) copy[name] = REDACTED;
+    }
   }
+  return copy as unknown as PlatformSection;
 }

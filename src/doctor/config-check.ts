@@ -5,6 +5,7 @@
 import { loadConfig, type TerminalConfig } from '../config/load.js';
 import { loadCatalogueOf } from '../config/reasons-catalogue.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
+import { BUILT_IN_PROFILES, type ProfileRegistry } from '../profiles/registry.js';
 import { type Finding, failFromMessage, ok, warn } from './report.js';
 
 export type ConfigCheck =
@@ -17,13 +18,17 @@ const FIX = 'fix it in the file and run doctor again';
  * The file given, as `serve` and the app load it. `origin` says why this file (doctor run
  * without --config: which of the app's own files it is), shown on the `ok` line.
  */
-export function checkConfig(file: string, origin: string | null = null): ConfigCheck {
-  const loaded = loadConfig(file);
+export function checkConfig(
+  file: string,
+  origin: string | null = null,
+  profiles: ProfileRegistry = BUILT_IN_PROFILES,
+): ConfigCheck {
+  const loaded = loadConfig(file, { profiles });
   if (!loaded.ok) {
     return { ok: false, findings: loaded.errors.map((line) => failFromMessage('config', line, FIX)) };
   }
   const { config } = loaded;
-  const reasons = loadCatalogueOf(config);
+  const reasons = loadCatalogueOf(config, profiles);
   if (!reasons.ok) {
     return { ok: false, findings: reasons.errors.map((line) => failFromMessage('config', line, FIX)) };
   }

@@ -1,17 +1,15 @@
-// doctor's platform and clock checks, per profile (contracts/config-and-cli.md and
-// platform-profiles.md). reference: one signed upload of an empty list tells at once
-// whether the platform is reachable and takes the credentials. national: the interface
-// has no call that proves the credentials without a rating, and nothing but ratings is
-// ever sent to it, so one GET of the address (no upload) and the line is `warn` once the
-// address answers HTTP at all and the public key is a curve point. fujian: a token
-// obtained from the gateway proves address and credentials. The last answer's Date
-// header is the clock to compare with (ratings carry the terminal's time, and platforms
-// refuse signatures whose time is far from their own).
+// doctor's platform and clock checks: the profile's adapter probes the platform
+// (reference: one signed upload of an empty list; national: one GET of the address, which
+// proves only the address; fujian: a gateway token), and the profile's descriptor words
+// the line (src/profiles). The last answer's Date header is the clock to compare with
+// (ratings carry the terminal's time, and platforms refuse signatures whose time is far
+// from their own).
 
 import type { PlatformSection } from '../config/terminal-config.js';
 import { cstDateTime } from '../core/cst.js';
+import type { AnyProfile } from '../profiles/descriptor.js';
+import { BUILT_IN_PROFILES, type ProfileRegistry, profileOf } from '../profiles/registry.js';
 import { type CredentialsCheck, checkCredentials } from '../sync/check-credentials.js';
-import { parseSm2PublicKey } from '../sync/crypto/index.js';
 import { type Finding, fail, ok, warn } from './report.js';
 
 /** More than this between the terminal's clock and the platform's is a failure (the contract's limit). */
@@ -25,6 +23,7 @@ export interface PlatformChecks {
 export async function checkPlatform(
   platform: PlatformSection | null,
   now: () => number = Date.now,
+  profiles: ProfileRegistry = BUILT_IN_PROFILES,
 ): Promise<PlatformChecks> {
   if (platform === null) {
     return {
@@ -33,83 +32,58 @@ export async function checkPlatform(
       clock: ok('clock', `not compared, no platform configured (this computer says ${cst(now())})`),
     };
   }
-  if (platform.profile === 'national') {
-    // The configuration loader refuses such a key already; doctor says so on its own line
-    // too, should a section reach it some other way.
-    try {
-      parseSm2PublicKey(platform.publicKey);
-    } catch (err) {
-      return {
-        platform: fail(
-          'platform',
-          `platform.publicKey is not usable: ${err instanceof Error ? err.message : String(err)}`,
-          "copy the platform's SM2 public key again from its interface document",
-        ),
-        clock: warn('clock', `not compared, the platform was not asked (this computer says ${cst(now())})`),
-      };
-    }
+  const profile = profileOf(profiles, platform);
+  const before = profile.doctor.preflight?.(platform) ?? null;
+  if (before !== null) {
+    return {
+      platform: fail('platform', before.problem, before.fix),
+      clock: warn('clock', `not compared, the platform was not asked (this computer says ${cst(now())})`),
+    };
   }
-  const check = await checkCredentials(platform);
+  const check = await checkCredentials(profile.createAdapter(platform), platform.timeoutSeconds * 1000);
   // The Date header is written as the answer leaves; comparing with the time it arrived
   // errs by the round trip, far below the limit.
   const arrived = now();
-  return { platform: platformFinding(platform, check), clock: clockFinding(check, arrived) };
+  return { platform: platformFinding(profile, platform, check), clock: clockFinding(check, arrived) };
 }
 
-/** What to check when the platform refuses the credentials, by profile. */
-const CREDENTIAL_KEYS: Record<PlatformSection['profile'], string> = {
-  reference: 'check platform.appMark and platform.secret against what the platform issued for this terminal',
-  national: 'check platform.appMark and platform.appWord against what the platform issued',
-  fujian:
-    'check platform.appKey, platform.appCode and platform.tokenTimestamp against what the provincial gateway issued',
-};
-
-const ADDRESS_KEYS: Record<PlatformSection['profile'], string> = {
-  reference: 'check platform.url (the address ends before /evaluations) and platform.profile',
-  national: 'check platform.url (the full address of the evaluation interface) and platform.profile',
-  fujian: "check platform.url (the gateway's base address), platform.tokenPath and platform.profile",
-};
-
-function platformFinding(platform: PlatformSection, check: CredentialsCheck): Finding {
-  const { url, profile } = platform;
+function platformFinding(profile: AnyProfile, platform: PlatformSection, check: CredentialsCheck): Finding {
+  const { url } = platform;
+  const { doctor } = profile;
   const unreachable = () =>
     fail(
       'platform',
       `cannot reach ${url} (${check.detail})`,
       'check the network cable, platform.url, and any proxy or firewall between this terminal and the platform',
     );
-  // Only the national interface is probed by a GET that proves nothing but the address.
-  if (profile === 'national' || check.result === 'answered') {
-    // Any HTTP answer to the GET, whatever its status: the address is right enough to
-    // talk to; only a rating proves the sign.
+  // A profile whose probe proves nothing but the address (the national interface's GET).
+  if (doctor.addressOnly || check.result === 'answered') {
+    // Any HTTP answer, whatever its status: the address is right enough to talk to; only
+    // a rating proves the credentials.
     if (check.result !== 'answered') return unreachable();
     return warn(
       'platform',
-      `${url} answers (HTTP ${check.status}) and platform.publicKey is a point on the SM2 curve; credentials are checked by the first rating`,
+      doctor.answered?.(url, check.status) ??
+        `${url} answers (HTTP ${check.status}); credentials are checked by the first rating`,
     );
   }
   switch (check.result) {
     case 'unreachable':
       return unreachable();
     case 'ok':
-      return ok(
-        'platform',
-        profile === 'fujian'
-          ? `${url}: the gateway gave a token (HTTP ${check.status ?? '?'})`
-          : `${url}: ${check.detail}`,
-      );
+      return ok('platform', doctor.okLine?.(url, check) ?? `${url}: ${check.detail}`);
     case 'auth_failed':
       return fail(
         'platform',
         // checkCredentials words it "credentials refused: …"; the line says that already.
         `${url} refused the credentials (${check.detail.replace(/^credentials refused: /, '')})`,
-        CREDENTIAL_KEYS[profile],
+        doctor.credentials,
       );
     case 'misconfigured':
       return fail(
         'platform',
-        `${url} answered, but not as a ${profile} ${profile === 'fujian' ? 'gateway' : 'upload interface'} (${check.detail})`,
-        ADDRESS_KEYS[profile],
+        `${url} answered, but not as a ${profile.name} ${doctor.what} (${check.detail})`,
+        doctor.address,
       );
   }
 }

@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import type { TerminalConfig } from '../config/terminal-config.js';
 import { type DefaultConfig, defaultConfigFile } from '../config/user-data-dir.js';
+import { BUILT_IN_PROFILES, type ProfileRegistry } from '../profiles/registry.js';
 import { checkConfig } from './config-check.js';
 import { checkFleet } from './fleet-check.js';
 import { checkIdleSlides } from './idle-slides-check.js';
@@ -32,6 +33,8 @@ export interface DoctorOptions {
   configFile: string | null;
   /** After the checks, ask for each key in turn. */
   keys: boolean;
+  /** The platform profiles this build speaks; default the built-in ones. */
+  profiles?: ProfileRegistry;
 }
 
 export interface DoctorIo {
@@ -57,7 +60,8 @@ export async function runDoctor(options: DoctorOptions, io: DoctorIo): Promise<n
     file = chosen.file;
     origin = originOf(chosen);
   }
-  const loaded = checkConfig(file, origin);
+  const profiles = options.profiles ?? BUILT_IN_PROFILES;
+  const loaded = checkConfig(file, origin, profiles);
   for (const finding of loaded.findings) emit(finding);
   if (!loaded.ok) return DOCTOR_EXIT.usage;
   const { config, catalogue } = loaded;
@@ -73,7 +77,7 @@ export async function runDoctor(options: DoctorOptions, io: DoctorIo): Promise<n
   const keypad = await checkKeypad(config.keypad, running, options.keys);
   try {
     emit(keypad.finding);
-    const { platform, clock } = await checkPlatform(config.platform);
+    const { platform, clock } = await checkPlatform(config.platform, Date.now, profiles);
     emit(platform);
     emit(clock);
     emit(await checkFleet(config.fleet, config.terminal.id));

@@ -4,6 +4,7 @@ import type { SlideList } from '../base/slide-folder.js';
 import type { TerminalConfig } from '../config/terminal-config.js';
 import type { CoreConfig } from '../core/model.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
+import { defaultChannel } from '../profiles/common.js';
 import { staticQrSvg } from '../qr/render.js';
 import { wantsPages } from './platform-page.js';
 
@@ -24,7 +25,7 @@ export function coreConfigOf(
     windowNo: config.terminal.windowNo,
     hallName: config.terminal.hallName,
     areaCode: config.terminal.areaCode,
-    channel: config.platform?.channel ?? (mode === 'kiosk' ? 5 : 4),
+    channel: config.platform?.channel ?? defaultChannel(mode),
     keymap: config.keypad.keymap,
     promptTimeoutMs: config.prompt.timeoutSeconds * 1000,
     reasonsTimeoutMs: config.prompt.reasonsTimeoutSeconds * 1000,

@@ -5,10 +5,15 @@
 import { type Clock, systemClock } from '../base/clock.js';
 import type { Logger } from '../base/logger.js';
 import type { PlatformSection, StoreSection } from '../config/terminal-config.js';
+import {
+  BUILT_IN_PROFILES,
+  type ProfileRegistry,
+  profileOf,
+  type SharedStates,
+} from '../profiles/registry.js';
 import type { Outbox, RejectedRecord } from '../store/outbox.js';
 import { RatingStore } from '../store/store.js';
-import type { TokenShelf } from '../sync/adapters/fujian/token.js';
-import { createAdapter } from '../sync/adapters/index.js';
+import type { PlatformAdapter } from '../sync/adapter.js';
 import { Forwarder, type ForwarderStatus } from '../sync/forwarder.js';
 import type { Transport } from '../sync/http-transport.js';
 import { FaultLog } from './fault-log.js';
@@ -29,8 +34,10 @@ export interface ForwardingOptions {
   leaseMs?: number;
   /** Opens the forwarder's own connection; default RatingStore.attach on config.store. */
   openStore?: () => RatingStore;
-  /** Gateway tokens shared with the URL mode's page requests. */
-  tokens?: TokenShelf;
+  /** The profiles' shared state, e.g. gateway tokens shared with the URL mode's page requests. */
+  shared?: SharedStates;
+  /** The profiles the configuration was loaded with; default the built-in ones. */
+  profiles?: ProfileRegistry;
 }
 
 export interface Forwarding {
@@ -57,6 +64,10 @@ export function startForwarding(
   options: ForwardingOptions = {},
 ): Forwarding {
   const clock = options.clock ?? systemClock;
+  const profiles = options.profiles ?? BUILT_IN_PROFILES;
+  // Without shared state each adapter starts afresh (a fujian adapter: a token of its own).
+  const adapterFor = (p: PlatformSection): PlatformAdapter =>
+    profileOf(profiles, p).createAdapter(p, options.shared?.of(p.profile));
   // The Terminal owns the database file (checks, repairs, moves it aside); the forwarder
   // only attaches to it, and retries until the owner has opened it.
   const openStore =
@@ -99,7 +110,7 @@ export function startForwarding(
     if (!outbox || !platform || forwarder) return;
     forwarder = new Forwarder({
       outbox,
-      adapter: createAdapter(platform, options.tokens),
+      adapter: adapterFor(platform),
       timeoutMs: platform.timeoutSeconds * 1000,
       ...(options.transport ? { transport: options.transport } : {}),
       ...(options.random ? { random: options.random } : {}),
@@ -176,7 +187,7 @@ export function startForwarding(
         show(unconfiguredStatus());
         return;
       }
-      if (forwarder) forwarder.reload(createAdapter(next, options.tokens), next.timeoutSeconds * 1000);
+      if (forwarder) forwarder.reload(adapterFor(next), next.timeoutSeconds * 1000);
       else startForwarder();
     },
     status() {

@@ -10,7 +10,6 @@ import type { GwqSection } from '../config/compat-schema.js';
 import type { TerminalConfig } from '../config/terminal-config.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
 import { type FleetReporter, startFleet } from '../fleet/reporter.js';
-import { TokenShelf } from '../sync/adapters/fujian/token.js';
 import { coreConfigOf } from './core-config.js';
 import { createTerminal } from './create-terminal.js';
 import { createDiagnostics, type Diagnostics } from './diagnostics.js';
@@ -20,7 +19,7 @@ import { type Forwarding, startForwarding } from './forwarding.js';
 import { DepartmentMemory, rememberingDepartments } from './gwq-operations.js';
 import { type GwqHandle, gwqListenProblem, startGwq } from './gwq-wiring.js';
 import { type KeypadHandle, startKeypad } from './keypad-wiring.js';
-import { pageSourceOf } from './platform-page.js';
+import { pageSourceOf, SharedStates } from './platform-page.js';
 import type { Terminal } from './terminal.js';
 
 export interface RunningTerminal {
@@ -103,10 +102,11 @@ export async function startRunningTerminal(
   let current = config;
   const { logger, file: logFile } = fileLogger(config.log.dir);
   let slides = readSlides(config, logger);
-  // One token for the Fujian gateway, whether a rating is sent or a page asked for.
-  const tokens = new TokenShelf();
+  // Each profile's shared state (one token for the Fujian gateway, whether a rating is
+  // sent or a page asked for), kept across reloads.
+  const shared = new SharedStates();
   const terminal = createTerminal(config, catalogue, logger, {
-    pages: pageSourceOf(config, { tokens }),
+    pages: pageSourceOf(config, { shared }),
     slides,
   });
   // Before start: a 差评 a power cut left on its reasons screen becomes final at start, and is told.
@@ -128,7 +128,7 @@ export async function startRunningTerminal(
     { platform: config.platform, store: config.store, training: config.terminal.training },
     terminal,
     logger,
-    { tokens },
+    { shared },
   );
   const keypad = await startKeypad(config.keypad, terminal, logger);
   const diagnostics = createDiagnostics({
@@ -214,7 +214,7 @@ export async function startRunningTerminal(
       };
       // A page being fetched is not cut off by a reload that leaves the platform as it was.
       if (JSON.stringify(before.platform) !== JSON.stringify(current.platform)) {
-        terminal.setPageSource(pageSourceOf(current, { tokens }));
+        terminal.setPageSource(pageSourceOf(current, { shared }));
       }
       // The folder is read again: notices added or taken away show without a restart.
       slides = readSlides(current, logger);

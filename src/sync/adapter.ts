@@ -1,6 +1,7 @@
 // What a platform profile must provide: how records become one HTTP request, and
 // what the platform's answer means. The forwarder knows nothing of field names,
-// signing or status tables; adding a province is one file in adapters/.
+// signing or status tables; adding a province is one file in adapters/ and one descriptor
+// in src/profiles/ (docs/architecture.md).
 
 import type { RatingRecord } from '../core/model.js';
 

@@ -3,9 +3,7 @@
 // which defines no call without a rating, one GET of its address — read by the
 // profile's adapter. The last answer's Date header serves the clock check.
 
-import type { PlatformSection } from '../config/terminal-config.js';
 import type { PlatformAdapter, ProbeOutcome, Send, UploadResponse } from './adapter.js';
-import { createAdapter } from './adapters/index.js';
 import { probeOf } from './exchange.js';
 import { createHttpTransport, type Transport } from './http-transport.js';
 
@@ -24,21 +22,21 @@ export interface CredentialsCheck {
 
 export interface CheckOptions {
   transport?: Transport;
-  adapter?: PlatformAdapter;
   now?: () => number;
 }
 
+/** `adapter`: the profile's, made from the resolved section; `timeoutMs`: its platform.timeoutSeconds. */
 export async function checkCredentials(
-  platform: PlatformSection,
+  adapter: PlatformAdapter,
+  timeoutMs: number,
   options: CheckOptions = {},
 ): Promise<CredentialsCheck> {
-  const adapter = options.adapter ?? createAdapter(platform);
   const now = options.now ?? Date.now;
   const http = options.transport ? null : createHttpTransport();
   const transport = options.transport ?? (http as NonNullable<typeof http>).send;
   let last: UploadResponse | null = null;
   const send: Send = async (request) => {
-    last = await transport(request, { timeoutMs: platform.timeoutSeconds * 1000 });
+    last = await transport(request, { timeoutMs });
     return last;
   };
   const answered = () => {

@@ -10,8 +10,8 @@
 
 import { join } from 'node:path';
 import { Terminal } from '../../src/engine/terminal.js';
+import { adapterOf } from '../../src/profiles/registry.js';
 import { RatingStore } from '../../src/store/store.js';
-import { createAdapter } from '../../src/sync/adapters/index.js';
 import { Forwarder } from '../../src/sync/forwarder.js';
 import { clerk, coreConfig, request } from '../helpers/core-fixture.js';
 import { FakeClock } from '../helpers/fake-clock.js';
@@ -36,7 +36,7 @@ terminal.signIn(clerk);
 const fwdStore = RatingStore.attach(files);
 const fwd = new Forwarder({
   outbox: fwdStore.outbox(),
-  adapter: createAdapter({
+  adapter: adapterOf({
     url,
     profile: 'reference',
     appMark: 'HA-APP',

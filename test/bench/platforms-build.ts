@@ -15,6 +15,8 @@ import { createCipheriv } from 'node:crypto';
 import iconv from 'iconv-lite';
 import { sm2 } from 'sm-crypto-v2';
 import type { RatingRecord } from '../../src/core/model.js';
+import { FUJIAN_ADAPTER_DEFAULTS } from '../../src/profiles/fujian.js';
+import { NATIONAL_DEFAULTS } from '../../src/profiles/national.js';
 import { saveRequest, templateValues } from '../../src/sync/adapters/fujian/index.js';
 import { fujianSettings } from '../../src/sync/adapters/fujian/settings.js';
 import { createNationalAdapter, nationalEvaluation, nationalTime } from '../../src/sync/adapters/national.js';
@@ -70,7 +72,7 @@ function nationalBuild(): Figure {
     publicKey,
     dataSource: '165',
   };
-  const adapter = createNationalAdapter(options);
+  const adapter = createNationalAdapter({ ...NATIONAL_DEFAULTS, ...options });
   const records = benchRecords(NATIONAL_PER_ROUND, 'nb');
   // What the adapter encrypts, made beforehand for the bare side.
   const time = nationalTime(NOW);
@@ -105,6 +107,7 @@ function nationalBuild(): Figure {
 
 function fujianBuild(): Figure {
   const s = fujianSettings({
+    ...FUJIAN_ADAPTER_DEFAULTS,
     url: 'http://127.0.0.1:9/gw',
     appKey: 'hcp-terminal',
     appCode: 'code-秘',

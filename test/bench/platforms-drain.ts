@@ -26,6 +26,8 @@ import iconv from 'iconv-lite';
 import { sm2 } from 'sm-crypto-v2';
 import { Agent, request } from 'undici';
 import type { RatingRecord } from '../../src/core/model.js';
+import { FUJIAN_ADAPTER_DEFAULTS } from '../../src/profiles/fujian.js';
+import { NATIONAL_DEFAULTS } from '../../src/profiles/national.js';
 import { openDatabase } from '../../src/store/open.js';
 import { RatingStore } from '../../src/store/store.js';
 import type { PlatformAdapter } from '../../src/sync/adapter.js';
@@ -297,7 +299,11 @@ async function nationalDrain(backlog: number): Promise<Figure[]> {
   const records = benchRecords(backlog, 'nd');
   let ours: number;
   try {
-    ours = await drain(createNationalAdapter(options), records, () => sim.accepted.size);
+    ours = await drain(
+      createNationalAdapter({ ...NATIONAL_DEFAULTS, ...options }),
+      records,
+      () => sim.accepted.size,
+    );
   } finally {
     await sim.close();
   }
@@ -357,7 +363,7 @@ async function fujianDrain(backlog: number): Promise<Figure[]> {
   let ours: number;
   try {
     ours = await drain(
-      createFujianAdapter({ url: sim.url, ...simOptions }),
+      createFujianAdapter({ ...FUJIAN_ADAPTER_DEFAULTS, url: sim.url, ...simOptions }),
       records,
       () => sim.accepted.size,
     );
@@ -373,7 +379,7 @@ async function fujianDrain(backlog: number): Promise<Figure[]> {
   const bare = await bareBoth(records, 1, async (after) => {
     const bareSim = await FujianSim.start(simOptions);
     try {
-      const s = fujianSettings({ url: bareSim.url, ...simOptions });
+      const s = fujianSettings({ ...FUJIAN_ADAPTER_DEFAULTS, url: bareSim.url, ...simOptions });
       const tokenAt = tokenRequest(s, Date.now());
       const tokenRes = await request(tokenAt.url, { method: 'GET' });
       const token = (JSON.parse(await tokenRes.body.text()) as { access_token: string }).access_token;

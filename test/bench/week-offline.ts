@@ -20,8 +20,8 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { ReferencePlatform } from '../../src/config/terminal-config.js';
 import { Terminal } from '../../src/engine/terminal.js';
+import { adapterOf } from '../../src/profiles/registry.js';
 import { RatingStore } from '../../src/store/store.js';
-import { createAdapter } from '../../src/sync/adapters/index.js';
 import { OFFLINE_CAP_MS } from '../../src/sync/backoff.js';
 import { Forwarder } from '../../src/sync/forwarder.js';
 import { clerk, coreConfig, request } from '../helpers/core-fixture.js';
@@ -115,7 +115,7 @@ export async function runWeek(options: WeekOptions): Promise<WeekResult> {
   let fwd: Forwarder | null = null;
   fwd = new Forwarder({
     outbox: fwdStore.outbox(),
-    adapter: createAdapter(platform),
+    adapter: adapterOf(platform),
     timeoutMs: platform.timeoutSeconds * 1000,
     random: seeded(16),
     // The forwarder's own view of the clock: every timer it sets is seen here. It has

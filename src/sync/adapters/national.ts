@@ -27,7 +27,10 @@ import { serviceFactsOf } from './service-facts.js';
 export const NATIONAL_MAX_BATCH = 50;
 const MESSAGE_MAX = 300;
 
-/** `platform.*` of the national profile (channel and timeoutSeconds are the forwarder's). */
+/**
+ * `platform.*` of the national profile, resolved (src/profiles/national.ts fills the
+ * defaults); channel and timeoutSeconds are the forwarder's.
+ */
 export interface NationalOptions {
   /** The full address of the evaluation interface. */
   url: string;
@@ -37,14 +40,13 @@ export interface NationalOptions {
   appWord: string;
   /** The platform's SM2 public key: 128 hex digits (x‖y) or 130 (04‖x‖y). */
   publicKey: string;
-  /** Default C1C3C2. */
-  cipherMode?: Sm2CipherMode;
+  cipherMode: Sm2CipherMode;
   /** 数据来源, assigned by the platform. */
   dataSource: string;
-  /** Extra HTTP headers sent with every request; default none. */
-  headers?: Record<string, string>;
-  /** Evaluations per request, 1 (default) to 50. */
-  batchSize?: number;
+  /** Extra HTTP headers sent with every request. */
+  headers: Record<string, string>;
+  /** Evaluations per request, 1 to 50. */
+  batchSize: number;
 }
 
 /** A setting the profile cannot work with; the message starts with the key's name. */
@@ -88,14 +90,14 @@ export function nationalSettings(options: NationalOptions): Settings {
   } catch (err) {
     throw bad('publicKey', err instanceof Sm2KeyError ? err.message : String(err));
   }
-  const cipherMode = options.cipherMode ?? 'C1C3C2';
+  const cipherMode = options.cipherMode;
   if (cipherMode !== 'C1C3C2' && cipherMode !== 'C1C2C3') throw bad('cipherMode', 'C1C3C2 or C1C2C3');
-  const batchSize = options.batchSize ?? 1;
+  const batchSize = options.batchSize;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > NATIONAL_MAX_BATCH) {
     throw bad('batchSize', `a whole number from 1 to ${NATIONAL_MAX_BATCH}`);
   }
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
+  for (const [name, value] of Object.entries(options.headers)) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw bad('headers', `"${name}" is not a header name`);
     if (RESERVED_HEADERS.has(name.toLowerCase())) throw bad('headers', `${name} is set by the terminal`);
     if (typeof value !== 'string' || /[\r\n\0]/.test(value))

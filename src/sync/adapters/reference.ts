@@ -3,7 +3,6 @@
 // platform's answer.
 
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import type { ReferencePlatform } from '../../config/terminal-config.js';
 import type { RatingRecord } from '../../core/model.js';
 import type {
   PlatformAdapter,
@@ -117,12 +116,20 @@ export function evaluationsUrl(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/evaluations`;
 }
 
+/** What the reference adapter signs with (src/profiles/reference.ts resolves it). */
+export interface ReferenceSettings {
+  url: string;
+  appMark: string;
+  /** Secret. */
+  secret: string;
+}
+
 export interface ReferenceAdapterOptions {
   nonce?: () => string;
 }
 
 export function createReferenceAdapter(
-  platform: Pick<ReferencePlatform, 'url' | 'appMark' | 'secret'>,
+  platform: ReferenceSettings,
   options: ReferenceAdapterOptions = {},
 ): PlatformAdapter {
   const nonceOf = options.nonce ?? (() => newNonce());

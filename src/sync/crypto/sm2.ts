@@ -49,7 +49,7 @@ export function parseSm2PublicKey(text: string): Sm2PublicKey {
 }
 
 /** SM2-encrypts bytes; lowercase hex with C1's 04 prefix. */
-export function sm2Encrypt(message: Buffer, key: Sm2PublicKey, mode: Sm2CipherMode = 'C1C3C2'): string {
+export function sm2Encrypt(message: Buffer, key: Sm2PublicKey, mode: Sm2CipherMode): string {
   const out = sm2.doEncrypt(new Uint8Array(message), key.point, LIB_MODE[mode]);
   return `04${out.toLowerCase()}`;
 }
@@ -63,7 +63,7 @@ const C3_HEX = 64;
  * Decrypts the layout sm2Encrypt writes (either case of hex). Throws Sm2DecryptError
  * when the text is not that layout or C3 does not match (wrong key or damaged text).
  */
-export function sm2Decrypt(cipherHex: string, privateKeyHex: string, mode: Sm2CipherMode = 'C1C3C2'): Buffer {
+export function sm2Decrypt(cipherHex: string, privateKeyHex: string, mode: Sm2CipherMode): Buffer {
   const hex = cipherHex.trim().toLowerCase();
   if (!/^[0-9a-f]*$/.test(hex) || hex.length % 2 !== 0) throw new Sm2DecryptError('not hexadecimal bytes');
   if (hex.length < C1_HEX + C3_HEX) throw new Sm2DecryptError('too short for C1 and C3');

@@ -12,10 +12,9 @@ import { loadReasonsCatalogue } from '../../../src/config/reasons-catalogue.js';
 import type { TerminalConfig } from '../../../src/config/terminal-config.js';
 import { OWN_QR_CAPTION, PAGE_QR_CAPTION, PAGE_QR_CAPTION_EN } from '../../../src/core/view.js';
 import { createTerminal } from '../../../src/engine/create-terminal.js';
-import { pageSourceOf } from '../../../src/engine/platform-page.js';
+import { pageSourceOf, SharedStates } from '../../../src/engine/platform-page.js';
 import { type RunningTerminal, startRunningTerminal } from '../../../src/engine/running-terminal.js';
 import type { Terminal } from '../../../src/engine/terminal.js';
-import { TokenShelf } from '../../../src/sync/adapters/fujian/token.js';
 import { clerk } from '../../helpers/core-fixture.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { onSystemPorts } from '../../helpers/ports.js';
@@ -249,7 +248,7 @@ describe('the URL mode against the Fujian gateway', () => {
   it('never asks the gateway on a training terminal, which shows no QR', async () => {
     const sim = await gateway();
     const config = await yamlConfig(sim, { training: true });
-    expect(pageSourceOf(config, { tokens: new TokenShelf() })).toBeNull();
+    expect(pageSourceOf(config, { shared: new SharedStates() })).toBeNull();
     const r = await running(config);
     const opened = await post(r.api.url, 'SP-URL-5');
     expect(opened.body.qr).toBeNull();
@@ -272,7 +271,7 @@ describe('a slow gateway', () => {
       catalogue(),
       { log() {} },
       {
-        pages: pageSourceOf(config, { tokens: new TokenShelf() }),
+        pages: pageSourceOf(config, { shared: new SharedStates() }),
         clock,
       },
     );

@@ -3,8 +3,10 @@
 // records after every request (a walk over all of them: 8 ms at 100 000 waiting, more
 // than the request itself), and every claim was fsynced though a lease need not survive
 // a power cut. The delivery's commit stays fsynced.
+
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FUJIAN_ADAPTER_DEFAULTS } from '../../../src/profiles/fujian.js';
 import type { OutboxStore } from '../../../src/store/outbox.js';
 import { createFujianAdapter } from '../../../src/sync/adapters/fujian/index.js';
 import { Forwarder } from '../../../src/sync/forwarder.js';
@@ -40,7 +42,13 @@ describe('draining a backlog', () => {
     const clock = new FakeClock(Date.now());
     const fwd = new Forwarder({
       outbox: counted,
-      adapter: createFujianAdapter({ url: sim.url, appKey: 'k', appCode: 'c', sysNo: '35' }),
+      adapter: createFujianAdapter({
+        ...FUJIAN_ADAPTER_DEFAULTS,
+        url: sim.url,
+        appKey: 'k',
+        appCode: 'c',
+        sysNo: '35',
+      }),
       timeoutMs: 5_000,
       clock,
       onStatus: (s) => reported.push(s.pending),

@@ -6,7 +6,8 @@ import { silentLogger } from '../../../src/base/logger.js';
 import type { PlatformSection, ReferencePlatform } from '../../../src/config/terminal-config.js';
 import { type Forwarding, startForwarding } from '../../../src/engine/forwarding.js';
 import { Terminal } from '../../../src/engine/terminal.js';
-import { checkCredentials } from '../../../src/sync/check-credentials.js';
+import { adapterOf } from '../../../src/profiles/registry.js';
+import { checkCredentials as checkWith } from '../../../src/sync/check-credentials.js';
 import { coreConfig, request } from '../../helpers/core-fixture.js';
 import { citizen } from '../../helpers/records.js';
 import { PlatformSim } from '../../sim/platform-sim.js';
@@ -21,6 +22,11 @@ async function startSim(options: { prefix?: string } = {}): Promise<PlatformSim>
   const sim = await PlatformSim.start({ appMark: APP_MARK, secret: SECRET, maxSkewMs: 300_000, ...options });
   cleanup.push(() => sim.close());
   return sim;
+}
+
+/** doctor's probe of a resolved section, as src/doctor/platform-check.ts runs it. */
+function checkCredentials(p: ReferencePlatform) {
+  return checkWith(adapterOf(p), p.timeoutSeconds * 1000);
 }
 
 function platformFor(sim: PlatformSim, overrides: Partial<ReferencePlatform> = {}): ReferencePlatform {

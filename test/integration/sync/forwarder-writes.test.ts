@@ -5,7 +5,10 @@
 // lease) and the delivery — and a lease extension is only for parts of a split batch.
 // The real store and forwarder against the Fujian simulator; the outbox is wrapped only
 // to count which of its writing methods are called.
+
 import { afterEach, describe, expect, it } from 'vitest';
+import { FUJIAN_ADAPTER_DEFAULTS } from '../../../src/profiles/fujian.js';
+import { NATIONAL_DEFAULTS } from '../../../src/profiles/national.js';
 import type { OutboxStore } from '../../../src/store/outbox.js';
 import { createFujianAdapter } from '../../../src/sync/adapters/fujian/index.js';
 import { createNationalAdapter } from '../../../src/sync/adapters/national.js';
@@ -48,7 +51,13 @@ describe('store writes per rating forwarded', () => {
     const clock = new FakeClock(Date.now());
     const fwd = new Forwarder({
       outbox: proxy,
-      adapter: createFujianAdapter({ url: sim.url, appKey: 'k', appCode: 'c', sysNo: '35' }),
+      adapter: createFujianAdapter({
+        ...FUJIAN_ADAPTER_DEFAULTS,
+        url: sim.url,
+        appKey: 'k',
+        appCode: 'c',
+        sysNo: '35',
+      }),
       timeoutMs: 5_000,
       clock,
     });
@@ -77,6 +86,7 @@ describe('store writes per rating forwarded', () => {
     const fwd = new Forwarder({
       outbox: proxy,
       adapter: createNationalAdapter({
+        ...NATIONAL_DEFAULTS,
         url: sim.url,
         appMark: 'A',
         appWord: 'w',

@@ -1,8 +1,10 @@
 // The Fujian profile below the engine: the real Forwarder and a real SQLite outbox,
 // through the Fujian adapter (token, SOAP, SM4, GBK), against the gateway simulator on
 // loopback. Scheduling runs on fake time; HTTP, SM4 and GBK are real.
+
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RatingRecord } from '../../../src/core/model.js';
+import { FUJIAN_ADAPTER_DEFAULTS } from '../../../src/profiles/fujian.js';
 import type { RatingStore } from '../../../src/store/store.js';
 import { createFujianAdapter, type FujianOptions } from '../../../src/sync/adapters/fujian/index.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
@@ -26,6 +28,7 @@ async function rig(over: { sim?: Partial<FujianSimOptions>; adapter?: Partial<Fu
   });
   cleanup.push(() => sim.close());
   const adapter = createFujianAdapter({
+    ...FUJIAN_ADAPTER_DEFAULTS,
     url: sim.url,
     appKey: 'hcp-terminal',
     appCode: 'app-code-秘',

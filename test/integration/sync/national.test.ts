@@ -2,8 +2,10 @@
 // SQLite outbox, through the national adapter, against the national simulator on
 // loopback. Scheduling runs on fake time (which the simulator's sign check also reads);
 // the HTTP and the SM2 are real.
+
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RatingRecord } from '../../../src/core/model.js';
+import { NATIONAL_DEFAULTS } from '../../../src/profiles/national.js';
 import type { RatingStore } from '../../../src/store/store.js';
 import { createNationalAdapter, type NationalOptions } from '../../../src/sync/adapters/national.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
@@ -30,6 +32,7 @@ async function rig(options: { batchSize?: number; timeoutMs?: number; skewMs?: n
   });
   cleanup.push(() => sim.close());
   const settings = (over: Partial<NationalOptions> = {}): NationalOptions => ({
+    ...NATIONAL_DEFAULTS,
     url: sim.url,
     appMark: APP_MARK,
     appWord: APP_WORD,

@@ -3,8 +3,11 @@
 // profile, against its real simulator behind a refusing proxy, no rating is set aside,
 // the forwarder is offline and retries, a body limit (413) is met by smaller requests,
 // and everything is delivered, once each, when the proxy lets requests through.
+
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RatingRecord } from '../../../src/core/model.js';
+import { FUJIAN_ADAPTER_DEFAULTS } from '../../../src/profiles/fujian.js';
+import { NATIONAL_DEFAULTS } from '../../../src/profiles/national.js';
 import type { RatingStore } from '../../../src/store/store.js';
 import { createFujianAdapter, type FujianOptions } from '../../../src/sync/adapters/fujian/index.js';
 import { createNationalAdapter } from '../../../src/sync/adapters/national.js';
@@ -105,6 +108,7 @@ describe('the national profile behind a refusing proxy', () => {
     });
     cleanup.push(() => sim.close());
     const adapter = createNationalAdapter({
+      ...NATIONAL_DEFAULTS,
       url: sim.url,
       appMark: 'HA-APP',
       appWord: 'app-word-应用密钥',
@@ -162,6 +166,7 @@ describe('the fujian profile behind a refusing proxy', () => {
     });
     cleanup.push(() => sim.close());
     const adapter = createFujianAdapter({
+      ...FUJIAN_ADAPTER_DEFAULTS,
       url: sim.url,
       appKey: 'hcp-terminal',
       appCode: 'app-code-秘',

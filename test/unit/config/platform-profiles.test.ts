@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ConfigResult, describeConfig, loadConfig } from '../../../src/config/load.js';
 import { loadCatalogueOf } from '../../../src/config/reasons-catalogue.js';
-import { createAdapter } from '../../../src/sync/adapters/index.js';
+import { adapterOf } from '../../../src/profiles/registry.js';
 import { sm2GenerateKeyPair } from '../../../src/sync/crypto/index.js';
 import { MINIMAL_CONFIG, tempFolder } from './config-files.js';
 
@@ -70,7 +70,7 @@ describe('platform.profile national', () => {
       timeoutSeconds: 10,
     });
     expect(config.prompt.invite.enabled).toBe(false);
-    expect(createAdapter(config.platform as NonNullable<typeof config.platform>).maxBatch).toBe(1);
+    expect(adapterOf(config.platform as NonNullable<typeof config.platform>).maxBatch).toBe(1);
     const on = loaded(`${national('  batchSize: 20\n')}prompt:\n  invite:\n    enabled: true\n`).config;
     expect(on.prompt.invite.enabled).toBe(true);
     expect(on.platform).toMatchObject({ batchSize: 20 });
@@ -153,7 +153,7 @@ describe('platform.profile fujian', () => {
     });
     expect(config.prompt.invite.enabled).toBe(false);
     expect(warnings).toEqual([]);
-    expect(createAdapter(config.platform as NonNullable<typeof config.platform>).maxBatch).toBe(1);
+    expect(adapterOf(config.platform as NonNullable<typeof config.platform>).maxBatch).toBe(1);
   });
 
   it('refuses an SM4 key of the wrong length without showing it', () => {

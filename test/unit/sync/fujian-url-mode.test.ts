@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { FUJIAN_ADAPTER_DEFAULTS } from '../../../src/profiles/fujian.js';
 import type { UploadResponse } from '../../../src/sync/adapter.js';
 import { fujianSettings } from '../../../src/sync/adapters/fujian/settings.js';
 import {
@@ -10,6 +11,7 @@ import {
 import { openssl } from '../../helpers/openssl-sm2.js';
 
 const s = fujianSettings({
+  ...FUJIAN_ADAPTER_DEFAULTS,
   url: 'https://gw.example/api-gateway/gateway',
   appKey: 'k',
   appCode: 'secret-code',

@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { FUJIAN_ADAPTER_DEFAULTS } from '../../../src/profiles/fujian.js';
 import type { UploadRequest, UploadResponse } from '../../../src/sync/adapter.js';
 import {
   createFujianAdapter,
@@ -19,6 +20,7 @@ const RATED = Date.UTC(2026, 10, 29, 6, 29, 41);
 
 function options(over: Partial<FujianOptions> = {}): FujianOptions {
   return {
+    ...FUJIAN_ADAPTER_DEFAULTS,
     url: 'https://gateway.example/api-gateway/gateway/',
     appKey: 'hcp-terminal',
     appCode: 'secret-code',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NATIONAL_DEFAULTS } from '../../../src/profiles/national.js';
 import type { UploadRequest, UploadResponse } from '../../../src/sync/adapter.js';
 import {
   createNationalAdapter,
@@ -19,6 +20,7 @@ const RATED = Date.UTC(2026, 10, 29, 6, 29, 41);
 
 function options(overrides: Partial<NationalOptions> = {}): NationalOptions {
   return {
+    ...NATIONAL_DEFAULTS,
     url: 'https://hcp.example.gov.cn/evaluation/api/pushEvaluation',
     appMark: 'HA-APP',
     appWord: '应用密钥-word',

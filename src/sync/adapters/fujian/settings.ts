@@ -1,5 +1,5 @@
-// `platform.*` of the Fujian profile, checked once at start with the key named in
-// every message.
+// `platform.*` of the Fujian profile, resolved (src/profiles/fujian.ts fills the
+// defaults) and checked once at start with the key named in every message.
 
 import { createHash } from 'node:crypto';
 import { parseSm4Key, Sm4KeyError, type Sm4Mode } from '../../crypto/index.js';
@@ -14,27 +14,24 @@ import {
 export interface FujianOptions {
   /** The gateway's base address, e.g. https://gateway.example/api-gateway/gateway. */
   url: string;
-  /** Default /get-token. */
-  tokenPath?: string;
-  /** Default /96hyvzxl/wailian/webservice. */
-  servicePath?: string;
+  tokenPath: string;
+  servicePath: string;
   appKey: string;
   /** Secret. */
   appCode: string;
   /** sysNO, assigned by the province. */
   sysNo: string;
-  /** The token request's timestamp unit; default ms. */
-  tokenTimestamp?: 'ms' | 's';
+  /** The token request's timestamp unit. */
+  tokenTimestamp: 'ms' | 's';
   /** 32 hex digits; default the 16 bytes of MD5(UTF-8 appCode). */
   sm4Key?: string;
-  /** Default ecb. */
-  sm4Mode?: Sm4Mode;
+  sm4Mode: Sm4Mode;
   /** 32 hex digits; required with cbc. */
   sm4Iv?: string;
-  /** Default hex (lowercase). */
-  sm4Output?: 'hex' | 'base64';
-  /** Default gb2312 (GBK bytes under a GB2312 declaration). */
-  xmlEncoding?: XmlEncoding;
+  /** hex is lowercase. */
+  sm4Output: 'hex' | 'base64';
+  /** gb2312: GBK bytes under a GB2312 declaration. */
+  xmlEncoding: XmlEncoding;
   /** The text of the deployment's own template; default the built-in one. */
   template?: string;
 }
@@ -69,14 +66,14 @@ export function fujianSettings(o: FujianOptions): FujianSettings {
   for (const key of ['appKey', 'appCode', 'sysNo'] as const) {
     if (typeof o[key] !== 'string' || o[key].trim() === '') throw bad(key, 'required');
   }
-  const path = (key: 'tokenPath' | 'servicePath', fallback: string) => {
-    const p = o[key] ?? fallback;
+  const path = (key: 'tokenPath' | 'servicePath') => {
+    const p = o[key];
     if (!/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/.test(p)) throw bad(key, 'a path starting with /');
     return p.replace(/\/+$/, '');
   };
-  const tokenTimestamp = o.tokenTimestamp ?? 'ms';
+  const tokenTimestamp = o.tokenTimestamp;
   if (tokenTimestamp !== 'ms' && tokenTimestamp !== 's') throw bad('tokenTimestamp', 'ms or s');
-  const sm4Mode = o.sm4Mode ?? 'ecb';
+  const sm4Mode = o.sm4Mode;
   if (sm4Mode !== 'ecb' && sm4Mode !== 'cbc') throw bad('sm4Mode', 'ecb or cbc');
   const hexKey = (key: 'sm4Key' | 'sm4Iv', value: string) => {
     try {
@@ -97,9 +94,9 @@ export function fujianSettings(o: FujianOptions): FujianSettings {
     if (o.sm4Iv === undefined) throw bad('sm4Iv', 'required with sm4Mode cbc');
     sm4Iv = hexKey('sm4Iv', o.sm4Iv);
   }
-  const sm4Output = o.sm4Output ?? 'hex';
+  const sm4Output = o.sm4Output;
   if (sm4Output !== 'hex' && sm4Output !== 'base64') throw bad('sm4Output', 'hex or base64');
-  const xmlEncoding = o.xmlEncoding ?? 'gb2312';
+  const xmlEncoding = o.xmlEncoding;
   if (xmlEncoding !== 'gb2312' && xmlEncoding !== 'utf-8') throw bad('xmlEncoding', 'gb2312 or utf-8');
   let template: Template;
   try {
@@ -109,8 +106,8 @@ export function fujianSettings(o: FujianOptions): FujianSettings {
   }
   return {
     url: url.href.replace(/\/+$/, ''),
-    tokenPath: path('tokenPath', '/get-token'),
-    servicePath: path('servicePath', '/96hyvzxl/wailian/webservice'),
+    tokenPath: path('tokenPath'),
+    servicePath: path('servicePath'),
     appKey: o.appKey,
     appCode: o.appCode,
     sysNo: o.sysNo,

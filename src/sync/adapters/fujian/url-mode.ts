@@ -6,6 +6,7 @@
 
 import { isHttpUrl } from '../../../base/addresses.js';
 import type { Send, UploadRequest, UploadResponse } from '../../adapter.js';
+import type { PageResult } from '../../page-source.js';
 import { encryptDocument } from './index.js';
 import type { FujianSettings } from './settings.js';
 import { decodeBody, readSoapAnswer, soapEnvelope } from './soap.js';
@@ -110,8 +111,6 @@ export function readPageAnswer(response: UploadResponse): PageAnswer {
   }
   return { kind: 'page', url };
 }
-
-export type PageResult = { ok: true; url: string } | { ok: false; reason: string };
 
 /**
  * The page of one prompt: a token (the one shared with the forwarder when in hand),

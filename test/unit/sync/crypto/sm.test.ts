@@ -154,9 +154,11 @@ describe('SM2 encryption', () => {
 
   it('refuses a damaged ciphertext or the wrong order (C3 check), never returning garbage', () => {
     const flipped = `${ANNEX_C1}${ANNEX_C3}${ANNEX_C2.slice(0, -2)}fb`;
-    expect(() => sm2Decrypt(flipped, ANNEX_PRIVATE)).toThrow(/C3 does not match/);
+    expect(() => sm2Decrypt(flipped, ANNEX_PRIVATE, 'C1C3C2')).toThrow(/C3 does not match/);
     expect(() => sm2Decrypt(ANNEX_C1 + ANNEX_C3 + ANNEX_C2, ANNEX_PRIVATE, 'C1C2C3')).toThrow(/C3/);
-    expect(() => sm2Decrypt(`02${(ANNEX_C1 + ANNEX_C3 + ANNEX_C2).slice(2)}`, ANNEX_PRIVATE)).toThrow(/04/);
+    expect(() =>
+      sm2Decrypt(`02${(ANNEX_C1 + ANNEX_C3 + ANNEX_C2).slice(2)}`, ANNEX_PRIVATE, 'C1C3C2'),
+    ).toThrow(/04/);
   });
 
   it('writes C1 with its 04 prefix, C3 where the mode says, lowercase hex', () => {
@@ -189,7 +191,7 @@ describe('SM2 encryption', () => {
 
   it('encrypts afresh each time (random k)', () => {
     const key = parseSm2PublicKey(ANNEX_PUBLIC);
-    expect(sm2Encrypt(Buffer.from('x'), key)).not.toBe(sm2Encrypt(Buffer.from('x'), key));
+    expect(sm2Encrypt(Buffer.from('x'), key, 'C1C3C2')).not.toBe(sm2Encrypt(Buffer.from('x'), key, 'C1C3C2'));
   });
 });
 

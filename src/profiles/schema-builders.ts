@@ -1,6 +1,6 @@
-// The building blocks of the configuration schema (src/config/schema.ts and its
-// section files): each check carries its own "expected …" phrase, because a
-// technician reads that phrase as the fix.
+// The building blocks of the configuration schema (src/config/schema.ts, its section
+// files, and each profile's keys here in src/profiles): each check carries its own
+// "expected …" phrase, because a technician reads that phrase as the fix.
 
 import { z } from 'zod';
 import { isBindableHost, isHttpUrl } from '../base/addresses.js';
@@ -49,6 +49,18 @@ export function bool(expected: string) {
 
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, expected: string) {
   return z.enum(values, says(expected));
+}
+
+/** A text checked by an adapter's own reader; its reason joins the expected phrase. */
+export function checkedBy(read: (value: string) => unknown, expected: string, advice: string) {
+  return z.string(says(expected)).superRefine((value, ctx) => {
+    try {
+      read(value);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      ctx.addIssue({ code: 'custom', message: `${expected} (this one: ${reason}); ${advice}` });
+    }
+  });
 }
 
 export function httpUrl(expected: string) {
