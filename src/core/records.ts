@@ -1,7 +1,7 @@
 // The records a rating stands for, as the store keeps them and the platform receives them.
 
 import { isBad } from './levels.js';
-import type { RatingRecord } from './model.js';
+import type { Department, RatingRecord } from './model.js';
 import { NO_REASON_NOTE } from './reasons.js';
 import { recordFacts } from './service-facts.js';
 import type { CoreState, GivenRating, Session } from './state.js';
@@ -22,7 +22,7 @@ export function recordsOf(state: CoreState, s: Session, rating: GivenRating): Ra
     ratedAt: rating.ratedAt,
     areaCode: cfg.areaCode,
     service: s.service,
-    department: s.departments[rating.departments[i] as number] as Session['departments'][number],
+    department: s.departments[rating.departments[i] as number] as Department,
     clerk: s.clerk,
     scope: rating.scope,
     terminalId: cfg.terminalId,

@@ -1,9 +1,9 @@
 // Start-up: what a previous run left unfinished is picked up as the rules say.
 
 import type { CoreEvent } from './events.js';
-import { ledsFor } from './keypad-keys.js';
 import { isBad } from './levels.js';
 import type { PromptStatus } from './model.js';
+import { newSession, putOnScreen } from './prompt/enter.js';
 import { NO_REASON_NOTE } from './reasons.js';
 import type { CoreState } from './state.js';
 import type { Out } from './step-out.js';
@@ -31,28 +31,27 @@ export function recover(
     // An unanswered prompt that is still in time comes back on screen: the citizen
     // may still be standing there after a power blip.
     if (p.status === 'open' && now < p.expiresAt && !state.session) {
-      state.session = {
-        id: p.id,
-        transactionId: p.transactionId,
-        service: p.service,
-        departments: p.departments,
-        mode: p.mode,
-        citizen: p.citizen,
-        clerk: p.clerk,
-        facts: p.facts,
-        source: p.source,
-        qr: event.qr,
-        openedAt: p.openedAt,
-        expiresAt: p.expiresAt,
-        status: 'open',
-        realName: false,
-        phase: p.mode === 'parallel' ? { kind: 'choose_scope' } : { kind: 'rate', target: 'all' },
-        deadline: p.expiresAt,
-        shownAt: now,
-        ratings: [],
-      };
-      out.keypad({ kind: 'arm', on: true });
-      out.keypad({ kind: 'leds', mask: ledsFor(state.session.phase), blink: false });
+      putOnScreen(
+        state,
+        out,
+        newSession(
+          {
+            id: p.id,
+            transactionId: p.transactionId,
+            service: p.service,
+            departments: p.departments,
+            mode: p.mode,
+            citizen: p.citizen,
+            clerk: p.clerk,
+            facts: p.facts,
+            source: p.source,
+            qr: event.qr,
+            openedAt: p.openedAt,
+            expiresAt: p.expiresAt,
+          },
+          now,
+        ),
+      );
       continue;
     }
     const status: PromptStatus = p.status === 'open' ? 'expired' : p.status;

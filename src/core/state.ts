@@ -79,6 +79,13 @@ export interface Session {
   withdrawn?: boolean;
 }
 
+/** The rating at `index` of the session; an index the rules did not make is a bug, said at once. */
+export function ratingAt(s: Session, index: number): GivenRating {
+  const rating = s.ratings[index];
+  if (!rating) throw new Error(`core: the prompt ${s.id} has no rating ${index}`);
+  return rating;
+}
+
 export interface CoreState {
   config: CoreConfig;
   clerk: ClerkState | null;

@@ -7,7 +7,7 @@ import { type Keymap, LEVELS, type Level, levelInfo, positionOfLevel } from './l
 import { maskName } from './mask.js';
 import type { Department, IdleSlides, QrCode, Scope } from './model.js';
 import { type Reason, reasonsFor } from './reasons.js';
-import type { CoreState, GivenRating, Session } from './state.js';
+import { type CoreState, ratingAt, type Session } from './state.js';
 import { canExtend } from './voice.js';
 
 export interface ClerkCard {
@@ -284,7 +284,7 @@ function promptScreen(state: CoreState, s: Session): Screen {
       };
     case 'rate':
     case 'change': {
-      const changing = phase.kind === 'change' ? (s.ratings[phase.rating] as GivenRating) : null;
+      const changing = phase.kind === 'change' ? ratingAt(s, phase.rating) : null;
       let subject: Extract<Screen, { kind: 'rate' }>['subject'];
       if (changing) {
         subject = { scope: changing.scope, departments: names(s, changing.departments), step: null };
@@ -320,7 +320,7 @@ function promptScreen(state: CoreState, s: Session): Screen {
       };
     }
     case 'reasons': {
-      const rating = s.ratings[phase.rating] as GivenRating;
+      const rating = ratingAt(s, phase.rating);
       return {
         kind: 'reasons',
         promptId: s.id,
@@ -342,7 +342,7 @@ function promptScreen(state: CoreState, s: Session): Screen {
       };
     }
     case 'indicators': {
-      const rating = s.ratings[phase.rating] as GivenRating;
+      const rating = ratingAt(s, phase.rating);
       return {
         kind: 'indicators',
         promptId: s.id,

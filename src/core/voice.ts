@@ -7,7 +7,7 @@
 
 import { levelAtPosition } from './levels.js';
 import { REASONS_MAX_TIMEOUTS, reasonsFor } from './reasons.js';
-import type { CoreState, GivenRating, Session } from './state.js';
+import { type CoreState, ratingAt, type Session } from './state.js';
 
 /**
  * `ui.voiceGuide`. off: only the thank-you. prompt (default): each screen that asks for a
@@ -114,7 +114,7 @@ export function welcomed(state: CoreState): string[] {
 /** The reason under the cursor of the reasons screen, and whether it is chosen. */
 function focusedReason(state: CoreState, s: Session): string[] {
   if (s.phase.kind !== 'reasons') return [];
-  const rating = s.ratings[s.phase.rating] as GivenRating;
+  const rating = ratingAt(s, s.phase.rating);
   const reason = reasonsFor(state.config.catalogue, rating.level)[s.phase.cursor];
   if (!reason) return [];
   return [reasonClip(reason.code), ...(rating.reasons.includes(reason.code) ? ['reason_selected'] : [])];
