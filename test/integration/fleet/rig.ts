@@ -65,6 +65,8 @@ export function fleetRig(
     terminalId?: string;
     /** The store will not open the first time (as a disk not yet mounted); it opens on the engine's retry. */
     storeFailsFirst?: boolean;
+    /** prompt.goodIndicators: a 好评 may go on to its indicators screen. */
+    goodIndicators?: 'off' | 'optional';
   } = {},
 ): FleetRig {
   const dir = tempDir('hcp-fleet-');
@@ -72,7 +74,12 @@ export function fleetRig(
   const training = options.training ?? false;
   let failures = options.storeFailsFirst ? 1 : 0;
   const terminal = new Terminal({
-    config: coreConfig({ mode, training, terminalId: options.terminalId ?? TERMINAL_ID }),
+    config: coreConfig({
+      mode,
+      training,
+      terminalId: options.terminalId ?? TERMINAL_ID,
+      ...(options.goodIndicators ? { goodIndicators: options.goodIndicators } : {}),
+    }),
     openStore: () => {
       if (failures-- > 0) throw new Error('the disk is not mounted yet');
       return RatingStore.open({
