@@ -17,8 +17,9 @@ function refuseAtKiosk(state: CoreState, out: Out): boolean {
 
 export function signIn(state: CoreState, out: Out, clerk: Clerk): void {
   if (refuseAtKiosk(state, out)) return;
+  const was = state.clerk;
   state.clerk = { ...clerk, status: 'serving', pauseWhenDone: false };
-  out.ops.push({ op: 'clerk', clerk: state.clerk });
+  out.clerk(was, state.clerk, true);
   if (!state.session) out.say(welcomed(state));
   out.render = true;
   out.reply = { ok: true };
@@ -29,7 +30,7 @@ export function signOut(state: CoreState, out: Out, now: number): void {
   // 离岗 ends what the citizen has not begun, as a DELETE does.
   if (state.session) withdraw(state, state.session, out, now);
   closePage(state, out);
-  if (state.clerk) out.ops.push({ op: 'clerk', clerk: null });
+  if (state.clerk) out.clerk(state.clerk, null);
   state.clerk = null;
   out.render = true;
   out.reply = { ok: true };
@@ -58,6 +59,7 @@ export function pauseKey(state: CoreState, out: Out): void {
 function setClerkStatus(state: CoreState, out: Out, status: 'serving' | 'paused') {
   const clerk = state.clerk;
   if (!clerk) return;
+  const was = { ...clerk };
   if (status === 'paused' && state.session) {
     clerk.pauseWhenDone = true;
   } else {
@@ -65,6 +67,6 @@ function setClerkStatus(state: CoreState, out: Out, status: 'serving' | 'paused'
     clerk.status = status;
     clerk.pauseWhenDone = false;
   }
-  out.ops.push({ op: 'clerk', clerk: { ...clerk } });
+  out.clerk(was, { ...clerk });
   out.render = true;
 }

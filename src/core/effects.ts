@@ -2,6 +2,7 @@
 // a failed `persist`: nothing after it (a thank-you, a notification) may happen for
 // data that is not on disk.
 
+import type { ActivityLine } from './activity.js';
 import type {
   ClerkState,
   PromptRecord,
@@ -30,6 +31,19 @@ export type KeypadCommand =
 
 export type Effect =
   | { type: 'persist'; ops: StoreOp[] }
+  /** A line of the hall's day for the technician's log (core/activity.ts says what it may hold). */
+  | ({ type: 'log' } & ActivityLine)
+  /**
+   * The records a press became, committed now (never a reasons toggle, a changed level or
+   * a draft finalised at start-up): logged as rating_committed.
+   */
+  | { type: 'rated'; records: RatingRecord[] }
+  /**
+   * Records committed final in this step (a rating final at its press, a 差评's reasons
+   * done, drafts finalised at start-up), for what reports them (the fleet's 差评 alerts).
+   * Not the prompt's end: that is `prompt_final`.
+   */
+  | { type: 'final'; records: RatingRecord[] }
   | { type: 'render' }
   /**
    * Say these clips (assets/sounds/NAME.wav) one after another, instead of whatever is

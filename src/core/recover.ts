@@ -1,5 +1,6 @@
 // Start-up: what a previous run left unfinished is picked up as the rules say.
 
+import { promptEnded, promptResumed } from './activity.js';
 import type { CoreEvent } from './events.js';
 import { isBad } from './levels.js';
 import type { PromptStatus } from './model.js';
@@ -24,9 +25,10 @@ export function recover(
     comment: isBad(r.level) && r.reasons.length === 0 && r.comment === '' ? NO_REASON_NOTE : r.comment,
   }));
   if (finals.length > 0) {
-    out.ops.push({ op: 'records_put', records: finals });
+    out.putRecords(finals);
     out.forward = true;
   }
+  let resumed: string | null = null;
   for (const p of event.unfinished) {
     // An unanswered prompt that is still in time comes back on screen: the citizen
     // may still be standing there after a power blip.
@@ -52,11 +54,16 @@ export function recover(
           now,
         ),
       );
+      resumed = p.id;
       continue;
     }
     const status: PromptStatus = p.status === 'open' ? 'expired' : p.status;
     out.ops.push({ op: 'prompt_end', id: p.id, status, at: now });
+    // A rated prompt was logged as ended at its first rating, in the run before.
+    if (status !== 'rated') out.log(promptEnded(p.id, status, true));
     out.ended({ id: p.id, status, source: p.source });
   }
+  // Said last, once the start-up's other lines are: the prompt the citizen may still be at.
+  if (resumed !== null) out.log(promptResumed(resumed));
   out.render = true;
 }

@@ -1,7 +1,9 @@
 // What one step must do, collected while the rules run and laid out at the end in
 // the one safe order: persist, then the screen, then the rest.
 
+import { type ActivityLine, clerkLines } from './activity.js';
 import type { Effect, KeypadCommand, PromptChange, Reply, ReplyError, StoreOp } from './effects.js';
+import type { ClerkState, RatingRecord } from './model.js';
 import type { CoreState, Session } from './state.js';
 
 export interface StepResult {
@@ -16,6 +18,9 @@ export class Out {
   readonly effects: Effect[] = [];
   /** What the business system is told of prompts, in the order it happened. */
   private readonly changes: PromptChange[] = [];
+  /** The log's lines and the ratings pressed, in one queue: their order is the log's. */
+  private readonly notes: Effect[] = [];
+  private readonly finals: RatingRecord[] = [];
   forward = false;
   render = false;
   reply: Reply | undefined;
@@ -29,6 +34,23 @@ export class Out {
   /** Stops whatever is still being said: its screen is gone. */
   silence() {
     this.said = [];
+  }
+  log(line: ActivityLine) {
+    this.notes.push({ type: 'log', ...line });
+  }
+  /** The records of a press, committed now (logged as rating_committed). */
+  rated(records: RatingRecord[]) {
+    this.notes.push({ type: 'rated', records });
+  }
+  /** Records written (inserted, or updated while not final); those final are told as such. */
+  putRecords(records: RatingRecord[]) {
+    this.ops.push({ op: 'records_put', records });
+    for (const r of records) if (r.final) this.finals.push(r);
+  }
+  /** The clerk is now `next` (written), and the log says how they came from `was`. */
+  clerk(was: ClerkState | null, next: ClerkState | null, signIn = false) {
+    this.ops.push({ op: 'clerk', clerk: next });
+    for (const line of clerkLines(was, next, signIn)) this.log(line);
   }
   keypad(command: KeypadCommand) {
     this.effects.push({ type: 'keypad', command });
@@ -56,6 +78,9 @@ export class Out {
     // The screen first once the data is on disk: the citizen is waiting on it; the
     // keypad, the business system and the forwarder are not.
     if (this.render) effects.push({ type: 'render' });
+    // What the log says of the data on disk, once the citizen sees it: dropped with it
+    // should the persist fail.
+    effects.push(...this.notes);
     effects.push(...this.effects);
     if (this.said) effects.push({ type: 'sound', clips: this.said });
     // The queue's new count goes out right after a prompt's first rating, before its end
@@ -78,6 +103,7 @@ export class Out {
       }
     }
     if (forward) effects.push({ type: 'forward' });
+    if (this.finals.length > 0) effects.push({ type: 'final', records: this.finals });
     return this.reply ? { state, effects, reply: this.reply } : { state, effects };
   }
 }

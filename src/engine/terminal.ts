@@ -6,6 +6,7 @@ import { hidPosition } from '../../drivers/keypad/hid.js';
 import { type Clock, systemClock } from '../base/clock.js';
 import { newUuid } from '../base/ids.js';
 import { type Logger, silentLogger } from '../base/logger.js';
+import { type ActivityLine, ratingLines } from '../core/activity.js';
 import type { Effect, KeypadCommand, Reply } from '../core/effects.js';
 import type { CoreEvent, Intent, IntentSource, PromptRequest } from '../core/events.js';
 import type { HourRow } from '../core/hourly-counts.js';
@@ -25,7 +26,6 @@ import type { ClockSkewSummary, PromptSummary } from '../core/summaries.js';
 import { type ViewState, view } from '../core/view.js';
 import { describeIoError } from '../store/open.js';
 import type { RatingStore } from '../store/store.js';
-import { logActivity } from './activity-log.js';
 import { CompactionSchedule } from './compaction-schedule.js';
 import { PageRequests, type PageStatus } from './page-requests.js';
 import type { PageSource } from './platform-page.js';
@@ -327,11 +327,9 @@ export class Terminal {
           message: 'The terminal cannot store ratings right now.',
         };
       }
-      logActivity(this.log, this.state, event, persist.ops);
     }
     this.state = result.state;
     for (const effect of result.effects) this.run(effect);
-    if (persist && persist.type === 'persist') this.emitFinal(persist.ops);
     this.schedule();
     if (persist) this.scheduleIdleWork();
     return result.reply ?? { ok: true };
@@ -351,6 +349,15 @@ export class Terminal {
   private run(effect: Effect): void {
     switch (effect.type) {
       case 'persist':
+        return;
+      case 'log':
+        this.logLine(effect);
+        return;
+      case 'rated':
+        for (const line of ratingLines(effect.records)) this.logLine(line);
+        return;
+      case 'final':
+        this.emit((l) => l.final?.(effect.records));
         return;
       case 'render': {
         const v = this.view();
@@ -382,11 +389,13 @@ export class Terminal {
     }
   }
 
-  /** Records committed final in this step, for listeners that report them (the fleet). */
-  private emitFinal(ops: Extract<Effect, { type: 'persist' }>['ops']): void {
-    if (!this.listeners.some((l) => l.final)) return;
-    const records = ops.flatMap((op) => (op.op === 'records_put' ? op.records.filter((r) => r.final) : []));
-    if (records.length > 0) this.emit((l) => l.final?.(records));
+  /** The hall's day for the technician (core/activity.ts); a log line is never worth a failed step. */
+  private logLine(line: ActivityLine): void {
+    try {
+      this.log.log(line.level, line.event, line.fields);
+    } catch {
+      // The step's data is on disk; only its line is lost.
+    }
   }
 
   private emit(call: (l: TerminalListeners) => void): void {
@@ -454,12 +463,7 @@ export class Terminal {
             citizen: resumable.citizen,
           })
         : null;
-    const shown = this.state.session?.id;
     this.dispatch({ type: 'recover', ...facts, qr });
-    // Drafts are 差评 on their reasons screen (or 好评 on their optional indicators screen),
-    // so a count of drafts finalised would tell how someone rated.
-    const back = this.state.session?.id;
-    if (back && back !== shown) this.log.log('info', 'prompt_resumed', { promptId: back });
   }
 
   /** The rules hear of a store failure (StoreLink has logged it and will probe). */

@@ -45,12 +45,12 @@ export function changeLevel(
   if (isBad(level)) {
     const offered = new Set(reasonsFor(state.config.catalogue, level).map((r) => r.code));
     rating.reasons = rating.reasons.filter((c) => offered.has(c));
-    out.ops.push({ op: 'records_put', records: recordsOf(state, s, rating) });
+    out.putRecords(recordsOf(state, s, rating));
     enterReasons(state, s, out, now, index, now);
   } else if (offersIndicators(state, level)) {
     // A 好评 reached by changing a 差评 is offered its indicators like any other.
     rating.reasons = [];
-    out.ops.push({ op: 'records_put', records: recordsOf(state, s, rating) });
+    out.putRecords(recordsOf(state, s, rating));
     enterIndicators(s, out, now, index);
   } else {
     rating.reasons = [];

@@ -2,10 +2,11 @@
 // clerk's INVITE key; and what may come for it once it is open (a platform's page, a
 // cancel).
 
+import * as activity from '../activity.js';
 import { cstDate } from '../cst.js';
 import type { Reply } from '../effects.js';
 import type { PromptRequest } from '../events.js';
-import type { QrCode } from '../model.js';
+import type { PromptRecord, QrCode } from '../model.js';
 import { closePage } from '../page-qr.js';
 import { ratingUnderway, repeatsPrompt } from '../prompt-on-screen.js';
 import { resolveFacts } from '../service-facts.js';
@@ -103,24 +104,23 @@ export function openPrompt(
   );
   closePage(state, out);
   state.thanksUntil = null;
-  out.ops.push({
-    op: 'prompt_open',
-    prompt: {
-      id: session.id,
-      transactionId: session.transactionId,
-      service: session.service,
-      departments: session.departments,
-      mode: session.mode,
-      citizen: session.citizen,
-      clerk,
-      facts: session.facts,
-      source,
-      status: 'open',
-      openedAt: now,
-      expiresAt,
-      endedAt: null,
-    },
-  });
+  const record: PromptRecord = {
+    id: session.id,
+    transactionId: session.transactionId,
+    service: session.service,
+    departments: session.departments,
+    mode: session.mode,
+    citizen: session.citizen,
+    clerk,
+    facts: session.facts,
+    source,
+    status: 'open',
+    openedAt: now,
+    expiresAt,
+    endedAt: null,
+  };
+  out.ops.push({ op: 'prompt_open', prompt: record });
+  out.log(activity.promptOpened(record));
   putOnScreen(state, out, session);
   out.say(promptOpened(state, session));
   // The URL mode: the page is asked for once the prompt is open; nothing waits for it here.

@@ -1,6 +1,7 @@
 // The rating screen: one level for the whole prompt, or for one department of a
 // per-department sequence. A press becomes the records it stands for, on disk at once.
 
+import { promptEnded } from '../activity.js';
 import type { FreshIds, IntentSource } from '../events.js';
 import { anomalyFlags } from '../flags.js';
 import { isBad, type Level } from '../levels.js';
@@ -63,13 +64,18 @@ export function giveRating(
     final: !isBad(level) && !offersIndicators(state, level),
   };
   s.ratings.push(rating);
-  if (s.status === 'open') {
+  const first = s.status === 'open';
+  if (first) {
     // Told at the first rating whatever its level, and told nothing more until final.
     s.status = 'rated';
     out.ops.push({ op: 'prompt_status', id: s.id, status: 'rated' });
     out.changed(s);
   }
-  out.ops.push({ op: 'records_put', records: recordsOf(state, s, rating) });
+  const records = recordsOf(state, s, rating);
+  out.putRecords(records);
+  out.rated(records);
+  // Logged as ended at its first rating, after it, whatever the level: see core/activity.ts.
+  if (first) out.log(promptEnded(s.id, 'rated'));
   // The queue counts a rating from its press, a 差评 on its reasons screen included:
   // a count that rose only when the reasons were done would tell the 差评 apart.
   out.forward = true;

@@ -59,7 +59,7 @@ export function toggleReason(
   // A 好评's indicators screen ends on time, however busy the citizen is with it.
   if (phase.kind === 'reasons') keepReasonsOpen(state, s, now, phase);
   // Kept on disk as chosen, so a power cut finalises the rating with them.
-  out.ops.push({ op: 'records_put', records: recordsOf(state, s, rating) });
+  out.putRecords(recordsOf(state, s, rating));
   out.render = true;
 }
 

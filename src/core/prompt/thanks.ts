@@ -2,6 +2,7 @@
 // clerk's side withdrawing it, and its time running out. Every rating still open is
 // final before the prompt leaves the screen.
 
+import { promptEnded } from '../activity.js';
 import type { PromptStatus } from '../model.js';
 import { ratingUnderway } from '../prompt-on-screen.js';
 import { recordsOf } from '../records.js';
@@ -15,7 +16,7 @@ import { enterRate } from './rate.js';
 export function finalise(state: CoreState, s: Session, out: Out, rating: GivenRating): void {
   if (rating.final) return;
   rating.final = true;
-  out.ops.push({ op: 'records_put', records: recordsOf(state, s, rating) });
+  out.putRecords(recordsOf(state, s, rating));
   out.forward = true;
 }
 
@@ -85,6 +86,8 @@ export function endSession(
   const status: PromptStatus = s.ratings.length > 0 ? 'rated' : how === 'withdrawn' ? 'cancelled' : how;
   s.status = status;
   out.ops.push({ op: 'prompt_end', id: s.id, status, at: now });
+  // A rated prompt was logged as ended at its first rating (prompt/rate.ts).
+  if (status !== 'rated') out.log(promptEnded(s.id, status));
   out.keypad({ kind: 'arm', on: false });
   lightKeys(out, null);
   out.ended(s);
@@ -104,9 +107,10 @@ export function endSession(
   }
   state.session = null;
   if (state.clerk?.pauseWhenDone) {
+    const was = { ...state.clerk };
     state.clerk.status = 'paused';
     state.clerk.pauseWhenDone = false;
-    out.ops.push({ op: 'clerk', clerk: { ...state.clerk } });
+    out.clerk(was, { ...state.clerk });
   }
   out.render = true;
 }
