@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Keymap } from '../core/levels.js';
 import { BUILT_IN_TERMINAL_ID } from '../core/training.js';
+import type { PlatformSection } from '../profiles/registry.js';
 import { BUILT_IN_PROFILES, type ProfileRegistry, profileNamed } from '../profiles/registry.js';
 import { resolveCompat } from './compat-schema.js';
 import { emptyFileLine, issueLines, notKeysLine, plainErrorMap, unexpectedLine } from './messages.js';
@@ -13,7 +14,7 @@ import { resolvePlatform } from './platform-config.js';
 import { profileKeysOf } from './platform-schema.js';
 import { readYamlFile } from './read-yaml-file.js';
 import { type ConfigFile, configFileSchemaFor, secretKeysOf } from './schema.js';
-import type { PlatformSection, TerminalConfig } from './terminal-config.js';
+import type { TerminalConfig } from './terminal-config.js';
 import { userDataDir } from './user-data-dir.js';
 
 export type { TerminalConfig } from './terminal-config.js';

@@ -3,12 +3,7 @@
 
 import type { Keymap } from '../core/levels.js';
 import type { VoiceGuide } from '../core/voice.js';
-import type {
-  FujianPlatform,
-  NationalPlatform,
-  PlatformSection,
-  ReferencePlatform,
-} from '../profiles/registry.js';
+import type { PlatformSection } from '../profiles/registry.js';
 import { BUILT_IN_PROFILES, type ProfileRegistry, profileNamed } from '../profiles/registry.js';
 import type { CompatSection } from './compat-schema.js';
 
@@ -55,7 +50,6 @@ export interface LogSection {
 export const LOG_FILE_NAME = 'terminal.log';
 
 // The resolved `platform.*` of each profile is the profile's own (src/profiles).
-export type { FujianPlatform, NationalPlatform, PlatformSection, ReferencePlatform };
 
 export interface ApiSection {
   host: string;

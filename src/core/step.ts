@@ -15,7 +15,6 @@ import { recover } from './recover.js';
 import type { CoreState } from './state.js';
 import { Out, type StepResult } from './step-out.js';
 
-export { inviteRequest } from './prompt/open.js';
 export type { StepResult } from './step-out.js';
 
 /**

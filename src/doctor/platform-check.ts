@@ -5,9 +5,9 @@
 // (ratings carry the terminal's time, and platforms refuse signatures whose time is far
 // from their own).
 
-import type { PlatformSection } from '../config/terminal-config.js';
 import { cstDateTime } from '../core/cst.js';
 import type { AnyProfile } from '../profiles/descriptor.js';
+import type { PlatformSection } from '../profiles/registry.js';
 import { BUILT_IN_PROFILES, type ProfileRegistry, profileOf } from '../profiles/registry.js';
 import { type CredentialsCheck, checkCredentials } from '../sync/check-credentials.js';
 import { type Finding, fail, ok, warn } from './report.js';

@@ -8,8 +8,8 @@ import type { TerminalConfig } from '../config/terminal-config.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
 import { createPromptQrSync } from '../qr/prompt-qr.js';
 import { RatingStore } from '../store/store.js';
+import type { PageSource } from '../sync/page-source.js';
 import { coreConfigOf } from './core-config.js';
-import type { PageSource } from './platform-page.js';
 import { Terminal } from './terminal.js';
 
 /** `pages`: the URL mode's page source (platform.urlMode: qr); `clock`: a test's; `slides`: ui.idleSlides as read. */

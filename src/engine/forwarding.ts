@@ -4,7 +4,8 @@
 
 import { type Clock, systemClock } from '../base/clock.js';
 import type { Logger } from '../base/logger.js';
-import type { PlatformSection, StoreSection } from '../config/terminal-config.js';
+import type { StoreSection } from '../config/terminal-config.js';
+import type { PlatformSection } from '../profiles/registry.js';
 import {
   BUILT_IN_PROFILES,
   type ProfileRegistry,

@@ -8,7 +8,7 @@ import type { Effect } from '../core/effects.js';
 import type { CoreEvent } from '../core/events.js';
 import type { QrCode } from '../core/model.js';
 import { qrSvg } from '../qr/render.js';
-import type { PageResult, PageSource } from './platform-page.js';
+import type { PageResult, PageSource } from '../sync/page-source.js';
 
 /** How the URL mode has fared since start, for diagnostics. */
 export interface PageStatus {

@@ -5,12 +5,16 @@
 // wanted and hands the profile what it needs.
 
 import { type Clock, systemClock } from '../base/clock.js';
-import type { PlatformSection, TerminalConfig } from '../config/terminal-config.js';
-import { BUILT_IN_PROFILES, type ProfileRegistry, profileNamed, SharedStates } from '../profiles/registry.js';
+import type { TerminalConfig } from '../config/terminal-config.js';
+import type { PlatformSection } from '../profiles/registry.js';
+import {
+  BUILT_IN_PROFILES,
+  type ProfileRegistry,
+  profileNamed,
+  type SharedStates,
+} from '../profiles/registry.js';
 import type { Transport } from '../sync/http-transport.js';
 import type { PageSource } from '../sync/page-source.js';
-
-export type { PagePrompt, PageResult, PageSource } from '../sync/page-source.js';
 
 export interface PageSourceOptions {
   /** The profiles' shared state (fujian: its gateway tokens, shared with the forwarder's adapter). */
@@ -52,5 +56,3 @@ export function pageSourceOf(config: PageConfig, options: PageSourceOptions): Pa
     },
   );
 }
-
-export { SharedStates };

@@ -10,6 +10,7 @@ import type { GwqSection } from '../config/compat-schema.js';
 import type { TerminalConfig } from '../config/terminal-config.js';
 import type { ReasonsCatalogue } from '../core/reasons.js';
 import { type FleetReporter, startFleet } from '../fleet/reporter.js';
+import { SharedStates } from '../profiles/registry.js';
 import { coreConfigOf } from './core-config.js';
 import { createTerminal } from './create-terminal.js';
 import { createDiagnostics, type Diagnostics } from './diagnostics.js';
@@ -19,7 +20,7 @@ import { type Forwarding, startForwarding } from './forwarding.js';
 import { DepartmentMemory, rememberingDepartments } from './gwq-operations.js';
 import { type GwqHandle, gwqListenProblem, startGwq } from './gwq-wiring.js';
 import { type KeypadHandle, startKeypad } from './keypad-wiring.js';
-import { pageSourceOf, SharedStates } from './platform-page.js';
+import { pageSourceOf } from './platform-page.js';
 import type { Terminal } from './terminal.js';
 
 export interface RunningTerminal {

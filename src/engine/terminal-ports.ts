@@ -18,7 +18,7 @@ import type {
 import type { QueueCounts } from '../core/summaries.js';
 import type { ViewState } from '../core/view.js';
 import type { RatingStore } from '../store/store.js';
-import type { PageSource } from './platform-page.js';
+import type { PageSource } from '../sync/page-source.js';
 
 export interface TerminalDeps {
   config: CoreConfig;

@@ -20,15 +20,16 @@ import type {
   PlatformState,
   QrCode,
 } from '../core/model.js';
+import { inviteRequest } from '../core/prompt/open.js';
 import { type CoreState, initialState, nextDeadline } from '../core/state.js';
-import { inviteRequest, step } from '../core/step.js';
+import { step } from '../core/step.js';
 import type { ClockSkewSummary, PromptSummary } from '../core/summaries.js';
 import { type ViewState, view } from '../core/view.js';
 import { describeIoError } from '../store/open.js';
 import type { RatingStore } from '../store/store.js';
+import type { PageSource } from '../sync/page-source.js';
 import { CompactionSchedule } from './compaction-schedule.js';
 import { PageRequests, type PageStatus } from './page-requests.js';
-import type { PageSource } from './platform-page.js';
 import { StoreLink } from './store-link.js';
 import type { Health, OpenPromptReply, TerminalDeps, TerminalListeners } from './terminal-ports.js';
 

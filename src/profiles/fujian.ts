@@ -15,22 +15,18 @@ import { createHttpTransport, type Transport } from '../sync/http-transport.js';
 import { type PlatformCommon, type ProfileDescriptor, problemOf } from './descriptor.js';
 import { checkedBy, filePath, matching, oneOf, quoted, says, text, wholeNumber } from './schema-builders.js';
 
-export interface FujianPlatform extends PlatformCommon {
+/**
+ * The adapter's options as the configuration resolves them: what the adapter may derive
+ * (sm4Key from appCode, the built-in template) is null when the file does not give it.
+ */
+export interface FujianPlatform
+  extends PlatformCommon,
+    Omit<FujianOptions, 'url' | 'sm4Key' | 'sm4Iv' | 'template'> {
   profile: 'fujian';
-  tokenPath: string;
-  servicePath: string;
-  appKey: string;
-  /** Secret. */
-  appCode: string;
-  sysNo: string;
-  tokenTimestamp: 'ms' | 's';
   /** Secret; 32 hex digits, or null for MD5 of appCode (the adapter derives it). */
   sm4Key: string | null;
-  sm4Mode: 'ecb' | 'cbc';
   /** Secret; 32 hex digits, set with sm4Mode cbc. */
   sm4Iv: string | null;
-  sm4Output: 'hex' | 'base64';
-  xmlEncoding: 'gb2312' | 'utf-8';
   /** The deployment's own template: its absolute path and its text as read at load; null = built in. */
   template: { file: string; text: string } | null;
   /** The URL mode: the network the terminal is on, whether to ask for pages, how long to wait. */

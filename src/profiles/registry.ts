@@ -16,7 +16,6 @@ export type ProfileRegistry = readonly AnyProfile[];
 
 /** A resolved section of one of the built-in profiles. */
 export type PlatformSection = ReferencePlatform | NationalPlatform | FujianPlatform;
-export type { FujianPlatform, NationalPlatform, ReferencePlatform };
 
 /** The descriptor of a `platform.profile` name, or undefined when the registry has none. */
 export function profileNamed(registry: ProfileRegistry, name: string): AnyProfile | undefined {

@@ -3,9 +3,10 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/base/logger.js';
-import type { PlatformSection, ReferencePlatform } from '../../../src/config/terminal-config.js';
 import { type Forwarding, startForwarding } from '../../../src/engine/forwarding.js';
 import { Terminal } from '../../../src/engine/terminal.js';
+import type { ReferencePlatform } from '../../../src/profiles/reference.js';
+import type { PlatformSection } from '../../../src/profiles/registry.js';
 import { adapterOf } from '../../../src/profiles/registry.js';
 import { checkCredentials as checkWith } from '../../../src/sync/check-credentials.js';
 import { coreConfig, request } from '../../helpers/core-fixture.js';
